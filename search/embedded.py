@@ -1,0 +1,297 @@
+"""The default, in-process search engine on tantivy, persisted in a directory (default var/search).
+
+One writer per index directory (held lazily, under a lock, so read-only processes never take tantivy's
+writer lock); readers reload after our own commits and notice other processes' commits by watching
+meta.json. Relevance cursors pin the searcher of their first page, so later pages see the same snapshot.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import tantivy
+from tantivy import FieldType, Query
+
+from search import cursor as cursors
+from search.embedded_query import QueryBuilder, TextQuery, combine
+from search.embedded_schema import build_schema, register_analyzers, stored_source, to_tantivy
+from search.highlight import Highlighter
+from search.query import ParsedQuery, parse_query
+from search.synonyms import SynonymTable, default_synonyms
+from search.types import (
+    FACET_FIELDS,
+    Health,
+    SearchDocument,
+    SearchHit,
+    SearchQuery,
+    SearchResult,
+    Visibility,
+)
+
+SCHEMA_VERSION = "3"
+DEFAULT_PATH = Path("var/search")
+FACET_SIZE = 200
+SNAPSHOTS_KEPT = 16
+SNAPSHOT_TTL_S = 600.0
+RELOAD_CHECK_S = 0.5
+SORT_FIELD = {"newest": "k_new", "downloads": "k_dl"}
+
+
+class EmbeddedIndex:
+    engine = "embedded"
+
+    def __init__(self, path: Path | None = DEFAULT_PATH, *, synonyms: SynonymTable | None = None,
+                 writer_heap: int = 128_000_000, writer_threads: int = 1) -> None:
+        self.path = path
+        self.synonyms = synonyms or default_synonyms()
+        self._heap, self._threads = writer_heap, writer_threads
+        self._schema = build_schema()
+        self._index = self._open()
+        self._instance = uuid.uuid4().hex[:8]
+        self._write_lock = threading.Lock()
+        self._read_lock = threading.Lock()
+        self._writer: tantivy.IndexWriter | None = None
+        self._gen = 0
+        self._searcher = self._index.searcher()
+        self._meta_mtime = self._meta_stamp()
+        self._checked_at = time.monotonic()
+        self._snapshots: OrderedDict[str, tuple[float, tantivy.Searcher]] = OrderedDict()
+
+    # --- opening and reader management ---------------------------------------------------------------
+
+    def _open(self) -> tantivy.Index:
+        if self.path is None:
+            index = tantivy.Index(self._schema)
+        else:
+            marker = self.path / "kho-schema-version"
+            if self.path.exists() and (not marker.exists() or marker.read_text().strip() != SCHEMA_VERSION):
+                # The index is a rebuildable copy: an old layout is dropped and `kho reindex` refills it.
+                shutil.rmtree(self.path)
+            self.path.mkdir(parents=True, exist_ok=True)
+            index = tantivy.Index(self._schema, path=str(self.path), reuse=True)
+            marker.write_text(SCHEMA_VERSION)
+        register_analyzers(index)
+        index.config_reader("Manual")
+        return index
+
+    def _meta_stamp(self) -> int:
+        if self.path is None:
+            return 0
+        try:
+            return os.stat(self.path / "meta.json").st_mtime_ns
+        except FileNotFoundError:
+            return 0
+
+    def _reload(self) -> None:
+        with self._read_lock:
+            self._index.reload()
+            self._searcher = self._index.searcher()
+            self._gen += 1
+            self._meta_mtime = self._meta_stamp()
+
+    def _current(self) -> tuple[str, tantivy.Searcher]:
+        now = time.monotonic()
+        if self.path is not None and now - self._checked_at > RELOAD_CHECK_S:
+            self._checked_at = now
+            if self._meta_stamp() != self._meta_mtime:
+                self._reload()  # another process committed
+        with self._read_lock:
+            return f"{self._instance}:{self._gen}", self._searcher
+
+    def _pin(self, token: str, searcher: tantivy.Searcher) -> None:
+        with self._read_lock:
+            now = time.monotonic()
+            self._snapshots[token] = (now, searcher)
+            self._snapshots.move_to_end(token)
+            while len(self._snapshots) > SNAPSHOTS_KEPT:
+                self._snapshots.popitem(last=False)
+
+    def _pinned(self, token: str) -> tantivy.Searcher | None:
+        with self._read_lock:
+            entry = self._snapshots.get(token)
+        if entry is None or time.monotonic() - entry[0] > SNAPSHOT_TTL_S:
+            return None
+        return entry[1]
+
+    # --- writes ------------------------------------------------------------------------------------------
+
+    def _get_writer(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            self._writer = self._index.writer(heap_size=self._heap, num_threads=self._threads)
+        return self._writer
+
+    def upsert(self, docs: Iterable[SearchDocument]) -> int:
+        n = 0
+        with self._write_lock:
+            writer = self._get_writer()
+            try:
+                for doc in docs:
+                    writer.delete_documents_by_term("id", doc.id)
+                    writer.add_document(to_tantivy(doc))
+                    n += 1
+                writer.commit()
+            except BaseException:
+                writer.rollback()
+                raise
+        self._reload()
+        return n
+
+    def delete(self, ids: Sequence[str]) -> None:
+        with self._write_lock:
+            writer = self._get_writer()
+            for doc_id in ids:
+                writer.delete_documents_by_term("id", doc_id)
+            writer.commit()
+        self._reload()
+
+    def clear(self) -> None:
+        with self._write_lock:
+            writer = self._get_writer()
+            writer.delete_all_documents()
+            writer.commit()
+        self._reload()
+
+    def close(self) -> None:
+        with self._write_lock:
+            if self._writer is not None:
+                self._writer.wait_merging_threads()
+                self._writer = None
+
+    # --- reads -------------------------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self._current()[1].num_docs)
+
+    def ids(self) -> set[str]:
+        searcher = self._current()[1]
+        return {term for term, n in searcher.terms_with_prefix("id", "", filter_query=Query.all_query()) if n}
+
+    def health(self) -> Health:
+        try:
+            docs = self.count()
+        except Exception as exc:  # noqa: BLE001 - health reports any failure instead of raising
+            return Health(ok=False, engine=self.engine, detail=f"{type(exc).__name__}: {exc}")
+        where = str(self.path) if self.path is not None else "memory"
+        return Health(ok=True, engine=self.engine, documents=docs, detail=f"tantivy index in {where}")
+
+    def _parse(self, searcher: tantivy.Searcher, q: str, prefix: bool) -> tuple[ParsedQuery, QueryBuilder]:
+        def known(field: str, term: str) -> bool:
+            return bool(searcher.doc_freq(field, term))
+
+        builder = QueryBuilder(self._schema, known)
+        parsed = parse_query(q, known=lambda t: any(known(f, t) for f in ("title_f", "body_f", "extra_f")),
+                             synonyms=self.synonyms, prefix=prefix)
+        return parsed, builder
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        cur = cursors.decode(query.cursor, query) if query.cursor else None
+        token, searcher = self._current()
+        if cur is not None and cur.snapshot:
+            pinned = self._pinned(cur.snapshot)
+            if pinned is not None:
+                token, searcher = cur.snapshot, pinned
+        parsed, builder = self._parse(searcher, query.q, query.prefix)
+        constraints = [builder.visibility(query.visibility), *builder.filters(query.filters)]
+        text = builder.text_query(parsed)
+        if text is not None and cur is None and text.units > 1:
+            if not searcher.search(combine(text.match, constraints), limit=1, count=False).hits:
+                text = builder.text_query(parsed, relaxed=True)
+        sort = query.sort if text is not None else ("newest" if query.sort == "relevance" else query.sort)
+        limit = max(1, min(query.limit, 200))
+        if sort == "relevance":
+            assert text is not None
+            page, total, nxt = self._relevance_page(searcher, token, combine(text.ranked, constraints),
+                                                    query, cur, limit)
+        else:
+            scored = text.match if text is not None else None
+            page, total, nxt = self._sorted_page(searcher, SORT_FIELD[sort], scored, constraints, query, cur,
+                                                 limit)
+        hits = self._hits(searcher, page, parsed)
+        facets = self._facets(searcher, builder, text, query) if query.facets else {}
+        return SearchResult(hits=hits, total=total, facets=facets, next_cursor=nxt)
+
+    def _relevance_page(self, searcher: tantivy.Searcher, token: str, q: Query, query: SearchQuery,
+                        cur: cursors.Cursor | None, limit: int
+                        ) -> tuple[list[tuple[float, tantivy.DocAddress]], int, str | None]:
+        offset = cur.offset if cur else 0
+        res = searcher.search(q, limit=limit, offset=offset, count=True)
+        total = _count(res)
+        nxt = None
+        if offset + len(res.hits) < total:
+            self._pin(token, searcher)
+            nxt = cursors.encode(cursors.Cursor(cursors.fingerprint(query), offset + len(res.hits), token))
+        return [(float(s), a) for s, a in res.hits], total, nxt
+
+    def _sorted_page(self, searcher: tantivy.Searcher, field: str, scored: Query | None,
+                     constraints: list[Query], query: SearchQuery, cur: cursors.Cursor | None, limit: int
+                     ) -> tuple[list[tuple[float, tantivy.DocAddress]], int, str | None]:
+        seen = set(cur.seen) if cur else set()
+        if cur is not None and cur.last_key is not None:
+            upper = Query.range_query(self._schema, field, FieldType.Unsigned, upper_bound=cur.last_key)
+            constraints = [*constraints, upper]
+        res = searcher.search(combine(scored, constraints), limit=limit + len(seen) + 1, count=True,
+                              order_by_field=field)
+        rows = [(int(k), a) for k, a in res.hits]
+        ids = [stored_source(searcher.doc(a))[0] for _, a in rows]
+        last_key = cur.last_key if cur else None
+        kept = [(k, a, i) for (k, a), i in zip(rows, ids, strict=True) if not (k == last_key and i in seen)]
+        page, more = kept[:limit], len(kept) > limit
+        total = _count(res) if cur is None else cur.total
+        nxt = None
+        if page and more:
+            key = page[-1][0]
+            same = [i for k, _, i in page if k == key] + (list(seen) if key == last_key else [])
+            nxt = cursors.encode(cursors.Cursor(cursors.fingerprint(query), 0, "", key, same, total))
+        return [(float(k), a) for k, a, _ in page], total, nxt
+
+    def _hits(self, searcher: tantivy.Searcher, page: list[tuple[float, tantivy.DocAddress]],
+              parsed: ParsedQuery) -> list[SearchHit]:
+        last = next((t.folded for t in parsed.terms if t.last), None)
+        fuzzy = [t.folded for t in parsed.content_terms()]
+        hl = Highlighter(parsed.highlight_terms(), prefix=last, fuzzy=fuzzy)
+        hits = []
+        for score, address in page:
+            doc_id, title, summary = stored_source(searcher.doc(address))
+            hits.append(SearchHit(doc_id, score, hl.mark(title), hl.fragment(summary)))
+        return hits
+
+    def _facets(self, searcher: tantivy.Searcher, builder: QueryBuilder, text: TextQuery | None,
+                query: SearchQuery) -> dict[str, dict[str, int]]:
+        """Counts per facet value; a facet with an active filter is counted without its own filter."""
+        base = [builder.visibility(query.visibility)]
+        scored = text.match if text is not None else None
+        active = [f for f in FACET_FIELDS if query.filters.get(f)]
+        plain = [f for f in FACET_FIELDS if f not in active]
+        out: dict[str, dict[str, int]] = {}
+        groups = [(None, plain)] + [(f, [f]) for f in active]
+        for skip, fields in groups:
+            if not fields:
+                continue
+            q = combine(scored, base + builder.filters(query.filters, skip=skip))
+            aggs = {f: {"terms": {"field": f, "size": FACET_SIZE}} for f in fields}
+            result = searcher.aggregate(q, aggs)
+            for f in fields:
+                out[f] = {str(b["key"]): int(b["doc_count"]) for b in result.get(f, {}).get("buckets", [])}
+        return {f: out.get(f, {}) for f in FACET_FIELDS}
+
+    def suggest(self, prefix: str, visibility: Visibility, limit: int = 8) -> list[str]:
+        _, searcher = self._current()
+        parsed, builder = self._parse(searcher, prefix, True)
+        text = builder.text_query(parsed)
+        if text is None:
+            return []
+        res = searcher.search(combine(text.ranked, [builder.visibility(visibility)]), limit=limit * 2)
+        titles = [stored_source(searcher.doc(a))[1] for _, a in res.hits]
+        return list(dict.fromkeys(t for t in titles if t))[:limit]
+
+
+def _count(res: tantivy.SearchResult) -> int:
+    # `count` exists at runtime but is missing from tantivy's type stubs.
+    return int(getattr(res, "count", 0) or 0)

@@ -1,0 +1,82 @@
+"""Highlighting in Python, on the original text, for every engine.
+
+Matching is on folded syllables, so "giao duc" highlights "giáo dục"; the last syllable also matches as a
+prefix (as-you-type) and long syllables one edit away are highlighted like the engine matched them.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Collection
+
+from search.vietnamese import fold, nfc
+
+_TOKEN = re.compile(r"[^\W_]+")
+OPEN, CLOSE = "<mark>", "</mark>"
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diffs) <= 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1
+                                   and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+class Highlighter:
+    def __init__(self, words: Collection[str], prefix: str | None = None,
+                 fuzzy: Collection[str] = ()) -> None:
+        self.words = set(words)
+        self.prefix = prefix if prefix and len(prefix) >= 2 else None
+        self.fuzzy = [w for w in fuzzy if len(w) >= 4]
+
+    def matches(self, token: str) -> bool:
+        folded = fold(token)
+        if folded in self.words:
+            return True
+        if self.prefix and folded.startswith(self.prefix):
+            return True
+        return len(folded) >= 4 and any(_within_one_edit(folded, w) for w in self.fuzzy)
+
+    def _spans(self, text: str) -> list[tuple[int, int]]:
+        return [(m.start(), m.end()) for m in _TOKEN.finditer(text) if self.matches(m.group())]
+
+    def mark(self, text: str) -> str:
+        text = nfc(text)
+        return _render(text, self._spans(text), 0, len(text))
+
+    def fragment(self, text: str, max_chars: int = 220) -> str:
+        """The window of `text` holding the most matches, highlighted; the start if nothing matches."""
+        text = nfc(text)
+        spans = self._spans(text)
+        if len(text) <= max_chars:
+            return _render(text, spans, 0, len(text))
+        best_start, best_count = 0, 0
+        for i, (start, _) in enumerate(spans):
+            count = sum(1 for s, e in spans[i:] if e <= start + max_chars)
+            if count > best_count:
+                best_start, best_count = start, count
+        begin = max(0, best_start - max_chars // 4)
+        begin = text.rfind(" ", 0, begin) + 1 if begin else 0
+        end = min(len(text), begin + max_chars)
+        cut = text.rfind(" ", begin, end) if end < len(text) else end
+        end = cut if cut > begin else end
+        body = _render(text, spans, begin, end)
+        return ("…" if begin else "") + body + ("…" if end < len(text) else "")
+
+
+def _render(text: str, spans: list[tuple[int, int]], begin: int, end: int) -> str:
+    out: list[str] = []
+    pos = begin
+    for start, stop in spans:
+        if start < begin or stop > end:
+            continue
+        out.append(html.escape(text[pos:start]))
+        out.append(OPEN + html.escape(text[start:stop]) + CLOSE)
+        pos = stop
+    out.append(html.escape(text[pos:end]))
+    return "".join(out).replace(CLOSE + " " + OPEN, " ")
