@@ -93,12 +93,8 @@ class LocalStore:
     def _open_dirs(self, segments: builtins.list[str], *, create: bool) -> int:
         """Open root/segments[0]/…/segments[-1] without following links; return the last dir fd."""
         fd = self._open_root()
-        try:
-            for name in segments:
-                fd = self._open_child_dir(fd, name, create=create)
-        except BaseException:
-            os.close(fd)
-            raise
+        for name in segments:
+            fd = self._open_child_dir(fd, name, create=create)  # always closes the parent fd
         return fd
 
     @staticmethod
@@ -212,9 +208,7 @@ class LocalStore:
                 return ObjectStat(key, st.st_size, _mtime(st))
         raise AssertionError("unreachable")
 
-    def put_file(
-        self, key: str, path: Path, *, content_type: str = "application/octet-stream"
-    ) -> ObjectStat:
+    def put_file(self, key: str, path: Path, *, content_type: str = "application/octet-stream") -> ObjectStat:
         with open(path, "rb") as f:
             return self.put(key, f, size=os.fstat(f.fileno()).st_size, content_type=content_type)
 

@@ -1,0 +1,337 @@
+"""Objects in an S3 bucket through the `minio` client (MinIO in compose, any S3 server at scale).
+
+Uploads of unknown or large size are streamed as multipart uploads, one part in memory at a time;
+minio aborts the multipart upload when anything fails, so no incomplete upload is left behind.
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+import certifi
+import urllib3
+from minio import Minio
+from minio.deleteobjects import DeleteObject
+from minio.error import InvalidResponseError, S3Error, ServerError
+from minio.helpers import MIN_PART_SIZE
+from urllib3.util import Retry, Timeout
+
+from storage.base import (
+    EmptyReader,
+    InvalidKey,
+    MiB,
+    ObjectNotFound,
+    ObjectReader,
+    ObjectStat,
+    StorageError,
+    StorageFull,
+    StorageUnavailable,
+    check_expiry,
+    check_range,
+    validate_key,
+    validate_prefix,
+)
+from storage.http import content_disposition
+from storage.s3_stream import UploadStream
+
+_NOT_FOUND_CODES = frozenset({"NoSuchKey", "NoSuchBucket", "NoSuchObject", "ResourceNotFound"})
+_FULL_CODES = frozenset(
+    {"XMinioStorageFull", "QuotaExceeded", "XMinioAdminBucketQuotaExceeded", "EntityTooLarge"}
+)
+# Wrong credentials or a misconfigured server make storage unusable just like an outage.
+_UNAVAILABLE_CODES = frozenset(
+    {
+        "SlowDown",
+        "ServiceUnavailable",
+        "InternalError",
+        "XMinioServerNotInitialized",
+        "AccessDenied",
+        "InvalidAccessKeyId",
+        "SignatureDoesNotMatch",
+    }
+)
+PRESIGN_MAX = timedelta(days=7)  # the S3 limit for SigV4 presigned URLs
+
+
+def map_error(exc: Exception, what: str) -> StorageError:
+    """Translate a minio/urllib3 failure into the storage error the service answers with."""
+    if isinstance(exc, S3Error):
+        if exc.code in _NOT_FOUND_CODES:
+            return ObjectNotFound(what)
+        if exc.code in _FULL_CODES:
+            return StorageFull(f"{what}: {exc.code}: {exc.message}")
+        if exc.code in _UNAVAILABLE_CODES:
+            return StorageUnavailable(f"{what}: {exc.code}: {exc.message}")
+        return StorageError(f"{what}: {exc.code}: {exc.message}")
+    if isinstance(exc, ServerError):
+        if exc.status_code == 507:
+            return StorageFull(f"{what}: {exc}")
+        return StorageUnavailable(f"{what}: {exc}")
+    if isinstance(exc, InvalidResponseError | urllib3.exceptions.HTTPError | ConnectionError):
+        return StorageUnavailable(f"{what}: {type(exc).__name__}: {exc}")
+    return StorageError(f"{what}: {exc}")
+
+
+_TRANSLATED = (S3Error, ServerError, InvalidResponseError, urllib3.exceptions.HTTPError, ConnectionError)
+
+
+@contextmanager
+def _translate(what: str) -> Iterator[None]:
+    try:
+        yield
+    except _TRANSLATED as exc:
+        raise map_error(exc, what) from exc
+
+
+class _ResponseReader(ObjectReader):
+    def __init__(
+        self, key: str, response: urllib3.BaseHTTPResponse, *, offset: int, length: int, total_size: int
+    ) -> None:
+        super().__init__(key, offset=offset, length=length, total_size=total_size)
+        self._response = response
+
+    def _read(self, n: int) -> bytes:
+        with _translate(f"read {self.key!r}"):
+            return self._response.read(n)
+
+    def _close(self) -> None:
+        self._response.close()
+        self._response.release_conn()
+
+
+def _parse_endpoint(endpoint: str, secure: bool) -> tuple[str, bool]:
+    """Accept both minio's `host:port` and a URL such as `https://s3.example.vn`."""
+    if "://" in endpoint:
+        parts = urlsplit(endpoint)
+        return parts.netloc, parts.scheme == "https"
+    return endpoint, secure
+
+
+def _http_client(connect_timeout: float, read_timeout: float, retries: int, pool: int) -> urllib3.PoolManager:
+    # minio's default (5 min timeouts, 5 retries) turns an outage into a hung request.
+    return urllib3.PoolManager(
+        timeout=Timeout(connect=connect_timeout, read=read_timeout),
+        maxsize=pool,
+        cert_reqs="CERT_REQUIRED",
+        ca_certs=os.environ.get("SSL_CERT_FILE") or certifi.where(),
+        retries=Retry(total=retries, backoff_factor=0.2, status_forcelist=(500, 502, 503, 504)),
+    )
+
+
+class S3Store:
+    def __init__(
+        self,
+        endpoint: str,
+        access_key: str,
+        secret_key: str,
+        bucket: str,
+        *,
+        secure: bool = False,
+        region: str | None = None,
+        part_size: int = 16 * MiB,
+        parallel_uploads: int = 1,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 60.0,
+        retries: int = 2,
+        public_endpoint: str | None = None,
+        create_bucket: bool = True,
+    ) -> None:
+        if part_size < MIN_PART_SIZE:
+            raise ValueError(f"part_size must be at least {MIN_PART_SIZE} bytes (S3 minimum)")
+        host, secure = _parse_endpoint(endpoint, secure)
+        http = _http_client(connect_timeout, read_timeout, retries, max(10, 2 * parallel_uploads))
+        self.bucket = bucket
+        self.endpoint_url = f"{'https' if secure else 'http'}://{host}"
+        self.part_size = part_size
+        self.parallel_uploads = parallel_uploads
+        self.create_bucket = create_bucket
+        self.client = Minio(host, access_key, secret_key, secure=secure, region=region, http_client=http)
+        # Presigned URLs embed the host they were signed for; browsers may need a public name
+        # (e.g. https://files.example.vn) for a server the API reaches as http://minio:9000.
+        self._presigner = self.client
+        if public_endpoint:
+            pub_host, pub_secure = _parse_endpoint(public_endpoint, secure)
+            # An explicit region keeps presigning offline (no GetBucketLocation on the public name).
+            self._presigner = Minio(
+                pub_host, access_key, secret_key, secure=pub_secure, region=region or "us-east-1"
+            )
+        self._bucket_ready = False
+        self._bucket_lock = threading.Lock()
+
+    # -- bucket -------------------------------------------------------------------------------
+
+    def _ensure_bucket(self) -> None:
+        """Create the bucket on first use (not in __init__, so the app starts while S3 is down)."""
+        if self._bucket_ready:
+            return
+        with self._bucket_lock, _translate(f"bucket {self.bucket!r}"):
+            if self._bucket_ready:
+                return
+            if not self.client.bucket_exists(self.bucket):
+                if not self.create_bucket:
+                    raise StorageUnavailable(f"bucket {self.bucket!r} does not exist")
+                try:
+                    self.client.make_bucket(self.bucket)
+                except S3Error as exc:
+                    if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                        raise
+            self._bucket_ready = True
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def put(
+        self,
+        key: str,
+        stream: BinaryIO,
+        *,
+        size: int | None = None,
+        content_type: str = "application/octet-stream",
+    ) -> ObjectStat:
+        validate_key(key)
+        if size is not None and size < 0:
+            raise ValueError("size must be >= 0")
+        self._ensure_bucket()
+        upload = UploadStream(stream, size)
+        upload.check_empty()
+        try:
+            with _translate(f"put {key!r}"):
+                self.client.put_object(
+                    self.bucket,
+                    key,
+                    upload,  # type: ignore[arg-type]  # minio only needs .read(n)
+                    length=-1 if size is None else size,
+                    content_type=content_type,
+                    part_size=self.part_size,
+                    num_parallel_uploads=self.parallel_uploads,
+                )
+        except BaseException:
+            # The caller's own error (client gone, size limit, …) wins over whatever minio raised
+            # on top of it; minio has already aborted the multipart upload at this point.
+            upload.reraise_source_error()
+            raise
+        return self.stat(key)
+
+    def put_file(self, key: str, path: Path, *, content_type: str = "application/octet-stream") -> ObjectStat:
+        with open(path, "rb") as f:
+            return self.put(key, f, size=os.fstat(f.fileno()).st_size, content_type=content_type)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def open(self, key: str, *, offset: int = 0, length: int | None = None) -> ObjectReader:
+        validate_key(key)
+        check_range(offset, length)
+        if length == 0:  # minio would send no Range header at all for (0, 0)
+            return EmptyReader(key, offset=offset, total_size=self.stat(key).size)
+        self._ensure_bucket()
+        try:
+            with _translate(f"open {key!r}"):
+                response = self.client.get_object(self.bucket, key, offset=offset, length=length or 0)
+        except StorageError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, S3Error) and cause.code == "InvalidRange":
+                return EmptyReader(key, offset=offset, total_size=self.stat(key).size)
+            raise
+        span = int(response.headers.get("Content-Length", "0"))
+        content_range = response.headers.get("Content-Range")  # "bytes 5-10/11"
+        total = int(content_range.rsplit("/", 1)[1]) if content_range else span
+        return _ResponseReader(key, response, offset=offset, length=span, total_size=total)
+
+    def stat(self, key: str) -> ObjectStat:
+        validate_key(key)
+        self._ensure_bucket()
+        with _translate(f"stat {key!r}"):
+            obj = self.client.stat_object(self.bucket, key)
+        modified = obj.last_modified or datetime.now(UTC)
+        return ObjectStat(key, obj.size or 0, modified.astimezone(UTC), obj.etag)
+
+    def exists(self, key: str) -> bool:
+        try:
+            self.stat(key)
+        except ObjectNotFound:
+            return False
+        return True
+
+    def list(self, prefix: str = "") -> Iterator[ObjectStat]:
+        validate_prefix(prefix)  # eagerly, not at the first next()
+        self._ensure_bucket()
+        return self._list(prefix)
+
+    def _list(self, prefix: str) -> Iterator[ObjectStat]:
+        with _translate(f"list {prefix!r}"):
+            for obj in self.client.list_objects(self.bucket, prefix=prefix or None, recursive=True):
+                if obj.is_dir or obj.object_name is None:
+                    continue
+                modified = (obj.last_modified or datetime.now(UTC)).astimezone(UTC)
+                yield ObjectStat(obj.object_name, obj.size or 0, modified, obj.etag)
+
+    # -- deleting -----------------------------------------------------------------------------
+
+    def delete(self, key: str) -> None:
+        validate_key(key)
+        self._ensure_bucket()
+        with _translate(f"delete {key!r}"):
+            self.client.remove_object(self.bucket, key)  # S3 DELETE is already idempotent
+
+    def delete_prefix(self, prefix: str) -> int:
+        if not validate_prefix(prefix):
+            raise InvalidKey("delete_prefix needs a non-empty prefix")
+        keys = [item.key for item in self.list(prefix)]
+        with _translate(f"delete prefix {prefix!r}"):
+            errors = builtins.list(self.client.remove_objects(self.bucket, (DeleteObject(k) for k in keys)))
+        if errors:
+            raise StorageError(f"delete prefix {prefix!r}: {len(errors)} objects not deleted: {errors[0]}")
+        return len(keys)
+
+    # -- URLs, health, housekeeping -----------------------------------------------------------
+
+    def download_url(
+        self,
+        key: str,
+        *,
+        expires: timedelta,
+        filename: str | None = None,
+        content_type: str | None = None,
+    ) -> str:
+        validate_key(key)
+        check_expiry(expires, PRESIGN_MAX)
+        headers: dict[str, str | builtins.list[str] | tuple[str]] = {}
+        if filename is not None:
+            headers["response-content-disposition"] = content_disposition(filename)
+        if content_type is not None:
+            headers["response-content-type"] = content_type
+        with _translate(f"presign {key!r}"):
+            return self._presigner.presigned_get_object(
+                self.bucket, key, expires=expires, response_headers=headers or None
+            )
+
+    def health(self) -> None:
+        try:
+            self._ensure_bucket()
+        except StorageUnavailable:
+            raise
+        except StorageError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
+    def sweep_incomplete(self, older_than: timedelta, prefix: str = "") -> int:
+        """Abort multipart uploads older than `older_than` (left by a crash or a failed abort)."""
+        validate_prefix(prefix)
+        self._ensure_bucket()
+        cutoff = datetime.now(UTC) - older_than
+        aborted = 0
+        # minio 7.2 has no public API for this; these two calls are its own internals.
+        with _translate("sweep incomplete uploads"):
+            result = self.client._list_multipart_uploads(self.bucket, prefix=prefix or None)
+            for upload in result.uploads:
+                started = upload.initiated_time
+                if upload.upload_id and started is not None and started < cutoff:
+                    self.client._abort_multipart_upload(self.bucket, upload.object_name, upload.upload_id)
+                    aborted += 1
+        return aborted
