@@ -1,0 +1,352 @@
+"""Video renditions for every platform profile from one decode.
+
+render_video plans the distinct encodes (video_plan), runs ONE ffmpeg process that decodes the source
+once and writes every encode, the poster and the sprite (video_graph), then packages each encode as many
+times as profiles need it without re-encoding (video_package). Sources that already conform are copied.
+Outputs land in `out_dir/<profile>/`; intermediates in a scratch folder that is always removed.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from transcoding.ffmpeg_run import run_ffmpeg
+from transcoding.probe import MediaInfo, measure_ebur128, measure_loudnorm
+from transcoding.profiles import Profile
+from transcoding.types import BadMediaError, FocalPoint, ProgressFn, RenditionOutput, no_progress
+from transcoding.video_captions import Caption, load_caption, subtitle_playlist
+from transcoding.video_graph import (
+    Artifact,
+    Still,
+    audio_chain,
+    audio_conforms,
+    audio_prefilter,
+    loudnorm_filter,
+    main_args,
+    video_conforms,
+)
+from transcoding.video_package import (
+    RungInfo,
+    avc_codec,
+    ffprobe_json,
+    package_hls_rung,
+    package_mp4,
+    segment_rates,
+    write_master,
+)
+from transcoding.video_plan import AudioEncode, PlannedOutput, VideoEncode, plan_outputs, video_encode
+
+
+def _scaled(progress: ProgressFn, start: float, end: float) -> ProgressFn:
+    return lambda f: progress(start + (end - start) * f)
+
+
+class _VideoJob:
+    def __init__(
+        self,
+        source: Path,
+        info: MediaInfo,
+        out_dir: Path,
+        work: Path,
+        focal: FocalPoint,
+        progress: ProgressFn,
+    ) -> None:
+        self.source, self.info, self.out_dir, self.work = source, info, out_dir, work
+        self.focal, self.progress = focal, progress
+        self.video: dict[VideoEncode, Artifact] = {}
+        self.audio: dict[AudioEncode, Artifact] = {}
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.out_dir).as_posix()
+
+    # -- the single decode -------------------------------------------------------------------------
+    def encode(self, planned: list[PlannedOutput]) -> None:
+        to_video: dict[VideoEncode, Path] = {}
+        to_audio: dict[AudioEncode, tuple[Path, str]] = {}
+        for item in planned:
+            for enc in [item.video, *(e for _, e in item.rungs)]:
+                if enc is not None and enc not in self.video:
+                    self.video[enc] = self._video_artifact(enc, to_video)
+            if item.audio is not None and item.audio not in self.audio:
+                self.audio[item.audio] = self._audio_artifact(item.audio, to_audio)
+        stills = [self._still(item) for item in planned if item.kind in ("poster", "sprite")]
+        if to_video or to_audio or stills:
+            result = run_ffmpeg(
+                main_args(self.source, self.info, to_video, to_audio, stills),
+                duration=self.info.duration,
+                progress=_scaled(self.progress, 0.0, 0.8),
+            )
+            if (to_video or to_audio) and result.out_time < self.info.duration * 0.9 - 1:
+                raise BadMediaError(
+                    f"the media ends at {result.out_time:.1f} s of {self.info.duration:.1f} s: "
+                    "the file is truncated or damaged",
+                    code="truncated",
+                )
+
+    def _video_artifact(self, enc: VideoEncode, pending: dict[VideoEncode, Path]) -> Artifact:
+        if video_conforms(self.info, enc, self.source):
+            return Artifact(self.source, self.info.format_name, "v:0", copied=True)
+        pending[enc] = self.work / f"v{len(pending)}.mp4"
+        return Artifact(pending[enc], "mp4", "v:0")
+
+    def _audio_artifact(self, enc: AudioEncode, pending: dict[AudioEncode, tuple[Path, str]]) -> Artifact:
+        if audio_conforms(self.info, enc):
+            return Artifact(self.source, self.info.format_name, "a:0", copied=True)
+        measured = None
+        if enc.loudness is not None:  # pass 1 of two-pass loudnorm, on the audio alone
+            measured = measure_loudnorm(
+                self.source,
+                fmt=self.info.format_name,
+                audio_filter=audio_prefilter(enc),
+                loudnorm=loudnorm_filter(enc.loudness),
+            )
+        path = self.work / f"a{len(pending)}.m4a"
+        pending[enc] = (path, audio_chain(enc, measured))
+        return Artifact(path, "mp4", "a:0")
+
+    def _still(self, item: PlannedOutput) -> Still:
+        assert item.picture is not None
+        folder = self.out_dir / item.profile
+        folder.mkdir(parents=True, exist_ok=True)
+        spec, duration = item.spec, self.info.duration
+        if item.kind == "poster":
+            start = min(spec.at_fraction * duration, max(duration - 0.2, 0.0))
+            return Still(item.picture, folder / f"{spec.variant}.jpg", start, jpeg_quality=spec.jpeg_quality)
+        count = max(1, min(spec.sprite_max_tiles, math.ceil(duration / spec.sprite_interval_seconds)))
+        cols = min(spec.sprite_columns, count)
+        return Still(
+            item.picture,
+            folder / f"{spec.variant}.jpg",
+            0.0,
+            interval=max(duration / count, 0.04),
+            grid=(cols, math.ceil(count / cols)),
+            jpeg_quality=spec.jpeg_quality,
+        )
+
+    # -- packaging ---------------------------------------------------------------------------------
+    def parts(self, enc: VideoEncode, audio: AudioEncode | None) -> list[Artifact]:
+        return [self.video[enc], *([self.audio[audio]] if audio is not None else [])]
+
+    def mp4(self, item: PlannedOutput) -> RenditionOutput:
+        assert item.video is not None
+        out = self.out_dir / item.profile / f"{item.spec.variant}.mp4"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        enc = item.video
+        package_mp4(self.parts(enc, item.audio), out, faststart=item.spec.faststart)
+        if item.spec.max_bytes and out.stat().st_size > item.spec.max_bytes:
+            enc = self._refit(item, out)
+        video = self.video[enc]
+        w, h = (
+            (self.info.width, self.info.height) if video.copied else (enc.picture.width, enc.picture.height)
+        )
+        duration = float(ffprobe_json(out).get("format", {}).get("duration") or self.info.duration)
+        result = RenditionOutput(
+            out,
+            item.profile,
+            item.spec.variant,
+            "video/mp4",
+            w,
+            h,
+            duration,
+            int(out.stat().st_size * 8 / max(duration, 0.001)),
+            extra={
+                "quick": video.copied,
+                "files": [self.rel(out)],
+                "fps": enc.fps,
+                "audio_copied": bool(item.audio and self.audio[item.audio].copied),
+            },
+        )
+        if item.spec.loudness is not None and item.audio is not None:
+            measured = measure_ebur128(out)
+            result.loudness_lufs, result.true_peak_dbtp = measured.integrated_lufs, measured.true_peak_dbtp
+            result.extra["loudness_target"] = item.spec.loudness.integrated_lufs
+        return result
+
+    def _refit(self, item: PlannedOutput, out: Path) -> VideoEncode:
+        """Re-encode one output whose size went over its ceiling, at a rate scaled to fit."""
+        assert item.video is not None and item.spec.max_bytes
+        rate = int((item.video.maxrate_kbps or 1000) * item.spec.max_bytes / out.stat().st_size * 0.85)
+        enc = video_encode(self.info, item.spec, self.focal, maxrate=max(rate, 50))
+        path = self.work / f"refit-{item.profile}.mp4"
+        run_ffmpeg(main_args(self.source, self.info, {enc: path}, {}, []), duration=self.info.duration)
+        self.video[enc] = Artifact(path, "mp4", "v:0")
+        package_mp4(self.parts(enc, item.audio), out, faststart=item.spec.faststart)
+        if out.stat().st_size > item.spec.max_bytes:
+            raise BadMediaError(
+                f"{item.profile}: the video cannot fit in {item.spec.max_bytes} bytes",
+                code="size_cap_unreachable",
+            )
+        return enc
+
+    def hls(self, item: PlannedOutput, captions: list[Caption]) -> list[RenditionOutput]:
+        folder = self.out_dir / item.profile
+        prefix = "" if item.spec.variant == "hls" else f"{item.spec.variant}-"
+        outputs: list[RenditionOutput] = []
+        rungs: list[RungInfo] = []
+        for short, enc in item.rungs:
+            playlist = package_hls_rung(
+                self.parts(enc, item.audio), folder / f"{prefix}{short}p", item.spec.segment_seconds
+            )
+            peak, average, duration, files = segment_rates(playlist)
+            codecs = avc_codec(self.video[enc]) + (",mp4a.40.2" if item.audio else "")
+            w, h = (
+                (self.info.width, self.info.height)
+                if self.video[enc].copied
+                else (enc.picture.width, enc.picture.height)
+            )
+            rungs.append(
+                RungInfo(playlist, files, int(w or 0), int(h or 0), enc.fps, peak, average, codecs, duration)
+            )
+            outputs.append(
+                RenditionOutput(
+                    playlist,
+                    item.profile,
+                    f"{prefix}{short}p",
+                    "application/vnd.apple.mpegurl",
+                    w,
+                    h,
+                    duration,
+                    average,
+                    extra={
+                        "quick": self.video[enc].copied,
+                        "peak_bitrate": peak,
+                        "codecs": codecs,
+                        "files": [self.rel(playlist), *(self.rel(f) for f in files)],
+                    },
+                )
+            )
+        subs = [self._caption(folder, prefix, cap, outputs, item.profile) for cap in captions]
+        master = folder / f"{prefix}master.m3u8"
+        write_master(master, rungs, subs)
+        outputs.append(
+            RenditionOutput(
+                master,
+                item.profile,
+                f"{prefix}master",
+                "application/vnd.apple.mpegurl",
+                max(r.width for r in rungs),
+                max(r.height for r in rungs),
+                self.info.duration,
+                max(r.peak_bps for r in rungs),
+                extra={"rungs": [f"{r.height}p" for r in rungs], "files": [self.rel(master)]},
+            )
+        )
+        return outputs
+
+    def _caption(
+        self, folder: Path, prefix: str, cap: Caption, outputs: list[RenditionOutput], profile: str
+    ) -> tuple[Caption, str]:
+        vtt = folder / f"{prefix}captions-{cap.language}.vtt"
+        vtt.write_text(cap.webvtt, encoding="utf-8")
+        playlist = vtt.with_suffix(".m3u8")
+        playlist.write_text(subtitle_playlist(vtt.name, self.info.duration), encoding="utf-8")
+        outputs.append(
+            RenditionOutput(
+                vtt,
+                profile,
+                f"{prefix}captions-{cap.language}",
+                "text/vtt",
+                duration=self.info.duration,
+                extra={
+                    "language": cap.language,
+                    "cues": cap.cues,
+                    "files": [self.rel(vtt), self.rel(playlist)],
+                },
+            )
+        )
+        return cap, playlist.name
+
+    def still(self, item: PlannedOutput) -> RenditionOutput:
+        assert item.picture is not None
+        path = self.out_dir / item.profile / f"{item.spec.variant}.jpg"
+        if not path.exists():
+            raise BadMediaError(
+                f"no frame could be taken for {item.profile}/{item.spec.variant}", code="no_frame"
+            )
+        pic = item.picture
+        if item.kind == "poster":
+            return RenditionOutput(
+                path,
+                item.profile,
+                item.spec.variant,
+                "image/jpeg",
+                pic.width,
+                pic.height,
+                extra={"files": [self.rel(path)]},
+            )
+        return self._sprite(item, path)
+
+    def _sprite(self, item: PlannedOutput, path: Path) -> RenditionOutput:
+        assert item.picture is not None
+        spec, pic, duration = item.spec, item.picture, self.info.duration
+        count = max(1, min(spec.sprite_max_tiles, math.ceil(duration / spec.sprite_interval_seconds)))
+        cols = min(spec.sprite_columns, count)
+        rows, step = math.ceil(count / cols), duration / count
+        cues = ["WEBVTT", ""]
+        for n in range(count):
+            x, y = (n % cols) * pic.width, (n // cols) * pic.height
+            start, end = _stamp(n * step), _stamp(min((n + 1) * step, duration))
+            cues += [f"{start} --> {end}", f"{path.name}#xywh={x},{y},{pic.width},{pic.height}", ""]
+        vtt = path.with_suffix(".vtt")
+        vtt.write_text("\n".join(cues), encoding="utf-8")
+        return RenditionOutput(
+            path,
+            item.profile,
+            spec.variant,
+            "image/jpeg",
+            pic.width * cols,
+            pic.height * rows,
+            extra={
+                "columns": cols,
+                "rows": rows,
+                "tiles": count,
+                "interval": step,
+                "tile_width": pic.width,
+                "tile_height": pic.height,
+                "vtt": self.rel(vtt),
+                "files": [self.rel(path), self.rel(vtt)],
+            },
+        )
+
+
+def _stamp(t: float) -> str:
+    ms = int(round(t * 1000))
+    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
+
+
+def render_video(
+    input_path: Path,
+    info: MediaInfo,
+    profiles: Sequence[Profile],
+    out_dir: Path,
+    *,
+    focal: FocalPoint = FocalPoint(),
+    captions: Sequence[Path] = (),
+    progress: ProgressFn = no_progress,
+) -> list[RenditionOutput]:
+    """Every `video:` output of `profiles` for one probed source, written under `out_dir/<profile>/`."""
+    if info.video is None:
+        raise BadMediaError("the file has no video stream", code="no_video")
+    caps = [load_caption(c) for c in captions]
+    planned = [p for prof in profiles for p in plan_outputs(info, prof.name, list(prof.video), focal)]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".work-", dir=out_dir))
+    try:
+        job = _VideoJob(input_path, info, out_dir, work, focal, progress)
+        job.encode(planned)
+        outputs: list[RenditionOutput] = []
+        for n, item in enumerate(planned):
+            if item.kind == "mp4":
+                outputs.append(job.mp4(item))
+            elif item.kind == "hls":
+                outputs += job.hls(item, caps)
+            else:
+                outputs.append(job.still(item))
+            progress(0.8 + 0.2 * (n + 1) / len(planned))
+        return outputs
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

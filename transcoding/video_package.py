@@ -1,0 +1,162 @@
+"""Package encoded streams without re-encoding: faststart MP4s, fMP4 HLS rungs and the master playlist."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from transcoding.ffmpeg_run import input_args, run_ffmpeg
+from transcoding.tools import ffprobe_path, require
+from transcoding.video_captions import Caption
+from transcoding.video_graph import Artifact
+
+_AVC_PROFILE = {"High": "6400", "Main": "4d00", "Constrained Baseline": "42e0", "Baseline": "4200"}
+
+
+def _inputs(parts: list[Artifact]) -> tuple[list[str], list[str]]:
+    args: list[str] = []
+    maps: list[str] = []
+    index: dict[Path, int] = {}
+    for part in parts:
+        if part.path not in index:
+            index[part.path] = len(index)
+            args += input_args(part.path, part.fmt)
+        maps += ["-map", f"{index[part.path]}:{part.stream}"]
+    return args, maps
+
+
+def package_mp4(parts: list[Artifact], out: Path, *, faststart: bool = True) -> None:
+    """Mux video (+ audio) into a progressive MP4; faststart puts the index before the media data."""
+    args, maps = _inputs(parts)
+    flags = ["-movflags", "+faststart"] if faststart else []
+    run_ffmpeg(
+        [
+            *args,
+            *maps,
+            "-c",
+            "copy",
+            "-map_metadata",
+            "-1",
+            "-map_chapters",
+            "-1",
+            *flags,
+            "-f",
+            "mp4",
+            "-y",
+            str(out),
+        ],
+        timeout=600,
+    )
+
+
+def package_hls_rung(parts: list[Artifact], rung_dir: Path, segment_seconds: float) -> Path:
+    rung_dir.mkdir(parents=True, exist_ok=True)
+    args, maps = _inputs(parts)
+    run_ffmpeg(
+        [
+            *args,
+            *maps,
+            "-c",
+            "copy",
+            "-map_metadata",
+            "-1",
+            "-f",
+            "hls",
+            "-hls_time",
+            f"{segment_seconds:g}",
+            "-hls_playlist_type",
+            "vod",
+            "-hls_segment_type",
+            "fmp4",
+            "-hls_fmp4_init_filename",
+            "init.mp4",
+            "-hls_segment_filename",
+            "seg_%05d.m4s",
+            "-hls_flags",
+            "independent_segments",
+            "-y",
+            "index.m3u8",
+        ],
+        timeout=600,
+        cwd=rung_dir,
+    )
+    return rung_dir / "index.m3u8"
+
+
+def ffprobe_json(path: Path, *entries: str) -> dict[str, Any]:
+    """ffprobe one of our own files (no limits needed: we wrote it)."""
+    cmd = [
+        require(ffprobe_path(), "ffprobe"),
+        "-v",
+        "error",
+        "-protocol_whitelist",
+        "file",
+        "-show_format",
+        "-show_streams",
+        "-of",
+        "json",
+        *entries,
+        str(path),
+    ]
+    out = subprocess.run(cmd, capture_output=True, timeout=60, check=False).stdout
+    data: dict[str, Any] = json.loads(out or b"{}")
+    return data
+
+
+def avc_codec(artifact: Artifact) -> str:
+    data = ffprobe_json(artifact.path)
+    video = [s for s in data.get("streams", []) if s.get("codec_type") == "video"]
+    stream = video[0] if video else {}
+    return f"avc1.{_AVC_PROFILE.get(stream.get('profile', 'High'), '6400')}{int(stream.get('level', 40)):02x}"
+
+
+@dataclass
+class RungInfo:
+    playlist: Path
+    files: list[Path]
+    width: int
+    height: int
+    fps: str
+    peak_bps: int
+    average_bps: int
+    codecs: str
+    duration: float
+
+
+def segment_rates(playlist: Path) -> tuple[int, int, float, list[Path]]:
+    """Peak and average bits per second over the rung's segments (BANDWIDTH must be the peak)."""
+    text = playlist.read_text()
+    durations = [float(d) for d in re.findall(r"#EXTINF:([\d.]+)", text)]
+    names = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
+    files = [playlist.parent / n for n in names]
+    init = playlist.parent / "init.mp4"
+    sizes = [f.stat().st_size for f in files]
+    total = sum(durations) or 1.0
+    peak = max((s * 8 / max(d, 0.1) for s, d in zip(sizes, durations, strict=True)), default=0.0)
+    average = (sum(sizes) + (init.stat().st_size if init.exists() else 0)) * 8 / total
+    return int(max(peak, average)), int(average), total, [init, *files] if init.exists() else files
+
+
+def write_master(path: Path, rungs: list[RungInfo], captions: list[tuple[Caption, str]]) -> None:
+    lines = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-INDEPENDENT-SEGMENTS"]
+    for n, (cap, uri) in enumerate(captions):
+        default = "YES" if n == 0 else "NO"
+        lines.append(
+            f'#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="{cap.name}",LANGUAGE="{cap.language}",'
+            f'DEFAULT={default},AUTOSELECT=YES,URI="{uri}"'
+        )
+    for rung in sorted(rungs, key=lambda r: r.peak_bps):
+        num, _, den = rung.fps.partition("/")
+        fps = float(num) / float(den or 1)
+        attrs = (
+            f"BANDWIDTH={rung.peak_bps},AVERAGE-BANDWIDTH={rung.average_bps},"
+            f'RESOLUTION={rung.width}x{rung.height},FRAME-RATE={fps:.3f},CODECS="{rung.codecs}"'
+        )
+        if captions:
+            attrs += ',SUBTITLES="subs"'
+        lines += [f"#EXT-X-STREAM-INF:{attrs}", rung.playlist.relative_to(path.parent).as_posix()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
