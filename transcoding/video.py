@@ -14,8 +14,9 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from transcoding.audio_loudness import normalising_chain
 from transcoding.ffmpeg_run import run_ffmpeg
-from transcoding.probe import MediaInfo, measure_ebur128, measure_loudnorm
+from transcoding.probe import MediaInfo, measure_ebur128
 from transcoding.profiles import Profile
 from transcoding.types import BadMediaError, FocalPoint, ProgressFn, RenditionOutput, no_progress
 from transcoding.video_captions import Caption, load_caption, subtitle_playlist
@@ -25,7 +26,6 @@ from transcoding.video_graph import (
     audio_chain,
     audio_conforms,
     audio_prefilter,
-    loudnorm_filter,
     main_args,
     video_conforms,
 )
@@ -96,16 +96,17 @@ class _VideoJob:
     def _audio_artifact(self, enc: AudioEncode, pending: dict[AudioEncode, tuple[Path, str]]) -> Artifact:
         if audio_conforms(self.info, enc):
             return Artifact(self.source, self.info.format_name, "a:0", copied=True)
-        measured = None
+        normalised = None
         if enc.loudness is not None:  # pass 1 of two-pass loudnorm, on the audio alone
-            measured = measure_loudnorm(
+            normalised = normalising_chain(
                 self.source,
                 fmt=self.info.format_name,
-                audio_filter=audio_prefilter(enc),
-                loudnorm=loudnorm_filter(enc.loudness),
+                prefilter=audio_prefilter(enc),
+                target=enc.loudness,
+                timeout=max(600, self.info.duration * 2),
             )
         path = self.work / f"a{len(pending)}.m4a"
-        pending[enc] = (path, audio_chain(enc, measured))
+        pending[enc] = (path, audio_chain(enc, normalised))
         return Artifact(path, "mp4", "a:0")
 
     def _still(self, item: PlannedOutput) -> Still:

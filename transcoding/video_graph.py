@@ -117,28 +117,14 @@ def _already_normalised(info: MediaInfo, target: LoudnessTarget) -> bool:
     )
 
 
-def loudnorm_filter(target: LoudnessTarget, measured: dict[str, str] | None = None) -> str:
-    base = f"loudnorm=I={target.integrated_lufs}:TP={target.true_peak_dbtp}:LRA={target.lra}"
-    if not measured:
-        return base
-    return (
-        f"{base}:measured_I={measured['input_i']}:measured_TP={measured['input_tp']}"
-        f":measured_LRA={measured['input_lra']}:measured_thresh={measured['input_thresh']}"
-        f":offset={measured['target_offset']}:linear=true"
-    )
-
-
 def audio_prefilter(enc: AudioEncode) -> str:
     layout = "stereo" if enc.channels == 2 else "mono"
     return f"aresample=48000,aformat=channel_layouts={layout}"
 
 
-def audio_chain(enc: AudioEncode, measured: dict[str, str] | None) -> str:
-    parts = [audio_prefilter(enc)]
-    if enc.loudness is not None:
-        parts.append(loudnorm_filter(enc.loudness, measured))  # loudnorm outputs 192 kHz: resample after
-    parts.append(f"aresample={enc.sample_rate}")
-    return ",".join(parts)
+def audio_chain(enc: AudioEncode, normalised: str | None = None) -> str:
+    """`normalised` is the prefilter+loudnorm chain from audio_loudness (loudnorm outputs 192 kHz)."""
+    return f"{normalised or audio_prefilter(enc)},aresample={enc.sample_rate}"
 
 
 def _video_branches(videos: dict[VideoEncode, Path], stills: list[Still]) -> tuple[list[str], list[str]]:

@@ -1,0 +1,174 @@
+"""Audio renditions: two-pass EBU R128 loudness normalisation, MP3/AAC encodes with tags, a waveform PNG.
+
+Pass 1 measures each distinct processing chain (downmix, high-pass) with `loudnorm`; pass 2 is ONE ffmpeg
+process that decodes the source once and writes every output with the measured values fed back
+(`linear=true`, a pure gain when the true-peak ceiling allows it). Every output is measured again and the
+result stored on the rendition.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from transcoding.audio_loudness import loudnorm_filter, normalising_chain
+from transcoding.audio_spec import AudioOutputSpec
+from transcoding.audio_tags import AudioTags, cover_jpeg, write_tags
+from transcoding.ffmpeg_run import input_args, run_ffmpeg
+from transcoding.probe import MediaInfo, measure_ebur128
+from transcoding.profiles import Profile
+from transcoding.types import BadMediaError, ProgressFn, RenditionOutput, no_progress
+from transcoding.video_package import ffprobe_json
+
+__all__ = ["AudioTags", "render_audio"]
+
+_MEDIA_TYPES = {"mp3": "audio/mpeg", "m4a": "audio/mp4", "png": "image/png"}
+
+
+@dataclass
+class _Item:
+    profile: str
+    spec: AudioOutputSpec
+    path: Path
+    chain: str = ""
+
+
+def prefilter(spec: AudioOutputSpec) -> str:
+    """What happens before loudness is measured: the measurement must see the signal that gets normalised."""
+    layout = "mono" if spec.channels == 1 else "stereo"
+    parts = [f"aresample=48000,aformat=channel_layouts={layout}"]
+    if spec.highpass_hz:
+        parts.append(f"highpass=f={spec.highpass_hz:g}:poles=2")
+    return ",".join(parts)
+
+
+def _chains(source: Path, info: MediaInfo, items: list[_Item]) -> None:
+    chains: dict[str, str] = {}
+    for item in items:
+        spec, pre = item.spec, prefilter(item.spec)
+        if spec.output == "waveform":
+            item.chain = (
+                f"aformat=channel_layouts=mono,showwavespic=s={spec.width}x{spec.height}"
+                f":colors={spec.colour.replace('#', '0x')}:scale=sqrt"
+            )
+            continue
+        chain = pre
+        if spec.loudness is not None:
+            key = f"{pre}|{loudnorm_filter(spec.loudness)}"
+            if key not in chains:  # pass 1, once per distinct chain and target
+                chains[key] = normalising_chain(
+                    source,
+                    fmt=info.format_name,
+                    prefilter=pre,
+                    target=spec.loudness,
+                    timeout=max(600, info.duration * 2),
+                )
+            chain = chains[key]
+        item.chain = f"{chain},aresample={spec.sample_rate}:resampler=soxr"
+
+
+def _encoder(item: _Item) -> list[str]:
+    spec = item.spec
+    if spec.output == "waveform":
+        return ["-frames:v", "1", "-update", "1", "-f", "image2", str(item.path)]
+    common = ["-b:a", f"{spec.bitrate_kbps}k", "-ar", str(spec.sample_rate), "-ac", str(spec.channels)]
+    if spec.format == "mp3":  # libmp3lame with -b:a alone is constant bitrate
+        return ["-c:a", "libmp3lame", *common, "-write_xing", "1", "-f", "mp3", str(item.path)]
+    return ["-c:a", "aac", *common, "-movflags", "+faststart", "-f", "mp4", str(item.path)]
+
+
+def _encode_all(source: Path, info: MediaInfo, items: list[_Item], progress: ProgressFn) -> None:
+    labels = [f"[a{k}]" for k in range(len(items))]
+    graph = [f"[0:a:0]asplit={len(items)}{''.join(labels)}" if len(items) > 1 else "[0:a:0]anull[a0]"]
+    outputs: list[str] = []
+    for k, item in enumerate(items):
+        graph.append(f"[a{k}]{item.chain}[o{k}]")
+        outputs += ["-map", f"[o{k}]", "-map_metadata", "-1", *_encoder(item)]
+    run_ffmpeg(
+        ["-vn", *input_args(source, info.format_name), "-filter_complex", ";".join(graph), *outputs],
+        duration=info.duration,
+        progress=lambda f: progress(0.2 + 0.6 * f),
+        timeout=max(1800, info.duration * 3),
+    )
+
+
+def _describe(item: _Item, info: MediaInfo, tags: AudioTags | None, cover: Path | None) -> RenditionOutput:
+    spec, path = item.spec, item.path
+    rel = f"{item.profile}/{path.name}"
+    if spec.output == "waveform":
+        return RenditionOutput(
+            path, item.profile, spec.variant, "image/png", spec.width, spec.height, extra={"files": [rel]}
+        )
+    if tags is not None and spec.tags:
+        write_tags(path, spec.format, tags, cover if spec.cover_art else None)
+    duration = float(ffprobe_json(path).get("format", {}).get("duration") or info.duration)
+    loud = measure_ebur128(path, timeout=max(600, duration * 2))
+    out = RenditionOutput(
+        path,
+        item.profile,
+        spec.variant,
+        _MEDIA_TYPES[spec.format],
+        duration=duration,
+        bitrate=spec.bitrate_kbps * 1000,
+        loudness_lufs=loud.integrated_lufs,
+        true_peak_dbtp=loud.true_peak_dbtp,
+        extra={
+            "files": [rel],
+            "sample_rate": spec.sample_rate,
+            "channels": spec.channels,
+            "lra": loud.lra,
+            "size_bytes": path.stat().st_size,
+        },
+    )
+    if spec.loudness is not None:
+        out.extra["loudness_target"] = spec.loudness.integrated_lufs
+        out.extra["within_tolerance"] = abs(loud.integrated_lufs - spec.loudness.integrated_lufs) <= (
+            spec.loudness.tolerance_lu
+        )
+    return out
+
+
+def render_audio(
+    input_path: Path,
+    info: MediaInfo,
+    profiles: Sequence[Profile],
+    out_dir: Path,
+    *,
+    tags: AudioTags | None = None,
+    cover_art: Path | None = None,
+    progress: ProgressFn = no_progress,
+) -> list[RenditionOutput]:
+    """Every `audio:` output of `profiles` for one probed source (audio file or a video's sound track)."""
+    if info.audio is None:
+        raise BadMediaError("the file has no audio stream", code="no_audio")
+    items = [
+        _Item(p.name, spec, out_dir / p.name / f"{spec.variant}.{spec.format}")
+        for p in profiles
+        for spec in p.audio
+    ]
+    if not items:
+        return []
+    for item in items:
+        item.path.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".work-", dir=out_dir))
+    try:
+        cover = cover_jpeg(cover_art, work, max(i.spec.cover_size for i in items)) if cover_art else None
+        _chains(input_path, info, items)
+        progress(0.2)
+        _encode_all(input_path, info, items, progress)
+        results = [_describe(item, info, _nfc(tags), cover) for item in items]
+        progress(1.0)
+        return results
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _nfc(tags: AudioTags | None) -> AudioTags | None:
+    if tags is None:
+        return None
+    values = {k: unicodedata.normalize("NFC", v) if isinstance(v, str) else v for k, v in vars(tags).items()}
+    return AudioTags(**values)
