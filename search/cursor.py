@@ -27,6 +27,7 @@ class Cursor:
     last_key: int | None = None  # keyset sorts
     seen: list[str] = field(default_factory=list)  # ids already returned whose key == last_key
     total: int = 0  # keyset sorts: the total counted on the first page
+    relaxed: bool = False  # the first page fell back to "most words" matching
 
 
 def fingerprint(query: SearchQuery) -> str:
@@ -50,3 +51,10 @@ def decode(token: str, query: SearchQuery) -> Cursor:
     if cursor.fingerprint != fingerprint(query):
         raise InvalidCursor("cursor belongs to another query")
     return cursor
+
+
+def mark_relaxed(token: str) -> str:
+    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    cursor = Cursor(**json.loads(raw))
+    cursor.relaxed = True
+    return encode(cursor)

@@ -22,6 +22,7 @@ from tantivy import FieldType, Query
 from search import cursor as cursors
 from search.embedded_query import QueryBuilder, TextQuery, combine
 from search.embedded_schema import build_schema, register_analyzers, stored_source, to_tantivy
+from search.facet_bits import MASK_FIELDS, FacetBits
 from search.highlight import Highlighter
 from search.query import ParsedQuery, parse_query
 from search.synonyms import SynonymTable, default_synonyms
@@ -35,9 +36,10 @@ from search.types import (
     Visibility,
 )
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 DEFAULT_PATH = Path("var/search")
 FACET_SIZE = 200
+MASK_BUCKETS = 65_536  # distinct code combinations of one multi-valued facet
 SNAPSHOTS_KEPT = 16
 SNAPSHOT_TTL_S = 600.0
 RELOAD_CHECK_S = 0.5
@@ -54,6 +56,7 @@ class EmbeddedIndex:
         self._heap, self._threads = writer_heap, writer_threads
         self._schema = build_schema()
         self._index = self._open()
+        self._bits = FacetBits(path)
         self._instance = uuid.uuid4().hex[:8]
         self._write_lock = threading.Lock()
         self._read_lock = threading.Lock()
@@ -92,6 +95,8 @@ class EmbeddedIndex:
     def _reload(self) -> None:
         with self._read_lock:
             self._index.reload()
+            if self.path is not None and self._meta_stamp() != self._meta_mtime:
+                self._bits.reload()
             self._searcher = self._index.searcher()
             self._gen += 1
             self._meta_mtime = self._meta_stamp()
@@ -134,8 +139,9 @@ class EmbeddedIndex:
             try:
                 for doc in docs:
                     writer.delete_documents_by_term("id", doc.id)
-                    writer.add_document(to_tantivy(doc))
+                    writer.add_document(to_tantivy(doc, self._bits))
                     n += 1
+                self._bits.save()
                 writer.commit()
             except BaseException:
                 writer.rollback()
@@ -185,7 +191,13 @@ class EmbeddedIndex:
         def known(field: str, term: str) -> bool:
             return bool(searcher.doc_freq(field, term))
 
-        builder = QueryBuilder(self._schema, known)
+        def expand(field: str, prefix: str, n: int) -> list[str]:
+            return [t for t, _ in searcher.terms_with_prefix(field, prefix, limit=n)]
+
+        def statuses() -> list[str]:
+            return [t for t, _ in searcher.terms_with_prefix("status", "")]
+
+        builder = QueryBuilder(self._schema, known, expand, statuses)
         parsed = parse_query(q, known=lambda t: any(known(f, t) for f in ("title_f", "body_f", "extra_f")),
                              synonyms=self.synonyms, prefix=prefix)
         return parsed, builder
@@ -198,11 +210,17 @@ class EmbeddedIndex:
             if pinned is not None:
                 token, searcher = cur.snapshot, pinned
         parsed, builder = self._parse(searcher, query.q, query.prefix)
+        relaxed = bool(cur and cur.relaxed)
+        result = self._run(searcher, token, query, parsed, builder, relaxed, cur)
+        if result.total == 0 and not relaxed and cur is None and len(parsed.content_terms()) > 1:
+            # Nothing has every word: fall back to documents with most of them.
+            result = self._run(searcher, token, query, parsed, builder, True, None)
+        return result
+
+    def _run(self, searcher: tantivy.Searcher, token: str, query: SearchQuery, parsed: ParsedQuery,
+             builder: QueryBuilder, relaxed: bool, cur: cursors.Cursor | None) -> SearchResult:
         constraints = [builder.visibility(query.visibility), *builder.filters(query.filters)]
-        text = builder.text_query(parsed)
-        if text is not None and cur is None and text.units > 1:
-            if not searcher.search(combine(text.match, constraints), limit=1, count=False).hits:
-                text = builder.text_query(parsed, relaxed=True)
+        text = builder.text_query(parsed, relaxed=relaxed)
         sort = query.sort if text is not None else ("newest" if query.sort == "relevance" else query.sort)
         limit = max(1, min(query.limit, 200))
         if sort == "relevance":
@@ -213,7 +231,9 @@ class EmbeddedIndex:
             scored = text.match if text is not None else None
             page, total, nxt = self._sorted_page(searcher, SORT_FIELD[sort], scored, constraints, query, cur,
                                                  limit)
-        hits = self._hits(searcher, page, parsed)
+        if nxt is not None and relaxed:
+            nxt = cursors.mark_relaxed(nxt)
+        hits = self._hits(searcher, page, parsed, builder)
         facets = self._facets(searcher, builder, text, query) if query.facets else {}
         return SearchResult(hits=hits, total=total, facets=facets, next_cursor=nxt)
 
@@ -252,9 +272,9 @@ class EmbeddedIndex:
         return [(float(k), a) for k, a, _ in page], total, nxt
 
     def _hits(self, searcher: tantivy.Searcher, page: list[tuple[float, tantivy.DocAddress]],
-              parsed: ParsedQuery) -> list[SearchHit]:
+              parsed: ParsedQuery, builder: QueryBuilder) -> list[SearchHit]:
         last = next((t.folded for t in parsed.terms if t.last), None)
-        fuzzy = [t.folded for t in parsed.content_terms()]
+        fuzzy = [t.folded for t in parsed.content_terms() if not builder.is_known(t.folded)]
         hl = Highlighter(parsed.highlight_terms(), prefix=last, fuzzy=fuzzy)
         hits = []
         for score, address in page:
@@ -275,11 +295,19 @@ class EmbeddedIndex:
             if not fields:
                 continue
             q = combine(scored, base + builder.filters(query.filters, skip=skip))
-            aggs = {f: {"terms": {"field": f, "size": FACET_SIZE}} for f in fields}
-            result = searcher.aggregate(q, aggs)
+            result = searcher.aggregate(q, {f: self._facet_agg(f) for f in fields})
             for f in fields:
-                out[f] = {str(b["key"]): int(b["doc_count"]) for b in result.get(f, {}).get("buckets", [])}
+                buckets = result.get(f, {}).get("buckets", [])
+                if f in MASK_FIELDS and not self._bits.overflowing(f):
+                    out[f] = self._bits.expand(f, ((b["key"], int(b["doc_count"])) for b in buckets))
+                else:
+                    out[f] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
         return {f: out.get(f, {}) for f in FACET_FIELDS}
+
+    def _facet_agg(self, field: str) -> dict[str, object]:
+        if field in MASK_FIELDS and not self._bits.overflowing(field):
+            return {"terms": {"field": MASK_FIELDS[field], "size": MASK_BUCKETS}}
+        return {"terms": {"field": field, "size": FACET_SIZE}}
 
     def suggest(self, prefix: str, visibility: Visibility, limit: int = 8) -> list[str]:
         _, searcher = self._current()

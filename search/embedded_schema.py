@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 import tantivy
 
+from search.facet_bits import MASK_FIELDS, FacetBits
 from search.types import SearchDocument
 from search.vietnamese import fold, nfc, syllables
 
@@ -39,6 +40,8 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("shingle", tokenizer_name="whitespace", index_option="freq")
     for name in KEYWORD_FIELDS:
         sb.add_text_field(name, fast=True, tokenizer_name="raw")
+    for name in MASK_FIELDS.values():
+        sb.add_unsigned_field(name, fast=True)
     sb.add_unsigned_field("k_new", fast=True, indexed=True)
     sb.add_unsigned_field("k_dl", fast=True, indexed=True)
     return sb.build()
@@ -92,7 +95,7 @@ def _add_texts(d: tantivy.Document, fields: tuple[str, ...], texts: list[str]) -
                 d.add_text(name, text)
 
 
-def to_tantivy(doc: SearchDocument) -> tantivy.Document:
+def to_tantivy(doc: SearchDocument, bits: FacetBits) -> tantivy.Document:
     title = nfc(doc.title)
     summary = nfc(doc.summary)
     body = [summary, *map(nfc, doc.tags), *map(nfc, doc.labels), nfc(doc.org_name)]
@@ -115,6 +118,8 @@ def to_tantivy(doc: SearchDocument) -> tantivy.Document:
         for value in values:
             if value:
                 d.add_text(name, str(value))
+    for name, mask_field in MASK_FIELDS.items():
+        d.add_unsigned(mask_field, bits.mask(name, keywords[name]))
     d.add_unsigned("k_new", newest_key(doc))
     d.add_unsigned("k_dl", downloads_key(doc))
     return d

@@ -33,8 +33,15 @@ class Highlighter:
         self.words = set(words)
         self.prefix = prefix if prefix and len(prefix) >= 2 else None
         self.fuzzy = [w for w in fuzzy if len(w) >= 4]
+        self._seen: dict[str, bool] = {}
 
     def matches(self, token: str) -> bool:
+        hit = self._seen.get(token)
+        if hit is None:
+            hit = self._seen[token] = self._matches(token)
+        return hit
+
+    def _matches(self, token: str) -> bool:
         folded = fold(token)
         if folded in self.words:
             return True

@@ -1,0 +1,149 @@
+"""Search benchmark: synthetic Vietnamese assets (text drawn from the seed plans) at 100k / 1M documents.
+
+Prints the indexing rate and p50/p95 latency of typical queries, very common words and facet counts on
+the embedded engine, with a raw tantivy single-term query measured in the same run as the baseline.
+
+    .venv/bin/python bench/search.py                       # 100k
+    .venv/bin/python bench/search.py --sizes 100000,1000000 # also 1M (≈ 2 GB disk, several minutes)
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tantivy import Query  # noqa: E402
+
+from search.embedded import EmbeddedIndex  # noqa: E402
+from search.types import SearchDocument, SearchQuery, Visibility  # noqa: E402
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+KINDS = ["infographic", "video", "podcast", "qa_set", "poster", "document"]
+TOPICS = ["y-nghia-quan-diem", "muc-tieu-giai-phap", "to-chuc-thuc-hien", "tien-do-ket-qua",
+          "mo-hinh-dien-hinh", "ngay-nha-giao", "tuyen-sinh-huong-nghiep", "chuyen-doi-so", "hieu-hoc",
+          "doi-ngoai", "khoi-nghiep"]
+AUDIENCES = ["can-bo-dang-vien", "can-bo-quan-ly", "nha-giao", "nhan-vien", "hoc-sinh", "sinh-vien",
+             "cha-me-hoc-sinh", "nhan-dan", "doanh-nghiep", "bao-chi", "doi-ngoai"]
+LEVELS = ["mam-non", "tieu-hoc", "thcs", "thpt", "gdtx", "gdnn", "dai-hoc"]
+CHANNELS = ["web", "zalo", "facebook", "tiktok", "youtube", "truyen-thanh", "bang-tin", "truyen-hinh",
+            "bao-in", "truc-quan"]
+PROFILES = ["web-hls", "web-mp4", "youtube", "vertical", "facebook-feed", "zalo-oa", "tv-broadcast",
+            "signage", "loudspeaker", "podcast", "web-image", "print"]
+TYPICAL = ["nghi quyet 71 giao duc", "chuyển đổi số trong giáo dục", "tuyen sinh dau cap", "giaos vieen",
+           "mo hinh dien hinh", "truyền thông đa nền tảng", "dao tao giao vien", "ngay nha giao 20/11",
+           "phụ huynh học sinh", "nang cao nhan thuc", "THCS", "Sở GDĐT", "quoc sach hang dau",
+           "bồi dưỡng nhà giáo", "khoi nghiep doi moi sang tao", "truyen thanh co so", "nghij quyeets",
+           "phat trien nguon nhan luc", "hoc tap suot doi", "van hoa hieu hoc"]
+ORG_NAMES = ["Sở Giáo dục và Đào tạo", "Trường THCS", "Trường Tiểu học", "Trường THPT", "Trường Mầm non",
+             "UBND phường", "UBND xã", "Báo Giáo dục và Thời đại", "Đài Phát thanh - Truyền hình",
+             "Trung tâm GDNN-GDTX", "Phòng Văn hóa - Xã hội"]
+PLACES = ["Huế", "Cần Thơ", "Quảng Ngãi", "Bắc Kạn", "Thái Nguyên", "Hà Nội", "Đà Nẵng", "Hải Phòng"]
+COMMON = ["học", "giáo dục", "giao duc", "đào tạo", "phát triển"]
+
+
+def seed_syllables() -> list[str]:
+    words: list[str] = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        words.extend(path.read_text(encoding="utf-8").split())
+    return [w.strip("*#-–•;:,.()“”\"") for w in words if w.strip("*#-–•;:,.()“”\"")] or ["giáo", "dục"]
+
+
+def synthetic(n: int, seed: int = 71) -> Iterator[SearchDocument]:
+    rnd = random.Random(seed)
+    words = seed_syllables()
+    orgs = [f"org-{i}" for i in range(600)]
+
+    def window(lo: int, hi: int) -> str:
+        start = rnd.randrange(0, len(words) - hi)
+        return " ".join(words[start : start + rnd.randint(lo, hi)])
+
+    for i in range(n):
+        org = rnd.randrange(len(orgs))
+        yield SearchDocument(
+            id=f"asset-{i:07d}", kind=rnd.choice(KINDS), status="published" if rnd.random() < 0.9 else "draft",
+            title=window(5, 12).capitalize(), summary=window(20, 45), tags=[window(1, 3) for _ in range(2)],
+            topics=rnd.sample(TOPICS, rnd.randint(1, 2)), audiences=rnd.sample(AUDIENCES, rnd.randint(1, 3)),
+            levels=rnd.sample(LEVELS, rnd.randint(1, 2)), channels=rnd.sample(CHANNELS, rnd.randint(1, 3)),
+            org_id=orgs[org], org_name=f"{ORG_NAMES[org % 11]} {PLACES[org % 8]} {org}", org_path=["org-root", f"org-p{org % 63}"],
+            profiles=rnd.sample(PROFILES, rnd.randint(1, 4)), year=rnd.choice([2025, 2026]),
+            published_at=f"202{rnd.randint(5, 6)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}T08:00:00",
+            downloads=int(rnd.paretovariate(1.2)), urgent=rnd.random() < 0.02,
+            ocr_text=window(10, 30) if rnd.random() < 0.3 else "",
+        )
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def run(size: int, root: Path, repeat: int) -> None:
+    path = root / f"idx-{size}"
+    index = EmbeddedIndex(path, writer_heap=512_000_000, writer_threads=2)
+    start, batch = time.perf_counter(), []
+    for doc in synthetic(size):
+        batch.append(doc)
+        if len(batch) == 50_000:
+            index.upsert(batch)
+            batch = []
+    index.upsert(batch)
+    elapsed = time.perf_counter() - start
+    print(f"\n== {size:,} documents: indexed in {elapsed:.1f} s, {size / elapsed:,.0f} docs/s, "
+          f"disk {sum(f.stat().st_size for f in path.iterdir()) / 2**20:,.0f} MiB")
+    vis = Visibility.published_only()
+    searcher = index._current()[1]
+    raw = Query.term_query(index._schema, "title_f", "giao")
+    rows = {
+        "baseline: raw tantivy term, top 20": timed(lambda: searcher.search(raw, 20), repeat * 5),
+        "typical queries (no facets)": [t for q in TYPICAL for t in timed(
+            lambda q=q: index.search(SearchQuery(q=q, visibility=vis, facets=False)), repeat)],
+        "very common words (no facets)": [t for q in COMMON for t in timed(
+            lambda q=q: index.search(SearchQuery(q=q, visibility=vis, facets=False)), repeat)],
+        "typical queries + facet counts": [t for q in TYPICAL for t in timed(
+            lambda q=q: index.search(SearchQuery(q=q, visibility=vis)), repeat)],
+        "very common words + facet counts": [t for q in COMMON for t in timed(
+            lambda q=q: index.search(SearchQuery(q=q, visibility=vis)), repeat)],
+        "facets only (empty query, filter topic)": timed(lambda: index.search(SearchQuery(
+            visibility=vis, filters={"topic": ["chuyen-doi-so"]}, limit=1)), repeat * 3),
+        "sort newest, common word": timed(lambda: index.search(SearchQuery(
+            q="giáo dục", visibility=vis, sort="newest", facets=False)), repeat * 3),
+    }
+    base = statistics.median(rows["baseline: raw tantivy term, top 20"])
+    print(f"{'measure':44} {'p50 ms':>8} {'p95 ms':>8} {'p50/baseline':>13}")
+    for name, values in rows.items():
+        print(f"{name:44} {pct(values, 50):8.2f} {pct(values, 95):8.2f} {pct(values, 50) / base:13.1f}")
+    index.close()
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100000", help="comma-separated corpus sizes, e.g. 100000,1000000")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per query")
+    parser.add_argument("--dir", type=Path, default=None, help="where to build the indexes (default: tmp)")
+    args = parser.parse_args()
+    root = args.dir or Path(tempfile.mkdtemp(prefix="kho-search-bench-"))
+    for size in (int(s) for s in args.sizes.split(",")):
+        run(size, root, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
