@@ -42,7 +42,7 @@ from storage.base import (
 from storage.http import content_disposition
 from storage.s3_stream import UploadStream
 
-_NOT_FOUND_CODES = frozenset({"NoSuchKey", "NoSuchBucket", "NoSuchObject", "ResourceNotFound"})
+_NOT_FOUND_CODES = frozenset({"NoSuchKey", "NoSuchObject"})
 _FULL_CODES = frozenset(
     {"XMinioStorageFull", "QuotaExceeded", "XMinioAdminBucketQuotaExceeded", "EntityTooLarge"}
 )
@@ -56,6 +56,7 @@ _UNAVAILABLE_CODES = frozenset(
         "AccessDenied",
         "InvalidAccessKeyId",
         "SignatureDoesNotMatch",
+        "NoSuchBucket",  # deleted behind our back: a configuration outage, not a missing object
     }
 )
 PRESIGN_MAX = timedelta(days=7)  # the S3 limit for SigV4 presigned URLs
@@ -313,8 +314,12 @@ class S3Store:
             )
 
     def health(self) -> None:
+        """One real round trip every time (the bucket check is otherwise cached)."""
         try:
             self._ensure_bucket()
+            with _translate(f"bucket {self.bucket!r}"):
+                if not self.client.bucket_exists(self.bucket):
+                    raise StorageUnavailable(f"bucket {self.bucket!r} does not exist")
         except StorageUnavailable:
             raise
         except StorageError as exc:

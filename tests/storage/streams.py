@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from typing import BinaryIO, cast
 
 KiB = 1024
 
@@ -31,6 +32,11 @@ class GeneratedStream:
         self._chunk = chunk
         self._fail_after = fail_after
         self._error = error or ConnectionResetError("client went away")
+
+    @property
+    def io(self) -> BinaryIO:
+        """This stream typed as the BinaryIO that `ObjectStore.put` declares (it only calls read)."""
+        return cast(BinaryIO, self)
 
     def read(self, n: int = -1) -> bytes:
         if self._fail_after is not None and self.position >= self._fail_after:

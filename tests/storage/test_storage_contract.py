@@ -65,7 +65,7 @@ def _peak_memory_during(action: Callable[[], object]) -> int:
 def test_50_mb_streamed_put_uses_bounded_memory(store: ObjectStore) -> None:
     total = 50 * 1000 * 1000
     stream = GeneratedStream(total, seed=50)
-    peak = _peak_memory_during(lambda: store.put("big/fifty.bin", stream))
+    peak = _peak_memory_during(lambda: store.put("big/fifty.bin", stream.io))
     # S3 keeps ~3 parts of 5 MiB at most (minio copies a part once); LocalStore one 1 MiB chunk.
     limit = 24 * MiB if type(store).__name__ == "S3Store" else 4 * MiB
     assert peak < limit, f"peak traced memory {peak / MiB:.1f} MiB for a {total / MiB:.0f} MiB upload"
@@ -80,7 +80,7 @@ def test_50_mb_streamed_put_uses_bounded_memory(store: ObjectStore) -> None:
 
 def test_known_size_multipart_put(store: ObjectStore) -> None:
     stream = GeneratedStream(12 * MiB, seed=12)
-    store.put("big/twelve.bin", stream, size=12 * MiB)
+    store.put("big/twelve.bin", stream.io, size=12 * MiB)
     assert hashlib.sha256(read_all(store, "big/twelve.bin")).hexdigest() == stream.sha256.hexdigest()
 
 
@@ -214,7 +214,7 @@ def test_failing_stream_leaves_nothing_behind(
 ) -> None:
     stream = GeneratedStream(total, fail_after=fail_after, error=error)
     with pytest.raises(type(error)) as raised:
-        store.put("f/new.bin", stream)
+        store.put("f/new.bin", stream.io)
     assert raised.value is error  # the caller's own exception, not a wrapper
     assert stream.position == fail_after
     assert not store.exists("f/new.bin")
@@ -225,7 +225,7 @@ def test_failing_stream_leaves_nothing_behind(
 def test_failing_overwrite_keeps_the_old_object(store: ObjectStore, leftovers: Leftovers) -> None:
     store.put("f/keep.bin", io.BytesIO(b"old version"))
     with pytest.raises(ClientGone):
-        store.put("f/keep.bin", GeneratedStream(12 * MiB, fail_after=11 * MiB, error=ClientGone()))
+        store.put("f/keep.bin", GeneratedStream(12 * MiB, fail_after=11 * MiB, error=ClientGone()).io)
     assert read_all(store, "f/keep.bin") == b"old version"
     assert leftovers(store) == []
 
@@ -235,7 +235,7 @@ def test_size_mismatch_is_rejected_and_leaves_nothing(
     store: ObjectStore, leftovers: Leftovers, declared: int, actual: int
 ) -> None:
     with pytest.raises(SizeMismatch):
-        store.put("s/wrong.bin", GeneratedStream(actual), size=declared)
+        store.put("s/wrong.bin", GeneratedStream(actual).io, size=declared)
     assert not store.exists("s/wrong.bin")
     assert leftovers(store) == []
 
