@@ -1,0 +1,97 @@
+"""The FastAPI application: routers, problem+json error handling, security headers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service.errors import PROBLEM_JSON, KhoError, ServiceUnavailable
+from storage.base import StorageFull, StorageUnavailable
+
+log = logging.getLogger("kho.api")
+
+
+def problem_response(exc: KhoError, request: Request) -> JSONResponse:
+    return JSONResponse(exc.to_problem(instance=str(request.url.path)), status_code=exc.status,
+                        media_type=PROBLEM_JSON, headers=exc.headers)
+
+
+def _validation_reason(errors: list[Any]) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in errors[:5])
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(KhoError)
+    async def _kho(request: Request, exc: KhoError) -> JSONResponse:
+        return problem_response(exc, request)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
+        problem = KhoError("validation_failed", status=422, reason=_validation_reason(errors),
+                           extra={"errors": errors[:20]})
+        return problem_response(problem, request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 401: "unauthorized", 403: "forbidden", 405: "validation_failed"}.get(
+            exc.status_code, "internal_error")
+        problem = KhoError(code, status=exc.status_code, what="đường dẫn / path", reason=str(exc.detail))
+        return problem_response(problem, request)
+
+    @app.exception_handler(StorageUnavailable)
+    async def _storage(request: Request, exc: StorageUnavailable) -> JSONResponse:
+        return problem_response(ServiceUnavailable("storage_unavailable"), request)
+
+    @app.exception_handler(StorageFull)
+    async def _full(request: Request, exc: StorageFull) -> JSONResponse:
+        return problem_response(KhoError("storage_full", status=507), request)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(exc, OperationalError):
+            return problem_response(ServiceUnavailable("database_unavailable"), request)
+        log.exception("unhandled error on %s", request.url.path)
+        return problem_response(KhoError("internal_error", status=500), request)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    from service.config import get_settings
+
+    get_settings()  # refuse to start with default secrets in production, before serving anything
+    yield
+
+
+def create_app() -> FastAPI:
+    from service.assets.routes import router as assets_router
+    from service.auth.routes import router as auth_router
+    from service.health import router as health_router
+    from service.jobs.routes import router as jobs_router
+    from service.objects import router as objects_router
+    from service.vocab.routes import router as vocab_router
+
+    app = FastAPI(title="Kho Truyền Thông API", version="0.1.0", lifespan=lifespan,
+                  description="Kho dữ liệu truyền thông Nghị quyết 71-NQ/TW — communication asset repository.")
+    install_error_handlers(app)
+    for router in (health_router, auth_router, assets_router, jobs_router, vocab_router, objects_router):
+        app.include_router(router)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Any:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    return app

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, text
+from sqlalchemy.orm import Session
+
+from service.models import Asset, AssetTerm, Organisation, Rendition, Version, VocabularyTerm
+
+
+def lock_hash(session: Session, sha256: str) -> None:
+    """Serialise uploads of the same bytes on PostgreSQL so the duplicate check cannot race."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": int(sha256[:15], 16)})
+
+
+def version_by_hash(session: Session, sha256: str) -> Version | None:
+    return session.scalar(select(Version).where(Version.sha256 == sha256).limit(1))
+
+
+def add(session: Session, *objs: object) -> None:
+    session.add_all(objs)
+    session.flush()
+
+
+def get(session: Session, asset_id: uuid.UUID, visible: ColumnElement[bool] | None = None) -> Asset | None:
+    q = select(Asset).where(Asset.id == asset_id)
+    if visible is not None:
+        q = q.where(visible)
+    return session.scalar(q)
+
+
+def get_version(session: Session, version_id: uuid.UUID) -> Version | None:
+    return session.get(Version, version_id)
+
+
+def versions_of(session: Session, asset_id: uuid.UUID) -> list[Version]:
+    return list(session.scalars(select(Version).where(Version.asset_id == asset_id).order_by(Version.number)))
+
+
+def owner_path(session: Session, asset: Asset) -> str:
+    return session.scalar(select(Organisation.path).where(Organisation.id == asset.owner_org_id)) or ""
+
+
+def page(session: Session, visible: ColumnElement[bool], *, kind: str | None, status: str | None,
+         org_id: uuid.UUID | None, term_codes: dict[str, list[str]], after: tuple[datetime, uuid.UUID] | None,
+         limit: int) -> list[Asset]:
+    q = select(Asset).where(visible)
+    if kind:
+        q = q.where(Asset.kind == kind)
+    if status:
+        q = q.where(Asset.status == status)
+    if org_id:
+        q = q.where(Asset.owner_org_id == org_id)
+    for vocabulary, codes in term_codes.items():
+        if codes:
+            q = q.where(Asset.id.in_(select(AssetTerm.asset_id).join(VocabularyTerm, VocabularyTerm.id == AssetTerm.term_id)
+                                     .where(VocabularyTerm.vocabulary == vocabulary, VocabularyTerm.code.in_(codes))))
+    if after:
+        q = q.where(or_(Asset.created_at < after[0], and_(Asset.created_at == after[0], Asset.id < after[1])))
+    return list(session.scalars(q.order_by(Asset.created_at.desc(), Asset.id.desc()).limit(limit)))
+
+
+def current_versions(session: Session, assets: list[Asset]) -> dict[uuid.UUID, Version]:
+    ids = [a.current_version_id for a in assets if a.current_version_id]
+    if not ids:
+        return {}
+    return {v.id: v for v in session.scalars(select(Version).where(Version.id.in_(ids)))}
+
+
+def object_keys_of_asset(session: Session, asset_id: uuid.UUID) -> list[str]:
+    originals = session.scalars(select(Version.object_key).where(Version.asset_id == asset_id))
+    renditions = session.scalars(select(Rendition.object_key).join(Version, Version.id == Rendition.version_id)
+                                 .where(Version.asset_id == asset_id))
+    return [*originals, *renditions]
+
+
+def delete_asset(session: Session, asset: Asset) -> None:
+    asset.current_version_id = None
+    session.flush()
+    session.execute(delete(Version).where(Version.asset_id == asset.id))
+    session.delete(asset)
+    session.flush()
+
+
+def count_all(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Asset)) or 0
+
+
+def all_object_keys(session: Session) -> set[str]:
+    keys = set(session.scalars(select(Version.object_key)))
+    keys.update(session.scalars(select(Rendition.object_key)))
+    keys.update(k for k in session.scalars(select(Version.caption_key)) if k)
+    return keys

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from service.models.asset import ASSET_KINDS
+
+Kind = Literal["infographic", "video", "podcast", "qa_set", "poster", "document"]
+assert set(ASSET_KINDS) == set(Kind.__args__)  # type: ignore[attr-defined]
+
+
+def _nfc(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value).strip()
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    return value
+
+
+class _Editable(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_max_length=20000)
+
+    summary: str | None = Field(default=None, max_length=5000)
+    alt_text: str | None = Field(default=None, max_length=2000)
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
+    topics: list[str] | None = Field(default=None, max_length=20)
+    audiences: list[str] | None = Field(default=None, max_length=20)
+    levels: list[str] | None = Field(default=None, max_length=10)
+    channels: list[str] | None = Field(default=None, max_length=12)
+    tags: list[str] | None = Field(default=None, max_length=50)
+    credit: str | None = Field(default=None, max_length=300)
+    copyright_notice: str | None = Field(default=None, max_length=300)
+    licence: str | None = Field(default=None, max_length=100)
+    usage_terms: str | None = Field(default=None, max_length=5000)
+    publish_at: datetime | None = None
+    expires_at: datetime | None = None
+    urgent: bool | None = None
+    focal_x: float | None = Field(default=None, ge=0, le=1)
+    focal_y: float | None = Field(default=None, ge=0, le=1)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _normalise(cls, value: Any) -> Any:
+        return _nfc(value)
+
+    @field_validator("publish_at", "expires_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("datetime must include a timezone (e.g. 2026-11-20T07:00:00+07:00)")
+        return value
+
+
+class AssetCreate(_Editable):
+    kind: Kind
+    title: str = Field(min_length=1, max_length=500)
+    owner_org_id: uuid.UUID | None = None
+
+
+class AssetPatch(_Editable):
+    title: str | None = Field(default=None, min_length=1, max_length=500)
+
+
+class VersionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    number: int
+    status: str
+    media_type: str
+    size: int
+    sha256: str
+    original_filename: str
+    probe: dict[str, Any]
+    created_at: datetime
+
+
+class Rights(BaseModel):
+    credit: str
+    copyright_notice: str
+    licence: str
+    usage_terms: str
+
+
+class AssetOut(BaseModel):
+    id: uuid.UUID
+    kind: str
+    status: str
+    title: str
+    summary: str
+    alt_text: str
+    language: str
+    topics: list[str]
+    audiences: list[str]
+    levels: list[str]
+    channels: list[str]
+    tags: list[str]
+    rights: Rights
+    owner_org_id: uuid.UUID
+    publish_at: datetime | None
+    expires_at: datetime | None
+    published_at: datetime | None
+    urgent: bool
+    focal_x: float
+    focal_y: float
+    withdrawn_reason: str | None
+    download_count: int
+    current_version: VersionOut | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class AssetPage(BaseModel):
+    items: list[AssetOut]
+    next_cursor: str | None

@@ -1,0 +1,153 @@
+"""`kho` command line: run, api, worker, migrate, seed-demo, create-user, create-api-key, sweep, audit."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+
+from service.config import get_settings
+
+
+def _migrate(_: argparse.Namespace) -> None:
+    from service.migrate import upgrade
+
+    settings = get_settings()
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.db_url)
+    print("Cơ sở dữ liệu đã cập nhật / database migrated")
+
+
+def _bootstrap_quietly() -> None:
+    from service.bootstrap import ensure_admin
+
+    created = ensure_admin()
+    if created:
+        email, password = created
+        print("=" * 72)
+        print("Tài khoản quản trị đầu tiên / first administrator (shown once, not stored in clear):")
+        print(f"  email:    {email}")
+        print(f"  mật khẩu / password: {password}")
+        print("=" * 72)
+
+
+def _serve(args: argparse.Namespace, with_worker: bool) -> None:
+    import uvicorn
+
+    from service.app import create_app
+
+    _migrate(args)
+    _bootstrap_quietly()
+    if getattr(args, "demo", False):
+        from service.demo import seed_demo
+
+        seed_demo(only_if_empty=True)
+    app = create_app()
+    if with_worker:
+        from service.worker import Worker
+
+        worker = Worker(get_settings().worker_threads)
+        app.router.on_startup.append(worker.start)
+        app.router.on_shutdown.append(worker.stop)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=30)
+
+
+def _worker(_: argparse.Namespace) -> None:
+    from service.worker import Worker
+
+    worker = Worker(get_settings().worker_threads)
+    worker.start()
+    try:
+        worker.consumer.loop()  # blocks; Ctrl-C / SIGTERM end it
+    except KeyboardInterrupt:
+        pass
+    finally:
+        worker.stop()
+
+
+def _seed_demo(_: argparse.Namespace) -> None:
+    from service.demo import seed_demo
+
+    seed_demo(only_if_empty=False)
+
+
+def _create_user(args: argparse.Namespace) -> None:
+    from service.bootstrap import create_user_cli
+
+    password = create_user_cli(args.email, args.name, args.role, args.org, args.password)
+    print(f"Đã tạo người dùng / user created: {args.email}")
+    if not args.password:
+        print(f"mật khẩu / password (shown once): {password}")
+
+
+def _create_api_key(args: argparse.Namespace) -> None:
+    from service.bootstrap import create_api_key_cli
+
+    key = create_api_key_cli(args.name, args.org, args.scopes.split(","))
+    print(f"Khoá API (chỉ hiện một lần) / API key (shown once): {key}")
+
+
+def _sweep(_: argparse.Namespace) -> None:
+    from service.maintenance import sweep_all
+
+    print(sweep_all())
+
+
+def _audit(args: argparse.Namespace) -> None:
+    from service.audit import service as audit
+    from service.db import unit_of_work
+
+    with unit_of_work() as session:
+        if args.action == "verify":
+            result = audit.verify(session)
+            if result.ok:
+                print(f"OK: {result.checked} mục / entries, chuỗi băm nguyên vẹn / hash chain intact")
+                return
+            print(f"HỎNG / BROKEN at entry {result.first_bad_id}: {result.reason}", file=sys.stderr)
+            sys.exit(1)
+        for line in audit.export_csv(session):
+            sys.stdout.write(line)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kho", description="Kho Truyền Thông")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, fn: Callable[[argparse.Namespace], None], help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_)
+        p.set_defaults(fn=fn)
+        return p
+
+    for name, with_worker, help_ in (("run", True, "API + in-process worker"), ("api", False, "API only")):
+        p = add(name, lambda a, w=with_worker: _serve(a, w), help_)
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8000)
+        p.add_argument("--demo", action="store_true", help="seed demo content if the repository is empty")
+    add("worker", _worker, "job worker, outbox pump and sweep")
+    add("migrate", _migrate, "apply database migrations")
+    add("seed-demo", _seed_demo, "create demo organisations, users and assets")
+    p = add("create-user", _create_user, "create a user")
+    p.add_argument("email")
+    p.add_argument("--name", default="")
+    p.add_argument("--role", default="staff", choices=["admin", "producer", "reviewer", "staff"])
+    p.add_argument("--org", default="BGDDT", help="organisation code")
+    p.add_argument("--password", default=None)
+    p = add("create-api-key", _create_api_key, "create a newsroom API key")
+    p.add_argument("name")
+    p.add_argument("--org", default="BGDDT")
+    p.add_argument("--scopes", default="assets:read,assets:download")
+    add("sweep", _sweep, "re-dispatch lost jobs and remove orphan objects older than an hour")
+    p = add("audit", _audit, "verify or export the audit trail")
+    p.add_argument("action", choices=["verify", "export"])
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = build_parser().parse_args(argv)
+    args.fn(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""Settings, read from the environment with the KHO_ prefix (and an optional .env file).
+
+Every default is the embedded one: SQLite, a local object folder, the embedded search engine and the
+embedded (SQLite-backed) queue, all under `var/`. Production mode refuses default secrets.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "dev-only-change-me"
+MiB = 1024 * 1024
+
+DEFAULT_UPLOAD_LIMITS: dict[str, int] = {
+    "infographic": 100 * MiB,
+    "poster": 500 * MiB,
+    "video": 8 * 1024 * MiB,
+    "podcast": 1024 * MiB,
+    "qa_set": 20 * MiB,
+    "document": 200 * MiB,
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KHO_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    var_dir: Path = Path("var")
+    base_url: str = "http://127.0.0.1:8000"
+    secret_key: str = DEFAULT_SECRET
+
+    database_url: str = ""  # empty → sqlite:///<var_dir>/kho.db
+
+    storage: Literal["local", "s3"] = "local"
+    storage_root: Path | None = None  # empty → <var_dir>/objects
+    s3_endpoint: str = "127.0.0.1:9000"
+    s3_access_key: str = "minioadmin"
+    s3_secret_key: str = "minioadmin"
+    s3_bucket: str = "kho"
+    s3_secure: bool = False
+    s3_region: str | None = None
+
+    search: Literal["embedded", "meilisearch"] = "embedded"
+    search_path: Path | None = None  # empty → <var_dir>/search
+    meili_url: str = "http://127.0.0.1:7700"
+    meili_key: str = ""
+
+    queue: Literal["embedded", "redis"] = "embedded"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    worker_threads: int = Field(default=2, ge=1, le=64)
+
+    upload_limits: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_UPLOAD_LIMITS))
+    download_url_ttl_seconds: int = 900
+    token_ttl_hours: int = 24 * 7
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets_in_production(self) -> Settings:
+        if self.env != "production":
+            return self
+        problems = []
+        if self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32:
+            problems.append("KHO_SECRET_KEY must be set to a random value of at least 32 characters")
+        if self.storage == "s3" and (self.s3_access_key, self.s3_secret_key) == ("minioadmin", "minioadmin"):
+            problems.append("KHO_S3_ACCESS_KEY / KHO_S3_SECRET_KEY must not be the MinIO defaults")
+        if "postgres:postgres@" in self.database_url or ":changethis@" in self.database_url:
+            problems.append("KHO_DATABASE_URL uses a default password")
+        if problems:
+            raise ValueError("refusing to start in production: " + "; ".join(problems))
+        return self
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.var_dir / 'kho.db').as_posix()}"
+
+    @property
+    def objects_root(self) -> Path:
+        return self.storage_root or self.var_dir / "objects"
+
+    @property
+    def search_dir(self) -> Path:
+        return self.search_path or self.var_dir / "search"
+
+    @property
+    def tmp_dir(self) -> Path:
+        return self.var_dir / "tmp"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return max(self.upload_limits.values())
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,110 @@
+"""Engine and session handling. The request or job wrapper owns commit/rollback; services only flush."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.config import get_settings
+
+
+def make_engine(url: str) -> Engine:
+    kwargs: dict[str, Any] = {"future": True}
+    if url.startswith("sqlite"):
+        # The API and the in-process worker share the file: wait for locks instead of failing at once.
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    else:
+        kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, **kwargs)
+    if url.startswith("sqlite"):
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+@cache
+def get_engine() -> Engine:
+    return make_engine(get_settings().db_url)
+
+
+@cache
+def get_sessionmaker() -> sessionmaker[Session]:
+    return sessionmaker(bind=get_engine(), expire_on_commit=False)
+
+
+# After-commit hooks let a unit of work enqueue jobs only once its rows are durable
+# (and drop them on rollback), the way polar's request wrapper does.
+AFTER_COMMIT_KEY = "kho_after_commit"
+
+
+def after_commit(session: Session, fn: Callable[[], None]) -> None:
+    session.info.setdefault(AFTER_COMMIT_KEY, []).append(fn)
+
+
+def run_after_commit(session: Session) -> None:
+    hooks: list[Callable[[], None]] = session.info.pop(AFTER_COMMIT_KEY, [])
+    for hook in hooks:
+        try:
+            hook()
+        except Exception:  # noqa: BLE001 - a failed dispatch is repaired by the sweep, never lost
+            import logging
+
+            logging.getLogger("kho.db").exception("after-commit hook failed; the sweep will retry")
+
+
+ON_ROLLBACK_KEY = "kho_on_rollback"
+
+
+def on_rollback(session: Session, fn: Callable[[], None]) -> None:
+    """Compensate a side effect made before commit (e.g. delete a stored object) if the commit fails."""
+    session.info.setdefault(ON_ROLLBACK_KEY, []).append(fn)
+
+
+def finish(session: Session, ok: bool) -> None:
+    """Commit-or-rollback with the hooks, shared by the request and job wrappers."""
+    if ok:
+        try:
+            session.commit()
+        except BaseException:
+            finish(session, False)
+            raise
+        session.info.pop(ON_ROLLBACK_KEY, None)
+        run_after_commit(session)
+        return
+    session.rollback()
+    session.info.pop(AFTER_COMMIT_KEY, None)
+    for hook in session.info.pop(ON_ROLLBACK_KEY, []):
+        try:
+            hook()
+        except Exception:  # noqa: BLE001 - the orphan sweep removes what compensation could not
+            import logging
+
+            logging.getLogger("kho.db").exception("rollback compensation failed; the sweep will clean up")
+
+
+@contextmanager
+def unit_of_work(factory: sessionmaker[Session] | None = None) -> Iterator[Session]:
+    """Commit on success, roll back (and drop after-commit hooks) on any exception."""
+    session = (factory or get_sessionmaker())()
+    try:
+        yield session
+    except BaseException:
+        finish(session, False)
+        raise
+    else:
+        finish(session, True)
+    finally:
+        session.close()

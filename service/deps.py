@@ -1,0 +1,91 @@
+"""Typed dependency aliases for routes: SessionDep, CurrentPrincipal, and role/scope guards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from service.auth import service as auth_service
+from service.auth.principal import Principal
+from service.db import finish, get_sessionmaker
+from service.errors import Forbidden, ServiceUnavailable, Unauthorized
+
+SESSION_COOKIE = "kho_session"
+
+
+def get_session() -> Iterator[Session]:
+    """The request's unit of work: commit after the route returns, before the response is sent."""
+    session = get_sessionmaker()()
+    try:
+        try:
+            yield session
+        except BaseException:
+            finish(session, False)
+            raise
+        finish(session, True)
+    except OperationalError as exc:
+        raise ServiceUnavailable("database_unavailable") from exc
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+def get_principal(request: Request, session: SessionDep) -> Principal:
+    token = _bearer(request)
+    if token:
+        if token.startswith("kho_u_"):
+            principal, _ = auth_service.resolve_user_token(session, token, "bearer")
+        else:
+            principal = auth_service.resolve_api_key(session, token)
+    else:
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if not cookie:
+            raise Unauthorized(headers={"WWW-Authenticate": "Bearer"})
+        principal, _ = auth_service.resolve_user_token(session, cookie, "session")
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require_roles(*roles: str) -> Callable[[Principal], Principal]:
+    def guard(principal: CurrentPrincipal) -> Principal:
+        if principal.role not in roles:
+            raise Forbidden()
+        return principal
+
+    return guard
+
+
+def require_scope(scope: str) -> Callable[[Principal], Principal]:
+    """API clients need the scope; signed-in users pass (their role decides elsewhere)."""
+
+    def guard(principal: CurrentPrincipal) -> Principal:
+        if principal.kind == "client" and scope not in principal.scopes:
+            raise Forbidden()
+        return principal
+
+    return guard
+
+
+AdminPrincipal = Annotated[Principal, Depends(require_roles("admin"))]
+ProducerPrincipal = Annotated[Principal, Depends(require_roles("admin", "producer"))]
+ReviewerPrincipal = Annotated[Principal, Depends(require_roles("admin", "reviewer"))]
+UserPrincipal = Annotated[Principal, Depends(require_roles("admin", "producer", "reviewer", "staff"))]
+ReadPrincipal = Annotated[Principal, Depends(require_scope("assets:read"))]
+DownloadPrincipal = Annotated[Principal, Depends(require_scope("assets:download"))]

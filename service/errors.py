@@ -1,0 +1,98 @@
+"""One error base class: HTTP status + stable code, rendered as RFC 9457 problem+json (vi + en)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.i18n import error_text
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class KhoError(Exception):
+    status = 400
+    code = "validation_failed"
+
+    def __init__(self, code: str | None = None, *, status: int | None = None, headers: dict[str, str] | None = None,
+                 extra: dict[str, Any] | None = None, **params: Any) -> None:
+        self.code = code or self.code
+        self.status = status or self.status
+        self.params = params
+        self.headers = headers or {}
+        self.extra = extra or {}
+        super().__init__(self.detail_en)
+
+    @property
+    def detail_vi(self) -> str:
+        return error_text(self.code, "vi", **self.params)
+
+    @property
+    def detail_en(self) -> str:
+        return error_text(self.code, "en", **self.params)
+
+    def to_problem(self, instance: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": f"https://kho.moet.gov.vn/problems/{self.code.replace('_', '-')}",
+            "title": self.detail_vi,
+            "status": self.status,
+            "detail": self.detail_vi,
+            "detail_en": self.detail_en,
+            "code": self.code,
+        }
+        if instance:
+            body["instance"] = instance
+        body.update(self.extra)
+        return body
+
+
+class BadRequest(KhoError):
+    status = 400
+
+
+class Unauthorized(KhoError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(KhoError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(KhoError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(KhoError):
+    status = 409
+    code = "conflict"
+
+
+class PayloadTooLarge(KhoError):
+    status = 413
+    code = "too_large"
+
+
+class UnsupportedMedia(KhoError):
+    status = 415
+    code = "unsupported_type"
+
+
+class Unprocessable(KhoError):
+    status = 422
+
+
+class RangeNotSatisfiable(KhoError):
+    status = 416
+    code = "invalid_range"
+
+
+class TooManyRequests(KhoError):
+    status = 429
+    code = "rate_limited"
+
+
+class ServiceUnavailable(KhoError):
+    status = 503
+    code = "storage_unavailable"

@@ -1,0 +1,87 @@
+"""Built-in job handlers. `process`: probe a version's original, make its renditions, extract its text."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+from service import outbox
+from service.config import get_settings
+from service.db import after_commit, unit_of_work
+from service.jobs import rendition_repository as renditions
+from service.jobs.runner import JobContext, PermanentJobError, handler
+from service.models import Asset, Rendition, Version
+from service.runtime import get_store
+from transcoding.pipeline import ProcessRequest, process
+from transcoding.types import FocalPoint
+
+
+def _rendition_key(version: Version, token: str, profile: str, variant: str, suffix: str) -> str:
+    h = version.id.hex
+    return f"renditions/{h[:2]}/{h[2:4]}/{h}/{token}/{profile}/{variant}{suffix}"
+
+
+@handler("process")
+def process_version(ctx: JobContext) -> None:
+    store = get_store()
+    with unit_of_work() as session:
+        version = session.get(Version, ctx.version_id)
+        asset = session.get(Asset, ctx.asset_id)
+        if version is None or asset is None:
+            raise PermanentJobError("version no longer exists", "gone")
+        request = ProcessRequest(kind=asset.kind, media_type=version.media_type,
+                                 focal=FocalPoint(asset.focal_x, asset.focal_y),
+                                 profiles=list(ctx.payload.get("profiles") or []) or None,  # type: ignore[call-overload]
+                                 title=asset.title, credit=asset.credit, copyright_notice=asset.copyright_notice,
+                                 usage_terms=asset.usage_terms, asset_id=str(asset.id))
+        key, caption_key = version.object_key, version.caption_key
+    work = get_settings().tmp_dir / f"job-{uuid.uuid4().hex}"
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        source = work / ("original" + Path(key).suffix)
+        with store.open(key) as reader, source.open("wb") as out:
+            for chunk in reader.iter_chunks():
+                out.write(chunk)
+        captions: list[Path] = []
+        if caption_key:
+            captions.append(work / ("captions" + Path(caption_key).suffix))
+            store_to_file(caption_key, captions[0])
+        result = process(request, source, work / "out", captions=captions, progress=ctx.progress)
+        _publish_outputs(ctx, result, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def store_to_file(key: str, path: Path) -> None:
+    with get_store().open(key) as reader, path.open("wb") as out:
+        for chunk in reader.iter_chunks():
+            out.write(chunk)
+
+
+def _publish_outputs(ctx: JobContext, result: object, work: Path) -> None:
+    from transcoding.pipeline import ProcessResult
+
+    assert isinstance(result, ProcessResult)
+    store = get_store()
+    token = uuid.uuid4().hex[:12]  # a fresh prefix per attempt: a crashed attempt never overwrites a live file
+    uploaded: list[tuple[str, object]] = []
+    with unit_of_work() as session:
+        version = session.get(Version, ctx.version_id)
+        if version is None:
+            raise PermanentJobError("version no longer exists", "gone")
+        for out in result.outputs:
+            key = _rendition_key(version, token, out.profile, out.variant, out.path.suffix)
+            store.put_file(key, out.path, content_type=out.media_type)
+            uploaded.append((key, out))
+        rows = [Rendition(version_id=version.id, profile=o.profile, variant=o.variant, object_key=k,
+                          media_type=o.media_type, size=o.path.stat().st_size, width=o.width, height=o.height,
+                          duration=o.duration, bitrate=o.bitrate, loudness_lufs=o.loudness_lufs,
+                          true_peak_dbtp=o.true_peak_dbtp, extra=o.extra, job_id=ctx.job_id)
+                for k, o in uploaded]  # type: ignore[attr-defined]
+        replaced = renditions.replace(session, version.id, {r.profile for r in rows}, rows)
+        version.probe = result.probe
+        if result.text:
+            version.extracted_text = result.text
+        outbox.emit(session, "asset.changed", asset_id=version.asset_id)
+        after_commit(session, lambda: [store.delete(k) for k in replaced])

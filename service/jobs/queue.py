@@ -1,0 +1,50 @@
+"""The job queue: Huey, on SQLite for one machine or on Redis for many. It only carries job ids; the
+`jobs` table is the truth, so a lost queue message is repaired by the sweep."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Protocol
+
+from huey import Huey, RedisHuey, SqliteHuey
+
+from service.config import get_settings
+
+
+class JobQueue(Protocol):
+    def dispatch(self, job_id: str, delay: float = 0) -> None: ...
+
+
+@dataclass(frozen=True)
+class HueyApp:
+    huey: Huey
+    run_job: Any  # huey TaskWrapper
+
+
+@cache
+def get_huey_app() -> HueyApp:
+    s = get_settings()
+    if s.queue == "redis":
+        huey: Huey = RedisHuey("kho", url=s.redis_url, results=False)
+    else:
+        s.var_dir.mkdir(parents=True, exist_ok=True)
+        huey = SqliteHuey("kho", filename=str(s.var_dir / "queue.db"), results=False)
+    from service.jobs import runner
+
+    wrapper = huey.task(name="kho.run_job", retries=0)(runner.run_job)
+    return HueyApp(huey, wrapper)
+
+
+class HueyQueue:
+    def dispatch(self, job_id: str, delay: float = 0) -> None:
+        app = get_huey_app()
+        if delay > 0:
+            app.run_job.schedule(args=(job_id,), delay=delay)
+        else:
+            app.run_job(job_id)
+
+
+@cache
+def get_queue() -> JobQueue:
+    return HueyQueue()

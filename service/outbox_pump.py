@@ -1,0 +1,75 @@
+"""Consumes the transactional outbox: each event is handed to the consumers registered for its topic
+(search index, webhooks). A failing consumer leaves the event pending with a backoff; nothing is lost."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.db import unit_of_work
+from service.models import OutboxEvent
+from service.models.base import utcnow
+
+log = logging.getLogger("kho.outbox")
+Consumer = Callable[[Session, dict[str, Any]], None]
+CONSUMERS: dict[str, list[Consumer]] = {}
+
+
+def consumer(topic: str) -> Callable[[Consumer], Consumer]:
+    def register(fn: Consumer) -> Consumer:
+        CONSUMERS.setdefault(topic, []).append(fn)
+        return fn
+
+    return register
+
+
+def _pending(session: Session, limit: int) -> list[OutboxEvent]:
+    q = (select(OutboxEvent).where(OutboxEvent.processed_at.is_(None), OutboxEvent.available_at <= utcnow())
+         .order_by(OutboxEvent.id).limit(limit))
+    if session.get_bind().dialect.name == "postgresql":
+        q = q.with_for_update(skip_locked=True)  # several workers drain in parallel without double delivery
+    return list(session.scalars(q))
+
+
+def drain(limit: int = 200) -> int:
+    """Process up to `limit` due events; returns how many were handled successfully."""
+    import service.consumers  # noqa: F401 - registers the consumers
+
+    done = 0
+    with unit_of_work() as session:
+        for event in _pending(session, limit):
+            try:
+                with session.begin_nested():
+                    for fn in CONSUMERS.get(event.topic, []):
+                        fn(session, event.payload)
+            except Exception as exc:  # noqa: BLE001 - retried later with backoff
+                event.attempts += 1
+                event.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                event.available_at = utcnow() + timedelta(seconds=min(300, 2 ** event.attempts))
+                log.warning("outbox event %s (%s) failed: %s", event.id, event.topic, exc)
+                continue
+            event.processed_at = utcnow()
+            done += 1
+    return done
+
+
+class OutboxPump(threading.Thread):
+    def __init__(self, interval: float = 1.0) -> None:
+        super().__init__(name="kho-outbox", daemon=True)
+        self.interval = interval
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                if drain() == 0:
+                    self.stopping.wait(self.interval)
+            except Exception:  # noqa: BLE001 - e.g. database briefly down; keep the pump alive
+                log.exception("outbox drain failed")
+                self.stopping.wait(5)

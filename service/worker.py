@@ -1,0 +1,53 @@
+"""The worker: Huey consumer threads for jobs, the outbox pump and a periodic sweep."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from service.db import unit_of_work
+from service.jobs import service as jobs
+from service.jobs.queue import get_huey_app
+from service.outbox_pump import OutboxPump
+
+log = logging.getLogger("kho.worker")
+
+
+class Sweeper(threading.Thread):
+    def __init__(self, interval: float = 60.0) -> None:
+        super().__init__(name="kho-sweep", daemon=True)
+        self.interval = interval
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                with unit_of_work() as session:
+                    jobs.sweep(session)
+                from service.scheduled import run_scheduled
+
+                run_scheduled()
+            except Exception:  # noqa: BLE001 - keep sweeping
+                log.exception("sweep failed")
+            self.stopping.wait(self.interval)
+
+
+class Worker:
+    """Everything a worker runs, startable inside the API process (`kho run`) or on its own (`kho worker`)."""
+
+    def __init__(self, threads: int) -> None:
+        self.consumer = get_huey_app().huey.create_consumer(workers=threads, worker_type="thread",
+                                                            periodic=False, check_worker_health=True)
+        self.pump = OutboxPump()
+        self.sweeper = Sweeper()
+
+    def start(self) -> None:
+        self.consumer.start()
+        self.pump.start()
+        self.sweeper.start()
+        log.info("worker started")
+
+    def stop(self) -> None:
+        self.pump.stopping.set()
+        self.sweeper.stopping.set()
+        self.consumer.stop(graceful=True)

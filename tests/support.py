@@ -1,0 +1,56 @@
+"""Shared test helpers: service detection that skips locally but fails in CI (KHO_TEST_REQUIRE_SERVICES=1)."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import pytest
+
+PG_URL = os.environ.get("KHO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("KHO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def require_or_skip(condition: bool, reason: str) -> None:
+    if condition:
+        return
+    if os.environ.get("KHO_TEST_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"required service missing: {reason}")
+    pytest.skip(reason)
+
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def postgres_available() -> bool:
+    return port_open("127.0.0.1", 5432)
+
+
+def redis_available() -> bool:
+    return port_open("127.0.0.1", 6379)
+
+
+def create_pg_database(name: str) -> str:
+    """A fresh PostgreSQL database; returns its SQLAlchemy URL."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return PG_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_pg_database(name: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
