@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -165,6 +166,12 @@ class ObjectReader:
         if not self.closed:
             self.closed = True
             self._close()
+
+    def __del__(self) -> None:
+        # A safety net for readers nobody closed (e.g. an abandoned HTTP response); close() is the API.
+        if not getattr(self, "closed", True):
+            with suppress(Exception):
+                self.close()
 
     def __enter__(self) -> ObjectReader:
         return self

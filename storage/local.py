@@ -53,6 +53,14 @@ def map_os_error(exc: OSError, what: str) -> StorageError:
     return StorageError(f"{what}: {exc}")
 
 
+@contextmanager
+def _fs_errors(what: str) -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        raise map_os_error(exc, what) from exc
+
+
 def _mtime(st: os.stat_result) -> datetime:
     return datetime.fromtimestamp(st.st_mtime_ns / 1e9, UTC)
 
@@ -165,29 +173,33 @@ class LocalStore:
         with self._dir([TMP_DIR], TMP_DIR, create=True) as tmp_fd:
             tmp_name = f"{uuid.uuid4().hex}.part"
             try:
-                written = self._write_temp(tmp_fd, tmp_name, stream)
+                written = self._write_temp(tmp_fd, tmp_name, stream, key)
                 if size is not None and written != size:
                     raise SizeMismatch(f"expected {size} bytes for {key!r}, stream held {written}")
-                return self._publish(tmp_fd, tmp_name, key)
-            except BaseException as exc:
+                with _fs_errors(f"publish {key!r}"):
+                    return self._publish(tmp_fd, tmp_name, key)
+            except BaseException:
                 with suppress(OSError):
                     os.unlink(tmp_name, dir_fd=tmp_fd)
-                if isinstance(exc, OSError):
-                    raise map_os_error(exc, f"write {key!r}") from exc
                 raise
 
     @staticmethod
-    def _write_temp(tmp_fd: int, tmp_name: str, stream: BinaryIO) -> int:
-        fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644, dir_fd=tmp_fd)
+    def _write_temp(tmp_fd: int, tmp_name: str, stream: BinaryIO, key: str) -> int:
+        """Copy the stream into a new temp file. Errors raised by `stream.read` propagate unchanged
+        (even an OSError such as ConnectionResetError); only filesystem errors are translated."""
+        what = f"write {key!r}"
+        with _fs_errors(what):
+            fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644, dir_fd=tmp_fd)
         written = 0
         with open(fd, "wb", buffering=0, closefd=True) as out:
             while chunk := stream.read(DEFAULT_CHUNK_SIZE):
-                view = memoryview(chunk)
-                while view:
-                    n = out.write(view)
-                    view = view[n or 0 :]
+                with _fs_errors(what):
+                    view = memoryview(chunk)
+                    while view:
+                        view = view[out.write(view) or 0 :]
                 written += len(chunk)
-            os.fsync(out.fileno())
+            with _fs_errors(what):
+                os.fsync(out.fileno())
         return written
 
     def _publish(self, tmp_fd: int, tmp_name: str, key: str) -> ObjectStat:

@@ -242,6 +242,11 @@ class S3Store:
             raise
         span = int(response.headers.get("Content-Length", "0"))
         content_range = response.headers.get("Content-Range")  # "bytes 5-10/11"
+        if (offset or length) and not content_range:
+            # A server that ignores Range would hand us the whole object labelled as a slice.
+            response.close()
+            response.release_conn()
+            raise StorageError(f"open {key!r}: the server ignored the Range request")
         total = int(content_range.rsplit("/", 1)[1]) if content_range else span
         return _ResponseReader(key, response, offset=offset, length=span, total_size=total)
 

@@ -205,6 +205,7 @@ def test_concurrent_readers_never_see_a_partial_object(store: ObjectStore) -> No
     ("total", "fail_after", "error"),
     [
         (300_000, 100_000, ClientGone("disconnected")),  # small: single PUT / one temp file
+        (300_000, 100_000, ConnectionResetError(104, "reset")),  # an OSError from the source, not the disk
         (16 * MiB, 11 * MiB, ClientGone("disconnected")),  # after two 5 MiB parts were uploaded
         (16 * MiB, 11 * MiB, Cancelled()),  # a BaseException must clean up too
     ],
