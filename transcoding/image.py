@@ -5,17 +5,21 @@ EXIF orientation applied, then a lazily built pyramid of 2× box reductions serv
 is resampled (Lanczos) from the smallest level still at least twice its size, so a 400 px thumbnail never
 re-reads 24 megapixels. Outputs are produced from the largest level down and levels no longer needed are
 released, which keeps peak memory near one decoded copy of the source.
+
+A print PDF at the source's size from an upright JPEG embeds the JPEG data itself (image_pdf): the
+print shop gets the producer's exact pixels and the decode can stay small for the screen outputs.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image
 
-from transcoding.image_colour import for_format, keeps_colour, to_srgb, to_working_mode
+from transcoding.image_colour import for_format, is_srgb, keeps_colour, to_srgb, to_working_mode
 from transcoding.image_encode import EXTENSIONS, MEDIA_TYPES, write_image
 from transcoding.image_geometry import Plan, blurred_pad, plan_for
 from transcoding.image_open import (
@@ -27,6 +31,7 @@ from transcoding.image_open import (
     open_image,
     oriented_size,
 )
+from transcoding.image_pdf import clean_jpeg, write_jpeg_pdf
 from transcoding.image_rights import ImageRights
 from transcoding.image_spec import ImageOutputSpec
 from transcoding.types import BadMediaError, FocalPoint, ProgressFn, RenditionOutput, no_progress
@@ -36,6 +41,10 @@ __all__ = ["ImageInfo", "ImageRights", "inspect_image", "render_images"]
 # Resample with Lanczos from at least this multiple of the output size (Pillow's own reducing_gap advice):
 # below it the box-reduced pyramid level would show in the result.
 _GAP = 2.0
+# JPEG DCT scaling is a proper low-pass (unlike a box reduction), so shrink-on-load may go closer to the
+# output size, as libvips does; the margin keeps Lanczos the filter that decides the final pixels.
+_DRAFT_GAP = 1.5
+_JPEG_MODES = {1: "L", 3: "RGB", 4: "CMYK"}
 
 
 class _Pyramid:
@@ -82,19 +91,59 @@ class _Pyramid:
                 del cache[j]
 
 
-def _decode_base(path: Path, plans_for: list[ImageOutputSpec], focal: FocalPoint, max_pixels: int) -> tuple[
-    Image.Image, tuple[int, int], bytes | None, list[Plan]
-]:
-    with open_image(path, max_pixels=max_pixels) as source:
-        orientation = exif_orientation(source)
-        size = oriented_size(source, orientation)
-        plans = [plan_for(size, spec, focal) for spec in plans_for]
-        wanted = min(1.0, max(plan.scale for plan in plans) * _GAP)
-        decoded = decode(source, orientation, (math.ceil(size[0] * wanted), math.ceil(size[1] * wanted)))
-        icc = decoded.info.get("icc_profile") or None
-        base = to_working_mode(apply_orientation(decoded, orientation))
+def _embeddable(
+    source: Image.Image, orientation: int, plan: Plan, spec: ImageOutputSpec, icc: bytes | None
+) -> bool:
+    """A print PDF at the source's own size from an upright JPEG needs neither decode nor re-encode."""
+    return (
+        spec.format == "pdf"
+        and source.format == "JPEG"
+        and orientation == 1
+        and spec.max_bytes is None
+        and plan.canvas is None
+        and plan.size == source.size
+        and plan.crop == (0.0, 0.0, float(source.width), float(source.height))
+        and (spec.colour == "keep" or (source.mode in ("L", "RGB") and is_srgb(icc)))
+    )
+
+
+def _embed_pdf(
+    path: Path,
+    profile: str,
+    spec: ImageOutputSpec,
+    icc: bytes | None,
+    rights: ImageRights | None,
+    out_dir: Path,
+) -> RenditionOutput | None:
+    jpeg = clean_jpeg(path.read_bytes())
+    if jpeg is None:
+        return None
+    target = out_dir / _file_name(profile, spec)
+    size = write_jpeg_pdf(jpeg, target, dpi=spec.dpi or 72, icc=icc, rights=rights)
+    return RenditionOutput(
+        path=target,
+        profile=profile,
+        variant=spec.variant,
+        media_type=MEDIA_TYPES["pdf"],
+        width=jpeg.width,
+        height=jpeg.height,
+        extra={
+            "bytes": size,
+            "quality": None,
+            "mode": _JPEG_MODES[jpeg.components],
+            "dpi": spec.dpi,
+            "embedded_jpeg": True,
+        },
+    )
+
+
+def _decode_base(source: Image.Image, orientation: int, plans: list[Plan]) -> Image.Image:
+    size = oriented_size(source, orientation)
+    wanted = min(1.0, max(plan.scale for plan in plans) * _DRAFT_GAP)
+    decoded = decode(source, orientation, (math.ceil(size[0] * wanted), math.ceil(size[1] * wanted)))
+    base = to_working_mode(apply_orientation(decoded, orientation))
     base.info = {}  # nothing from the source's metadata may leak into an output by Pillow's defaults
-    return base, size, icc, plans
+    return base
 
 
 def _derive(pyramid: _Pyramid, level: int, plan: Plan, spec: ImageOutputSpec) -> tuple[Image.Image, bool]:
@@ -115,6 +164,43 @@ def _file_name(profile: str, spec: ImageOutputSpec) -> str:
     return f"{re.sub(r'[^A-Za-z0-9._-]+', '_', profile)}__{spec.variant}.{EXTENSIONS[spec.format]}"
 
 
+def _render_decoded(
+    pyramid: _Pyramid,
+    jobs: list[tuple[int, str, ImageOutputSpec, Plan]],
+    out_dir: Path,
+    rights: ImageRights | None,
+    tick: Callable[[int, RenditionOutput], None],
+) -> None:
+    """Largest pyramid level first, releasing levels as soon as no remaining output needs them."""
+    levels = {index: pyramid.level_for(plan) for index, _, _, plan in jobs}
+    for index, profile, spec, plan in sorted(jobs, key=lambda job: levels[job[0]]):
+        picture, keep = _derive(pyramid, levels[index], plan, spec)
+        pyramid.release_below(levels[index])
+        written = write_image(
+            picture,
+            spec,
+            out_dir / _file_name(profile, spec),
+            icc=pyramid.icc if keep else None,
+            rights=rights,
+        )
+        if spec.max_bytes is not None and written.bytes > spec.max_bytes:
+            message = f"{spec.variant} is {written.bytes} bytes, over {spec.max_bytes}"
+            raise BadMediaError(message, code="cannot_fit_size")
+        extra = {"bytes": written.bytes, "quality": written.quality, "mode": picture.mode, "dpi": spec.dpi}
+        tick(
+            index,
+            RenditionOutput(
+                path=written.path,
+                profile=profile,
+                variant=spec.variant,
+                media_type=MEDIA_TYPES[spec.format],
+                width=written.width,
+                height=written.height,
+                extra=extra,
+            ),
+        )
+
+
 def render_images(
     input_path: Path,
     targets: list[tuple[str, ImageOutputSpec]],
@@ -132,29 +218,25 @@ def render_images(
     if not targets:
         return []
     out_dir.mkdir(parents=True, exist_ok=True)
-    base, size, icc, plans = _decode_base(input_path, [spec for _, spec in targets], focal, max_pixels)
-    pyramid = _Pyramid(base, size, icc)
-    del base
-    levels = [pyramid.level_for(plan) for plan in plans]
     results: dict[int, RenditionOutput] = {}
-    for done, index in enumerate(sorted(range(len(targets)), key=lambda i: levels[i]), start=1):
-        profile, spec = targets[index]
-        picture, keep = _derive(pyramid, levels[index], plans[index], spec)
-        pyramid.release_below(levels[index])
-        written = write_image(
-            picture, spec, out_dir / _file_name(profile, spec), icc=icc if keep else None, rights=rights
-        )
-        if spec.max_bytes is not None and written.bytes > spec.max_bytes:
-            message = f"{spec.variant} is {written.bytes} bytes, over {spec.max_bytes}"
-            raise BadMediaError(message, code="cannot_fit_size")
-        results[index] = RenditionOutput(
-            path=written.path,
-            profile=profile,
-            variant=spec.variant,
-            media_type=MEDIA_TYPES[spec.format],
-            width=written.width,
-            height=written.height,
-            extra={"bytes": written.bytes, "quality": written.quality, "mode": picture.mode, "dpi": spec.dpi},
-        )
-        progress(done / len(targets))
+
+    def tick(index: int, output: RenditionOutput) -> None:
+        results[index] = output
+        progress(len(results) / len(targets))
+
+    with open_image(input_path, max_pixels=max_pixels) as source:
+        orientation = exif_orientation(source)
+        size = oriented_size(source, orientation)
+        icc = source.info.get("icc_profile") or None
+        plans = [plan_for(size, spec, focal) for _, spec in targets]
+        for index, (profile, spec) in enumerate(targets):
+            if _embeddable(source, orientation, plans[index], spec, icc):
+                embedded = _embed_pdf(input_path, profile, spec, icc, rights, out_dir)
+                if embedded is not None:
+                    tick(index, embedded)
+        jobs = [(i, *targets[i], plans[i]) for i in range(len(targets)) if i not in results]
+        if not jobs:
+            return [results[i] for i in range(len(targets))]
+        base = _decode_base(source, orientation, [job[3] for job in jobs])
+    _render_decoded(_Pyramid(base, size, icc), jobs, out_dir, rights, tick)
     return [results[i] for i in range(len(targets))]
