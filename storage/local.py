@@ -61,6 +61,15 @@ def _fs_errors(what: str) -> Iterator[None]:
         raise map_os_error(exc, what) from exc
 
 
+def _is_key(path: str) -> bool:
+    """Files dropped into the root by hand may have names no key can have; they are not objects."""
+    try:
+        validate_key(path)
+    except InvalidKey:
+        return False
+    return True
+
+
 def _mtime(st: os.stat_result) -> datetime:
     return datetime.fromtimestamp(st.st_mtime_ns / 1e9, UTC)
 
@@ -327,7 +336,7 @@ class LocalStore:
                     if entry.is_dir(follow_symlinks=False):
                         if (rel + "/").startswith(prefix) or prefix.startswith(rel + "/"):
                             entries.append((rel + "/", entry.name, True))
-                    elif entry.is_file(follow_symlinks=False) and rel.startswith(prefix):
+                    elif entry.is_file(follow_symlinks=False) and rel.startswith(prefix) and _is_key(rel):
                         entries.append((rel, entry.name, False))
             for sort_key, name, is_dir in sorted(entries):
                 if is_dir:

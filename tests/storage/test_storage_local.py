@@ -176,3 +176,11 @@ def test_disk_full_raises_storage_full_and_leaves_no_temp_file(tmp_path: Path) -
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "full [] False"
+
+
+def test_files_with_impossible_key_names_are_not_listed(local: LocalStore) -> None:
+    local.put("ok/a.txt", io.BytesIO(b"a"))
+    (local.root / "ok" / "bad\nname").write_bytes(b"x")
+    (local.root / "ok" / "Nga\u0300y.txt").write_bytes(b"x")  # NFD
+    assert [s.key for s in local.list()] == ["ok/a.txt"]
+    assert local.delete_prefix("ok/") == 1
