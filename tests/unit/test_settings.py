@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from service.config import Settings
+
+
+def test_production_refuses_default_secrets() -> None:
+    with pytest.raises(ValidationError, match="KHO_SECRET_KEY"):
+        Settings(env="production")
+    with pytest.raises(ValidationError, match="MinIO defaults"):
+        Settings(env="production", secret_key="s" * 40, storage="s3")
+    ok = Settings(env="production", secret_key="s" * 40, storage="s3", s3_access_key="a", s3_secret_key="b")
+    assert ok.storage == "s3"
+
+
+def test_embedded_defaults() -> None:
+    s = Settings()
+    assert s.db_url.startswith("sqlite:///") and s.db_url.endswith("var/kho.db")
+    assert s.storage == "local" and s.search == "embedded" and s.queue == "embedded"
+    assert s.upload_limits["video"] > s.upload_limits["infographic"]
