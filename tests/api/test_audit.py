@@ -53,9 +53,11 @@ def test_login_failures_are_audited_and_rate_limited(client: TestClient, factory
     assert r.status_code == 429 and "retry-after" in r.headers
     from service.db import unit_of_work
 
+    from service.audit import repository as audit_repo
+
     with unit_of_work() as session:
-        n = session.execute(text("SELECT count(*) FROM audit_entries WHERE action = 'auth.login_failed' "
-                                 "AND data LIKE :e"), {"e": f"%{email}%"}).scalar_one()
+        n = sum(1 for e in audit_repo.iter_entries(session)
+                if e.action == "auth.login_failed" and e.data.get("email") == email)
     assert n == 5
 
 
