@@ -35,7 +35,7 @@ _INPUT_FAULTS = (
     "invalid nal unit",
     "corrupt",
     "truncat",
-    "protocol not on whitelist",
+    "not on whitelist",
     "does not contain any stream",
 )
 _RESOURCE_FAULTS = ("cannot allocate memory", "out of memory")

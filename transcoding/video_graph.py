@@ -72,12 +72,8 @@ def keyframe_gap(path: Path, fmt: str | None, sample_seconds: float = 120) -> fl
     times = sorted(float(p["pts_time"]) for p in packets if "K" in p.get("flags", "") and "pts_time" in p)
     if not times:
         return math.inf
-    last = max(float(p.get("pts_time", 0)) for p in packets)
-    return (
-        max(b - a for a, b in zip([*times, last], [*times[1:], last], strict=True))
-        if len(times) > 1
-        else last
-    )
+    points = [*times, max(float(p.get("pts_time", 0)) for p in packets)]
+    return max(b - a for a, b in zip(points, points[1:], strict=False))
 
 
 def video_conforms(info: MediaInfo, enc: VideoEncode, source: Path) -> bool:

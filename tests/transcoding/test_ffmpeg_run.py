@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.transcoding.av_media import make_clip
+from transcoding.ffmpeg_run import input_args, run_ffmpeg
+from transcoding.types import BadMediaError, TransientProcessingError
+
+
+def test_progress_reaches_the_end(tmp_path: Path) -> None:
+    clip = make_clip(tmp_path / "clip.mp4", size="320x180", seconds=2, audio=False)
+    seen: list[float] = []
+    result = run_ffmpeg([*input_args(clip, "mov"), "-f", "null", "-"], duration=2.0, progress=seen.append)
+    assert result.returncode == 0
+    assert seen and seen[-1] == pytest.approx(1.0, abs=0.05)
+    assert seen == sorted(seen)
+
+
+def test_stall_watchdog_kills_a_stuck_ffmpeg(tmp_path: Path) -> None:
+    fifo = tmp_path / "never.fifo"
+    os.mkfifo(fifo)
+    # A writer that holds the FIFO open but never writes: ffmpeg blocks reading, reporting nothing.
+    writer = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
+    try:
+        started = time.monotonic()
+        with pytest.raises(TransientProcessingError) as err:
+            run_ffmpeg([*input_args(fifo, "mpegts"), "-f", "null", "-"], stall_timeout=2, timeout=60)
+        assert err.value.code == "stalled"
+        assert time.monotonic() - started < 10
+    finally:
+        os.close(writer)
+
+
+def test_wall_clock_timeout(tmp_path: Path) -> None:
+    # An endless source keeps reporting progress, so only the overall timeout can stop it.
+    with pytest.raises(TransientProcessingError) as err:
+        run_ffmpeg(["-re", "-f", "lavfi", "-i", "sine=f=440", "-f", "null", "-"], timeout=2, stall_timeout=30)
+    assert err.value.code == "timeout"
+
+
+def test_undecodable_input_is_bad_media(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.mp4"
+    junk.write_bytes(b"\x00\x00\x00\x18ftypmp42" + os.urandom(3000))
+    with pytest.raises(BadMediaError):
+        run_ffmpeg([*input_args(junk), "-f", "null", "-"])
+
+
+def test_only_local_files_are_opened(tmp_path: Path) -> None:
+    with pytest.raises(BadMediaError):
+        run_ffmpeg(["-protocol_whitelist", "file", "-i", "http://127.0.0.1:9/x.mp4", "-f", "null", "-"])
+
+
+def test_memory_cap_applies_to_the_child(tmp_path: Path) -> None:
+    clip = make_clip(tmp_path / "clip.mp4", size="320x180", seconds=1, audio=False)
+    with pytest.raises((BadMediaError, TransientProcessingError)):
+        run_ffmpeg([*input_args(clip), "-c:v", "libx264", "-f", "null", "-"], memory_limit=40 * 1024**2)
