@@ -22,7 +22,7 @@ MUTED = (100, 100, 100)
 
 @dataclass(frozen=True)
 class Page:
-    size: str
+    size: tuple[float, float]  # mm; explicit because fpdf2 changed its named A5 dimensions in 2.8.5
     margin: float  # mm
     body: float  # pt
     question: float
@@ -31,8 +31,8 @@ class Page:
 
 
 PAGES = {
-    "a4": Page("A4", 20, 11, 12.5, 26, 5.6),
-    "a5": Page("A5", 13, 9.5, 10.5, 19, 4.8),
+    "a4": Page((210, 297), 20, 11, 12.5, 26, 5.6),
+    "a5": Page((148, 210), 13, 9.5, 10.5, 19, 4.8),
 }
 
 

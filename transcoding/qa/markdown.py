@@ -49,9 +49,8 @@ def _tokenise(source: str) -> list[_Tok]:
         if char == "[":
             toks.append(_Tok("[", "["))
         elif char == "]" and source[i + 1 : i + 2] == "(":
-            end = source.find(")", i + 2)
-            url = source[i + 2 : end] if end > 0 else ""
-            if end > 0 and not re.search(r"\s", url):
+            end, url = _link_target(source, i + 2)
+            if end > 0:
                 toks.append(_Tok("](", source[i : end + 1], url=url))
                 i = end + 1
                 continue
@@ -60,6 +59,25 @@ def _tokenise(source: str) -> list[_Tok]:
             toks.append(_Tok("text", char))
         i += 1
     return toks
+
+
+def _link_target(source: str, start: int) -> tuple[int, str]:
+    """(index of the closing parenthesis, URL with backslash escapes resolved) or (-1, "")."""
+    url: list[str] = []
+    j = start
+    while j < len(source):
+        char = source[j]
+        if char == "\\" and j + 1 < len(source) and not source[j + 1].isalnum():
+            url.append(source[j + 1])
+            j += 2
+            continue
+        if char == ")":
+            return j, "".join(url)
+        if char.isspace():
+            break
+        url.append(char)
+        j += 1
+    return -1, ""
 
 
 def _pair(toks: list[_Tok]) -> None:
@@ -132,11 +150,11 @@ def render_inline(spans: Sequence[Span]) -> str:
     for span in spans:
         text = escape_text(span.text)
         if span.italic:
-            text = f"_{text}_"
+            text = f"*{text}*"  # "*" (unlike "_") also works inside a word
         if span.bold:
             text = f"**{text}**"
         if span.href:
-            url = span.href.replace(" ", "%20").replace(")", "%29")
+            url = "".join("\\" + ch if ch in "\\()" else ch for ch in span.href)
             text = f"[{text}]({url})"
         out.append(text)
     return "".join(out)

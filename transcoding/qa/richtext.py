@@ -23,7 +23,7 @@ def safe_href(href: str | None) -> str | None:
     """The link target if it is an absolute http(s)/mailto URL, else None (the text stays, the link goes)."""
     if not href:
         return None
-    href = clean_inline(href).strip()
+    href = clean_inline(href).strip().replace(" ", "%20")
     try:
         parts = urlsplit(href)
     except ValueError:

@@ -147,6 +147,10 @@ class _Reader:
             return "choice"
         return None
 
+    def continues_question(self, draft: _Draft) -> bool:
+        """In documents that mark answers explicitly, an unfinished question may wrap onto more lines."""
+        return self.answer_markers and not self.by_role and not draft.question.rstrip().endswith(("?", ":"))
+
     def inside(self, draft: _Draft, line: Line) -> None:
         kind = self.kind_of(draft, line)
         if kind == "source":
@@ -163,7 +167,7 @@ class _Reader:
             draft.choices.append(clean_line(spans_text(_after(P.CHOICE, line))))
             draft.bold_choices.append(line.all_bold)
             draft.phase = "choices"
-        elif draft.phase == "question" and (not draft.question or (self.answer_markers and not self.by_role)):
+        elif draft.phase == "question" and (not draft.question or self.continues_question(draft)):
             joined = f"{draft.question} {self.question_text(line) if not draft.question else line.plain}"
             draft.question = joined.strip()
         else:
