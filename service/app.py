@@ -73,18 +73,23 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app() -> FastAPI:
-    from service.assets.routes import router as assets_router
-    from service.auth.routes import router as auth_router
     from service.health import router as health_router
-    from service.jobs.routes import router as jobs_router
     from service.objects import router as objects_router
-    from service.vocab.routes import router as vocab_router
+    from service.plugins import domain_modules
 
     app = FastAPI(title="Kho Truyền Thông API", version="0.1.0", lifespan=lifespan,
                   description="Kho dữ liệu truyền thông Nghị quyết 71-NQ/TW — communication asset repository.")
     install_error_handlers(app)
-    for router in (health_router, auth_router, assets_router, jobs_router, vocab_router, objects_router):
-        app.include_router(router)
+    app.include_router(health_router)
+    for module in domain_modules("routes"):
+        app.include_router(module.router)
+    app.include_router(objects_router)
+    try:
+        from web.routes import mount_web
+    except ImportError:  # the web UI is optional for API-only deployments
+        pass
+    else:
+        mount_web(app)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Any:

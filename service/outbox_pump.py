@@ -39,7 +39,9 @@ def _pending(session: Session, limit: int) -> list[OutboxEvent]:
 
 def drain(limit: int = 200) -> int:
     """Process up to `limit` due events; returns how many were handled successfully."""
-    import service.consumers  # noqa: F401 - registers the consumers
+    from service.plugins import domain_modules
+
+    domain_modules("consumers")  # importing registers them
 
     done = 0
     with unit_of_work() as session:

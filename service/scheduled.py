@@ -1,4 +1,4 @@
-"""Time-driven work run by the sweeper: embargo release and expiry (filled in by the workflow)."""
+"""Time-driven work run by the sweeper: embargo release and expiry (each domain registers its own in `service/<domain>/scheduled.py`)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,14 @@ from collections.abc import Callable
 SCHEDULED: list[Callable[[], None]] = []
 
 
+def scheduled(fn: Callable[[], None]) -> Callable[[], None]:
+    SCHEDULED.append(fn)
+    return fn
+
+
 def run_scheduled() -> None:
+    from service.plugins import domain_modules
+
+    domain_modules("scheduled")  # importing registers them
     for fn in SCHEDULED:
         fn()
