@@ -69,11 +69,13 @@ def synthetic(n: int, seed: int = 71) -> Iterator[SearchDocument]:
     for i in range(n):
         org = rnd.randrange(len(orgs))
         yield SearchDocument(
-            id=f"asset-{i:07d}", kind=rnd.choice(KINDS), status="published" if rnd.random() < 0.9 else "draft",
+            id=f"asset-{i:07d}", kind=rnd.choice(KINDS),
+            status="published" if rnd.random() < 0.9 else "draft",
             title=window(5, 12).capitalize(), summary=window(20, 45), tags=[window(1, 3) for _ in range(2)],
             topics=rnd.sample(TOPICS, rnd.randint(1, 2)), audiences=rnd.sample(AUDIENCES, rnd.randint(1, 3)),
             levels=rnd.sample(LEVELS, rnd.randint(1, 2)), channels=rnd.sample(CHANNELS, rnd.randint(1, 3)),
-            org_id=orgs[org], org_name=f"{ORG_NAMES[org % 11]} {PLACES[org % 8]} {org}", org_path=["org-root", f"org-p{org % 63}"],
+            org_id=orgs[org], org_name=f"{ORG_NAMES[org % 11]} {PLACES[org % 8]} {org}",
+            org_path=["org-root", f"org-p{org % 63}"],
             profiles=rnd.sample(PROFILES, rnd.randint(1, 4)), year=rnd.choice([2025, 2026]),
             published_at=f"202{rnd.randint(5, 6)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}T08:00:00",
             downloads=int(rnd.paretovariate(1.2)), urgent=rnd.random() < 0.02,
@@ -135,7 +137,8 @@ def run(size: int, root: Path, repeat: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100000", help="comma-separated corpus sizes, e.g. 100000,1000000")
     parser.add_argument("--repeat", type=int, default=5, help="runs per query")
     parser.add_argument("--dir", type=Path, default=None, help="where to build the indexes (default: tmp)")

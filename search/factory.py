@@ -1,0 +1,24 @@
+"""Builds the configured `SearchIndex`: "embedded" (tantivy in-process, default) or "meilisearch"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from search.embedded import DEFAULT_PATH, EmbeddedIndex
+from search.protocol import SearchIndex
+from search.synonyms import SynonymTable
+
+
+def make_index(engine: str = "embedded", *, path: Path | None = DEFAULT_PATH, meili_url: str | None = None,
+               meili_key: str | None = None, index_uid: str = "assets",
+               synonyms: SynonymTable | None = None) -> SearchIndex:
+    """`path=None` with the embedded engine keeps the index in memory (tests, throwaway tools)."""
+    if engine == "embedded":
+        return EmbeddedIndex(path, synonyms=synonyms)
+    if engine == "meilisearch":
+        if not meili_url:
+            raise ValueError("the meilisearch engine needs meili_url")
+        from search.meili import MeiliIndex  # imported lazily: the embedded default needs no client
+
+        return MeiliIndex(meili_url, meili_key, index_uid=index_uid, synonyms=synonyms)
+    raise ValueError(f"unknown search engine {engine!r} (expected 'embedded' or 'meilisearch')")
