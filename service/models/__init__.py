@@ -31,3 +31,4 @@ __all__ = [
     "ReviewEvent", "SearchSynonym", "Upload", "UsageEvent", "User", "Version", "VocabularyTerm",
     "WebhookDelivery", "WebhookSubscription",
 ]
+from service.models.distribution import WebhookAttempt  # noqa: E402,F401  (distribution)
