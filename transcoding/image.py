@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
@@ -45,6 +46,7 @@ _GAP = 2.0
 # output size, as libvips does; the margin keeps Lanczos the filter that decides the final pixels.
 _DRAFT_GAP = 1.5
 _JPEG_MODES = {1: "L", 3: "RGB", 4: "CMYK"}
+_STRIP_PIXELS = 2_000_000  # per-strip intermediate of a large resize (8 MB in RGB)
 
 
 class _Pyramid:
@@ -85,10 +87,35 @@ class _Pyramid:
             self._srgb[k] = converted
         return self._srgb[k]
 
-    def release_below(self, k: int) -> None:
+    def keep_only_for(self, later: list[int]) -> None:
+        """Release every level that no later output needs, directly or as the source of a level to build."""
+        needed = {k if k in self._levels else max(j for j in self._levels if j < k) for k in later}
         for cache in (self._levels, self._srgb):
-            for j in [j for j in cache if j < k]:
+            for j in [j for j in cache if j not in needed]:
                 del cache[j]
+
+
+def _resample(
+    source: Image.Image, size: tuple[int, int], box: tuple[float, float, float, float]
+) -> Image.Image:
+    """Lanczos resize in horizontal strips when the whole-image intermediate pass would be large.
+
+    Pillow resizes horizontally over the box's full height first; for a 2480x10000 infographic that
+    intermediate alone is 64 MB. Pillow samples outside a strip's box for the filter support, so the
+    strips join without seams (identical to ±1 from rounding).
+    """
+    scale_y = (box[3] - box[1]) / size[1]
+    if size[0] * (box[3] - box[1]) <= _STRIP_PIXELS * 2:
+        return source.resize(size, Image.Resampling.LANCZOS, box=box)
+    rows = max(16, int(_STRIP_PIXELS / (size[0] * scale_y)))
+    result = Image.new(source.mode, size)
+    for top in range(0, size[1], rows):
+        bottom = min(size[1], top + rows)
+        strip_box = (box[0], box[1] + top * scale_y, box[2], box[1] + bottom * scale_y)
+        result.paste(
+            source.resize((size[0], bottom - top), Image.Resampling.LANCZOS, box=strip_box), (0, top)
+        )
+    return result
 
 
 def _embeddable(
@@ -146,18 +173,25 @@ def _decode_base(source: Image.Image, orientation: int, plans: list[Plan]) -> Im
     return base
 
 
-def _derive(pyramid: _Pyramid, level: int, plan: Plan, spec: ImageOutputSpec) -> tuple[Image.Image, bool]:
-    keep = keeps_colour(pyramid.mode, spec.format, spec.colour)
+def _derive(pyramid: _Pyramid, level: int, plan: Plan, keep: bool) -> Image.Image:
     source = pyramid.image(level, srgb=not keep)
     fx, fy = source.width / pyramid.source[0], source.height / pyramid.source[1]
     box = (plan.crop[0] * fx, plan.crop[1] * fy, plan.crop[2] * fx, plan.crop[3] * fy)
     if plan.size == source.size and box == (0.0, 0.0, float(source.width), float(source.height)):
         picture = source
     else:
-        picture = source.resize(plan.size, Image.Resampling.LANCZOS, box=box)
+        picture = _resample(source, plan.size, box)
     if plan.canvas is not None:
         picture = blurred_pad(source, picture, plan.canvas)
-    return for_format(picture, spec.format), keep
+    return picture
+
+
+def _order(level: int, plan: Plan, key: object, source: tuple[int, int]) -> tuple[int, int, int, str]:
+    """Full-size outputs (the level itself) first, then the reduced levels, then what is resampled from
+    the full-size level, smallest first: the last one is encoded after the full-size level is released."""
+    identity = plan.canvas is None and plan.size == source and plan.crop[:2] == (0.0, 0.0)
+    pixels = plan.size[0] * plan.size[1]
+    return (0 if identity else 1, level if identity or level > 0 else 1 << 30, pixels, repr(key))
 
 
 def _file_name(profile: str, spec: ImageOutputSpec) -> str:
@@ -171,11 +205,26 @@ def _render_decoded(
     rights: ImageRights | None,
     tick: Callable[[int, RenditionOutput], None],
 ) -> None:
-    """Largest pyramid level first, releasing levels as soon as no remaining output needs them."""
+    """Outputs with the same geometry (webp-800 and jpeg-800) share one resampled picture, and levels are
+    released before encoding as soon as no later output needs them. The largest picture resampled from
+    the full-size level goes last, so the decoded source is gone before its (memory-hungry) encode."""
     levels = {index: pyramid.level_for(plan) for index, _, _, plan in jobs}
-    for index, profile, spec, plan in sorted(jobs, key=lambda job: levels[job[0]]):
-        picture, keep = _derive(pyramid, levels[index], plan, spec)
-        pyramid.release_below(levels[index])
+    keys = {
+        index: (levels[index], keeps_colour(pyramid.mode, spec.format, spec.colour), plan)
+        for index, _, spec, plan in jobs
+    }
+    ordered = sorted(jobs, key=lambda job: _order(levels[job[0]], job[3], keys[job[0]], pyramid.source))
+    last: tuple[object, Image.Image] | None = None
+    picture: Image.Image | None = None
+    for position, (index, profile, spec, plan) in enumerate(ordered):
+        key = keys[index]
+        level, keep = levels[index], key[1]
+        if last is None or last[0] != key:
+            last = picture = None  # the previous picture is freed before the next one is resampled
+            last = (key, _derive(pyramid, level, plan, keep))
+        shaped = last[1]
+        picture = for_format(shaped, spec.format)
+        pyramid.keep_only_for([levels[job[0]] for job in ordered[position + 1 :] if keys[job[0]] != key])
         written = write_image(
             picture,
             spec,
@@ -224,19 +273,42 @@ def render_images(
         results[index] = output
         progress(len(results) / len(targets))
 
-    with open_image(input_path, max_pixels=max_pixels) as source:
+    options = _Options(focal, max_pixels, rights, out_dir)
+    pyramid, jobs = _open_and_embed(input_path, targets, options, tick)
+    if pyramid is not None:
+        _render_decoded(pyramid, jobs, out_dir, rights, tick)
+    return [results[i] for i in range(len(targets))]
+
+
+@dataclass(frozen=True)
+class _Options:
+    focal: FocalPoint
+    max_pixels: int
+    rights: ImageRights | None
+    out_dir: Path
+
+
+def _open_and_embed(
+    path: Path,
+    targets: list[tuple[str, ImageOutputSpec]],
+    options: _Options,
+    tick: Callable[[int, RenditionOutput], None],
+) -> tuple[_Pyramid | None, list[tuple[int, str, ImageOutputSpec, Plan]]]:
+    """Open, write the print PDFs that embed the JPEG, and decode once for the rest. A function of its own
+    so that the opened image (which shares the decoded pixels) is gone when the pyramid releases them."""
+    done: set[int] = set()
+    with open_image(path, max_pixels=options.max_pixels) as source:
         orientation = exif_orientation(source)
         size = oriented_size(source, orientation)
         icc = source.info.get("icc_profile") or None
-        plans = [plan_for(size, spec, focal) for _, spec in targets]
+        plans = [plan_for(size, spec, options.focal) for _, spec in targets]
         for index, (profile, spec) in enumerate(targets):
             if _embeddable(source, orientation, plans[index], spec, icc):
-                embedded = _embed_pdf(input_path, profile, spec, icc, rights, out_dir)
+                embedded = _embed_pdf(path, profile, spec, icc, options.rights, options.out_dir)
                 if embedded is not None:
                     tick(index, embedded)
-        jobs = [(i, *targets[i], plans[i]) for i in range(len(targets)) if i not in results]
+                    done.add(index)
+        jobs = [(i, *targets[i], plans[i]) for i in range(len(targets)) if i not in done]
         if not jobs:
-            return [results[i] for i in range(len(targets))]
-        base = _decode_base(source, orientation, [job[3] for job in jobs])
-    _render_decoded(_Pyramid(base, size, icc), jobs, out_dir, rights, tick)
-    return [results[i] for i in range(len(targets))]
+            return None, []
+        return _Pyramid(_decode_base(source, orientation, [job[3] for job in jobs]), size, icc), jobs

@@ -179,3 +179,15 @@ def test_size_cap_lowers_quality_then_shrinks(tmp_path: Path) -> None:
         png.extra["bytes"] <= 1_000_000 and png.width < 1280 and abs(png.width / png.height - 16 / 9) < 0.01
     )
     assert tiny.extra["bytes"] <= 60_000 and tiny.extra["quality"] == 50 and tiny.width < 1280
+
+
+def test_tall_resize_in_strips_has_no_seams(tmp_path: Path) -> None:
+    """A tall infographic is resampled strip by strip; the result must equal one whole resize."""
+    from transcoding.image import _resample
+
+    tall = noisy((1200, 4000))
+    box = (0.0, 0.0, 1200.0, 4000.0)
+    strips = _resample(tall, (1000, 3333), box)
+    whole = tall.resize((1000, 3333), Image.Resampling.LANCZOS, box=box)
+    delta = [abs(a - b) for a, b in zip(strips.tobytes(), whole.tobytes(), strict=True)]
+    assert max(delta) <= 1
