@@ -16,7 +16,7 @@ from tantivy import Occur, Query
 
 from search.query import ParsedQuery, QueryTerm
 from search.synonyms import SynonymMatch
-from search.types import Visibility
+from search.types import FILTER_FIELDS, Visibility
 
 W_TITLE, W_BODY, W_EXTRA = 3.0, 1.5, 0.8
 EXACT_BONUS = 1.25  # exact-diacritic weight relative to the folded field: đường above dương
@@ -137,6 +137,8 @@ class QueryBuilder:
     def filters(self, filters: Mapping[str, Sequence[object]], skip: str | None = None) -> list[Query]:
         out: list[Query] = []
         for name, values in filters.items():
+            if name not in FILTER_FIELDS:
+                raise ValueError(f"unknown filter {name!r}; expected one of {', '.join(FILTER_FIELDS)}")
             if name == skip or not values:
                 continue
             field = FILTER_FIELD.get(name, name)

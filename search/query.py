@@ -56,15 +56,12 @@ def _repair(token: str, known: Known | None) -> str:
     if decoded is None:
         return token
     if known is None:
-        return decoded if fold(token) != token or not token.isascii() else _telex_if_plausible(token, decoded)
+        # Without a vocabulary only a trailing tone key is a safe signal: no Vietnamese syllable ends in
+        # s/f/r/x/j, whereas "zoom" or "book" would be mangled by the vowel-doubling rules.
+        return decoded if token[-1] in "sfrxj" else token
     if known(fold(token)):
         return token
     return decoded if known(fold(decoded)) else token
-
-
-def _telex_if_plausible(token: str, decoded: str) -> str:
-    # Without a vocabulary, only a trailing tone key is a safe signal (Vietnamese never ends in s/f/r/x/j).
-    return decoded if token[-1] in "sfrxj" else token
 
 
 def parse_query(q: str, known: Known | None = None, synonyms: SynonymTable | None = None,

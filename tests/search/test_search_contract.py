@@ -153,6 +153,11 @@ def test_each_filter(engine: SearchIndex, field: str, values: list[object], expe
     assert set(ids(engine, "", visibility=PUBLISHED, filters={field: values})) == expected
 
 
+def test_unknown_filter_is_rejected(engine: SearchIndex) -> None:
+    with pytest.raises(ValueError, match="unknown filter"):
+        engine.search(sq(filters={"colour": ["red"]}))
+
+
 def test_filters_combine_with_text(engine: SearchIndex) -> None:
     engine.upsert(_facet_docs())
     assert ids(engine, "video", visibility=PUBLISHED, filters={"year": [2026], "kind": ["video"]}) == ["v2"]
