@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from PIL import ImageFont
 
@@ -20,6 +20,7 @@ SIZE = 1080
 MARGIN = 72
 SAFE = (MARGIN, MARGIN, SIZE - MARGIN, SIZE - MARGIN)
 WIDTH = SAFE[2] - SAFE[0]
+KERN_SLACK = 6
 
 Colour = tuple[int, int, int]
 
@@ -77,8 +78,14 @@ def words_of(text: str, weight: str = "regular", colour: Colour = (33, 37, 41)) 
     return tuple(Word(safe_text(w, weight), weight, colour) for w in text.split())
 
 
+@lru_cache(maxsize=200_000)
+def text_width(text: str, weight: str, size: int) -> float:
+    """Advance width; cached because the same words recur across items, sizes and fitting attempts."""
+    return font(weight, size).getlength(text)
+
+
 def _measure(word: Word, size: int) -> float:
-    return font(word.weight, size).getlength(word.text)
+    return text_width(word.text, word.weight, size)
 
 
 def _split_long(word: Word, size: int, width: float) -> list[Word]:
@@ -99,7 +106,7 @@ def wrap(words: Sequence[Word], size: int, width: float) -> list[list[tuple[Word
     x = 0.0
     for original in words:
         for word in _split_long(original, size, width) if _measure(original, size) > width else [original]:
-            space = font(word.weight, size).getlength(" ") if lines[-1] else 0.0
+            space = text_width(" ", word.weight, size) if lines[-1] else 0.0
             advance = _measure(word, size)
             if lines[-1] and x + space + advance > width:
                 lines.append([])
@@ -116,16 +123,27 @@ def layout_block(block: Block, size: int, x0: int, width: int, body_line: int) -
     if block.marker is not None:
         indent = round(font(block.marker.weight, size).getlength(block.marker.text + "  "))
     out: list[Line] = []
-    for number, placed in enumerate(wrap(block.words, size, width - indent)):
+    for number, placed in enumerate(wrap(block.words, size, width - indent - KERN_SLACK)):
         line = Line(height=height, gap_before=round(block.gap * body_line) if number == 0 else 0)
         if number == 0 and block.marker is not None:
             m = block.marker
             line.segments.append(Segment(x0, 0, m.text, m.weight, size, m.colour))
-        line.segments.extend(
-            Segment(round(x0 + indent + dx), 0, w.text, w.weight, size, w.colour) for w, dx in placed
-        )
+        line.segments.extend(_runs(placed, round(x0 + indent), size))
         out.append(line)
     return out
+
+
+def _runs(placed: list[tuple[Word, float]], x0: int, size: int) -> list[Segment]:
+    """Joins neighbouring words of one style into one segment: one draw call per run, not per word.
+    (wrap() leaves KERN_SLACK spare pixels for the tiny width change kerning across a space may cause.)"""
+    runs: list[Segment] = []
+    for word, dx in placed:
+        last = runs[-1] if runs else None
+        if last is not None and (last.weight, last.colour) == (word.weight, word.colour):
+            last.text += " " + word.text
+        else:
+            runs.append(Segment(round(x0 + dx), 0, word.text, word.weight, size, word.colour))
+    return runs
 
 
 def ellipsize(lines: list[Line], limit: int, width: int, x0: int) -> list[Line]:

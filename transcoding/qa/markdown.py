@@ -106,7 +106,10 @@ def parse_inline(source: str) -> tuple[Span, ...]:
     hrefs: list[str] = []
     for index, tok in enumerate(toks):
         if tok.kind == "text" or tok.partner < 0:
-            spans.append(Span(tok.text, bold > 0, italic > 0, hrefs[-1] if hrefs else None))
+            span = Span(tok.text, bold > 0, italic > 0, hrefs[-1] if hrefs else None)
+            if spans and spans[-1].style == span.style:  # coalesce: one span per run, not per character
+                span = Span(spans.pop().text + tok.text, span.bold, span.italic, span.href)
+            spans.append(span)
             continue
         opening = tok.partner > index
         step = 1 if opening else -1
