@@ -99,7 +99,7 @@ def pct(values: list[float], p: float) -> float:
 
 def run(size: int, root: Path, repeat: int) -> None:
     path = root / f"idx-{size}"
-    index = EmbeddedIndex(path, writer_heap=512_000_000, writer_threads=2)
+    index = EmbeddedIndex(path, writer_heap=512_000_000, writer_threads=2, facet_cache=0)
     start, batch = time.perf_counter(), []
     for doc in synthetic(size):
         batch.append(doc)

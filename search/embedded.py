@@ -50,8 +50,12 @@ class EmbeddedIndex:
     engine = "embedded"
 
     def __init__(self, path: Path | None = DEFAULT_PATH, *, synonyms: SynonymTable | None = None,
-                 writer_heap: int = 128_000_000, writer_threads: int = 1) -> None:
+                 writer_heap: int = 128_000_000, writer_threads: int = 1, facet_cache: int = 256) -> None:
+        """`facet_cache`: facet counts kept per index snapshot and query (the landing page, the pages of
+        one result list); 0 disables it."""
         self.path = path
+        self._facet_cache: OrderedDict[tuple[object, ...], dict[str, dict[str, int]]] = OrderedDict()
+        self._facet_cache_size = facet_cache
         self.synonyms = synonyms or default_synonyms()
         self._heap, self._threads = writer_heap, writer_threads
         self._schema = build_schema()
@@ -234,7 +238,18 @@ class EmbeddedIndex:
         if nxt is not None and relaxed:
             nxt = cursors.mark_relaxed(nxt)
         hits = self._hits(searcher, page, parsed, builder)
-        facets = self._facets(searcher, builder, text, query) if query.facets else {}
+        facets: dict[str, dict[str, int]] = {}
+        if query.facets:
+            key = (token, relaxed, query.q, query.prefix, cursors.fingerprint(SearchQuery(
+                filters=query.filters, visibility=query.visibility)))
+            with self._read_lock:
+                cached = self._facet_cache.get(key)
+            facets = cached if cached is not None else self._facets(searcher, builder, text, query)
+            if cached is None and self._facet_cache_size:
+                with self._read_lock:
+                    self._facet_cache[key] = facets
+                    while len(self._facet_cache) > self._facet_cache_size:
+                        self._facet_cache.popitem(last=False)
         return SearchResult(hits=hits, total=total, facets=facets, next_cursor=nxt)
 
     def _relevance_page(self, searcher: tantivy.Searcher, token: str, q: Query, query: SearchQuery,

@@ -141,6 +141,13 @@ def test_facets_with_counts(engine: SearchIndex) -> None:
     assert filtered.facets["year"] == {"2025": 1, "2026": 1}
 
 
+def test_facet_counts_follow_writes(engine: SearchIndex) -> None:
+    engine.upsert(_facet_docs())
+    assert engine.search(sq(visibility=PUBLISHED)).facets["kind"] == {"video": 2, "infographic": 1}
+    engine.delete(["i1"])
+    assert engine.search(sq(visibility=PUBLISHED)).facets["kind"] == {"video": 2}
+
+
 @pytest.mark.parametrize(("field", "values", "expected"), [
     ("kind", ["infographic"], {"i1"}), ("topic", ["chuyen-doi-so"], {"v1", "v2"}),
     ("audience", ["nha-giao"], {"v1", "i1"}), ("level", ["thpt"], {"v2", "i1"}),
