@@ -68,17 +68,28 @@ def install_error_handlers(app: FastAPI) -> None:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     from service.config import get_settings
 
-    get_settings()  # refuse to start with default secrets in production, before serving anything
-    yield
+    settings = get_settings()  # refuse to start with default secrets in production, before serving anything
+    worker = None
+    if app.state.with_worker:
+        from service.worker import Worker
+
+        worker = Worker(settings.worker_threads)
+        worker.start()
+    try:
+        yield
+    finally:
+        if worker:
+            worker.stop()  # graceful: running jobs finish, queued ones stay queued
 
 
-def create_app() -> FastAPI:
+def create_app(*, with_worker: bool = False) -> FastAPI:
     from service.health import router as health_router
     from service.objects import router as objects_router
     from service.plugins import domain_modules
 
     app = FastAPI(title="Kho Truyền Thông API", version="0.1.0", lifespan=lifespan,
                   description="Kho dữ liệu truyền thông Nghị quyết 71-NQ/TW — communication asset repository.")
+    app.state.with_worker = with_worker
     install_error_handlers(app)
     app.include_router(health_router)
     for module in domain_modules("routes"):

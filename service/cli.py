@@ -43,13 +43,7 @@ def _serve(args: argparse.Namespace, with_worker: bool) -> None:
         from service.demo import seed_demo
 
         seed_demo(only_if_empty=True)
-    app = create_app()
-    if with_worker:
-        from service.worker import Worker
-
-        worker = Worker(get_settings().worker_threads)
-        app.router.on_startup.append(worker.start)
-        app.router.on_shutdown.append(worker.stop)
+    app = create_app(with_worker=with_worker)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=30)
 
 
@@ -119,8 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(fn=fn)
         return p
 
-    for name, with_worker, help_ in (("run", True, "API + in-process worker"), ("api", False, "API only")):
-        p = add(name, lambda a, w=with_worker: _serve(a, w), help_)
+    serve: dict[str, Callable[[argparse.Namespace], None]] = {
+        "run": lambda a: _serve(a, True), "api": lambda a: _serve(a, False)}
+    for name, help_ in (("run", "API + in-process worker"), ("api", "API only")):
+        p = add(name, serve[name], help_)
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=8000)
         p.add_argument("--demo", action="store_true", help="seed demo content if the repository is empty")

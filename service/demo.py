@@ -31,7 +31,7 @@ USERS = [
     ("staff@kho.local", "Lê Thị Giáo Viên", "staff", "THCS-NGUYEN-TRI-PHUONG"),
 ]
 
-INFOGRAPHIC = {
+INFOGRAPHIC: dict[str, Any] = {
     "kind": "infographic",
     "title": "Nghị quyết 71-NQ/TW: Đột phá phát triển giáo dục và đào tạo",
     "summary": "Những điểm cốt lõi của Nghị quyết số 71-NQ/TW ngày 22/8/2025 của Bộ Chính trị: giáo dục và "
@@ -42,20 +42,20 @@ INFOGRAPHIC = {
     "credit": "Sở Giáo dục và Đào tạo thành phố Huế", "copyright_notice": "© 2026 Sở GDĐT thành phố Huế",
     "licence": "CC BY 4.0", "usage_terms": "Được sử dụng tự do cho mục đích tuyên truyền, ghi rõ nguồn.",
 }
-VIDEO = {
+VIDEO: dict[str, Any] = {
     "kind": "video", "title": "Video ngắn: Tôn vinh nhà giáo nhân Ngày Nhà giáo Việt Nam 20/11",
     "summary": "Video 10 giây lan tỏa văn hóa hiếu học, tôn sư trọng đạo, dùng cho TikTok, Facebook và YouTube.",
     "topics": ["ngay-nha-giao", "van-hoa-hieu-hoc"], "audiences": ["nha-giao", "hoc-sinh"],
     "channels": ["tiktok", "facebook", "youtube"], "tags": ["20/11"],
     "credit": "Sở Giáo dục và Đào tạo thành phố Huế", "licence": "CC BY 4.0",
 }
-PODCAST = {
+PODCAST: dict[str, Any] = {
     "kind": "podcast", "title": "Bản tin truyền thanh cơ sở: Chuyển đổi số trong giáo dục",
     "summary": "Bản tin ngắn cho hệ thống truyền thanh cơ sở về đẩy mạnh chuyển đổi số, ứng dụng trí tuệ nhân tạo.",
     "topics": ["chuyen-doi-so"], "audiences": ["cong-dong", "cha-me"], "channels": ["loudspeaker"],
     "credit": "Sở Giáo dục và Đào tạo thành phố Huế",
 }
-QA = {
+QA: dict[str, Any] = {
     "kind": "qa_set", "title": "Bộ câu hỏi - đáp tìm hiểu Nghị quyết 71-NQ/TW",
     "summary": "Các câu hỏi thường gặp về mục tiêu, nhiệm vụ và giải pháp của Nghị quyết 71.",
     "topics": ["muc-tieu-giai-phap"], "audiences": ["can-bo-dang-vien", "nha-giao"],

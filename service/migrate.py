@@ -1,4 +1,5 @@
-"""Run Alembic programmatically (CLI `kho migrate`, tests, start-up)."""
+"""Run Alembic programmatically (CLI `kho migrate`, tests, start-up). Works from a checkout and from an
+installed wheel alike, because the script location is the installed `migrations` package."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-ROOT = Path(__file__).resolve().parent.parent
+import migrations
 
 
 def alembic_config(url: str) -> Config:
-    cfg = Config(str(ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(migrations.__file__).resolve().parent))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 

@@ -1,4 +1,7 @@
-"""Time-driven work run by the sweeper: embargo release and expiry (each domain registers its own in `service/<domain>/scheduled.py`)."""
+"""Time-driven work run by the sweeper (embargo release, expiry, …).
+
+Each domain registers its own in `service/<domain>/scheduled.py`.
+"""
 
 from __future__ import annotations
 

@@ -142,8 +142,8 @@ def sniff(head: bytes) -> str:
 
 # What each asset kind accepts. Anything else is refused before it reaches a decoder.
 KIND_TYPES: dict[str, frozenset[str]] = {
-    "infographic": frozenset({"image/jpeg", "image/png", "image/webp", "image/tiff", "image/gif", "image/svg+xml"}),
-    "poster": frozenset({"image/jpeg", "image/png", "image/webp", "image/tiff", "application/pdf", "image/svg+xml"}),
+    "infographic": frozenset({"image/jpeg", "image/png", "image/webp", "image/tiff", "image/gif"}),
+    "poster": frozenset({"image/jpeg", "image/png", "image/webp", "image/tiff", "application/pdf"}),
     "video": frozenset({"video/mp4", "video/quicktime", "video/x-matroska", "video/webm", "video/x-msvideo",
                         "video/mp2t"}),
     "podcast": frozenset({"audio/mpeg", "audio/wav", "audio/flac", "audio/ogg", "audio/mp4", "audio/aac"}),

@@ -7,8 +7,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Protocol
 
-from storage.base import ObjectStore, StorageFull, StorageUnavailable
 from service.errors import BadRequest, KhoError, PayloadTooLarge, ServiceUnavailable, UnsupportedMedia
+from storage.base import ObjectStore, StorageFull, StorageUnavailable
 from transcoding.sniff import ALL_ACCEPTED, EXTENSIONS, HEAD_BYTES, KIND_TYPES, ExecutableContent, sniff
 
 MiB = 1024 * 1024

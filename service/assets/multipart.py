@@ -127,10 +127,11 @@ class MultipartStream:
             raise BadRequest("bad_multipart", reason="too many form fields")
         # Raw bytes in, raw bytes out: browsers send UTF-8 file names unescaped.
         _, params = parse_options_header(headers.get("content-disposition", b""))
-        name = params.get(b"name", b"").decode("utf-8", "replace")
-        filename = params.get(b"filename")
-        self._current = Part(name=name, filename=filename.decode("utf-8", "replace") if filename is not None else None,
-                             content_type=headers.get("content-type", b"").decode("latin-1") or None, _stream=self)
+        raw_filename = params.get(b"filename")
+        self._current = Part(
+            name=params.get(b"name", b"").decode("utf-8", "replace"),
+            filename=raw_filename.decode("utf-8", "replace") if raw_filename is not None else None,
+            content_type=headers.get("content-type", b"").decode("latin-1") or None, _stream=self)
         return self._current
 
     def read_part(self, part: Part, n: int) -> bytes:

@@ -55,8 +55,9 @@ def page(session: Session, visible: ColumnElement[bool], *, kind: str | None, st
         q = q.where(Asset.owner_org_id == org_id)
     for vocabulary, codes in term_codes.items():
         if codes:
-            q = q.where(Asset.id.in_(select(AssetTerm.asset_id).join(VocabularyTerm, VocabularyTerm.id == AssetTerm.term_id)
-                                     .where(VocabularyTerm.vocabulary == vocabulary, VocabularyTerm.code.in_(codes))))
+            tagged = (select(AssetTerm.asset_id).join(VocabularyTerm, VocabularyTerm.id == AssetTerm.term_id)
+                      .where(VocabularyTerm.vocabulary == vocabulary, VocabularyTerm.code.in_(codes)))
+            q = q.where(Asset.id.in_(tagged))
     if after:
         q = q.where(or_(Asset.created_at < after[0], and_(Asset.created_at == after[0], Asset.id < after[1])))
     return list(session.scalars(q.order_by(Asset.created_at.desc(), Asset.id.desc()).limit(limit)))

@@ -6,7 +6,14 @@ from fastapi import APIRouter, Request
 
 from service.auth import repository
 from service.auth import service as auth_service
-from service.auth.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut, MeResponse, TokenRequest, TokenResponse
+from service.auth.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyOut,
+    MeResponse,
+    TokenRequest,
+    TokenResponse,
+)
 from service.deps import AdminPrincipal, CurrentPrincipal, SessionDep
 from service.errors import NotFound
 from service.orgs import service as orgs

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 import importlib
 import pkgutil
+import unicodedata
 from pathlib import Path
 
 from service.i18n.errors import ERRORS as _CORE

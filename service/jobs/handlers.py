@@ -13,8 +13,8 @@ from service.jobs import rendition_repository as renditions
 from service.jobs.runner import JobContext, PermanentJobError, handler
 from service.models import Asset, Rendition, Version
 from service.runtime import get_store
-from transcoding.pipeline import ProcessRequest, process
-from transcoding.types import FocalPoint
+from transcoding.pipeline import ProcessRequest, ProcessResult, process
+from transcoding.types import FocalPoint, RenditionOutput
 
 
 def _rendition_key(version: Version, token: str, profile: str, variant: str, suffix: str) -> str:
@@ -59,13 +59,10 @@ def store_to_file(key: str, path: Path) -> None:
             out.write(chunk)
 
 
-def _publish_outputs(ctx: JobContext, result: object, work: Path) -> None:
-    from transcoding.pipeline import ProcessResult
-
-    assert isinstance(result, ProcessResult)
+def _publish_outputs(ctx: JobContext, result: ProcessResult, work: Path) -> None:
     store = get_store()
     token = uuid.uuid4().hex[:12]  # a fresh prefix per attempt: a crashed attempt never overwrites a live file
-    uploaded: list[tuple[str, object]] = []
+    uploaded: list[tuple[str, RenditionOutput]] = []
     with unit_of_work() as session:
         version = session.get(Version, ctx.version_id)
         if version is None:
@@ -78,10 +75,14 @@ def _publish_outputs(ctx: JobContext, result: object, work: Path) -> None:
                           media_type=o.media_type, size=o.path.stat().st_size, width=o.width, height=o.height,
                           duration=o.duration, bitrate=o.bitrate, loudness_lufs=o.loudness_lufs,
                           true_peak_dbtp=o.true_peak_dbtp, extra=o.extra, job_id=ctx.job_id)
-                for k, o in uploaded]  # type: ignore[attr-defined]
+                for k, o in uploaded]
         replaced = renditions.replace(session, version.id, {r.profile for r in rows}, rows)
         version.probe = result.probe
         if result.text:
             version.extracted_text = result.text
         outbox.emit(session, "asset.changed", asset_id=version.asset_id)
-        after_commit(session, lambda: [store.delete(k) for k in replaced])
+        def remove_replaced() -> None:
+            for key in replaced:
+                store.delete(key)
+
+        after_commit(session, remove_replaced)

@@ -16,7 +16,7 @@ from tests.api.test_upload import upload
 def _verify(stack: Stack) -> subprocess.CompletedProcess[str]:
     import os
 
-    env = {k: v for k, v in os.environ.items()}
+    env = dict(os.environ)
     return subprocess.run([sys.executable, "-m", "service.cli", "audit", "verify"], capture_output=True, text=True,
                           env=env, timeout=120)
 
@@ -51,9 +51,8 @@ def test_login_failures_are_audited_and_rate_limited(client: TestClient, factory
         assert r.status_code == 401 and r.json()["code"] == "invalid_credentials"
     r = client.post("/api/v1/auth/token", json={"email": email, "password": "pw-" + email})
     assert r.status_code == 429 and "retry-after" in r.headers
-    from service.db import unit_of_work
-
     from service.audit import repository as audit_repo
+    from service.db import unit_of_work
 
     with unit_of_work() as session:
         n = sum(1 for e in audit_repo.iter_entries(session)

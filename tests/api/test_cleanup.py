@@ -31,7 +31,8 @@ def failing_insert_trigger(stack: Stack) -> Iterator[str]:
                 "CREATE OR REPLACE FUNCTION kho_fail() RETURNS trigger AS $$ BEGIN "
                 f"IF NEW.title = '{marker}' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END; "
                 "$$ LANGUAGE plpgsql"))
-            conn.execute(text("CREATE TRIGGER kho_fail BEFORE INSERT ON assets FOR EACH ROW EXECUTE FUNCTION kho_fail()"))
+            conn.execute(text("CREATE TRIGGER kho_fail BEFORE INSERT ON assets FOR EACH ROW "
+                              "EXECUTE FUNCTION kho_fail()"))
         else:
             conn.execute(text(f"CREATE TRIGGER kho_fail BEFORE INSERT ON assets WHEN NEW.title = '{marker}' "
                               "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"))

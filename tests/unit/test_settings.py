@@ -6,6 +6,14 @@ from pydantic import ValidationError
 from service.config import Settings
 
 
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    for key in [k for k in os.environ if k.startswith("KHO_")]:
+        monkeypatch.delenv(key)
+
+
 def test_production_refuses_default_secrets() -> None:
     with pytest.raises(ValidationError, match="KHO_SECRET_KEY"):
         Settings(env="production")

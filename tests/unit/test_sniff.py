@@ -15,7 +15,7 @@ from transcoding.sniff import ExecutableContent, sniff
     (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "image/webp"),
     (b"ID3\x04\x00\x00\x00", "audio/mpeg"),
     (b"%PDF-1.7\n", "application/pdf"),
-    (b"PK\x03\x04....[Content_Types].xml....word/document.xml", 
+    (b"PK\x03\x04....[Content_Types].xml....word/document.xml",
      "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     ("Câu hỏi,Trả lời\nA,B\nC,D\n".encode(), "text/csv"),
     (b'{"items": []}', "application/json"),
