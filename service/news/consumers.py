@@ -1,0 +1,20 @@
+"""A withdrawn asset's rights-stamped delivery copies are removed once the withdrawal is committed, so
+links already handed out stop working on the local store (presigned S3 links then find no object)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from service.db import after_commit
+from service.news.rights import delivered_prefix
+from service.outbox_pump import consumer
+from service.runtime import get_store
+
+
+@consumer("asset.withdrawn")
+def drop_delivered_copies(session: Session, payload: dict[str, Any]) -> None:
+    asset_id = payload.get("asset_id")
+    if asset_id:
+        after_commit(session, lambda: get_store().delete_prefix(delivered_prefix(asset_id)))

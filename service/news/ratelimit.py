@@ -1,0 +1,91 @@
+"""Per-key token buckets: capacity = the key's per-minute limit, refilled continuously. In-process for
+the embedded mode; on Redis (KHO_QUEUE=redis) one atomic Lua script, so every API process shares the
+same bucket per key."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Protocol
+
+from service.config import get_settings
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    remaining: int
+    retry_after: int  # whole seconds until one token is available (0 when allowed)
+
+
+class RateLimiter(Protocol):
+    def acquire(self, key: str, per_minute: int) -> Decision: ...
+
+
+def _decide(tokens: float, per_minute: int) -> tuple[float, Decision]:
+    if tokens >= 1:
+        return tokens - 1, Decision(True, int(tokens - 1), 0)
+    wait = (1 - tokens) * 60.0 / per_minute
+    return tokens, Decision(False, 0, max(1, math.ceil(wait)))
+
+
+class MemoryRateLimiter:
+    def __init__(self, clock: Any = time.monotonic) -> None:
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+        self._clock = clock
+
+    def acquire(self, key: str, per_minute: int) -> Decision:
+        now = self._clock()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (float(per_minute), now))
+            tokens = min(float(per_minute), tokens + (now - last) * per_minute / 60.0)
+            tokens, decision = _decide(tokens, per_minute)
+            self._buckets[key] = (tokens, now)
+            if len(self._buckets) > 100_000:  # forget idle keys (a full bucket is the default anyway)
+                self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < 120}
+        return decision
+
+
+_LUA = """
+local cap = tonumber(ARGV[1])
+local now = tonumber(ARGV[2])
+local b = redis.call('HMGET', KEYS[1], 't', 'ts')
+local tokens = tonumber(b[1]) or cap
+local ts = tonumber(b[2]) or now
+tokens = math.min(cap, tokens + math.max(0, now - ts) * cap / 60.0)
+local ok = 0
+if tokens >= 1 then tokens = tokens - 1; ok = 1 end
+redis.call('HSET', KEYS[1], 't', tostring(tokens), 'ts', tostring(now))
+redis.call('EXPIRE', KEYS[1], 120)
+return {ok, tostring(tokens)}
+"""
+
+
+class RedisRateLimiter:
+    def __init__(self, url: str, prefix: str = "kho:rl:") -> None:
+        import redis
+
+        self._redis = redis.Redis.from_url(url)
+        self._script = self._redis.register_script(_LUA)
+        self._prefix = prefix
+
+    def acquire(self, key: str, per_minute: int) -> Decision:
+        # Redis's own clock: every API process agrees on "now".
+        secs, micros = self._redis.time()
+        ok, tokens_text = self._script(keys=[self._prefix + key], args=[per_minute, secs + micros / 1e6])
+        tokens = float(tokens_text)
+        if int(ok):
+            return Decision(True, int(tokens), 0)
+        return Decision(False, 0, max(1, math.ceil((1 - tokens) * 60.0 / per_minute)))
+
+
+@cache
+def get_limiter() -> RateLimiter:
+    s = get_settings()
+    if s.queue == "redis":
+        return RedisRateLimiter(s.redis_url)
+    return MemoryRateLimiter()

@@ -1,0 +1,93 @@
+"""`/api/v1/news/…`: the newsroom API for API-key clients (ninjs 2.1, signed downloads, rate limits)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from service.assets.schemas import Kind
+from service.auth.principal import Principal
+from service.deps import DownloadPrincipal, ReadPrincipal, SessionDep
+from service.errors import TooManyRequests
+from service.news import service as news
+from service.news.ratelimit import get_limiter
+from service.news.schemas import ITEM_RESPONSES, LINK_RESPONSES, PAGE_RESPONSES, NewsPage, SignedLinkOut
+
+router = APIRouter(prefix="/api/v1/news", tags=["newsroom"])
+
+
+def _limit(request: Request, principal: Principal) -> Principal:
+    decision = get_limiter().acquire(str(principal.id), principal.rate_limit_per_minute)
+    request.state.rate_headers = {"RateLimit-Limit": str(principal.rate_limit_per_minute),
+                                  "RateLimit-Remaining": str(decision.remaining)}
+    if not decision.allowed:
+        raise TooManyRequests(seconds=decision.retry_after, headers={"Retry-After": str(decision.retry_after)},
+                              extra={"retry_after": decision.retry_after})
+    return principal
+
+
+def limited_reader(request: Request, principal: ReadPrincipal) -> Principal:
+    return _limit(request, principal)
+
+
+def limited_downloader(request: Request, principal: DownloadPrincipal) -> Principal:
+    return _limit(request, principal)
+
+
+Reader = Annotated[Principal, Depends(limited_reader)]
+Downloader = Annotated[Principal, Depends(limited_downloader)]
+
+
+def _etagged(request: Request, body: Any) -> Response:
+    raw = json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+    etag = '"' + hashlib.sha256(raw).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": "private, max-age=0, must-revalidate",
+               **getattr(request.state, "rate_headers", {})}
+    if etag in [t.strip().removeprefix("W/") for t in request.headers.get("if-none-match", "").split(",")]:
+        return Response(status_code=304, headers=headers)
+    return Response(raw, media_type="application/json", headers=headers)
+
+
+@router.get("/items", response_model=NewsPage, responses=PAGE_RESPONSES,
+            summary="List or sync published items (oldest change first)")
+def list_items(request: Request, principal: Reader, session: SessionDep,
+               updated_since: Annotated[datetime | None, Query(description="only items changed after this "
+                                                               "instant; includes withdrawn tombstones")] = None,
+               kind: Kind | None = None, cursor: str | None = None,
+               limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Response:
+    items, next_cursor = news.list_items(session, principal, updated_since=updated_since, cursor=cursor,
+                                         limit=limit, kind=kind)
+    return _etagged(request, {"items": items, "next_cursor": next_cursor})
+
+
+@router.get("/search", response_model=NewsPage, responses=PAGE_RESPONSES, summary="Search published items")
+def search_items(request: Request, principal: Reader, session: SessionDep,
+                 q: Annotated[str, Query(min_length=1, max_length=200)], kind: Kind | None = None,
+                 offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+                 limit: Annotated[int, Query(ge=1, le=100)] = 20) -> Response:
+    items = news.search_items(session, principal, query=q, kind=kind, offset=offset, limit=limit)
+    return _etagged(request, {"items": items, "next_cursor": None})
+
+
+@router.get("/items/{asset_id}", responses=ITEM_RESPONSES, summary="One item in ninjs 2.1")
+def get_item(asset_id: uuid.UUID, request: Request, principal: Reader, session: SessionDep) -> Response:
+    return _etagged(request, news.get_item(session, principal, asset_id))
+
+
+@router.get("/items/{asset_id}/renditions/{profile}", responses=LINK_RESPONSES, response_model=SignedLinkOut,
+            summary="Download a rendition (or 'original') through a time-limited signed URL")
+def download_rendition(asset_id: uuid.UUID, profile: str, request: Request, principal: Downloader,
+                       session: SessionDep, variant: str | None = None, redirect: bool = True) -> Response:
+    link = news.rendition_link(session, principal, asset_id, profile, variant)
+    headers = {"Cache-Control": "no-store", **getattr(request.state, "rate_headers", {})}
+    if redirect:
+        return RedirectResponse(link.href, status_code=307, headers=headers)
+    body = {"href": link.href, "expires_at": link.expires_at.isoformat().replace("+00:00", "Z"),
+            "contenttype": link.content_type, "sizeinbytes": link.size}
+    return JSONResponse(body, headers=headers)

@@ -1,0 +1,133 @@
+"""Newsroom use cases: list/sync, search, read one item, hand out a signed rendition link."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from service.auth.principal import Principal
+from service.errors import KhoError, NotFound
+from service.models import Asset
+from service.models.base import utcnow
+from service.news import ninjs, repository
+from service.news.rights import delivered_copy, rights_for
+from service.news.search import get_news_search
+from service.runtime import download_ttl, get_store
+from service.usage import service as usage
+from service.vocab import repository as vocab_repo
+
+
+def encode_cursor(asset: Asset) -> str:
+    return base64.urlsafe_b64encode(f"{asset.updated_at.isoformat()}|{asset.id}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
+    if not cursor:
+        return None
+    try:
+        stamp, _, ident = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        return datetime.fromisoformat(stamp), uuid.UUID(ident)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise KhoError("validation_failed", reason="invalid cursor") from exc
+
+
+def to_items(session: Session, assets: list[Asset]) -> list[dict[str, Any]]:
+    """ninjs for many assets with four batched queries (versions, renditions, terms, organisations)."""
+    versions = repository.versions(session, [a.current_version_id for a in assets if a.current_version_id])
+    renditions = repository.renditions(session, list(versions))
+    terms = vocab_repo.terms_of_assets(session, [a.id for a in assets])
+    orgs = repository.organisations(session, [a.owner_org_id for a in assets])
+    out = []
+    for a in assets:
+        version = versions.get(a.current_version_id) if a.current_version_id else None
+        out.append(ninjs.to_ninjs(a, version, renditions.get(version.id, []) if version else [],
+                                  terms.get(a.id, []), orgs.get(a.owner_org_id)))
+    return out
+
+
+def _pulled(principal: Principal, assets: list[Asset]) -> None:
+    for a in assets:
+        if a.status == "published":
+            usage.record("api_pull", principal, asset_id=a.id, version_id=a.current_version_id, channel="api")
+
+
+def list_items(session: Session, principal: Principal, *, updated_since: datetime | None, cursor: str | None,
+               limit: int, kind: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    rows = repository.page(session, utcnow(), updated_since=updated_since, after=decode_cursor(cursor),
+                           limit=limit + 1, kind=kind)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    _pulled(principal, rows)
+    return to_items(session, rows), encode_cursor(rows[-1]) if more and rows else None
+
+
+def search_items(session: Session, principal: Principal, *, query: str, kind: str | None, offset: int,
+                 limit: int) -> list[dict[str, Any]]:
+    rows = get_news_search().search(session, utcnow(), query, kind=kind, offset=offset, limit=limit)
+    _pulled(principal, rows)
+    return to_items(session, rows)
+
+
+def get_item(session: Session, principal: Principal, asset_id: uuid.UUID) -> dict[str, Any]:
+    asset = repository.get_live(session, utcnow(), asset_id)
+    if asset is None:
+        gone = repository.get_any(session, asset_id)
+        if gone is not None and gone.status == "withdrawn" and gone.published_at is not None:
+            return ninjs.tombstone(gone)
+        raise NotFound(what="tin bài / news item")
+    _pulled(principal, [asset])
+    return to_items(session, [asset])[0]
+
+
+@dataclass(frozen=True)
+class SignedLink:
+    href: str
+    expires_at: datetime
+    content_type: str
+    size: int
+
+
+def rendition_link(session: Session, principal: Principal, asset_id: uuid.UUID, profile: str,
+                   variant: str | None, channel: str = "api") -> SignedLink:
+    """A time-limited URL (presigned on S3, /objects/{token} locally) to the rights-stamped file."""
+    asset = repository.get_live(session, utcnow(), asset_id)
+    if asset is None or asset.current_version_id is None:
+        gone = repository.get_any(session, asset_id)
+        if gone is not None and gone.status == "withdrawn":
+            raise KhoError("invalid_state", status=410, action="tải về / download", state=gone.status,
+                           extra={"reason": gone.withdrawn_reason})
+        raise NotFound(what="tin bài / news item")
+    version = repository.versions(session, [asset.current_version_id])[asset.current_version_id]
+    rendition = None
+    if profile == "original":
+        key, size, media_type, name = version.object_key, version.size, version.media_type, version.original_filename
+    else:
+        rendition = repository.rendition(session, version.id, profile, variant)
+        if rendition is None:
+            raise NotFound(what=f"bản {profile} / rendition {profile}")
+        key, size, media_type = rendition.object_key, rendition.size, rendition.media_type
+        name = f"{asset.title[:80]}-{profile}{'-' + rendition.variant if rendition.variant else ''}"
+    org = repository.organisations(session, [asset.owner_org_id]).get(asset.owner_org_id)
+    store = get_store()
+    copy = delivered_copy(store, source_key=key, size=size, media_type=media_type,
+                          rights=rights_for(asset, org.name if org else ""))
+    ttl = download_ttl()
+    href = store.download_url(copy.key, expires=ttl, filename=_filename(name, copy.media_type),
+                              content_type=copy.media_type)
+    if href.startswith("/"):
+        href = ninjs.base_url() + href
+    usage.record("download", principal, asset_id=asset.id, version_id=version.id, rendition=rendition,
+                 profile=profile, channel=channel, bytes_sent=copy.size)
+    return SignedLink(href, utcnow() + ttl, copy.media_type, copy.size)
+
+
+def _filename(name: str, media_type: str) -> str:
+    import mimetypes
+
+    ext = mimetypes.guess_extension(media_type) or ""
+    return name if ext and name.lower().endswith(ext) else f"{name}{ext}"
