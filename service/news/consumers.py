@@ -16,5 +16,10 @@ from service.runtime import get_store
 @consumer("asset.withdrawn")
 def drop_delivered_copies(session: Session, payload: dict[str, Any]) -> None:
     asset_id = payload.get("asset_id")
-    if asset_id:
-        after_commit(session, lambda: get_store().delete_prefix(delivered_prefix(asset_id)))
+    if not asset_id:
+        return
+
+    def drop() -> None:
+        get_store().delete_prefix(delivered_prefix(asset_id))
+
+    after_commit(session, drop)

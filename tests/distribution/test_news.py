@@ -107,7 +107,8 @@ def test_signed_download_carries_rights(client: TestClient, factory: Factory, pu
     img = Image.open(io.BytesIO(got.content))
     assert "© 2026 Sở GDĐT Hà Nội" in img.info["xmp"].decode("utf-8")
     iptc = IptcImagePlugin.getiptcinfo(img)
-    assert iptc is not None and iptc[(2, 116)].decode("utf-8") == "© 2026 Sở GDĐT Hà Nội"
+    copyright = iptc[(2, 116)] if iptc else b""
+    assert isinstance(copyright, bytes) and copyright.decode("utf-8") == "© 2026 Sở GDĐT Hà Nội"
     assert img.size == (120, 80)
     redirect = client.get(f"/api/v1/news/items/{asset_id}/renditions/web-image", headers=headers,
                           follow_redirects=False)
