@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -135,8 +136,10 @@ def test_withdrawal_reaches_every_subscriber_and_lists_downloaders(client: TestC
         _pump()
         deliver_due()
         for rec, sub in zip(receivers, subs, strict=True):
-            events = [Webhook(sub["secret"]).verify(q.body, q.headers) for q in rec.requests]
-            withdrawn = [e for e in events if e["type"] == "asset.withdrawn" and e["data"]["asset_id"] == asset_id]
+            received: list[dict[str, Any]] = [json.loads(q.body) for q in rec.requests]
+            for q in rec.requests:
+                Webhook(sub["secret"]).verify(q.body, q.headers)
+            withdrawn = [e for e in received if e["type"] == "asset.withdrawn" and e["data"]["asset_id"] == asset_id]
             assert len(withdrawn) == 1 and withdrawn[0]["data"]["reason"] == "Thông tin đã được cập nhật"
         usage.flush()
         with unit_of_work() as session:
