@@ -1,16 +1,28 @@
 """One entry point from the worker into the processors: given a version's original, make everything.
 
-Pure file-in/files-out: no database, no object store. The processors (video, audio, image, document,
-Q&A, OCR) are looked up by media type; profiles are data (transcoding/profiles/*.yaml).
+Pure file-in/files-out: no database, no object store. The processor is chosen by the sniffed media type;
+which outputs to make comes from the platform profiles (transcoding/profiles/*.yaml).
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from transcoding.types import FocalPoint, ProgressFn, RenditionOutput, no_progress
+from transcoding.profiles import Profile, default_profiles
+from transcoding.tools import tesseract_path
+from transcoding.types import BadMediaError, FocalPoint, ProgressFn, RenditionOutput, no_progress
+
+log = logging.getLogger("kho.transcoding")
+
+QA_TYPES = frozenset({
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "text/csv", "application/json", "text/markdown", "text/plain",
+})
 
 
 @dataclass(frozen=True)
@@ -33,11 +45,149 @@ class ProcessResult:
     probe: dict[str, Any] = field(default_factory=dict)
     outputs: list[RenditionOutput] = field(default_factory=list)
     text: str = ""
+    qa: dict[str, Any] | None = None  # the parsed Q&A set (QaSet.to_dict()) for qa_set assets
+
+
+def media_of(kind: str, media_type: str) -> str:
+    if kind == "qa_set" and media_type in QA_TYPES:
+        return "qa"
+    if media_type.startswith("video/"):
+        return "video"
+    if media_type.startswith("audio/"):
+        return "audio"
+    if media_type.startswith("image/"):
+        return "image"
+    if media_type == "application/pdf":
+        return "document"
+    return "other"
+
+
+def _profiles(request: ProcessRequest, media: str) -> list[Profile]:
+    pool = default_profiles()
+    chosen = [p for p in pool.values() if request.kind in p.kinds and p.sections(media)]
+    if request.profiles is not None:
+        chosen = [p for p in chosen if p.name in request.profiles]
+    return chosen
+
+
+def _scaled(progress: ProgressFn, start: float, end: float) -> ProgressFn:
+    return lambda f: progress(start + (end - start) * f)
 
 
 def process(request: ProcessRequest, source: Path, out_dir: Path, *, captions: list[Path] | None = None,
             progress: ProgressFn = no_progress) -> ProcessResult:
     out_dir.mkdir(parents=True, exist_ok=True)
-    result = ProcessResult(probe={"media_type": request.media_type, "size": source.stat().st_size})
+    media = media_of(request.kind, request.media_type)
+    handler: Callable[[ProcessRequest, Path, Path, list[Path], ProgressFn], ProcessResult] | None = {
+        "video": _video, "audio": _audio, "image": _image, "document": _document, "qa": _qa,
+    }.get(media)
+    if handler is None:
+        # e.g. DOCX/PPTX documents: stored and downloadable as they are; no renditions to make.
+        progress(1.0)
+        return ProcessResult(probe={"media_type": request.media_type, "size": source.stat().st_size})
+    result = handler(request, source, out_dir, captions or [], progress)
+    result.probe.setdefault("media_type", request.media_type)
     progress(1.0)
     return result
+
+
+def _video(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
+           progress: ProgressFn) -> ProcessResult:
+    from transcoding.audio import render_audio
+    from transcoding.audio_tags import AudioTags
+    from transcoding.probe import probe
+    from transcoding.video import render_video
+
+    info = probe(source, "video")
+    outputs = render_video(source, info, _profiles(request, "video"), out_dir / "video", focal=request.focal,
+                           captions=captions, progress=_scaled(progress, 0.0, 0.85))
+    audio_profiles = _profiles(request, "audio")
+    if audio_profiles and info.audio is not None:
+        tags = AudioTags(title=request.title, artist=request.organisation or request.credit,
+                         copyright=request.copyright_notice or None, url=request.asset_url or None)
+        outputs += render_audio(source, info, audio_profiles, out_dir / "audio", tags=tags,
+                                progress=_scaled(progress, 0.85, 1.0))
+    return ProcessResult(probe=info.to_dict(), outputs=outputs, text=_caption_text(captions))
+
+
+def _caption_text(captions: list[Path]) -> str:
+    from transcoding.video_captions import load_caption
+
+    texts = []
+    for path in captions:
+        try:
+            caption = load_caption(path)
+        except BadMediaError:
+            continue
+        texts.append(" ".join(getattr(cue, "text", "") for cue in getattr(caption, "cues", [])))
+    return "\n".join(t for t in texts if t)
+
+
+def _audio(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
+           progress: ProgressFn) -> ProcessResult:
+    from transcoding.audio import render_audio
+    from transcoding.audio_tags import AudioTags
+    from transcoding.probe import probe
+
+    info = probe(source, "podcast")
+    tags = AudioTags(title=request.title, artist=request.organisation or request.credit,
+                     copyright=request.copyright_notice or None, url=request.asset_url or None)
+    outputs = render_audio(source, info, _profiles(request, "audio"), out_dir / "audio", tags=tags,
+                           progress=progress)
+    return ProcessResult(probe=info.to_dict(), outputs=outputs)
+
+
+def _image(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
+           progress: ProgressFn) -> ProcessResult:
+    from transcoding.image import ImageRights, inspect_image, render_images
+
+    info = inspect_image(source)
+    targets = [(p.name, spec) for p in _profiles(request, "image") for spec in p.image]
+    rights = ImageRights(credit=request.credit, copyright_notice=request.copyright_notice,
+                         usage_terms=request.usage_terms, asset_id=request.asset_id, asset_url=request.asset_url)
+    outputs = render_images(source, targets, out_dir / "image", focal=request.focal, rights=rights,
+                            progress=_scaled(progress, 0.0, 0.8))
+    return ProcessResult(probe=info.to_dict(), outputs=outputs, text=_ocr(source))
+
+
+def _ocr(source: Path) -> str:
+    """Text printed in an infographic, for search. Skipped (with a log line) where tesseract is absent."""
+    if not tesseract_path():
+        log.warning("tesseract is not installed: OCR skipped")
+        return ""
+    from transcoding.ocr import ocr_image
+
+    try:
+        return ocr_image(source)
+    except Exception as exc:  # noqa: BLE001 - OCR text is a search aid; its failure must not fail renditions
+        log.warning("OCR failed: %s", exc)
+        return ""
+
+
+def _document(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
+              progress: ProgressFn) -> ProcessResult:
+    from transcoding.document import pdf_text, render_document
+
+    targets = [(p.name, spec) for p in _profiles(request, "document") for spec in p.document]
+    outputs = render_document(source, targets, out_dir / "document", progress=_scaled(progress, 0.0, 0.9))
+    return ProcessResult(probe={"pages": len([o for o in outputs if o.variant.startswith("page-")])},
+                         outputs=outputs, text=pdf_text(source))
+
+
+def _qa(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
+        progress: ProgressFn) -> ProcessResult:
+    from dataclasses import replace
+
+    from transcoding.qa import export_qa, parse_qa
+
+    report = parse_qa(source, request.media_type, title=request.title)
+    qa_set = report.qa_set
+    if request.organisation and not qa_set.organisation:
+        qa_set = replace(qa_set, organisation=request.organisation)
+    progress(0.3)
+    formats = None
+    if request.profiles is not None:
+        formats = [p for p in request.profiles if p.startswith("qa-")]
+    outputs = export_qa(qa_set, out_dir / "qa", formats, progress=_scaled(progress, 0.3, 1.0))
+    return ProcessResult(probe={"items": len(qa_set.items), "import": report.to_dict()}, outputs=outputs,
+                         text=qa_set.to_plain_text(), qa=qa_set.to_dict())

@@ -22,6 +22,7 @@ from service.deps import CurrentPrincipal, DownloadPrincipal, ProducerPrincipal,
 from service.errors import BadRequest, KhoError, PayloadTooLarge, UnsupportedMedia
 from service.http_files import object_response
 from service.runtime import get_store
+from service.usage_hook import record_download
 from transcoding.sniff import KIND_TYPES
 
 router = APIRouter(prefix="/api/v1/assets", tags=["assets"])
@@ -159,5 +160,7 @@ def delete_asset(asset_id: uuid.UUID, principal: ProducerPrincipal, session: Ses
 def download_original(asset_id: uuid.UUID, request: Request, principal: DownloadPrincipal,
                       session: SessionDep) -> Response:
     asset, version = assets.original_for_download(session, principal, asset_id)
+    if "range" not in request.headers or request.headers["range"].startswith("bytes=0-"):
+        record_download(session, principal, asset, None)  # one event per download, not per resumed chunk
     return object_response(request, get_store(), version.object_key, size=version.size,
                            media_type=version.media_type, filename=version.original_filename, etag=version.sha256)

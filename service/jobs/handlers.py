@@ -10,10 +10,12 @@ from service import outbox
 from service.config import get_settings
 from service.db import after_commit, unit_of_work
 from service.jobs import rendition_repository as renditions
+from service.jobs.isolation import run_isolated
 from service.jobs.runner import JobContext, PermanentJobError, handler
-from service.models import Asset, Rendition, Version
+from service.models import Asset, Organisation, Rendition, Version
+from service.qa import items as qa_items
 from service.runtime import get_store
-from transcoding.pipeline import ProcessRequest, ProcessResult, process
+from transcoding.pipeline import ProcessRequest, ProcessResult
 from transcoding.types import FocalPoint, RenditionOutput
 
 
@@ -30,11 +32,16 @@ def process_version(ctx: JobContext) -> None:
         asset = session.get(Asset, ctx.asset_id)
         if version is None or asset is None:
             raise PermanentJobError("version no longer exists", "gone")
+        org = session.get(Organisation, asset.owner_org_id)
+        wanted = ctx.payload.get("profiles")
+        settings = get_settings()
         request = ProcessRequest(kind=asset.kind, media_type=version.media_type,
                                  focal=FocalPoint(asset.focal_x, asset.focal_y),
-                                 profiles=list(ctx.payload.get("profiles") or []) or None,  # type: ignore[call-overload]
+                                 profiles=[str(p) for p in wanted] if isinstance(wanted, list) and wanted else None,
                                  title=asset.title, credit=asset.credit, copyright_notice=asset.copyright_notice,
-                                 usage_terms=asset.usage_terms, asset_id=str(asset.id))
+                                 usage_terms=asset.usage_terms, asset_id=str(asset.id),
+                                 asset_url=f"{settings.base_url}/assets/{asset.id}",
+                                 organisation=org.name if org else "")
         key, caption_key = version.object_key, version.caption_key
     work = get_settings().tmp_dir / f"job-{uuid.uuid4().hex}"
     work.mkdir(parents=True, exist_ok=True)
@@ -47,7 +54,9 @@ def process_version(ctx: JobContext) -> None:
         if caption_key:
             captions.append(work / ("captions" + Path(caption_key).suffix))
             store_to_file(caption_key, captions[0])
-        result = process(request, source, work / "out", captions=captions, progress=ctx.progress)
+        result = run_isolated(request, source, work / "out", captions=captions, progress=ctx.progress,
+                              memory_limit=settings.job_memory_limit_mb * 1024 * 1024,
+                              timeout=settings.job_timeout_seconds)
         _publish_outputs(ctx, result, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -80,6 +89,8 @@ def _publish_outputs(ctx: JobContext, result: ProcessResult, work: Path) -> None
         version.probe = result.probe
         if result.text:
             version.extracted_text = result.text
+        if result.qa is not None:
+            qa_items.replace_items(session, version.id, result.qa.get("items", []))
         outbox.emit(session, "asset.changed", asset_id=version.asset_id)
         def remove_replaced() -> None:
             for key in replaced:

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from tests.api.conftest import Factory, Stack
-from tests.api.inspect import count_assets, stored_keys
+from tests.api.leftovers import count_assets, stored_keys
 from tests.api.media import meta, multipart, png
 from tests.api.test_upload import upload
 

@@ -90,7 +90,7 @@ def test_duplicate_file_answers_409_with_existing_id(client: TestClient, factory
 def test_bad_input_is_a_problem_and_leaves_nothing(client: TestClient, factory: Factory, stack: object,
                                                    content: bytes | None, filename: str, meta_json: str | None,
                                                    status: int, code: str) -> None:
-    from tests.api.inspect import count_assets, stored_keys
+    from tests.api.leftovers import count_assets, stored_keys
 
     headers = factory.headers("producer")
     before_rows, before_keys = count_assets(), stored_keys()
@@ -102,7 +102,7 @@ def test_bad_input_is_a_problem_and_leaves_nothing(client: TestClient, factory: 
 
 
 def test_metadata_after_file_is_validated_too(client: TestClient, factory: Factory) -> None:
-    from tests.api.inspect import stored_keys
+    from tests.api.leftovers import stored_keys
 
     headers = factory.headers("producer")
     before = stored_keys()
@@ -115,7 +115,7 @@ def test_metadata_after_file_is_validated_too(client: TestClient, factory: Facto
 
 def test_size_limit_stops_reading(client: TestClient, factory: Factory, monkeypatch: pytest.MonkeyPatch) -> None:
     from service.config import get_settings
-    from tests.api.inspect import stored_keys
+    from tests.api.leftovers import stored_keys
 
     settings = get_settings()
     monkeypatch.setitem(settings.upload_limits, "infographic", 100_000)

@@ -1,0 +1,34 @@
+"""Q&A items of a version: stored row by row so they can be reviewed, edited and searched one by one."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from service.models import QaItem
+
+LETTERS = "ABCDEFGHIJ"
+
+
+def _correct_index(value: Any) -> int | None:
+    if isinstance(value, str) and len(value) == 1 and value.upper() in LETTERS:
+        return LETTERS.index(value.upper())
+    if isinstance(value, int):
+        return value
+    return None
+
+
+def replace_items(session: Session, version_id: uuid.UUID, items: list[dict[str, Any]]) -> None:
+    session.execute(delete(QaItem).where(QaItem.version_id == version_id))
+    session.add_all(QaItem(version_id=version_id, position=i, question=item["question"],
+                           answer=item.get("answer", ""), choices=list(item.get("choices", [])),
+                           correct=_correct_index(item.get("correct")), source=item.get("source"))
+                    for i, item in enumerate(items))
+    session.flush()
+
+
+def items_of(session: Session, version_id: uuid.UUID) -> list[QaItem]:
+    return list(session.scalars(select(QaItem).where(QaItem.version_id == version_id).order_by(QaItem.position)))

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from service.deps import AdminPrincipal, CurrentPrincipal, DownloadPrincipal, ProducerPrincipal, SessionDep
+from service.http_files import object_response
+from service.jobs.routes import JobOut
+from service.renditions import service as renditions
+from service.renditions.schemas import ProfileOut, RegenerateRequest, RenditionsResponse
+from service.runtime import get_store
+from service.usage_hook import record_download
+from transcoding.profiles import default_profiles
+
+router = APIRouter(prefix="/api/v1", tags=["renditions"])
+
+
+@router.get("/assets/{asset_id}/renditions", response_model=RenditionsResponse)
+def list_renditions(asset_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep) -> RenditionsResponse:
+    return renditions.list_renditions(session, principal, asset_id)
+
+
+@router.post("/assets/{asset_id}/renditions:regenerate", response_model=JobOut, status_code=202)
+def regenerate(asset_id: uuid.UUID, body: RegenerateRequest, principal: ProducerPrincipal,
+               session: SessionDep) -> JobOut:
+    return JobOut.model_validate(renditions.regenerate(session, principal, asset_id, body.profiles))
+
+
+@router.get("/assets/{asset_id}/renditions/{rendition_id}", responses={206: {"description": "Partial content"}})
+def download_rendition(asset_id: uuid.UUID, rendition_id: uuid.UUID, request: Request,
+                       principal: DownloadPrincipal, session: SessionDep) -> Response:
+    asset, r = renditions.get_for_download(session, principal, asset_id, rendition_id)
+    if "range" not in request.headers or request.headers["range"].startswith("bytes=0-"):
+        record_download(session, principal, asset, r)
+    return object_response(request, get_store(), r.object_key, size=r.size, media_type=r.media_type,
+                           filename=renditions.file_name(asset, r), etag=f"{r.id.hex}-{r.size}")
+
+
+@router.get("/profiles", response_model=list[ProfileOut])
+def list_profiles(principal: AdminPrincipal) -> list[ProfileOut]:
+    return [ProfileOut(name=p.name, channel=p.channel, label_vi=p.label_vi, label_en=p.label_en,
+                       description_vi=p.description_vi, kinds=list(p.kinds),
+                       outputs={m: [s.model_dump() for s in p.sections(m)]
+                                for m in ("video", "audio", "image", "document") if p.sections(m)})
+            for p in default_profiles().values()]

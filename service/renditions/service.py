@@ -1,0 +1,107 @@
+"""Renditions of an asset's current version: status per platform profile, downloads, regeneration."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.orm import Session
+
+from service.assets import repository as assets_repo
+from service.assets import service as assets
+from service.auth.principal import Principal
+from service.errors import Conflict, KhoError, NotFound
+from service.jobs import repository as jobs_repo
+from service.jobs import service as jobs
+from service.jobs.rendition_repository import of_version
+from service.models import Asset, Job, Rendition, Version
+from service.renditions.schemas import ProfileStatus, RenditionOut, RenditionsResponse
+from service.runtime import download_ttl, get_store
+from storage.http import ascii_fold
+from transcoding.pipeline import media_of
+from transcoding.profiles import Profile, default_profiles
+
+
+def expected_profiles(asset: Asset, version: Version) -> list[Profile]:
+    media = media_of(asset.kind, version.media_type)
+    if media == "qa":
+        return []
+    sections = ("video", "audio") if media == "video" else (media,)
+    return [p for p in default_profiles().values() if asset.kind in p.kinds and any(p.sections(s) for s in sections)]
+
+
+def current_version(session: Session, asset: Asset) -> Version:
+    version = assets_repo.get_version(session, asset.current_version_id) if asset.current_version_id else None
+    if version is None:
+        raise NotFound(what="phiên bản / version")
+    return version
+
+
+def _file_name(asset: Asset, r: Rendition) -> str:
+    ext = r.object_key.rsplit(".", 1)[-1] if "." in r.object_key.rsplit("/", 1)[-1] else "bin"
+    return f"{asset.title[:80]} - {r.profile} {r.variant}.{ext}"
+
+
+def to_out(asset: Asset, r: Rendition) -> RenditionOut:
+    profile = default_profiles().get(r.profile)
+    signed = get_store().download_url(r.object_key, expires=download_ttl(), filename=_file_name(asset, r),
+                                      content_type=r.media_type)
+    return RenditionOut(id=r.id, profile=r.profile, variant=r.variant, channel=profile.channel if profile else None,
+                        label_vi=profile.label_vi if profile else None, label_en=profile.label_en if profile else None,
+                        media_type=r.media_type, size=r.size, width=r.width, height=r.height, duration=r.duration,
+                        bitrate=r.bitrate, loudness_lufs=r.loudness_lufs, true_peak_dbtp=r.true_peak_dbtp,
+                        extra=r.extra, download_url=f"/api/v1/assets/{asset.id}/renditions/{r.id}",
+                        signed_url=signed)
+
+
+def list_renditions(session: Session, principal: Principal, asset_id: uuid.UUID) -> RenditionsResponse:
+    asset = assets.get_visible(session, principal, asset_id)
+    version = current_version(session, asset)
+    rows = of_version(session, version.id)
+    job: Job | None = jobs_repo.get(session, jobs.process_job_id(version.id))
+    by_profile: dict[str, list[Rendition]] = {}
+    for r in rows:
+        by_profile.setdefault(r.profile, []).append(r)
+    names = [p.name for p in expected_profiles(asset, version)] + sorted(set(by_profile) - {
+        p.name for p in expected_profiles(asset, version)})
+    job_state = job.status if job else None
+    profiles = []
+    for name in names:
+        ready = by_profile.get(name, [])
+        status = "ready" if ready else {"failed": "failed", "running": "processing", "queued": "processing",
+                                        "succeeded": "not_applicable"}.get(job_state or "", "pending")
+        profiles.append(ProfileStatus(profile=name, status=status, renditions=[to_out(asset, r) for r in ready]))
+    return RenditionsResponse(asset_id=asset.id, version_id=version.id, job_id=job.id if job else None,
+                              job_status=job_state, job_progress=job.progress if job else None,
+                              job_error=job.error if job else None, profiles=profiles)
+
+
+def get_for_download(session: Session, principal: Principal, asset_id: uuid.UUID,
+                     rendition_id: uuid.UUID) -> tuple[Asset, Rendition]:
+    asset, version = assets.original_for_download(session, principal, asset_id)  # visibility + withdrawn rules
+    rendition = session.get(Rendition, rendition_id)
+    if rendition is None or rendition.version_id != version.id:
+        raise NotFound(what="bản dựng / rendition")
+    return asset, rendition
+
+
+def file_name(asset: Asset, r: Rendition) -> str:
+    return _file_name(asset, r)
+
+
+def ascii_title(asset: Asset) -> str:
+    return ascii_fold(asset.title)
+
+
+def regenerate(session: Session, principal: Principal, asset_id: uuid.UUID, profiles: list[str] | None) -> Job:
+    asset = assets.get_visible(session, principal, asset_id)
+    assets.require_editable(session, principal, asset)
+    version = current_version(session, asset)
+    known = default_profiles()
+    if profiles:
+        unknown = [p for p in profiles if p not in known and not p.startswith("qa-")]
+        if unknown:
+            raise KhoError("validation_failed", status=422, reason=f"unknown profiles: {', '.join(unknown)}")
+    job = jobs_repo.get(session, jobs.process_job_id(version.id))
+    if job is not None and job.status in ("queued", "running"):
+        raise Conflict(reason="renditions are already being made for this version")
+    return jobs.enqueue_processing(session, asset, version, profiles=profiles, restart=True)
