@@ -92,6 +92,8 @@ def create_app(*, with_worker: bool = False) -> FastAPI:
     app.state.with_worker = with_worker
     install_error_handlers(app)
     app.include_router(health_router)
+    for module in domain_modules("middleware"):  # e.g. metrics, request ids, rate limits
+        module.install(app)
     for module in domain_modules("routes"):
         app.include_router(module.router)
     app.include_router(objects_router)

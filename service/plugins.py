@@ -1,5 +1,6 @@
 """Convention-based discovery: every domain package `service/<domain>/` may have `routes.py` (an
-APIRouter named `router`), `consumers.py` (outbox consumers) and `scheduled.py` (time-driven work).
+APIRouter named `router`), `consumers.py` (outbox consumers), `scheduled.py` (time-driven work) and `middleware.py` (an
+`install(app)` function adding middleware).
 Adding a domain therefore touches no shared file."""
 
 from __future__ import annotations
