@@ -1,0 +1,27 @@
+"""Fast page tests on the real app (TestClient) over both stacks of tests/api."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import Factory, Stack, client, factory, stack  # noqa: F401
+
+CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_INPUT.search(html)
+    assert match, "page has no CSRF field"
+    return match.group(1)
+
+
+def sign_in(web: TestClient, make: Factory, role: str, org_code: str | None = None) -> str:
+    """Signs in through the form; returns the e-mail. The client keeps the session cookie."""
+    email, _ = make.user(role, org_code)
+    page = web.get("/dang-nhap")
+    r = web.post("/dang-nhap", data={"email": email, "password": "pw-" + email, "next": "/",
+                                     "csrf_token": csrf_from(page.text)}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    return email

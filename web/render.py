@@ -1,0 +1,90 @@
+"""Template rendering: one autoescaping Jinja2 environment, the UI catalogue, NFC on every output."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from starlette.responses import HTMLResponse
+
+from service.i18n import ui_text
+
+WEB_DIR = Path(__file__).resolve().parent
+LANGS = ("vi", "en")
+LANG_COOKIE = "lang"
+
+
+def _nfc_finalize(value: Any) -> Any:
+    # Every string reaching a page is NFC; Markup stays Markup so it is not escaped twice.
+    if isinstance(value, Markup):
+        return Markup(unicodedata.normalize("NFC", str(value)))
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    return value
+
+
+def _filesize(n: int | None) -> str:
+    if n is None:
+        return ""
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}".replace(".", ",")
+        size /= 1024
+    return f"{n} B"
+
+
+def _duration(seconds: float | None) -> str:
+    if not seconds:
+        return ""
+    total = int(round(seconds))
+    return f"{total // 60}:{total % 60:02d}"
+
+
+env = Environment(loader=FileSystemLoader(str(WEB_DIR / "templates")),
+                  autoescape=select_autoescape(default=True, default_for_string=True),
+                  finalize=_nfc_finalize, trim_blocks=True, lstrip_blocks=True)
+env.filters["filesize"] = _filesize
+env.filters["duration"] = _duration
+
+
+def lang_of(request: Request) -> str:
+    lang = request.cookies.get(LANG_COOKIE, "vi")
+    return lang if lang in LANGS else "vi"
+
+
+def translator(lang: str) -> Callable[..., str]:
+    def t(key: str, **params: object) -> str:
+        return ui_text(key, lang, **params)
+
+    return t
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
+           status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+    """Render a page. `request.state.web_user` (set by the session dependency) feeds the header."""
+    from web.session import csrf_for_page
+
+    lang = lang_of(request)
+    user = getattr(request.state, "web_user", None)
+    csrf, new_cookie = csrf_for_page(request, user)
+    ctx: dict[str, Any] = {"request": request, "lang": lang, "t": translator(lang), "user": user,
+                           "csrf_token": csrf, "path": request.url.path}
+    ctx.update(context or {})
+    html = env.get_template(template).render(ctx)
+    response = HTMLResponse(html, status_code=status_code, headers=headers)
+    if new_cookie:
+        from web.session import set_anon_csrf_cookie
+
+        set_anon_csrf_cookie(response, csrf)
+    return response
+
+
+def not_ready(request: Request, feature_key: str) -> HTMLResponse:
+    """The honest page for a feature whose backing service has not landed yet."""
+    return render(request, "not_ready.html", {"feature_key": feature_key}, status_code=503)

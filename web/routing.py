@@ -1,0 +1,47 @@
+"""The route class of every page: service errors become an HTML page (not problem+json), a missing
+session becomes a redirect to sign-in. The database session has already rolled back when they arrive."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from starlette.responses import RedirectResponse, Response
+
+from service.errors import KhoError
+from web.render import lang_of, render
+from web.session import LoginRequired, login_redirect_url
+
+log = logging.getLogger("kho.web")
+
+
+def error_page(request: Request, exc: KhoError) -> Response:
+    lang = lang_of(request)
+    message = exc.detail_vi if lang == "vi" else exc.detail_en
+    return render(request, "error.html", {"status": exc.status, "message": message, "code": exc.code},
+                  status_code=exc.status, headers=exc.headers)
+
+
+class WebRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except LoginRequired as exc:
+                return RedirectResponse(login_redirect_url(exc.next_path), status_code=303)
+            except KhoError as exc:
+                return error_page(request, exc)
+            except RequestValidationError:
+                return error_page(request, KhoError("validation_failed", status=422, reason="form"))
+
+        return page_handler
+
+
+def page_router() -> APIRouter:
+    return APIRouter(route_class=WebRoute, include_in_schema=False)

@@ -1,0 +1,132 @@
+// Progressive enhancement for every page: suggestions, facet auto-submit, copy buttons, job progress.
+// Pages work without it; no inline scripts anywhere (strict CSP).
+"use strict";
+
+(function () {
+  document.documentElement.classList.add("js");
+
+  function debounce(fn, ms) {
+    let timer = null;
+    return function (...args) {
+      clearTimeout(timer);
+      timer = setTimeout(() => fn.apply(this, args), ms);
+    };
+  }
+
+  // As-you-type suggestions on the search box (listbox pattern, arrow keys + Enter + Escape).
+  function setupSuggestions() {
+    const input = document.getElementById("q");
+    const list = document.getElementById("suggestions");
+    if (!input || !list) return;
+    let active = -1;
+    function close() {
+      list.hidden = true;
+      list.replaceChildren();
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+    function choose(text) {
+      input.value = text;
+      close();
+      input.form.submit();
+    }
+    const fetchSuggestions = debounce(async () => {
+      const value = input.value.trim();
+      if (value.length < 2) { close(); return; }
+      try {
+        const response = await fetch(input.dataset.suggestUrl + "?q=" + encodeURIComponent(value),
+          { credentials: "same-origin", headers: { Accept: "application/json" } });
+        if (!response.ok) { close(); return; }
+        const data = await response.json();
+        list.replaceChildren();
+        (data.suggestions || []).forEach((text, index) => {
+          const item = document.createElement("li");
+          item.id = "suggestion-" + index;
+          item.setAttribute("role", "option");
+          item.textContent = text;  // never innerHTML: titles are user data
+          item.addEventListener("mousedown", (event) => { event.preventDefault(); choose(text); });
+          list.appendChild(item);
+        });
+        const any = list.children.length > 0;
+        list.hidden = !any;
+        input.setAttribute("aria-expanded", any ? "true" : "false");
+      } catch (error) {
+        close();
+      }
+    }, 200);
+    input.addEventListener("input", fetchSuggestions);
+    input.addEventListener("keydown", (event) => {
+      const items = list.querySelectorAll("li");
+      if (list.hidden || !items.length) return;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        active = (active + (event.key === "ArrowDown" ? 1 : -1) + items.length) % items.length;
+        items.forEach((item, i) => item.setAttribute("aria-selected", i === active ? "true" : "false"));
+        input.setAttribute("aria-activedescendant", items[active].id);
+      } else if (event.key === "Enter" && active >= 0) {
+        event.preventDefault();
+        choose(items[active].textContent);
+      } else if (event.key === "Escape") {
+        close();
+      }
+    });
+    input.addEventListener("blur", () => setTimeout(close, 150));
+  }
+
+  function setupAutosubmit() {
+    document.querySelectorAll("input.autosubmit").forEach((box) => {
+      box.addEventListener("change", () => box.form.submit());
+    });
+  }
+
+  function setupCopy() {
+    document.querySelectorAll("button[data-copy]").forEach((button) => {
+      button.addEventListener("click", async () => {
+        const source = document.getElementById(button.dataset.copy);
+        const status = button.parentElement.querySelector(".copied");
+        source.select();
+        try {
+          await navigator.clipboard.writeText(source.value);
+        } catch (error) {
+          document.execCommand("copy");
+        }
+        if (status) status.textContent = document.documentElement.lang === "en" ? "Copied." : "Đã sao chép.";
+      });
+    });
+  }
+
+  // Live job progress: poll GET /api/v1/jobs/{id} until every job on the page is finished.
+  function setupJobs() {
+    const labels = document.getElementById("job-i18n");
+    const pending = () => Array.from(document.querySelectorAll("[data-job]"))
+      .filter((el) => el.dataset.status === "queued" || el.dataset.status === "running");
+    if (!pending().length) return;
+    async function poll() {
+      const jobs = pending();
+      if (!jobs.length) return;
+      await Promise.all(jobs.map(async (el) => {
+        try {
+          const response = await fetch("/api/v1/jobs/" + encodeURIComponent(el.dataset.job),
+            { credentials: "same-origin", headers: { Accept: "application/json" } });
+          if (!response.ok) return;
+          const job = await response.json();
+          el.dataset.status = job.status;
+          if (labels && labels.dataset[job.status]) el.textContent = labels.dataset[job.status];
+          const bar = document.querySelector('[data-job-progress="' + CSS.escape(el.dataset.job) + '"]');
+          if (bar) bar.value = job.status === "succeeded" ? 1 : job.progress;
+          if (job.status === "succeeded" && labels) el.title = labels.dataset.reload;
+        } catch (error) { /* weak network: try again on the next tick */ }
+      }));
+      if (pending().length) setTimeout(poll, 2000);
+    }
+    setTimeout(poll, 1000);
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    setupSuggestions();
+    setupAutosubmit();
+    setupCopy();
+    setupJobs();
+  });
+})();
