@@ -96,9 +96,21 @@ def require_editable(session: Session, principal: Principal, asset: Asset) -> No
         raise Forbidden()
 
 
+def apply_changes(session: Session, asset: Asset, changes: dict[str, Any]) -> None:
+    """Apply validated metadata changes (an `AssetPatch` dump) to the asset's live columns and terms."""
+    _apply(session, asset, changes)
+
+
 def update_metadata(session: Session, principal: Principal, asset_id: uuid.UUID, patch: AssetPatch) -> Asset:
+    """Edit a draft in place; an edit of a published asset becomes a new version awaiting approval
+    (the live metadata is unchanged until a reviewer approves it)."""
     asset = get_visible(session, principal, asset_id)
     require_editable(session, principal, asset)
+    if asset.status == "published":
+        from service.workflow import revisions
+
+        revisions.propose_metadata(session, principal, asset, patch)
+        return asset
     if asset.status not in EDITABLE_STATUSES:
         raise Conflict("invalid_state", action="sửa / edit", state=asset.status)
     changes = patch.model_dump(exclude_unset=True)

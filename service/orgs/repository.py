@@ -28,3 +28,9 @@ def roots(session: Session) -> list[Organisation]:
 def add(session: Session, org: Organisation) -> None:
     session.add(org)
     session.flush()
+
+
+def by_codes(session: Session, codes: list[str]) -> dict[str, Organisation]:
+    if not codes:
+        return {}
+    return {o.code: o for o in session.scalars(select(Organisation).where(Organisation.code.in_(codes)))}

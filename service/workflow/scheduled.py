@@ -1,0 +1,17 @@
+"""Run every minute by the worker's sweeper: release ended embargoes, withdraw expired assets."""
+
+from __future__ import annotations
+
+from service.db import unit_of_work
+from service.scheduled import scheduled
+from service.workflow.service import DueReport, run_due
+
+
+@scheduled
+def embargo_and_expiry() -> None:
+    run_embargo_and_expiry()
+
+
+def run_embargo_and_expiry() -> DueReport:
+    with unit_of_work() as session:
+        return run_due(session)
