@@ -92,7 +92,7 @@ class SignedLink:
     size: int
 
 
-def rendition_link(session: Session, principal: Principal, asset_id: uuid.UUID, profile: str,
+def rendition_link(session: Session, principal: Principal | None, asset_id: uuid.UUID, profile: str,
                    variant: str | None, channel: str = "api") -> SignedLink:
     """A time-limited URL (presigned on S3, /objects/{token} locally) to the rights-stamped file."""
     asset = repository.get_live(session, utcnow(), asset_id)
