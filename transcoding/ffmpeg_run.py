@@ -72,7 +72,7 @@ def _limit_memory(limit: int | None) -> Callable[[], None] | None:
     return apply
 
 
-def _read_progress(stream: object, watch: _Watch, duration: float | None, progress: ProgressFn) -> None:
+def _read_progress(stream: object, watch: _Watch) -> None:
     block: dict[str, str] = {}
     for raw in stream:  # type: ignore[attr-defined]
         key, _, value = raw.decode("utf-8", "replace").strip().partition("=")
@@ -86,8 +86,6 @@ def _read_progress(stream: object, watch: _Watch, duration: float | None, progre
         us = block.get("out_time_us", "N/A")
         if us.lstrip("-").isdigit():
             watch.out_time = max(watch.out_time, int(us) / 1e6)
-            if duration:
-                progress(min(1.0, watch.out_time / duration))
         block = {}
 
 
@@ -134,12 +132,14 @@ def run_ffmpeg(
             start_new_session=True,
             preexec_fn=_limit_memory(memory_limit),
         )
-        reader = threading.Thread(
-            target=_read_progress, args=(proc.stdout, watch, duration, progress), daemon=True
-        )
+        # The reader thread only records; progress is reported from this (the caller's) thread.
+        reader = threading.Thread(target=_read_progress, args=(proc.stdout, watch), daemon=True)
         reader.start()
-        failure = _wait(proc, watch, started, timeout, stall_timeout)
+        report = _Reporter(duration, progress)
+        failure = _wait(proc, watch, started, timeout, stall_timeout, report)
         reader.join(timeout=5)
+        if not failure and proc.returncode == 0:
+            report(watch.out_time)
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
     result = FfmpegResult(proc.returncode, stderr, time.monotonic() - started, watch.out_time)
@@ -150,15 +150,30 @@ def run_ffmpeg(
     return result
 
 
+class _Reporter:
+    def __init__(self, duration: float | None, progress: ProgressFn) -> None:
+        self.duration, self.progress, self.last = duration, progress, -1.0
+
+    def __call__(self, out_time: float) -> None:
+        if self.duration and out_time != self.last:
+            self.last = out_time
+            self.progress(min(1.0, out_time / self.duration))
+
+
 def _wait(
-    proc: subprocess.Popen[bytes], watch: _Watch, started: float, timeout: float, stall: float
+    proc: subprocess.Popen[bytes],
+    watch: _Watch,
+    started: float,
+    timeout: float,
+    stall: float,
+    report: _Reporter,
 ) -> tuple[str, str] | None:
     while True:
         try:
             proc.wait(timeout=0.2)
             return None
         except subprocess.TimeoutExpired:
-            pass
+            report(watch.out_time)
         now = time.monotonic()
         if now - started > timeout:
             _kill_group(proc)

@@ -324,6 +324,7 @@ def measure_loudnorm(
         values: dict[str, str] = json.loads(block)
     except json.JSONDecodeError as exc:
         raise BadMediaError("the audio could not be measured (loudnorm)", code="loudness_failed") from exc
-    if values.get("input_i") in (None, "-inf"):
+    level = values.get("input_i", "-inf")
+    if level in ("-inf", "inf", "nan") or float(level) <= -69.9:
         raise BadMediaError("the audio is silent: it cannot be normalised", code="silent_audio")
     return values

@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from PIL import Image
+
 from transcoding.audio_loudness import normalising_chain
 from transcoding.ffmpeg_run import run_ffmpeg
 from transcoding.probe import MediaInfo, measure_ebur128
@@ -27,6 +29,7 @@ from transcoding.video_graph import (
     audio_conforms,
     audio_prefilter,
     main_args,
+    poster_args,
     video_conforms,
 )
 from transcoding.video_package import (
@@ -73,10 +76,10 @@ class _VideoJob:
                     self.video[enc] = self._video_artifact(enc, to_video)
             if item.audio is not None and item.audio not in self.audio:
                 self.audio[item.audio] = self._audio_artifact(item.audio, to_audio)
-        stills = [self._still(item) for item in planned if item.kind in ("poster", "sprite")]
-        if to_video or to_audio or stills:
+        sprites = [self._still(item) for item in planned if item.kind == "sprite"]
+        if to_video or to_audio or sprites:
             result = run_ffmpeg(
-                main_args(self.source, self.info, to_video, to_audio, stills),
+                main_args(self.source, self.info, to_video, to_audio, sprites),
                 duration=self.info.duration,
                 progress=_scaled(self.progress, 0.0, 0.8),
             )
@@ -86,6 +89,9 @@ class _VideoJob:
                     "the file is truncated or damaged",
                     code="truncated",
                 )
+        for item in planned:
+            if item.kind == "poster":
+                run_ffmpeg(poster_args(self.source, self.info, self._still(item)), timeout=300)
 
     def _video_artifact(self, enc: VideoEncode, pending: dict[VideoEncode, Path]) -> Artifact:
         if video_conforms(self.info, enc, self.source):
@@ -98,13 +104,18 @@ class _VideoJob:
             return Artifact(self.source, self.info.format_name, "a:0", copied=True)
         normalised = None
         if enc.loudness is not None:  # pass 1 of two-pass loudnorm, on the audio alone
-            normalised = normalising_chain(
-                self.source,
-                fmt=self.info.format_name,
-                prefilter=audio_prefilter(enc),
-                target=enc.loudness,
-                timeout=max(600, self.info.duration * 2),
-            )
+            try:
+                normalised = normalising_chain(
+                    self.source,
+                    fmt=self.info.format_name,
+                    prefilter=audio_prefilter(enc),
+                    target=enc.loudness,
+                    timeout=max(600, self.info.duration * 2),
+                )
+            except BadMediaError as exc:
+                if exc.code != "silent_audio":
+                    raise
+                # A silent sound track is legitimate in a video: keep it as it is, unnormalised.
         path = self.work / f"a{len(pending)}.m4a"
         pending[enc] = (path, audio_chain(enc, normalised))
         return Artifact(path, "mp4", "a:0")
@@ -121,7 +132,7 @@ class _VideoJob:
         cols = min(spec.sprite_columns, count)
         return Still(
             item.picture,
-            folder / f"{spec.variant}.jpg",
+            self.work / f"sprite-{item.profile}-{spec.variant}-%05d.jpg",
             0.0,
             interval=max(duration / count, 0.04),
             grid=(cols, math.ceil(count / cols)),
@@ -141,9 +152,7 @@ class _VideoJob:
         if item.spec.max_bytes and out.stat().st_size > item.spec.max_bytes:
             enc = self._refit(item, out)
         video = self.video[enc]
-        w, h = (
-            (self.info.width, self.info.height) if video.copied else (enc.picture.width, enc.picture.height)
-        )
+        w, h = (self.info.width, self.info.height) if video.copied else (enc.picture.width, enc.picture.height)
         duration = float(ffprobe_json(out).get("format", {}).get("duration") or self.info.duration)
         result = RenditionOutput(
             out,
@@ -199,9 +208,7 @@ class _VideoJob:
                 if self.video[enc].copied
                 else (enc.picture.width, enc.picture.height)
             )
-            rungs.append(
-                RungInfo(playlist, files, int(w or 0), int(h or 0), enc.fps, peak, average, codecs, duration)
-            )
+            rungs.append(RungInfo(playlist, files, int(w or 0), int(h or 0), enc.fps, peak, average, codecs, duration))
             outputs.append(
                 RenditionOutput(
                     playlist,
@@ -264,34 +271,39 @@ class _VideoJob:
     def still(self, item: PlannedOutput) -> RenditionOutput:
         assert item.picture is not None
         path = self.out_dir / item.profile / f"{item.spec.variant}.jpg"
+        if item.kind == "sprite":
+            return self._sprite(item, path)
         if not path.exists():
-            raise BadMediaError(
-                f"no frame could be taken for {item.profile}/{item.spec.variant}", code="no_frame"
-            )
+            raise BadMediaError(f"no frame could be taken for {item.profile}/{item.spec.variant}", code="no_frame")
         pic = item.picture
-        if item.kind == "poster":
-            return RenditionOutput(
-                path,
-                item.profile,
-                item.spec.variant,
-                "image/jpeg",
-                pic.width,
-                pic.height,
-                extra={"files": [self.rel(path)]},
-            )
-        return self._sprite(item, path)
+        return RenditionOutput(
+            path,
+            item.profile,
+            item.spec.variant,
+            "image/jpeg",
+            pic.width,
+            pic.height,
+            extra={"files": [self.rel(path)]},
+        )
 
     def _sprite(self, item: PlannedOutput, path: Path) -> RenditionOutput:
         assert item.picture is not None
-        spec, pic, duration = item.spec, item.picture, self.info.duration
-        count = max(1, min(spec.sprite_max_tiles, math.ceil(duration / spec.sprite_interval_seconds)))
+        spec, pic = item.spec, item.picture
+        frames = sorted(self.work.glob(f"sprite-{item.profile}-{spec.variant}-*.jpg"))[: spec.sprite_max_tiles]
+        count = len(frames)
+        if not count:
+            raise BadMediaError(f"no frame could be taken for {item.profile}/{spec.variant}", code="no_frame")
         cols = min(spec.sprite_columns, count)
-        rows, step = math.ceil(count / cols), duration / count
+        rows, step = math.ceil(count / cols), self.info.duration / count
+        sheet = Image.new("RGB", (pic.width * cols, pic.height * rows))
         cues = ["WEBVTT", ""]
-        for n in range(count):
+        for n, frame in enumerate(frames):
             x, y = (n % cols) * pic.width, (n // cols) * pic.height
-            start, end = _stamp(n * step), _stamp(min((n + 1) * step, duration))
+            with Image.open(frame) as tile:
+                sheet.paste(tile.convert("RGB"), (x, y))
+            start, end = _stamp(n * step), _stamp(min((n + 1) * step, self.info.duration))
             cues += [f"{start} --> {end}", f"{path.name}#xywh={x},{y},{pic.width},{pic.height}", ""]
+        sheet.save(path, "JPEG", quality=spec.jpeg_quality, optimize=True)
         vtt = path.with_suffix(".vtt")
         vtt.write_text("\n".join(cues), encoding="utf-8")
         return RenditionOutput(

@@ -38,10 +38,10 @@ class Artifact:
 
 @dataclass
 class Still:
-    """A poster frame or a sprite sheet cut from the same decode."""
+    """A poster frame (its own short run) or the frames of a sprite sheet (a branch of the main decode)."""
 
     picture: Picture
-    path: Path
+    path: Path  # poster: the JPEG; sprite: an image2 pattern for the single frames
     start: float  # poster: the frame time
     interval: float | None = None  # sprite: seconds between tiles
     grid: tuple[int, int] | None = None  # sprite: columns, rows
@@ -88,9 +88,7 @@ def video_conforms(info: MediaInfo, enc: VideoEncode, source: Path) -> bool:
     rate = v.bit_rate or info.bit_rate or 0
     if enc.maxrate_kbps and rate > enc.maxrate_kbps * 1000 * 1.1:
         return False
-    return keyframe_gap(source, info.format_name) <= enc.keyframe_seconds * 1.01 + 1 / float(
-        Fraction(enc.fps)
-    )
+    return keyframe_gap(source, info.format_name) <= enc.keyframe_seconds * 1.01 + 1 / float(Fraction(enc.fps))
 
 
 def audio_conforms(info: MediaInfo, enc: AudioEncode) -> bool:
@@ -123,39 +121,48 @@ def audio_chain(enc: AudioEncode, normalised: str | None = None) -> str:
     return f"{normalised or audio_prefilter(enc)},aresample={enc.sample_rate}"
 
 
+def _qscale(quality: int) -> str:
+    return str(round(2 + (100 - quality) * 29 / 99))
+
+
+def poster_args(source: Path, info: MediaInfo, still: Still) -> list[str]:
+    """A poster frame by input seeking: only the GOP around `still.start` is decoded."""
+    return [
+        "-ss",
+        f"{still.start:.3f}",
+        *input_args(source, info.format_name),
+        "-filter_complex",
+        still.picture.graph.format(i="0:v:0", o="v"),
+        "-map",
+        "[v]",
+        "-frames:v",
+        "1",
+        "-q:v",
+        _qscale(still.jpeg_quality),
+        "-update",
+        "1",
+        "-f",
+        "image2",
+        str(still.path),
+    ]
+
+
 def _video_branches(videos: dict[VideoEncode, Path], stills: list[Still]) -> tuple[list[str], list[str]]:
     count = len(videos) + len(stills)
     if count == 0:
         return [], []
-    graph = [
-        f"[0:v:0]split={count}" + "".join(f"[s{k}]" for k in range(count)) if count > 1 else "[0:v:0]null[s0]"
-    ]
+    graph = [f"[0:v:0]split={count}" + "".join(f"[s{k}]" for k in range(count)) if count > 1 else "[0:v:0]null[s0]"]
     outputs: list[str] = []
     for k, (enc, path) in enumerate(videos.items()):
         graph.append(enc.picture.graph.format(i=f"s{k}", o=f"v{k}"))
         outputs += ["-map", f"[v{k}]", *enc.encoder, "-an", "-sn", "-dn", "-f", "mp4", str(path)]
     for n, still in enumerate(stills, start=len(videos)):
-        if still.grid:
-            graph.append(f"[s{n}]fps=1/{still.interval:.4f}[t{n}]")
-            graph.append(still.picture.graph.format(i=f"t{n}", o=f"u{n}"))
-            graph.append(f"[u{n}]tile={still.grid[0]}x{still.grid[1]}[v{n}]")
-        else:
-            graph.append(f"[s{n}]trim=start={still.start:.3f},setpts=PTS-STARTPTS[t{n}]")
-            graph.append(still.picture.graph.format(i=f"t{n}", o=f"v{n}"))
-        qscale = str(round(2 + (100 - still.jpeg_quality) * 29 / 99))
-        outputs += [
-            "-map",
-            f"[v{n}]",
-            "-frames:v",
-            "1",
-            "-q:v",
-            qscale,
-            "-update",
-            "1",
-            "-f",
-            "image2",
-            str(still.path),
-        ]
+        # Sprite tiles leave as single frames from t=0 and are assembled afterwards: a `tile` or `trim`
+        # branch would hold back its output until late, and ffmpeg 5.1 reports no progress until every
+        # output has started, which would trip the stall watchdog on long videos.
+        graph.append(f"[s{n}]fps=1/{still.interval:.4f}[t{n}]")
+        graph.append(still.picture.graph.format(i=f"t{n}", o=f"v{n}"))
+        outputs += ["-map", f"[v{n}]", "-q:v", _qscale(still.jpeg_quality), "-f", "image2", str(still.path)]
     return graph, outputs
 
 
@@ -198,7 +205,7 @@ def main_args(
     """ffmpeg arguments for the one decode that makes every encode, poster and sprite."""
     vgraph, vout = _video_branches(videos, stills)
     agraph, aout = _audio_branches(audios)
-    # With nothing to encode (every output quick), only keyframes need decoding for poster and sprite.
+    # With nothing to encode (every output quick), only keyframes need decoding for the sprite.
     fast = ["-skip_frame", "nokey"] if stills and not videos else []
     return [
         *fast,

@@ -85,6 +85,8 @@ def test_every_video_profile_has_its_outputs(rendered: tuple) -> None:
         assert all((out / f).exists() for f in o.extra["files"])
     assert not list(out.glob(".work-*")), "scratch folder must be removed"
     assert seen[-1] == pytest.approx(1.0) and max(seen) <= 1.0
+    # Progress must move during the single decode, or the job's stall watchdog would kill long videos.
+    assert any(0.0 < f < 0.8 for f in seen)
 
 
 def test_mp4s_never_upscale_and_start_fast(rendered: tuple) -> None:
@@ -248,3 +250,28 @@ def test_truncated_input_is_bad_media(tmp_path: Path) -> None:
     with pytest.raises(BadMediaError) as err:
         render_video(cut, info, [load_profiles()["web-mp4"]], tmp_path / "out")
     assert err.value.code == "truncated"
+
+
+def test_silent_sound_track_is_kept_unnormalised(tmp_path: Path) -> None:
+    clip = tmp_path / "silent.mp4"
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=320x180:r=25:d=1",
+        "-f",
+        "lavfi",
+        "-i",
+        "anullsrc=r=48000:cl=stereo",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-c:a",
+        "aac",
+        "-t",
+        "1",
+        str(clip),
+    )
+    [out] = render_video(clip, probe(clip, "video"), [load_profiles()["tv-broadcast"]], tmp_path / "out")
+    assert stream(out.path, "audio") is not None and out.loudness_lufs is not None and out.loudness_lufs < -60
