@@ -104,6 +104,29 @@ def _audit(args: argparse.Namespace) -> None:
             sys.stdout.write(line)
 
 
+def _reindex(_: argparse.Namespace) -> None:
+    from tqdm import tqdm
+
+    from service.db import unit_of_work
+    from service.indexing import service as search
+
+    with unit_of_work() as session, tqdm(unit=" tài nguyên / assets") as bar:
+        total = search.reindex_all(session, bar.update)
+    print(f"Đã lập chỉ mục / indexed: {total}")
+
+
+def _search_check(_: argparse.Namespace) -> None:
+    from service.db import unit_of_work
+    from service.indexing import service as search
+
+    with unit_of_work() as session:
+        drift = search.drift(session)
+    print(f"thiếu trong chỉ mục / missing from index: {len(drift.missing)}; "
+          f"thừa / stale in index: {len(drift.stale)}")
+    if not drift.ok:
+        sys.exit(1)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kho", description="Kho Truyền Thông")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -134,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--org", default="BGDDT")
     p.add_argument("--scopes", default="assets:read,assets:download")
     add("sweep", _sweep, "re-dispatch lost jobs and remove orphan objects older than an hour")
+    add("reindex", _reindex, "rebuild the search index from the database")
+    add("search-check", _search_check, "report drift between the database and the search index")
     p = add("audit", _audit, "verify or export the audit trail")
     p.add_argument("action", choices=["verify", "export"])
     return parser

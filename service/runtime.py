@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import cache
 
+from search.protocol import SearchIndex
 from service.config import get_settings
 from storage.base import ObjectStore
 
@@ -29,7 +30,25 @@ def download_ttl() -> timedelta:
 def reset() -> None:
     from service import db
 
+    reset_search()
     get_settings.cache_clear()
     get_store.cache_clear()
     db.get_engine.cache_clear()
     db.get_sessionmaker.cache_clear()
+
+
+@cache
+def get_search_index() -> SearchIndex:
+    from search.factory import make_index
+
+    s = get_settings()
+    if s.search == "meilisearch":
+        return make_index("meilisearch", meili_url=s.meili_url, meili_key=s.meili_key or None)
+    s.search_dir.mkdir(parents=True, exist_ok=True)
+    return make_index("embedded", path=s.search_dir)
+
+
+def reset_search() -> None:
+    if get_search_index.cache_info().currsize:
+        get_search_index().close()
+    get_search_index.cache_clear()

@@ -94,3 +94,9 @@ def all_object_keys(session: Session) -> set[str]:
     keys.update(session.scalars(select(Rendition.object_key)))
     keys.update(k for k in session.scalars(select(Version.caption_key)) if k)
     return keys
+
+
+def visible_by_ids(session: Session, ids: list[uuid.UUID], visible: ColumnElement[bool]) -> list[Asset]:
+    if not ids:
+        return []
+    return list(session.scalars(select(Asset).where(Asset.id.in_(ids), visible)))

@@ -1,0 +1,27 @@
+"""Keeps the search index in step with the database, from the outbox (so a down engine delays, never fails)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from service.indexing import documents
+from service.outbox_pump import consumer
+from service.runtime import get_search_index
+
+
+def reindex_asset(session: Session, payload: dict[str, Any]) -> None:
+    asset_id = uuid.UUID(str(payload["asset_id"]))
+    docs = documents.build(session, [asset_id])
+    index = get_search_index()
+    if docs:
+        index.upsert(docs)
+    else:
+        index.delete([str(asset_id)])
+
+
+for topic in ("asset.changed", "asset.deleted", "asset.published", "asset.withdrawn", "asset.superseded",
+              "asset.updated"):
+    consumer(topic)(reindex_asset)

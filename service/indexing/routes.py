@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from service.assets import service as assets
+from service.assets.schemas import AssetOut
+from service.deps import ReadPrincipal, SessionDep
+from service.indexing import service as search
+
+router = APIRouter(prefix="/api/v1/search", tags=["search"])
+ListParam = Annotated[list[str] | None, Query()]
+
+
+class SearchHitOut(BaseModel):
+    score: float
+    title_html: str
+    summary_html: str
+    asset: AssetOut
+
+
+class SearchOut(BaseModel):
+    total: int
+    items: list[SearchHitOut]
+    facets: dict[str, dict[str, int]]
+    next_cursor: str | None
+
+
+@router.get("", response_model=SearchOut)
+def search_assets(principal: ReadPrincipal, session: SessionDep, q: Annotated[str, Query(max_length=300)] = "",
+                  kind: ListParam = None, topic: ListParam = None, audience: ListParam = None,
+                  level: ListParam = None, channel: ListParam = None, profile: ListParam = None,
+                  org: Annotated[list[uuid.UUID] | None, Query()] = None,
+                  year: Annotated[list[int] | None, Query()] = None,
+                  sort: Literal["relevance", "newest", "downloads"] = "relevance",
+                  limit: Annotated[int, Query(ge=1, le=100)] = 20, cursor: str | None = None) -> SearchOut:
+    filters = {"kind": kind or [], "topic": topic or [], "audience": audience or [], "level": level or [],
+               "channel": channel or [], "profile": profile or [], "org": [str(o) for o in org or []],
+               "year": [str(y) for y in year or []]}
+    page = search.search(session, principal, q=q, filters=filters, sort=sort, limit=limit, cursor=cursor)
+    outs = assets.to_out(session, [a for _, a in page.hits])
+    return SearchOut(total=page.total, facets=page.facets, next_cursor=page.next_cursor,
+                     items=[SearchHitOut(score=h.score, title_html=h.title_html, summary_html=h.summary_html, asset=o)
+                            for (h, _), o in zip(page.hits, outs, strict=True)])
+
+
+@router.get("/suggest", response_model=list[str])
+def suggest(principal: ReadPrincipal, q: Annotated[str, Query(min_length=1, max_length=100)],
+            limit: Annotated[int, Query(ge=1, le=20)] = 8) -> list[str]:
+    return search.suggest(principal, q, limit)

@@ -1,0 +1,85 @@
+"""Search for people and programs: the caller's visibility becomes the engine's filter, and hits are
+checked again against the database so a stale index can never leak a draft or a withdrawn asset."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from search.cursor import InvalidCursor
+from search.types import SearchHit, SearchQuery, SearchResult, SortOrder, Visibility, VisibilityRule
+from service.assets import policy
+from service.assets import repository as assets_repo
+from service.auth.principal import Principal
+from service.errors import KhoError
+from service.indexing import documents, repository
+from service.models import Asset
+from service.models.base import utcnow
+from service.runtime import get_search_index
+
+
+def visibility_for(principal: Principal) -> Visibility:
+    published = VisibilityRule(statuses=("published",))
+    if principal.kind == "client":
+        return Visibility.of(published) if "assets:read" in principal.scopes else Visibility(())
+    if principal.role == "staff":
+        return Visibility.of(published)
+    return Visibility.of(published, VisibilityRule(org_ids=(str(principal.organisation_id),)))
+
+
+@dataclass
+class SearchPage:
+    hits: list[tuple[SearchHit, Asset]]
+    total: int
+    facets: dict[str, dict[str, int]]
+    next_cursor: str | None
+
+
+def search(session: Session, principal: Principal, *, q: str, filters: dict[str, list[str]], sort: SortOrder,
+           limit: int, cursor: str | None) -> SearchPage:
+    query = SearchQuery(q=q, filters={k: v for k, v in filters.items() if v}, visibility=visibility_for(principal),
+                        sort=sort, limit=limit, cursor=cursor, facets=cursor is None)
+    try:
+        result: SearchResult = get_search_index().search(query)
+    except InvalidCursor as exc:
+        raise KhoError("validation_failed", reason="invalid cursor") from exc
+    except ValueError as exc:
+        raise KhoError("validation_failed", reason=str(exc)[:200]) from exc
+    ids = [uuid.UUID(h.id) for h in result.hits]
+    visible = {a.id: a for a in assets_repo.visible_by_ids(session, ids, policy.visible_filter(principal, utcnow()))}
+    hits = [(h, visible[uuid.UUID(h.id)]) for h in result.hits if uuid.UUID(h.id) in visible]
+    return SearchPage(hits, result.total, result.facets, result.next_cursor)
+
+
+def suggest(principal: Principal, prefix: str, limit: int) -> list[str]:
+    return get_search_index().suggest(prefix, visibility_for(principal), limit)
+
+
+def reindex_all(session: Session, progress: Callable[[int], None] | None = None) -> int:
+    index = get_search_index()
+    index.clear()
+    done = 0
+    for ids in repository.iter_asset_ids(session, 500):
+        done += index.upsert(documents.build(session, ids))
+        if progress:
+            progress(len(ids))
+    return done
+
+
+@dataclass(frozen=True)
+class Drift:
+    missing: set[str]  # in the database, not in the index
+    stale: set[str]  # in the index, no longer in the database
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.stale
+
+
+def drift(session: Session) -> Drift:
+    in_db = repository.all_asset_ids(session)
+    in_index = get_search_index().ids()
+    return Drift(missing=in_db - in_index, stale=in_index - in_db)

@@ -1,0 +1,96 @@
+"""Search through the API: outbox-driven indexing, visibility, Vietnamese folding, facets, OCR text."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import Factory
+from tests.api.media import meta, png
+from tests.api.test_renditions import run_processing
+from tests.api.test_upload import upload
+
+
+def publish(asset_id: str) -> None:
+    """Test setup only: mark an asset published the way an approval does (status + outbox event)."""
+    from service import outbox
+    from service.db import unit_of_work
+    from service.models import Asset
+    from service.models.base import utcnow
+
+    with unit_of_work() as session:
+        asset = session.get(Asset, uuid.UUID(asset_id))
+        assert asset is not None
+        asset.status, asset.published_at = "published", utcnow()
+        outbox.emit(session, "asset.changed", asset_id=asset.id)
+
+
+def drain() -> None:
+    from service.outbox_pump import drain as drain_outbox
+
+    while drain_outbox():
+        pass
+
+
+def test_staff_find_published_assets_without_diacritics(client: TestClient, factory: Factory) -> None:
+    org = factory.org()
+    producer = factory.headers("producer", org)
+    marker = uuid.uuid4().hex[:6]
+    _, pub = upload(client, producer, png(), meta_json=meta(
+        title=f"Đào tạo giáo viên vùng khó {marker}", audiences=["nha-giao"], topics=["to-chuc-thuc-hien"]))
+    _, draft = upload(client, producer, png(), meta_json=meta(title=f"Đào tạo bản nháp {marker}",
+                                                              audiences=["hoc-sinh"]))
+    publish(pub["id"])
+    drain()
+    staff = factory.headers("staff")
+    r = client.get("/api/v1/search", params={"q": f"dao tao giao vien {marker}"}, headers=staff)
+    assert r.status_code == 200, r.json()
+    body = r.json()
+    ids = [i["asset"]["id"] for i in body["items"]]
+    assert ids and ids[0] == pub["id"]
+    assert draft["id"] not in ids  # staff never see drafts
+    assert "<mark>" in body["items"][0]["title_html"]
+    assert body["facets"]["audience"].get("nha-giao", 0) >= 1
+
+    mine = client.get("/api/v1/search", params={"q": f"dao tao {marker}"}, headers=producer).json()
+    assert {pub["id"], draft["id"]} <= {i["asset"]["id"] for i in mine["items"]}
+    filtered = client.get("/api/v1/search", params={"q": marker, "audience": "hoc-sinh"}, headers=producer).json()
+    assert [i["asset"]["id"] for i in filtered["items"]] == [draft["id"]]
+    assert client.get("/api/v1/search", params={"q": marker, "nope": "x"}, headers=staff).status_code == 200
+    sugg = client.get("/api/v1/search/suggest", params={"q": "Đào tạo giáo"}, headers=staff).json()
+    assert any(marker in s for s in sugg)
+
+
+def test_reindex_and_drift_check(client: TestClient, factory: Factory) -> None:
+    from service.db import unit_of_work
+    from service.indexing import service as search
+    from service.runtime import get_search_index
+
+    producer = factory.headers("producer")
+    _, asset = upload(client, producer, png())
+    drain()
+    get_search_index().delete([asset["id"]])
+    with unit_of_work() as session:
+        assert asset["id"] in search.drift(session).missing
+        search.reindex_all(session)
+        assert search.drift(session).ok
+
+
+def test_ocr_text_makes_an_infographic_findable(client: TestClient, factory: Factory, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from tests.support import require_or_skip
+    from transcoding import demo_media
+    from transcoding.tools import tesseract_path
+
+    require_or_skip(tesseract_path() is not None, "tesseract is not installed")
+    producer = factory.headers("producer")
+    path = demo_media.infographic(Path(str(tmp_path)) / "ocr.png", "Khuyến học khuyến tài",
+                                  ["Phổ cập bơi lội an toàn cho học sinh"])
+    _, asset = upload(client, producer, path.read_bytes(), meta_json=meta(title="Ảnh không tên", summary=""))
+    run_processing(client, producer, asset["id"])
+    publish(asset["id"])
+    drain()
+    r = client.get("/api/v1/search", params={"q": "phổ cập bơi lội"}, headers=factory.headers("staff")).json()
+    assert asset["id"] in [i["asset"]["id"] for i in r["items"]]
