@@ -1,0 +1,155 @@
+"""A live server (uvicorn in a thread, real worker for renditions) and Debian Chromium through Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.support import require_or_skip
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+AXE = Path(__file__).parent / "node_modules_root" / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+@dataclass
+class Account:
+    email: str
+    password: str
+
+
+@dataclass
+class Live:
+    base: str
+    var_dir: Path
+    producer: Account
+    reviewer: Account
+    staff: Account
+    admin: Account
+    newsroom_code: str
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _accounts() -> tuple[dict[str, Account], str]:
+    from service.auth import service as auth_service
+    from service.bootstrap import ROOT_CODE, ensure_root_org
+    from service.db import unit_of_work
+    from service.orgs import repository as orgs_repo
+    from service.orgs import service as orgs
+
+    ensure_root_org()
+    tag = uuid.uuid4().hex[:6]
+    units = [(f"P-{tag}", "Ủy ban nhân dân thành phố Huế", "province", ROOT_CODE),
+             (f"S-{tag}", "Sở Giáo dục và Đào tạo thành phố Huế", "department", f"P-{tag}"),
+             (f"T-{tag}", "Trường THCS Nguyễn Tri Phương", "school", f"P-{tag}"),
+             (f"N-{tag}", "Báo Giáo dục và Thời đại", "newsroom", ROOT_CODE)]
+    roles = {"producer": f"S-{tag}", "reviewer": f"P-{tag}", "staff": f"T-{tag}", "admin": ROOT_CODE}
+    accounts = {}
+    with unit_of_work() as session:
+        for code, name, kind, parent in units:
+            orgs.create(session, code=code, name=name, kind=kind, parent_code=parent)
+        for role, code in roles.items():
+            org = orgs_repo.by_code(session, code)
+            assert org is not None
+            account = Account(f"{role}-{tag}@truong.edu.vn", f"mat-khau-{role}-{tag}")
+            auth_service.create_user(session, email=account.email, full_name=f"Người dùng {role}",
+                                     password=account.password, role=role, organisation_id=org.id)
+            accounts[role] = account
+    return accounts, f"N-{tag}"
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    require_or_skip(Path(CHROMIUM).exists(), "Debian chromium is not installed at /usr/bin/chromium")
+    import uvicorn
+
+    from tests.api.conftest import _configure
+
+    var_dir = tmp_path_factory.mktemp("browser")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    _configure({"KHO_ENV": "test", "KHO_VAR_DIR": str(var_dir), "KHO_SECRET_KEY": "browser-" + "x" * 32,
+                "KHO_BASE_URL": base})
+    from service.app import create_app
+    from service.config import get_settings
+    from service.migrate import upgrade
+    from service.worker import Worker
+
+    upgrade(get_settings().db_url)
+    accounts, newsroom = _accounts()
+    worker = Worker(threads=1)
+    worker.start()
+    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield Live(base, var_dir, accounts["producer"], accounts["reviewer"], accounts["staff"], accounts["admin"],
+               newsroom)
+    server.should_exit = True
+    thread.join(timeout=10)
+    worker.stop()
+    from service.db import get_engine
+
+    get_engine().dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    require_or_skip(Path(CHROMIUM).exists(), "Debian chromium is not installed at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An infographic (Pillow) and a 2-second 320x180 video (ffmpeg lavfi), made for this run."""
+    from PIL import Image, ImageDraw
+
+    folder = tmp_path_factory.mktemp("media")
+    img = Image.new("RGB", (900, 1200), (250, 244, 230))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((40, 40, 860, 240), fill=(180, 30, 30))
+    for i in range(4):
+        draw.ellipse((80, 320 + i * 200, 200, 440 + i * 200), fill=(20, 70, 140))
+    img.putpixel((1, 1), tuple(os.urandom(3)))  # unique bytes per run (duplicates are refused)
+    img.save(folder / "nghi-quyet-71.png")
+    ffmpeg = shutil.which("ffmpeg")
+    require_or_skip(ffmpeg is not None, "ffmpeg is not installed")
+    import subprocess
+
+    subprocess.run([ffmpeg or "ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+                    "testsrc=size=320x180:rate=25", "-f", "lavfi", "-i", f"sine=frequency={400 + os.getpid() % 300}",
+                    "-t", "2", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
+                    str(folder / "ngay-nha-giao.mp4")], check=True, timeout=60)
+    return folder
+
+
+def shoot(page: object, name: str) -> None:
+    """Screenshots of the current page at office-PC and phone widths."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width, height in ((1366, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})  # type: ignore[attr-defined]
+        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)  # type: ignore[attr-defined]
+    page.set_viewport_size({"width": 1366, "height": 900})  # type: ignore[attr-defined]
