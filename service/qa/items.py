@@ -9,6 +9,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from service.models import QaItem
+from service.qa.schemas import QaItemOut
+from transcoding.qa.model import QaItem as QaModelItem
+from transcoding.qa.richtext import RichText
 
 LETTERS = "ABCDEFGHIJ"
 
@@ -32,3 +35,17 @@ def replace_items(session: Session, version_id: uuid.UUID, items: list[dict[str,
 
 def items_of(session: Session, version_id: uuid.UUID) -> list[QaItem]:
     return list(session.scalars(select(QaItem).where(QaItem.version_id == version_id).order_by(QaItem.position)))
+
+
+def to_model(row: QaItem) -> QaModelItem:
+    """A stored row back as the pure model (the answer HTML goes through the allow-list reader again)."""
+    return QaModelItem(question=row.question, answer=RichText.from_html(row.answer or ""),
+                       choices=tuple(row.choices or ()), correct=row.correct, source=row.source)
+
+
+def to_out(position: int, item: QaModelItem) -> QaItemOut:
+    """`position` is 1-based."""
+    data = item.to_dict()
+    return QaItemOut(position=position, question=data["question"], answer=data["answer"],
+                     answer_text=data["answer_text"], choices=data["choices"], correct=data["correct"],
+                     source=data["source"])

@@ -1,0 +1,132 @@
+"""Q&A set use cases: refuse an unreadable file at upload, read a version's items and import report."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from service.assets import policy
+from service.assets import repository as assets_repo
+from service.assets import service as assets
+from service.auth.principal import Principal
+from service.errors import KhoError, NotFound, ServiceUnavailable
+from service.jobs import repository as jobs_repo
+from service.jobs import service as jobs
+from service.models import Asset, Version
+from service.models.base import utcnow
+from service.qa import items as qa_items
+from service.qa.schemas import QaSetOut, VersionRef
+from service.workflow import repository as workflow_repo
+from storage.base import ObjectStore, StorageUnavailable
+from transcoding.qa.importers import parse_qa
+from transcoding.qa.report import ImportReport, QaImportError
+from transcoding.sniff import EXTENSIONS
+from transcoding.types import BadMediaError
+
+
+def import_failed(exc: BadMediaError) -> KhoError:
+    """The importer's error as problem+json: 422 `qa_import_failed`, naming the first bad row/paragraph.
+    The importer's own code goes to `import_code` (`code` is the problem's stable code)."""
+    location = getattr(exc, "location", None)
+    vi = getattr(exc, "message_vi", str(exc))
+    en = getattr(exc, "message_en", str(exc))
+    return KhoError("qa_import_failed", status=422, reason_vi=vi, reason_en=en,
+                    where_vi=f" ({location})" if location else "", where_en=f" ({location})" if location else "",
+                    extra={"location": location, "import_code": exc.code, "message_vi": vi, "message_en": en})
+
+
+def parse_file(path: Path, media_type: str, *, title: str | None = None) -> ImportReport:
+    """parse_qa with its failures as a 422 problem. Anything the importer did not foresee (a bug or a
+    file so odd that a reader library crashed) is also the file's fault from the uploader's view."""
+    try:
+        return parse_qa(path, media_type, title=title)
+    except BadMediaError as exc:
+        raise import_failed(exc) from exc
+    except (ValueError, KeyError, IndexError, TypeError, OSError) as exc:
+        raise import_failed(QaImportError.of("corrupt", None, detail=type(exc).__name__)) from exc
+
+
+def _suffix(media_type: str, filename: str | None) -> str:
+    if filename and Path(filename).suffix:
+        return Path(filename).suffix.lower()[:16]
+    return EXTENSIONS.get(media_type.split(";", 1)[0].strip().lower(), ".bin")
+
+
+def read_upload(source: Path | bytes, media_type: str, *, filename: str | None = None) -> ImportReport:
+    """Parse an uploaded original. With bytes, `filename`'s extension (else the media type's) names the
+    format when the media type is generic (text/plain, application/octet-stream)."""
+    if isinstance(source, Path):
+        return parse_file(source, media_type)
+    with tempfile.TemporaryDirectory(prefix="kho-qa-") as tmp:
+        path = Path(tmp) / f"upload{_suffix(media_type, filename)}"
+        path.write_bytes(source)
+        return parse_file(path, media_type)
+
+
+def validate_upload(source: Path | bytes, media_type: str, *, filename: str | None = None) -> None:
+    """Raises KhoError 422 `qa_import_failed` (extra: location, import_code) if the file is no Q&A set."""
+    read_upload(source, media_type, filename=filename)
+
+
+def read_stored(store: ObjectStore, key: str, media_type: str, *, title: str | None = None) -> ImportReport:
+    """Parse an original already in the store, under the key's extension — exactly what the processing
+    job will see, so what passes here does not fail there."""
+    with tempfile.TemporaryDirectory(prefix="kho-qa-") as tmp:
+        path = Path(tmp) / f"original{Path(key).suffix}"
+        try:
+            with store.open(key) as reader, path.open("wb") as out:
+                for chunk in reader.iter_chunks():
+                    out.write(chunk)
+        except StorageUnavailable as exc:
+            raise ServiceUnavailable("storage_unavailable") from exc
+        return parse_file(path, media_type, title=title)
+
+
+def validate_stored_original(store: ObjectStore, key: str, media_type: str) -> None:
+    """The upload-time check: call after the original is stored, for kind `qa_set`, before the rows exist
+    (the caller's cleanup then deletes the stored bytes)."""
+    read_stored(store, key, media_type)
+
+
+def require_qa_set(asset: Asset) -> None:
+    if asset.kind != "qa_set":
+        raise KhoError("qa_not_a_set", status=409)
+
+
+def pick_version(session: Session, principal: Principal, asset: Asset, number: int | None) -> Version:
+    """The current version, or version `number` if the principal may see it (workspace members see
+    pending, rejected and superseded versions; everyone else only the live one)."""
+    if number is None:
+        version = assets_repo.get_version(session, asset.current_version_id) if asset.current_version_id else None
+    else:
+        version = workflow_repo.version_by_number(session, asset.id, number)
+    owner_path = assets_repo.owner_path(session, asset)
+    if version is None or not policy.version_visible(principal, asset, version, owner_path, utcnow()):
+        raise NotFound(what="phiên bản / version")
+    return version
+
+
+def version_ref(version: Version) -> VersionRef:
+    return VersionRef(id=version.id, number=version.number, status=version.status)
+
+
+def get_qa(session: Session, principal: Principal, asset_id: uuid.UUID, number: int | None = None) -> QaSetOut:
+    asset = assets.get_visible(session, principal, asset_id)
+    require_qa_set(asset)
+    version = pick_version(session, principal, asset, number)
+    rows = qa_items.items_of(session, version.id)
+    report = version.probe.get("import") if isinstance(version.probe, dict) else None
+    job = jobs_repo.get(session, jobs.process_job_id(version.id))
+    if report is not None:
+        state = "ready"
+    elif job is None:
+        state = "pending"
+    else:
+        state = {"failed": "failed", "cancelled": "failed"}.get(job.status, "processing")
+    items = [qa_items.to_out(row.position + 1, qa_items.to_model(row)) for row in rows]
+    return QaSetOut(asset_id=asset.id, version=version_ref(version), state=state, job_id=job.id if job else None,
+                    job_error=job.error if job and state == "failed" else None, count=len(items), items=items,
+                    import_report=report)
