@@ -185,3 +185,9 @@ def _import_row(session: Session, principal: Principal, number: int, row: dict[s
                  name_en=row.get("name_en") or None, approval_levels=int(row.get("approval_levels") or 1))
     known[code] = org.path
     return {"row": number, "code": code, "status": "created", "id": org.id}
+
+
+def require_national_admin(principal: Principal) -> None:
+    """Shared national data (vocabularies, the whole audit trail) is for admins of a top-level unit."""
+    if principal.kind != "user" or principal.role != "admin" or principal.organisation_path.count("/") != 2:
+        raise Forbidden()

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.models import AssetTerm, VocabularyTerm
@@ -48,4 +48,23 @@ def replace_asset_terms(session: Session, asset_id: uuid.UUID, term_ids: list[uu
             session.delete(link)
     for term_id in wanted - existing:
         session.add(AssetTerm(asset_id=asset_id, term_id=term_id))
+    session.flush()
+
+
+def get(session: Session, term_id: uuid.UUID) -> VocabularyTerm | None:
+    return session.get(VocabularyTerm, term_id)
+
+
+def by_code(session: Session, vocabulary: str, code: str) -> VocabularyTerm | None:
+    return session.scalar(select(VocabularyTerm).where(VocabularyTerm.vocabulary == vocabulary,
+                                                       VocabularyTerm.code == code))
+
+
+def next_position(session: Session, vocabulary: str) -> int:
+    return (session.scalar(select(func.max(VocabularyTerm.position))
+                           .where(VocabularyTerm.vocabulary == vocabulary)) or 0) + 1
+
+
+def add(session: Session, term: VocabularyTerm) -> None:
+    session.add(term)
     session.flush()

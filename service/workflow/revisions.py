@@ -82,9 +82,16 @@ def _new_version(session: Session, asset: Asset, principal: Principal, number: i
     return version
 
 
+def _changes(patch: AssetPatch) -> dict[str, Any]:
+    changes = patch.model_dump(mode="json", exclude_unset=True)
+    if changes.get("tags") is not None:
+        changes["tags"] = vocab.normalise_tags(changes["tags"])
+    return changes
+
+
 def propose_metadata(session: Session, principal: Principal, asset: Asset, patch: AssetPatch) -> Version:
     """A metadata edit of a published asset: merged into the open pending version or a new one."""
-    changes = patch.model_dump(mode="json", exclude_unset=True)
+    changes = _changes(patch)
     pending = _pending(session, asset)
     base = pending.proposed if pending else {}
     merged = {**snapshot(session, asset), **base, **changes}
@@ -123,7 +130,7 @@ def add_file_version(session: Session, store: ObjectStore, principal: Principal,
         raise Conflict("no_change")
     if existing is not None and existing.asset_id != asset.id:
         raise Conflict("duplicate_file", asset_id=str(existing.asset_id), extra={"asset_id": str(existing.asset_id)})
-    changes = patch.model_dump(mode="json", exclude_unset=True)
+    changes = _changes(patch)
     assert current is not None
     if asset.status == "published":
         pending = _pending(session, asset)

@@ -1,0 +1,1 @@
+"""User administration: admins create users in their subtree, change roles, deactivate."""
