@@ -210,3 +210,13 @@ UI.update({
                              "Webhooks are registered by each API client (newsroom) through /api/v1/webhooks; "
                              "administrators see and revoke keys on the API keys page."),
 })
+UI.update({
+    "kits_empty": ("Chưa có bộ sưu tập nào.", "No collections yet."),
+    "kit_items": ("{n} tài nguyên", "{n} assets"),
+    "kit_download": ("Tải cả bộ (ZIP)", "Download all (ZIP)"),
+    "kit_new": ("Tạo bộ sưu tập", "New collection"),
+    "kit_choose": ("Chọn tài nguyên và định dạng", "Choose assets and formats"),
+    "kit_profile": ("Định dạng", "Format"),
+    "kit_create": ("Tạo bộ sưu tập", "Create collection"),
+    "original": ("Tệp gốc", "Original"),
+})

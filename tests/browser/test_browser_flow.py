@@ -146,6 +146,31 @@ def test_staff_finds_without_diacritics_filters_and_downloads(browser: Any, live
     page.context.close()
 
 
+def test_producer_builds_kit_and_downloads_zip(browser: Any, live: Live) -> None:
+    from web import seams
+
+    if not STATE.get("approved") or seams.kits() is None:
+        pytest.skip("needs an approved asset and service/kits")
+    import zipfile
+
+    page = new_page(browser, live)
+    sign_in(page, live.producer.email, live.producer.password)
+    page.goto("/bo-suu-tap")
+    page.fill("#kit-title", "Ngày Nhà giáo 20/11 — bộ truyền thông")
+    row = page.locator(".check", has=page.locator(f"label:has-text('{INFOGRAPHIC_TITLE}')"))
+    row.locator("input[type=checkbox]").check()
+    row.locator("select").select_option("zalo-oa")
+    page.click("form[action='/bo-suu-tap'] button[type=submit]")
+    page.wait_for_url("**/bo-suu-tap")
+    shoot(page, "10-kits")
+    with page.expect_download() as info:
+        page.locator("a[href$='.zip']").first.click()
+    with zipfile.ZipFile(info.value.path()) as archive:
+        names = archive.namelist()
+    assert len(names) >= 2 and any(n.lower().startswith("readme") or "README" in n for n in names), names
+    page.context.close()
+
+
 def test_admin_creates_newsroom_key(browser: Any, live: Live) -> None:
     page = new_page(browser, live)
     sign_in(page, live.admin.email, live.admin.password)
@@ -165,7 +190,7 @@ def test_admin_creates_newsroom_key(browser: Any, live: Live) -> None:
 
 
 MAIN_PAGES = ["/dang-nhap", "/", "/tai-len", "/cua-toi", "/duyet", "/quan-tri/khoa-api", "/quan-tri/don-vi",
-              "/quan-tri/tu-vung"]
+              "/quan-tri/tu-vung", "/bo-suu-tap"]
 
 
 def test_no_serious_accessibility_violations(browser: Any, live: Live) -> None:
