@@ -1,0 +1,73 @@
+"""The report as a PDF in Vietnamese (fpdf2 with an embedded Unicode font, matplotlib charts)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from fpdf import FPDF
+
+from service.reports.charts import report_charts
+from transcoding.fonts import font_path
+
+
+def _table(pdf: FPDF, header: list[str], rows: list[list[str]]) -> None:
+    with pdf.table(text_align="LEFT", first_row_as_headings=True) as table:
+        for values in [header, *rows]:
+            row = table.row()
+            for v in values:
+                row.cell(v)
+
+
+def report_pdf(report: dict[str, Any]) -> bytes:
+    pdf = FPDF(format="A4")
+    pdf.add_font("Viet", "", str(font_path("regular")))
+    pdf.add_font("Viet", "B", str(font_path("bold")))
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.add_page()
+    org, period = report["organisation"], report["period"]
+    pdf.set_font("Viet", "B", 15)
+    kind = "sáu tháng" if period["kind"] == "half" else "năm"
+    pdf.multi_cell(0, 8, f"BÁO CÁO {kind.upper()} {period['label']} — CÔNG TÁC TRUYỀN THÔNG NGHỊ QUYẾT 71",
+                   new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Viet", "", 11)
+    pdf.multi_cell(0, 6, f"Đơn vị: {org['name']} ({org['code']})", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    products, approvals, usage, reach = report["products"], report["approvals"], report["usage"], report["reach"]
+    summary = [
+        ["Sản phẩm đã phát hành", str(products["total"])],
+        ["Lượt phê duyệt", str(approvals["count"])],
+        ["Thời gian duyệt trung bình (giờ)", str(approvals["turnaround_hours_mean"] or "—")],
+        ["Lượt tải về", str(usage["totals"].get("download", 0))],
+        ["Lượt lấy qua API", str(usage["totals"].get("api_pull", 0))],
+        ["Đơn vị cấp dưới đã sử dụng", f"{reach['units_reached']}/{reach['units_below']} "
+                                       f"({reach['share_pct'] if reach['share_pct'] is not None else '—'} %)"],
+        ["Sản phẩm bị thu hồi", str(len(report["withdrawn"]))],
+    ]
+    _table(pdf, ["Chỉ số", "Giá trị"], summary)
+    if report["targets"]:
+        pdf.ln(3)
+        pdf.set_font("Viet", "B", 12)
+        pdf.cell(0, 8, "Tiến độ so với chỉ tiêu", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Viet", "", 10)
+        _table(pdf, ["Chỉ tiêu", "Mục tiêu", "Thực hiện", "Tỷ lệ (%)"],
+               [[t["metric"], f"{t['target_min']:g}" + (f"–{t['target_max']:g}" if t["target_max"] else ""),
+                 str(t["actual"]), str(t["progress_pct"])] for t in report["targets"]])
+    for png in report_charts(report):
+        pdf.ln(3)
+        pdf.image(io.BytesIO(png), w=180)
+    if report["top_assets"]:
+        pdf.add_page()
+        pdf.set_font("Viet", "B", 12)
+        pdf.cell(0, 8, "Sản phẩm được sử dụng nhiều nhất", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Viet", "", 9)
+        _table(pdf, ["Tên sản phẩm", "Loại", "Lượt"], [[a["title"][:90], a["kind"], str(a["count"])]
+                                                      for a in report["top_assets"]])
+    if report["withdrawn"]:
+        pdf.ln(3)
+        pdf.set_font("Viet", "B", 12)
+        pdf.cell(0, 8, "Sản phẩm bị thu hồi", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Viet", "", 9)
+        _table(pdf, ["Tên sản phẩm", "Lý do", "Lượt đã tải"],
+               [[w["title"][:80], w["reason"][:80], str(w["downloads"])] for w in report["withdrawn"]])
+    return bytes(pdf.output())

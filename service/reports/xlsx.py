@@ -1,0 +1,80 @@
+"""The report as an XLSX workbook (openpyxl), one sheet per section, with native bar charts."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+
+def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]]) -> Worksheet:
+    ws = wb.create_sheet(title)
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(row)
+    for column, name in zip(ws.columns, header, strict=False):
+        width = max([len(str(c.value or "")) for c in column] + [len(name)])
+        ws.column_dimensions[column[0].column_letter].width = min(60, width + 2)
+    return ws
+
+
+def _chart(ws: Worksheet, title: str, rows: int, anchor: str) -> None:
+    if rows == 0:
+        return
+    chart = BarChart()
+    chart.title = title
+    chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=rows + 1), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=rows + 1))
+    ws.add_chart(chart, anchor)
+
+
+def report_xlsx(report: dict[str, Any]) -> bytes:
+    wb = Workbook()
+    summary = wb.active
+    assert summary is not None
+    summary.title = "Tổng quan"
+    org, period, usage, reach = report["organisation"], report["period"], report["usage"], report["reach"]
+    for row in (["Đơn vị", org["name"]], ["Mã", org["code"]], ["Kỳ báo cáo", period["label"]],
+                ["Sản phẩm đã phát hành", report["products"]["total"]],
+                ["Lượt phê duyệt", report["approvals"]["count"]],
+                ["Thời gian duyệt trung bình (giờ)", report["approvals"]["turnaround_hours_mean"]],
+                ["Lượt tải về", usage["totals"].get("download", 0)],
+                ["Lượt lấy qua API", usage["totals"].get("api_pull", 0)],
+                ["Lượt đọc bản tin (feed)", usage["totals"].get("feed_fetch", 0)],
+                ["Lượt gửi webhook", usage["totals"].get("webhook_delivery", 0)],
+                ["Đơn vị cấp dưới", reach["units_below"]], ["Đơn vị đã sử dụng", reach["units_reached"]],
+                ["Tỷ lệ bao phủ (%)", reach["share_pct"]]):
+        summary.append(row)
+    summary.column_dimensions["A"].width = 36
+    ws = _sheet(wb, "Sản phẩm theo loại", ["Loại", "Số lượng"],
+                [[k["label"], k["count"]] for k in report["products"]["by_kind"]])
+    _chart(ws, "Sản phẩm theo loại", len(report["products"]["by_kind"]), "D2")
+    _sheet(wb, "Theo chủ đề", ["Chủ đề", "Số lượng"],
+           [[t["label"], t["count"]] for t in report["products"]["by_topic"]])
+    _sheet(wb, "Theo đối tượng", ["Đối tượng", "Số lượng"],
+           [[t["label"], t["count"]] for t in report["products"]["by_audience"]])
+    _sheet(wb, "Theo đơn vị", ["Đơn vị", "Loại đơn vị", "Tải về", "API", "Feed", "Webhook"],
+           [[u["name"], u["kind"], u.get("download", 0), u.get("api_pull", 0), u.get("feed_fetch", 0),
+             u.get("webhook_delivery", 0)] for u in usage["by_unit"]])
+    ws = _sheet(wb, "Theo kênh", ["Kênh", "Tải về", "API", "Feed", "Webhook"],
+                [[c["channel"], c.get("download", 0), c.get("api_pull", 0), c.get("feed_fetch", 0),
+                  c.get("webhook_delivery", 0)] for c in usage["by_channel"]])
+    _chart(ws, "Lượt tải theo kênh", len(usage["by_channel"]), "G2")
+    _sheet(wb, "Bao phủ", ["Loại đơn vị", "Đã sử dụng", "Tổng số", "Tỷ lệ (%)"],
+           [[r["kind"], r["reached"], r["total"], r["share_pct"]] for r in reach["by_org_kind"]])
+    _sheet(wb, "Sử dụng nhiều nhất", ["Sản phẩm", "Loại", "Lượt"],
+           [[a["title"], a["kind"], a["count"]] for a in report["top_assets"]])
+    _sheet(wb, "Thu hồi", ["Sản phẩm", "Lý do", "Thời điểm", "Lượt đã tải"],
+           [[w["title"], w["reason"], w["withdrawn_at"], w["downloads"]] for w in report["withdrawn"]])
+    _sheet(wb, "Chỉ tiêu", ["Chỉ tiêu", "Tối thiểu", "Tối đa", "Thực hiện", "Tỷ lệ (%)", "Đạt"],
+           [[t["metric"], t["target_min"], t["target_max"], t["actual"], t["progress_pct"],
+             "Đạt" if t["met"] else "Chưa đạt"] for t in report["targets"]])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
