@@ -89,7 +89,8 @@ def test_half_year_report_matches_sql_and_exports(client: TestClient, factory: F
              "WHERE o.path LIKE :p AND u.at >= :s AND u.at < :e")
     params = {"p": path, "s": period.start, "e": period.end}
     with unit_of_work() as session:
-        by_kind = dict(session.execute(text(f"SELECT u.kind, count(*) {where} GROUP BY u.kind"), params).all())
+        by_kind: dict[str, int] = {k: int(n) for k, n in session.execute(
+            text(f"SELECT u.kind, count(*) {where} GROUP BY u.kind"), params).all()}
         reached = session.execute(text(f"SELECT count(DISTINCT u.organisation_id) {where} "
                                        "AND u.kind IN ('download', 'api_pull')"), params).scalar_one()
         top = session.execute(text(f"SELECT u.asset_id, count(*) AS n {where} AND u.kind IN ('download', 'api_pull') "
