@@ -1,0 +1,1 @@
+"""Operations: metrics, request ids and JSON logs, security headers, request size and rate limits."""

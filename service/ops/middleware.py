@@ -1,0 +1,162 @@
+"""One ASGI middleware for the operational concerns of every request: request id, JSON access log,
+latency histogram, upload byte counter, body size limit, rate limit and the extra security headers.
+
+Pure ASGI (not BaseHTTPMiddleware) so streamed uploads and downloads pass through unbuffered.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.config import get_settings
+from service.errors import PROBLEM_JSON, KhoError, TooManyRequests
+from service.ops import logs, metrics
+from service.ops.guards import (
+    EXEMPT,
+    UPLOAD_PREFIXES,
+    IdentityCache,
+    RequestTooLarge,
+    body_limit,
+    bucket_for,
+    credential_of,
+    declared_length,
+)
+from service.ops.settings import get_ops_settings
+
+log = logging.getLogger("kho.ops")
+MiB = 1024 * 1024
+SECURITY_HEADERS = (
+    ("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+    ("cross-origin-opener-policy", "same-origin"),
+    ("x-permitted-cross-domain-policies", "none"),
+)
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+
+def install(app: FastAPI) -> None:
+    logs.configure(get_ops_settings().log_format == "json")
+    app.add_middleware(OpsMiddleware)
+
+
+class OpsMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.identities = IdentityCache()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        request_id = logs.new_request_id(headers.get("x-request-id"))
+        token = logs.REQUEST_ID.set(request_id)
+        started = time.perf_counter()
+        state: dict[str, Any] = {"status": 500, "received": 0}
+        try:
+            refusal = self._refusal(scope, headers)
+            if refusal is not None:
+                state["status"] = refusal.status
+                await _problem(refusal, scope, receive, self._send(scope, send, state, request_id))
+                return
+            metrics.IN_FLIGHT.inc()
+            try:
+                await self.app(scope, self._receive(scope, receive, state), self._send(scope, send, state, request_id))
+            finally:
+                metrics.IN_FLIGHT.dec()
+        finally:
+            self._record(scope, headers, state, time.perf_counter() - started)
+            logs.REQUEST_ID.reset(token)
+
+    def _refusal(self, scope: Scope, headers: Headers) -> KhoError | None:
+        path: str = scope["path"]
+        ops = get_ops_settings()
+        limit = body_limit(path, ops, get_settings().max_upload_bytes)
+        length = declared_length(headers)
+        if length is not None and length > limit:
+            return RequestTooLarge(limit_mb=limit // MiB)
+        if not ops.rate_limit_enabled or path in EXEMPT:
+            return None
+        client = scope.get("client") or ("-", 0)
+        key, per_minute, label = bucket_for(headers, str(client[0]), self.identities, ops)
+        from service.news.ratelimit import get_limiter
+
+        try:
+            decision = get_limiter().acquire("ops:" + key, per_minute)
+        except Exception:  # noqa: BLE001 - a limiter outage (Redis) must not take the API down
+            log.warning("rate limiter unavailable; request let through", exc_info=True)
+            return None
+        if decision.allowed:
+            return None
+        metrics.RATE_LIMITED.labels(label).inc()
+        return TooManyRequests(seconds=decision.retry_after, headers={"Retry-After": str(decision.retry_after)})
+
+    def _receive(self, scope: Scope, receive: Receive, state: dict[str, Any]) -> Receive:
+        path: str = scope["path"]
+        upload = path.startswith(UPLOAD_PREFIXES)
+        label = path.split("/")[3] if upload else ""
+        limit = body_limit(path, get_ops_settings(), get_settings().max_upload_bytes)
+
+        async def wrapped() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                size = len(message.get("body", b""))
+                state["received"] += size
+                if upload and size:
+                    metrics.UPLOAD_BYTES.labels(label).inc(size)
+                if state["received"] > limit:
+                    raise RequestTooLarge(limit_mb=limit // MiB)
+            return message
+
+        return wrapped
+
+    def _send(self, scope: Scope, send: Send, state: dict[str, Any], request_id: str) -> Send:
+        https = scope.get("scheme") == "https" or get_settings().base_url.startswith("https://")
+
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                state["status"] = message["status"]
+                headers = MutableHeaders(scope=message)
+                headers["x-request-id"] = request_id
+                for name, value in SECURITY_HEADERS:
+                    headers.setdefault(name, value)
+                if not headers.get("content-type", "").startswith("text/html"):
+                    headers.setdefault("content-security-policy", API_CSP)  # pages set their own CSP
+                if https:
+                    headers.setdefault("strict-transport-security", "max-age=31536000; includeSubDomains")
+            await send(message)
+
+        return wrapped
+
+    def _record(self, scope: Scope, headers: Headers, state: dict[str, Any], seconds: float) -> None:
+        route = scope.get("route")
+        template = getattr(route, "path", None) or "unmatched"
+        status = int(state["status"])
+        metrics.REQUEST_SECONDS.labels(scope["method"], template, str(status)).observe(seconds)
+        principal = getattr(scope.get("state", {}).get("principal"), "id", None) if isinstance(
+            scope.get("state"), dict) else None
+        if principal is not None:
+            self._learn(headers, scope["state"]["principal"])
+        logs.ACCESS.info("request", extra={
+            "method": scope["method"], "path": scope["path"], "route": template, "status": status,
+            "duration_ms": round(seconds * 1000, 2), "bytes_in": state["received"],
+            "principal": str(principal) if principal else None,
+            "client": (scope.get("client") or ("-",))[0]})
+
+    def _learn(self, headers: Headers, principal: Any) -> None:
+        found = credential_of(headers)
+        if found is not None:
+            limit = principal.rate_limit_per_minute if principal.kind == "client" else None
+            self.identities.put(found[0], f"{principal.kind}:{principal.id}", limit)
+
+
+async def _problem(exc: KhoError, scope: Scope, receive: Receive, send: Send) -> None:
+    response = JSONResponse(exc.to_problem(instance=scope["path"]), status_code=exc.status,
+                            media_type=PROBLEM_JSON, headers=exc.headers)
+    await response(scope, receive, send)
