@@ -12,9 +12,11 @@ from tests.distribution.helpers import Publisher
 
 
 @pytest.fixture(autouse=True)
-def _flush_usage(stack: Stack) -> Iterator[None]:  # noqa: F811
+def _flush_usage(request: pytest.FixtureRequest) -> Iterator[None]:
     """Write buffered usage events while this stack's database still exists."""
     yield
+    if "stack" not in request.fixturenames:
+        return
     from service.usage import service as usage
 
     usage.flush()
