@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
@@ -15,6 +16,7 @@ from service.db import finish, get_sessionmaker
 from service.errors import Forbidden, ServiceUnavailable, Unauthorized
 
 SESSION_COOKIE = "kho_session"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_session() -> Iterator[Session]:
@@ -55,7 +57,13 @@ def get_principal(request: Request, session: SessionDep) -> Principal:
         cookie = request.cookies.get(SESSION_COOKIE)
         if not cookie:
             raise Unauthorized(headers={"WWW-Authenticate": "Bearer"})
-        principal, _ = auth_service.resolve_user_token(session, cookie, "session")
+        principal, token = auth_service.resolve_user_token(session, cookie, "session")
+        # A browser sends the cookie on any cross-site request too: unsafe API calls made with it must also
+        # carry the session's CSRF token (the web pages' scripts send it as X-CSRF-Token).
+        if request.method not in SAFE_METHODS:
+            sent = request.headers.get("x-csrf-token", "")
+            if not token.csrf_token or not secrets.compare_digest(sent, token.csrf_token):
+                raise Forbidden("forbidden")
     request.state.principal = principal
     return principal
 

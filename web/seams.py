@@ -92,11 +92,6 @@ def workflow() -> Any | None:
     return module_if_present("service.workflow.service")
 
 
-def search_service() -> Any | None:
-    """service/search (issue 6): faceted Vietnamese search and suggestions."""
-    return module_if_present("service.search.service")
-
-
 def kits() -> Any | None:
     """service/kits (issue 8): collections and ZIP download."""
     return module_if_present("service.kits.service")

@@ -46,11 +46,6 @@ UI: dict[str, tuple[str, str]] = {
     "results_count": ("{n} kết quả", "{n} results"),
     "no_results": ("Không tìm thấy tài nguyên phù hợp.", "No matching assets."),
     "next_page": ("Trang sau", "Next page"),
-    "search_fallback_note": ("Tìm kiếm đầy đủ (sửa lỗi gõ, từ viết tắt) chưa có; đang tìm theo tiêu đề, tóm tắt "
-                             "và thẻ của tài nguyên đã duyệt.",
-                             "Full search (typos, abbreviations) is not available yet; matching titles, summaries "
-                             "and tags of approved assets."),
-    "search_window_note": ("Chỉ xét 500 tài nguyên mới nhất.", "Only the newest 500 assets are considered."),
     "facet_kind": ("Loại", "Kind"),
     "facet_topic": ("Chủ đề", "Topic"),
     "facet_audience": ("Đối tượng", "Audience"),

@@ -11,7 +11,8 @@ from tests.web.conftest import csrf_from, sign_in
 
 def upload_as(client: TestClient, title: str, kind: str = "infographic") -> str:
     body, ctype = multipart(meta(kind, title=title, alt_text="Mô tả"), "anh.png", png())
-    r = client.post("/api/v1/assets", content=body, headers={"Content-Type": ctype})
+    token = csrf_from(client.get("/tai-len").text)
+    r = client.post("/api/v1/assets", content=body, headers={"Content-Type": ctype, "X-CSRF-Token": token})
     assert r.status_code == 201, r.text
     return str(r.json()["id"])
 
@@ -138,12 +139,30 @@ def test_admin_creates_api_key_shown_once(client: TestClient, factory: Factory) 
     assert me.status_code == 200 and me.json()["kind"] == "client"
 
 
-def test_search_fallback_lists_only_published(client: TestClient, factory: Factory) -> None:
-    sign_in(client, factory, "producer")
+def test_search_page_shows_staff_only_published(client: TestClient, factory: Factory) -> None:
+    from service.outbox_pump import drain
+
+    org = factory.org()
+    sign_in(client, factory, "producer", org)
     upload_as(client, "Bản nháp chưa duyệt zq9")
+    while drain():
+        pass
+    mine = client.get("/?q=ban nhap zq9")
+    assert mine.status_code == 200 and "zq9" in mine.text.split('id="results-heading"')[1]
+    client.cookies.clear()
+    sign_in(client, factory, "staff", org)
     r = client.get("/?q=ban nhap zq9")
     assert r.status_code == 200 and "zq9" not in r.text.split('id="results-heading"')[1]
-    assert client.get("/goi-y?q=zq").json() == {"suggestions": []}
+    assert client.get("/goi-y?q=Bản nháp chưa").json() == {"suggestions": []}
+
+
+def test_cookie_api_writes_need_the_csrf_header(client: TestClient, factory: Factory) -> None:
+    sign_in(client, factory, "producer")
+    body, ctype = multipart(meta("infographic", title="Không có CSRF", alt_text="x"), "anh.png", png())
+    r = client.post("/api/v1/assets", content=body, headers={"Content-Type": ctype})
+    assert r.status_code == 403 and r.json()["code"] == "forbidden"
+    r = client.post("/api/v1/assets", content=body, headers={"Content-Type": ctype, "X-CSRF-Token": "forged"})
+    assert r.status_code == 403
 
 
 def test_unready_services_say_so(client: TestClient, factory: Factory) -> None:
