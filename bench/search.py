@@ -97,9 +97,8 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def run(size: int, root: Path, repeat: int) -> None:
-    path = root / f"idx-{size}"
-    index = EmbeddedIndex(path, writer_heap=512_000_000, writer_threads=2, facet_cache=0)
+def build(index: EmbeddedIndex, size: int) -> float:
+    """Indexes the synthetic corpus; returns the elapsed seconds."""
     start, batch = time.perf_counter(), []
     for doc in synthetic(size):
         batch.append(doc)
@@ -107,9 +106,24 @@ def run(size: int, root: Path, repeat: int) -> None:
             index.upsert(batch)
             batch = []
     index.upsert(batch)
-    elapsed = time.perf_counter() - start
+    return time.perf_counter() - start
+
+
+def open_index(size: int, root: Path, keep: bool) -> tuple[EmbeddedIndex, Path]:
+    path = root / f"idx-{size}"
+    index = EmbeddedIndex(path, writer_heap=512_000_000, writer_threads=2, facet_cache=0)
+    if keep and index.count() == size:
+        print(f"\n== {size:,} documents: reusing the index in {path}")
+        return index, path
+    index.clear()
+    elapsed = build(index, size)
     print(f"\n== {size:,} documents: indexed in {elapsed:.1f} s, {size / elapsed:,.0f} docs/s, "
           f"disk {sum(f.stat().st_size for f in path.iterdir()) / 2**20:,.0f} MiB")
+    return index, path
+
+
+def run(size: int, root: Path, repeat: int, keep: bool) -> None:
+    index, path = open_index(size, root, keep)
     vis = Visibility.published_only()
     searcher = index._current()[1]
     raw = Query.term_query(index._schema, "title_f", "giao")
@@ -133,7 +147,8 @@ def run(size: int, root: Path, repeat: int) -> None:
     for name, values in rows.items():
         print(f"{name:44} {pct(values, 50):8.2f} {pct(values, 95):8.2f} {pct(values, 50) / base:13.1f}")
     index.close()
-    shutil.rmtree(path, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def main() -> None:
@@ -142,10 +157,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000", help="comma-separated corpus sizes, e.g. 100000,1000000")
     parser.add_argument("--repeat", type=int, default=5, help="runs per query")
     parser.add_argument("--dir", type=Path, default=None, help="where to build the indexes (default: tmp)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the indexes in --dir and reuse them on the next run (same size)")
     args = parser.parse_args()
     root = args.dir or Path(tempfile.mkdtemp(prefix="kho-search-bench-"))
     for size in (int(s) for s in args.sizes.split(",")):
-        run(size, root, args.repeat)
+        run(size, root, args.repeat, args.keep)
 
 
 if __name__ == "__main__":

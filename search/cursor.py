@@ -27,7 +27,8 @@ class Cursor:
     last_key: int | None = None  # keyset sorts
     seen: list[str] = field(default_factory=list)  # ids already returned whose key == last_key
     total: int = 0  # keyset sorts: the total counted on the first page
-    relaxed: bool = False  # the first page fell back to "most words" matching
+    relaxed: bool = False  # the first page fell back to "most words" matching (older cursors)
+    mode: str = ""  # embedded engine: which text query ("strict", "loose", "relaxed") the first page used
 
 
 def fingerprint(query: SearchQuery) -> str:
@@ -53,8 +54,10 @@ def decode(token: str, query: SearchQuery) -> Cursor:
     return cursor
 
 
-def mark_relaxed(token: str) -> str:
+def with_mode(token: str, mode: str) -> str:
+    """The cursor `token` remembering the text query mode of its first page."""
     raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
     cursor = Cursor(**json.loads(raw))
-    cursor.relaxed = True
+    cursor.mode = mode
+    cursor.relaxed = mode == "relaxed"
     return encode(cursor)

@@ -14,14 +14,16 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import tantivy
-from tantivy import FieldType, Query
+from tantivy import FieldType, Occur, Query
 
 from search import cursor as cursors
 from search.embedded_query import QueryBuilder, TextQuery, combine
 from search.embedded_schema import build_schema, register_analyzers, stored_source, to_tantivy
+from search.embedded_strict import StrictBuilder
 from search.facet_bits import MASK_FIELDS, FacetBits
 from search.highlight import Highlighter
 from search.query import ParsedQuery, parse_query
@@ -36,7 +38,7 @@ from search.types import (
     Visibility,
 )
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 DEFAULT_PATH = Path("var/search")
 FACET_SIZE = 200
 MASK_BUCKETS = 65_536  # distinct code combinations of one multi-valued facet
@@ -202,7 +204,7 @@ class EmbeddedIndex:
             return [t for t, _ in searcher.terms_with_prefix("status", "")]
 
         builder = QueryBuilder(self._schema, known, expand, statuses)
-        parsed = parse_query(q, known=lambda t: any(known(f, t) for f in ("title_f", "body_f", "extra_f")),
+        parsed = parse_query(q, known=builder.is_known,
                              synonyms=self.synonyms, prefix=prefix)
         return parsed, builder
 
@@ -214,43 +216,55 @@ class EmbeddedIndex:
             if pinned is not None:
                 token, searcher = cur.snapshot, pinned
         parsed, builder = self._parse(searcher, query.q, query.prefix)
-        relaxed = bool(cur and cur.relaxed)
-        result = self._run(searcher, token, query, parsed, builder, relaxed, cur)
-        if result.total == 0 and not relaxed and cur is None and len(parsed.content_terms()) > 1:
+        if cur is not None:
+            mode = cur.mode or ("relaxed" if cur.relaxed else "loose")
+            page = self._page(searcher, token, query, builder, _text(builder, parsed, mode), cur)
+            return self._finish(searcher, token, query, parsed, builder, page, mode)
+        limit = _limit(query)
+        strict = _text(builder, parsed, "strict")
+        if strict is not None:
+            page = self._page(searcher, token, query, builder, strict, None)
+            if page.total >= limit:
+                return self._finish(searcher, token, query, parsed, builder, page, "strict")
+        # Fewer hits than a page have every word as typed: allow typos, prefixes and a missing word.
+        page = self._page(searcher, token, query, builder, _text(builder, parsed, "loose"), None)
+        if page.total == 0 and len(parsed.content_terms()) > 1:
             # Nothing has every word: fall back to documents with most of them.
-            result = self._run(searcher, token, query, parsed, builder, True, None)
-        return result
+            page = self._page(searcher, token, query, builder, _text(builder, parsed, "relaxed"), None)
+            return self._finish(searcher, token, query, parsed, builder, page, "relaxed")
+        return self._finish(searcher, token, query, parsed, builder, page, "loose")
 
-    def _run(self, searcher: tantivy.Searcher, token: str, query: SearchQuery, parsed: ParsedQuery,
-             builder: QueryBuilder, relaxed: bool, cur: cursors.Cursor | None) -> SearchResult:
-        constraints = [builder.visibility(query.visibility), *builder.filters(query.filters)]
-        text = builder.text_query(parsed, relaxed=relaxed)
+    def _page(self, searcher: tantivy.Searcher, token: str, query: SearchQuery, builder: QueryBuilder,
+              text: TextQuery | None, cur: cursors.Cursor | None) -> _Page:
+        constraints = [*builder.visibility(query.visibility), *builder.filters(query.filters)]
         sort = query.sort if text is not None else ("newest" if query.sort == "relevance" else query.sort)
-        limit = max(1, min(query.limit, 200))
         if sort == "relevance":
             assert text is not None
-            page, total, nxt = self._relevance_page(searcher, token, combine(text.ranked, constraints),
-                                                    query, cur, limit)
+            found = self._relevance_page(searcher, token, combine(text.ranked, constraints), query, cur,
+                                         _limit(query))
         else:
             scored = text.match if text is not None else None
-            page, total, nxt = self._sorted_page(searcher, SORT_FIELD[sort], scored, constraints, query, cur,
-                                                 limit)
-        if nxt is not None and relaxed:
-            nxt = cursors.mark_relaxed(nxt)
-        hits = self._hits(searcher, page, parsed, builder)
+            found = self._sorted_page(searcher, SORT_FIELD[sort], scored, constraints, query, cur,
+                                      _limit(query))
+        return _Page(text, *found)
+
+    def _finish(self, searcher: tantivy.Searcher, token: str, query: SearchQuery, parsed: ParsedQuery,
+                builder: QueryBuilder, page: _Page, mode: str) -> SearchResult:
+        nxt = cursors.with_mode(page.next_cursor, mode) if page.next_cursor is not None else None
+        hits = self._hits(searcher, page.rows, parsed, builder)
         facets: dict[str, dict[str, int]] = {}
         if query.facets:
-            key = (token, relaxed, query.q, query.prefix, cursors.fingerprint(SearchQuery(
+            key = (token, mode, query.q, query.prefix, cursors.fingerprint(SearchQuery(
                 filters=query.filters, visibility=query.visibility)))
             with self._read_lock:
                 cached = self._facet_cache.get(key)
-            facets = cached if cached is not None else self._facets(searcher, builder, text, query)
+            facets = cached if cached is not None else self._facets(searcher, builder, page.text, query)
             if cached is None and self._facet_cache_size:
                 with self._read_lock:
                     self._facet_cache[key] = facets
                     while len(self._facet_cache) > self._facet_cache_size:
                         self._facet_cache.popitem(last=False)
-        return SearchResult(hits=hits, total=total, facets=facets, next_cursor=nxt)
+        return SearchResult(hits=hits, total=page.total, facets=facets, next_cursor=nxt)
 
     def _relevance_page(self, searcher: tantivy.Searcher, token: str, q: Query, query: SearchQuery,
                         cur: cursors.Cursor | None, limit: int
@@ -265,12 +279,13 @@ class EmbeddedIndex:
         return [(float(s), a) for s, a in res.hits], total, nxt
 
     def _sorted_page(self, searcher: tantivy.Searcher, field: str, scored: Query | None,
-                     constraints: list[Query], query: SearchQuery, cur: cursors.Cursor | None, limit: int
+                     constraints: list[tuple[Occur, Query]], query: SearchQuery, cur: cursors.Cursor | None,
+                     limit: int
                      ) -> tuple[list[tuple[float, tantivy.DocAddress]], int, str | None]:
         seen = set(cur.seen) if cur else set()
         if cur is not None and cur.last_key is not None:
             upper = Query.range_query(self._schema, field, FieldType.Unsigned, upper_bound=cur.last_key)
-            constraints = [*constraints, upper]
+            constraints = [*constraints, (Occur.Must, upper)]
         res = searcher.search(combine(scored, constraints), limit=limit + len(seen) + 1, count=True,
                               order_by_field=field)
         rows = [(int(k), a) for k, a in res.hits]
@@ -300,7 +315,7 @@ class EmbeddedIndex:
     def _facets(self, searcher: tantivy.Searcher, builder: QueryBuilder, text: TextQuery | None,
                 query: SearchQuery) -> dict[str, dict[str, int]]:
         """Counts per facet value; a facet with an active filter is counted without its own filter."""
-        base = [builder.visibility(query.visibility)]
+        base = builder.visibility(query.visibility)
         scored = text.match if text is not None else None
         active = [f for f in FACET_FIELDS if query.filters.get(f)]
         plain = [f for f in FACET_FIELDS if f not in active]
@@ -330,9 +345,27 @@ class EmbeddedIndex:
         text = builder.text_query(parsed)
         if text is None:
             return []
-        res = searcher.search(combine(text.ranked, [builder.visibility(visibility)]), limit=limit * 2)
+        res = searcher.search(combine(text.ranked, builder.visibility(visibility)), limit=limit * 2)
         titles = [stored_source(searcher.doc(a))[1] for _, a in res.hits]
         return list(dict.fromkeys(t for t in titles if t))[:limit]
+
+
+@dataclass
+class _Page:
+    text: TextQuery | None
+    rows: list[tuple[float, tantivy.DocAddress]]
+    total: int
+    next_cursor: str | None
+
+
+def _limit(query: SearchQuery) -> int:
+    return max(1, min(query.limit, 200))
+
+
+def _text(builder: QueryBuilder, parsed: ParsedQuery, mode: str) -> TextQuery | None:
+    if mode == "strict":
+        return StrictBuilder(builder).text_query(parsed)
+    return builder.text_query(parsed, relaxed=mode == "relaxed")
 
 
 def _count(res: tantivy.SearchResult) -> int:

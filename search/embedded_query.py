@@ -41,14 +41,20 @@ class QueryBuilder:
         self.known = known  # (field, term) -> the term occurs in the index
         self.expand = expand  # (field, prefix, n) -> the n most frequent terms starting with prefix
         self.statuses = statuses  # every status value present in the index
+        self._known_cache: dict[str, bool] = {}
 
     def _term(self, field: str, text: str, boost: float) -> Query:
         return Query.boost_query(Query.term_query(self.schema, field, text), boost)
 
     def is_known(self, folded: str) -> bool:
-        return any(self.known(f, folded) for f in ("title_f", "body_f", "extra_f"))
+        """The syllable occurs in some text field (`all_f` holds them all)."""
+        hit = self._known_cache.get(folded)
+        if hit is None:
+            hit = self._known_cache[folded] = self.known("all_f", folded)
+        return hit
 
-    def _unit(self, term: QueryTerm, neighbours: Sequence[str]) -> Query:
+    def scoring_clauses(self, term: QueryTerm) -> list[Query]:
+        """How a document holding the syllable scores: per field, exact marks, and as a prefix."""
         f = term.folded
         title = [self._term("title_f", f, W_TITLE)]
         body = [self._term("body_f", f, W_BODY)]
@@ -60,11 +66,6 @@ class QueryBuilder:
             Query.disjunction_max_query(body, 0.2),
             self._term("extra_f", f, W_EXTRA),
         ]
-        known = self.is_known(f)
-        if len(f) >= FUZZY_MIN_LEN and not known:
-            for field, weight in (("title_f", W_TITLE), ("body_f", W_BODY)):
-                fuzzy = Query.fuzzy_term_query(self.schema, field, f, distance=1, prefix=term.last)
-                clauses.append(Query.boost_query(fuzzy, weight * FUZZY_WEIGHT))
         if term.last and len(f) >= 2:
             # Explicit expansions (most frequent first) instead of an automaton: an automaton query
             # builds a bitset over the whole index, which dominates latency at a million documents.
@@ -72,6 +73,16 @@ class QueryBuilder:
                 longer = [t for t in self.expand(field, f, PREFIX_EXPANSIONS + 1) if t != f]
                 longer = longer[:PREFIX_EXPANSIONS]
                 clauses.extend(self._term(field, t, weight * PREFIX_WEIGHT) for t in longer)
+        return clauses
+
+    def _unit(self, term: QueryTerm, neighbours: Sequence[str]) -> Query:
+        f = term.folded
+        clauses = self.scoring_clauses(term)
+        known = self.is_known(f)
+        if len(f) >= FUZZY_MIN_LEN and not known:
+            for field, weight in (("title_f", W_TITLE), ("body_f", W_BODY)):
+                fuzzy = Query.fuzzy_term_query(self.schema, field, f, distance=1, prefix=term.last)
+                clauses.append(Query.boost_query(fuzzy, weight * FUZZY_WEIGHT))
         for glued in neighbours:
             clauses.append(self._glued(glued, known))
         return _should(clauses)
@@ -134,27 +145,33 @@ class QueryBuilder:
 
     # --- filters ------------------------------------------------------------------------------------
 
-    def filters(self, filters: Mapping[str, Sequence[object]], skip: str | None = None) -> list[Query]:
-        out: list[Query] = []
+    def filters(self, filters: Mapping[str, Sequence[object]],
+                skip: str | None = None) -> list[tuple[Occur, Query]]:
+        out: list[tuple[Occur, Query]] = []
         for name, values in filters.items():
             if name not in FILTER_FIELDS:
                 raise ValueError(f"unknown filter {name!r}; expected one of {', '.join(FILTER_FIELDS)}")
             if name == skip or not values:
                 continue
             field = FILTER_FIELD.get(name, name)
-            out.append(Query.term_set_query(self.schema, field, [_keyword(v) for v in values]))
+            words = list(dict.fromkeys(_keyword(v) for v in values))
+            # One value: a plain term query, which skips along its postings; a set builds a bitset.
+            query = (Query.term_query(self.schema, field, words[0]) if len(words) == 1
+                     else Query.term_set_query(self.schema, field, words))
+            out.append((Occur.Must, query))
         return out
 
-    def visibility(self, visibility: Visibility) -> Query:
-        """The caller's policy as a filter. Its common form (statuses only, e.g. published) is written as
-        the exclusion of the other statuses: excluding the few drafts is far cheaper than intersecting
-        with the many published documents."""
+    def visibility(self, visibility: Visibility) -> list[tuple[Occur, Query]]:
+        """The caller's policy as clauses of the top-level query. Its common form (statuses only, e.g.
+        published) is the exclusion of the other statuses: excluding the few drafts at the top level is
+        far cheaper than intersecting with the many published documents."""
         only = visibility.rules[0] if len(visibility.rules) == 1 else None
         if only is not None and only.org_ids is None and only.statuses:
             allowed = set(only.statuses)
             others = [s for s in self.statuses() if s not in allowed]
-            exclude = Query.term_set_query(self.schema, "status", others) if others else Query.empty_query()
-            return Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, exclude)])
+            if not others:
+                return []
+            return [(Occur.MustNot, Query.term_set_query(self.schema, "status", others))]
         rules: list[Query] = []
         for rule in visibility.rules:
             parts: list[Query] = []
@@ -164,8 +181,8 @@ class QueryBuilder:
                 parts.append(Query.term_set_query(self.schema, "orgtree", list(rule.org_ids)))
             rules.append(_must(parts) if parts else Query.all_query())
         if not rules:
-            return Query.empty_query()
-        return rules[0] if len(rules) == 1 else _should(rules)
+            return [(Occur.Must, Query.empty_query())]
+        return [(Occur.Must, rules[0] if len(rules) == 1 else _should(rules))]
 
 
 _FIELDS = (("title_f", W_TITLE), ("body_f", W_BODY), ("extra_f", W_EXTRA))
@@ -185,11 +202,13 @@ def _must(queries: Sequence[Query]) -> Query:
     return queries[0] if len(queries) == 1 else Query.boolean_query([(Occur.Must, q) for q in queries])
 
 
-def combine(scored: Query | None, constraints: Sequence[Query]) -> Query:
-    """Scored text query restricted by constraints that do not change the score."""
-    clauses: list[tuple[Occur, Query]] = [(Occur.Must, Query.const_score_query(c, 0.0)) for c in constraints]
+def combine(scored: Query | None, constraints: Sequence[tuple[Occur, Query]]) -> Query:
+    """Scored text query restricted by constraints that do not change the score (filters are wrapped
+    in a zero constant score, exclusions stay as they are)."""
+    clauses: list[tuple[Occur, Query]] = [
+        (occur, Query.const_score_query(q, 0.0) if occur == Occur.Must else q) for occur, q in constraints]
     if scored is not None:
         clauses.insert(0, (Occur.Must, scored))
-    if not clauses:
-        return Query.all_query()
+    if not any(occur == Occur.Must for occur, _ in clauses):
+        clauses.insert(0, (Occur.Must, Query.all_query()))
     return clauses[0][1] if len(clauses) == 1 and scored is not None else Query.boolean_query(clauses)

@@ -3,7 +3,9 @@
 Text is indexed twice: `*_x` keeps diacritics (lowercase only) so an exact "đường" can be boosted over
 "dương"; `*_f` is folded by tantivy's ASCII folding (which maps every Vietnamese mark and đ → d, checked in
 the tests against `search.vietnamese.fold`). `shingle` holds adjacent folded syllables glued together
-("giaoduc") so a typo in a short syllable is still one edit away from a whole word.
+("giaoduc") so a typo in a short syllable is still one edit away from a whole word. `all_f` holds every
+folded text once (no positions): the strict pass intersects one posting list per syllable there instead of
+a union of fields per syllable, and scores with the per-field clauses.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("body_x", tokenizer_name=EXACT)
     sb.add_text_field("body_f", tokenizer_name=FOLDED)
     sb.add_text_field("extra_f", tokenizer_name=FOLDED)
+    sb.add_text_field("all_f", tokenizer_name=FOLDED, index_option="freq")
     sb.add_text_field("shingle", tokenizer_name="whitespace", index_option="freq")
     for name in KEYWORD_FIELDS:
         sb.add_text_field(name, fast=True, tokenizer_name="raw")
@@ -104,7 +107,9 @@ def to_tantivy(doc: SearchDocument, bits: FacetBits) -> tantivy.Document:
     d.add_bytes("src", json.dumps({"t": title, "s": summary}, ensure_ascii=False).encode())
     _add_texts(d, ("title_x", "title_f"), [title])
     _add_texts(d, ("body_x", "body_f"), body)
-    _add_texts(d, ("extra_f",), [nfc(doc.qa_text), nfc(doc.ocr_text), nfc(doc.caption_text)])
+    extra = [nfc(doc.qa_text), nfc(doc.ocr_text), nfc(doc.caption_text)]
+    _add_texts(d, ("extra_f",), extra)
+    _add_texts(d, ("all_f",), [title, *body, *extra])
     d.add_text("shingle", _shingles([title, *body]))
     keywords: dict[str, list[str]] = {
         "kind": [doc.kind], "status": [doc.status], "topic": doc.topics, "audience": doc.audiences,

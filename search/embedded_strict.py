@@ -1,0 +1,90 @@
+"""The strict first pass: every content syllable (or synonym span) required, scored like the loose query.
+
+At a million documents the loose query (one nested disjunction per syllable with fuzzy, prefix and glued
+variants, n-1 of n syllables required) costs a walk through every posting of every variant. The strict
+pass instead intersects one posting list per syllable in `all_f` (every folded text, no positions), so
+tantivy leapfrogs from the rarest syllable, and adds the scoring clauses as optional siblings. For
+queries whose syllables the index knows, its score is the loose query's score: the same field weights,
+exact-diacritic boosts and prefix expansions, and the glued shingles a loose unit carries folded into the
+phrase boosts. The engine falls back to the loose query when this pass finds fewer hits than a page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tantivy import Occur, Query
+
+from search.embedded_query import (
+    PHRASE_WEIGHT,
+    PREFIX_EXPANSIONS,
+    SHINGLE_WEIGHT,
+    QueryBuilder,
+    TextQuery,
+)
+from search.query import ParsedQuery, QueryTerm
+from search.synonyms import SynonymMatch
+
+MATCH_FIELD = "all_f"
+
+
+class StrictBuilder:
+    def __init__(self, builder: QueryBuilder) -> None:
+        self.b = builder
+
+    def _require(self, term: QueryTerm) -> Query:
+        """Which documents hold the syllable (anywhere); scores nothing, the scoring clauses do."""
+        words = [term.folded]
+        if term.last and len(term.folded) >= 2:
+            longer = self.b.expand(MATCH_FIELD, term.folded, PREFIX_EXPANSIONS + 1)
+            words += [t for t in longer if t != term.folded][:PREFIX_EXPANSIONS]
+        if len(words) == 1:
+            return Query.const_score_query(Query.term_query(self.b.schema, MATCH_FIELD, words[0]), 0.0)
+        return Query.const_score_query(Query.term_set_query(self.b.schema, MATCH_FIELD, words), 0.0)
+
+    def _span(self, match: SynonymMatch, terms: Sequence[QueryTerm]) -> Query:
+        """The words as typed or a synonym; the typed words score only together, as in the loose query."""
+        literal = [t for t in terms if match.start <= t.position < match.end and not t.stop]
+        alternatives: list[Query] = []
+        if literal:
+            alternatives.append(Query.boolean_query(
+                [(Occur.Must, self._require(t)) for t in literal]
+                + [(Occur.Should, q) for t in literal for q in self.b.scoring_clauses(t)]))
+        alternatives.extend(self.b._phrase(phrase, 1.0) for phrase in match.group.folded)
+        return _should(alternatives)
+
+    def text_query(self, parsed: ParsedQuery) -> TextQuery | None:
+        """None when a syllable is unknown: nothing can match strictly, only the loose query helps."""
+        content = parsed.content_terms()
+        if not content or not all(self.b.is_known(t.folded) for t in content):
+            return None
+        covered: set[int] = set()
+        required: list[Query] = []
+        for match in parsed.synonyms:
+            required.append(self._span(match, parsed.terms))
+            covered.update(range(match.start, match.end))
+        required += [self._require(t) for t in content if t.position not in covered]
+        scoring = [q for t in content if t.position not in covered for q in self.b.scoring_clauses(t)]
+        scoring += self._phrase_boosts(parsed.terms)
+        match_q = _must(required)
+        ranked = Query.boolean_query([(Occur.Must, q) for q in required] + [(Occur.Should, q) for q in scoring])
+        return TextQuery(match_q, ranked, len(required))
+
+    def _phrase_boosts(self, terms: Sequence[QueryTerm]) -> list[Query]:
+        """Adjacent syllables glued: the loose query scores a pair once as a phrase boost and once inside
+        the unit of each content syllable of the pair; the strict query scores it once with that weight."""
+        out = []
+        for a, b in zip(terms, terms[1:], strict=False):
+            if a.stop and b.stop:
+                continue
+            weight = PHRASE_WEIGHT + SHINGLE_WEIGHT * ((not a.stop) + (not b.stop))
+            out.append(self.b._term("shingle", a.folded + b.folded, weight))
+        return out
+
+
+def _should(queries: Sequence[Query]) -> Query:
+    return queries[0] if len(queries) == 1 else Query.boolean_query([(Occur.Should, q) for q in queries])
+
+
+def _must(queries: Sequence[Query]) -> Query:
+    return queries[0] if len(queries) == 1 else Query.boolean_query([(Occur.Must, q) for q in queries])
