@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from tests.workflow.wf_support import Flow, Tree, problem
 
@@ -127,24 +126,19 @@ def test_alt_text_required_for_infographics_and_posters(flow: Flow, tree: Tree) 
 
 
 def test_withdraw_blocks_downloads_and_lists_downloaders(flow: Flow, tree: Tree) -> None:
-    from service.db import unit_of_work
-    from service.models import UsageEvent
-
     h = tree.h
     asset_id = tree.asset_in("published")
     newsroom = tree.client_headers(["assets:read", "assets:download"])
-    assert flow.client.get(f"/api/v1/assets/{asset_id}/original", headers=newsroom).status_code == 200
+    school_staff = tree.user("school_staff", "staff", tree.codes["school"])
+    for who in (newsroom, school_staff, school_staff):
+        assert flow.client.get(f"/api/v1/assets/{asset_id}/original", headers=who).status_code == 200
     client_id = flow.client.get("/api/v1/me", headers=newsroom).json()["id"]
-    # Usage rows are written by the distribution side; here they stand for two earlier downloads.
-    with unit_of_work() as session:
-        session.add_all([UsageEvent(kind="download", asset_id=UUID(asset_id), organisation_id=tree.org_id("school")),
-                         UsageEvent(kind="api_pull", asset_id=UUID(asset_id), organisation_id=tree.org_id("other"),
-                                    api_client_id=UUID(client_id))])
     problem(flow.act(h["reviewer"], asset_id, "withdraw"), 422, "reason_required")
     out = flow.ok(h["reviewer"], asset_id, "withdraw", "Số liệu đã được cập nhật")
     assert out["status"] == "withdrawn" and out["reason"] == "Số liệu đã được cập nhật"
     assert {o["code"] for o in out["downloaders"]["organisations"]} == {tree.codes["school"], tree.codes["other"]}
-    assert [c["id"] for c in out["downloaders"]["api_clients"]] == [client_id]
+    assert [(c["id"], c["downloads"]) for c in out["downloaders"]["api_clients"]] == [(client_id, 1)]
+    assert {o["code"]: o["downloads"] for o in out["downloaders"]["organisations"]}[tree.codes["school"]] == 2
     assert flow.get(h["producer"], f"/api/v1/assets/{asset_id}/downloaders").json() == out["downloaders"]
     body = problem(flow.client.get(f"/api/v1/assets/{asset_id}/original", headers=h["producer"]), 410)
     assert body["reason"] == "Số liệu đã được cập nhật"
