@@ -15,6 +15,8 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
+
 MASK_FIELDS: dict[str, str] = {
     "topic": "m_topic", "audience": "m_audience", "level": "m_level", "channel": "m_channel",
     "profile": "m_profile",
@@ -70,14 +72,15 @@ class FacetBits:
             self._dirty = False
 
     def expand(self, field: str, buckets: Iterable[tuple[float, int]]) -> dict[str, int]:
+        """Counts per code from counts per mask: one matrix product over the mask bits."""
+        rows = list(buckets)
         codes = self._codes[field]
-        counts: dict[str, int] = {}
-        for key, count in buckets:
-            mask, bit = int(key), 0
-            while mask:
-                if mask & 1:
-                    code = codes[bit]
-                    counts[code] = counts.get(code, 0) + count
-                mask >>= 1
-                bit += 1
-        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        if not rows or not codes:
+            return {}
+        width = min(len(codes), MAX_BITS)
+        masks = np.fromiter((int(k) for k, _ in rows), dtype=np.uint64, count=len(rows))
+        counts = np.fromiter((c for _, c in rows), dtype=np.int64, count=len(rows))
+        bits = (masks[:, None] >> np.arange(width, dtype=np.uint64)) & np.uint64(1)
+        totals = counts @ bits.astype(np.int64)
+        found = {codes[i]: int(totals[i]) for i in np.flatnonzero(totals)}
+        return dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))

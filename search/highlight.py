@@ -6,7 +6,6 @@ prefix (as-you-type) and long syllables one edit away are highlighted like the e
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Collection
 
@@ -34,6 +33,13 @@ class Highlighter:
         self.prefix = prefix if prefix and len(prefix) >= 2 else None
         self.fuzzy = [w for w in fuzzy if len(w) >= 4]
         self._seen: dict[str, bool] = {}
+        # Without fuzzy words a match is a plain pattern over the folded text (folding keeps one character
+        # per character), found by one regex scan instead of a Python test per token.
+        alternatives = [re.escape(w) for w in sorted(self.words, key=len, reverse=True) if w]
+        if self.prefix:
+            alternatives.insert(0, re.escape(self.prefix) + r"[^\W_]*")
+        self._pattern = (re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")
+                         if alternatives and not self.fuzzy else None)
 
     def matches(self, token: str) -> bool:
         hit = self._seen.get(token)
@@ -50,6 +56,10 @@ class Highlighter:
         return len(folded) >= 4 and any(_within_one_edit(folded, w) for w in self.fuzzy)
 
     def _spans(self, text: str) -> list[tuple[int, int]]:
+        if self._pattern is not None or not (self.words or self.prefix or self.fuzzy):
+            folded = fold(text)
+            if len(folded) == len(text):
+                return [m.span() for m in self._pattern.finditer(folded)] if self._pattern else []
         return [(m.start(), m.end()) for m in _TOKEN.finditer(text) if self.matches(m.group())]
 
     def mark(self, text: str) -> str:
@@ -62,11 +72,14 @@ class Highlighter:
         spans = self._spans(text)
         if len(text) <= max_chars:
             return _render(text, spans, 0, len(text))
-        best_start, best_count = 0, 0
+        best_start, best_count, j = 0, 0, 0
         for i, (start, _) in enumerate(spans):
-            count = sum(1 for s, e in spans[i:] if e <= start + max_chars)
-            if count > best_count:
-                best_start, best_count = start, count
+            # spans are sorted and disjoint: advance the end pointer instead of recounting the window
+            j = max(j, i)
+            while j < len(spans) and spans[j][1] <= start + max_chars:
+                j += 1
+            if j - i > best_count:
+                best_start, best_count = start, j - i
         begin = max(0, best_start - max_chars // 4)
         begin = text.rfind(" ", 0, begin) + 1 if begin else 0
         end = min(len(text), begin + max_chars)
@@ -76,14 +89,17 @@ class Highlighter:
         return ("…" if begin else "") + body + ("…" if end < len(text) else "")
 
 
+_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
 def _render(text: str, spans: list[tuple[int, int]], begin: int, end: int) -> str:
     out: list[str] = []
     pos = begin
     for start, stop in spans:
         if start < begin or stop > end:
             continue
-        out.append(html.escape(text[pos:start]))
-        out.append(OPEN + html.escape(text[start:stop]) + CLOSE)
+        out.append(text[pos:start].translate(_ESCAPE))
+        out.append(OPEN + text[start:stop].translate(_ESCAPE) + CLOSE)
         pos = stop
-    out.append(html.escape(text[pos:end]))
+    out.append(text[pos:end].translate(_ESCAPE))
     return "".join(out).replace(CLOSE + " " + OPEN, " ")
