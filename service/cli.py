@@ -1,4 +1,4 @@
-"""`kho` command line: run, api, worker, migrate, seed-demo, create-user, create-api-key, sweep, audit."""
+"""`kho` command line: run, api, worker, migrate, seed-demo, create-user, create-api-key, sweep, import, audit."""
 
 from __future__ import annotations
 
@@ -127,6 +127,20 @@ def _search_check(_: argparse.Namespace) -> None:
         sys.exit(1)
 
 
+def _import(args: argparse.Namespace) -> None:
+    import json
+    from pathlib import Path
+
+    from service.bulk.cli import import_for_user
+
+    report = import_for_user(Path(args.file), args.user, args.org)
+    print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    print(f"Đã tạo / created {report.created}, trùng / duplicates {report.duplicates}, "
+          f"lỗi / failed {report.failed} trên / of {report.total}", file=sys.stderr)
+    if report.failed:
+        sys.exit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kho", description="Kho Truyền Thông")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -159,6 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
     add("sweep", _sweep, "re-dispatch lost jobs and remove orphan objects older than an hour")
     add("reindex", _reindex, "rebuild the search index from the database")
     add("search-check", _search_check, "report drift between the database and the search index")
+    p = add("import", _import, "bulk import a ZIP of files with manifest.csv / manifest.xlsx")
+    p.add_argument("file")
+    p.add_argument("--org", required=True, help="owner organisation code")
+    p.add_argument("--user", required=True, help="e-mail of the importing user (producer or admin)")
     p = add("audit", _audit, "verify or export the audit trail")
     p.add_argument("action", choices=["verify", "export"])
     return parser
