@@ -34,7 +34,8 @@ def replace_items(session: Session, version_id: uuid.UUID, items: list[dict[str,
 
 
 def items_of(session: Session, version_id: uuid.UUID) -> list[QaItem]:
-    return list(session.scalars(select(QaItem).where(QaItem.version_id == version_id).order_by(QaItem.position)))
+    query = select(QaItem).where(QaItem.version_id == version_id).order_by(QaItem.position)
+    return list(session.scalars(query))
 
 
 def to_model(row: QaItem) -> QaModelItem:

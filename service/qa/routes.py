@@ -40,7 +40,8 @@ def update_item(asset_id: uuid.UUID, position: Position, body: QaItemIn, princip
     return editing.update_item(session, principal, asset_id, position, body)
 
 
-@router.post("/assets/{asset_id}/qa/items", response_model=QaEditOut, status_code=201, responses=EDIT_RESPONSES)
+@router.post("/assets/{asset_id}/qa/items", response_model=QaEditOut, status_code=201,
+             responses=EDIT_RESPONSES)
 def insert_item(asset_id: uuid.UUID, body: QaItemInsert, principal: ProducerPrincipal,
                 session: SessionDep) -> QaEditOut:
     return editing.insert_item(session, principal, asset_id, body.position, body)

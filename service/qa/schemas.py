@@ -73,7 +73,8 @@ class QaItemIn(BaseModel):
 
 
 class QaItemInsert(QaItemIn):
-    position: int | None = Field(default=None, ge=1, description="1-based place to insert at; default: append")
+    position: int | None = Field(default=None, ge=1,
+                                 description="1-based place to insert at; default: append")
 
 
 class ReorderIn(BaseModel):
@@ -89,7 +90,8 @@ class QaEditOut(BaseModel):
     asset_id: uuid.UUID
     asset_status: str
     version: VersionRef
-    live_version: VersionRef | None = Field(description="the version the public still sees (published assets)")
+    live_version: VersionRef | None = Field(
+        description="the version the public still sees (published assets)")
     job_id: str
     count: int
     items: list[QaItemOut]

@@ -33,8 +33,9 @@ def import_failed(exc: BadMediaError) -> KhoError:
     location = getattr(exc, "location", None)
     vi = getattr(exc, "message_vi", str(exc))
     en = getattr(exc, "message_en", str(exc))
+    where = f" ({location})" if location else ""
     return KhoError("qa_import_failed", status=422, reason_vi=vi, reason_en=en,
-                    where_vi=f" ({location})" if location else "", where_en=f" ({location})" if location else "",
+                    where_vi=where, where_en=where,
                     extra={"location": location, "import_code": exc.code, "message_vi": vi, "message_en": en})
 
 
@@ -100,7 +101,8 @@ def pick_version(session: Session, principal: Principal, asset: Asset, number: i
     """The current version, or version `number` if the principal may see it (workspace members see
     pending, rejected and superseded versions; everyone else only the live one)."""
     if number is None:
-        version = assets_repo.get_version(session, asset.current_version_id) if asset.current_version_id else None
+        current = asset.current_version_id
+        version = assets_repo.get_version(session, current) if current else None
     else:
         version = workflow_repo.version_by_number(session, asset.id, number)
     owner_path = assets_repo.owner_path(session, asset)
@@ -113,7 +115,8 @@ def version_ref(version: Version) -> VersionRef:
     return VersionRef(id=version.id, number=version.number, status=version.status)
 
 
-def get_qa(session: Session, principal: Principal, asset_id: uuid.UUID, number: int | None = None) -> QaSetOut:
+def get_qa(session: Session, principal: Principal, asset_id: uuid.UUID,
+           number: int | None = None) -> QaSetOut:
     asset = assets.get_visible(session, principal, asset_id)
     require_qa_set(asset)
     version = pick_version(session, principal, asset, number)
@@ -127,6 +130,7 @@ def get_qa(session: Session, principal: Principal, asset_id: uuid.UUID, number: 
     else:
         state = {"failed": "failed", "cancelled": "failed"}.get(job.status, "processing")
     items = [qa_items.to_out(row.position + 1, qa_items.to_model(row)) for row in rows]
-    return QaSetOut(asset_id=asset.id, version=version_ref(version), state=state, job_id=job.id if job else None,
-                    job_error=job.error if job and state == "failed" else None, count=len(items), items=items,
-                    import_report=report)
+    return QaSetOut(asset_id=asset.id, version=version_ref(version), state=state,
+                    job_id=job.id if job else None,
+                    job_error=job.error if job and state == "failed" else None,
+                    count=len(items), items=items, import_report=report)

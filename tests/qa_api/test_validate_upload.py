@@ -62,7 +62,8 @@ def test_csv_missing_answer_names_the_row() -> None:
 
 
 def test_not_utf8_names_the_line() -> None:
-    data = csv_bytes(csv_rows(3)) + "Câu hỏi lỗi mã?,x,y,,,A,,\n".encode("cp1258", "replace") + b"\xff\xfe\xfa\n"
+    data = csv_bytes(csv_rows(3)) + "Câu hỏi lỗi mã?,x,y,,,A,,\n".encode("cp1258", "replace")
+    data += b"\xff\xfe\xfa\n"
     problem = refused(data, "text/csv")
     assert problem["import_code"] == "qa_encoding" and problem["location"].startswith("dòng 5")
 
