@@ -21,15 +21,15 @@ import tantivy
 from tantivy import FieldType, Occur, Query
 
 from search import cursor as cursors
+from search.embedded_facets import FacetCounter
 from search.embedded_query import QueryBuilder, TextQuery, combine
 from search.embedded_schema import build_schema, register_analyzers, stored_source, to_tantivy
 from search.embedded_strict import StrictBuilder
-from search.facet_bits import MASK_FIELDS, FacetBits
+from search.facet_bits import FacetBits
 from search.highlight import Highlighter
 from search.query import ParsedQuery, parse_query
 from search.synonyms import SynonymTable, default_synonyms
 from search.types import (
-    FACET_FIELDS,
     Health,
     SearchDocument,
     SearchHit,
@@ -40,8 +40,6 @@ from search.types import (
 
 SCHEMA_VERSION = "5"
 DEFAULT_PATH = Path("var/search")
-FACET_SIZE = 200
-MASK_BUCKETS = 65_536  # distinct code combinations of one multi-valued facet
 SNAPSHOTS_KEPT = 16
 SNAPSHOT_TTL_S = 600.0
 RELOAD_CHECK_S = 0.5
@@ -63,6 +61,7 @@ class EmbeddedIndex:
         self._schema = build_schema()
         self._index = self._open()
         self._bits = FacetBits(path)
+        self._facet_counter = FacetCounter(self._bits)
         self._instance = uuid.uuid4().hex[:8]
         self._write_lock = threading.Lock()
         self._read_lock = threading.Lock()
@@ -258,7 +257,8 @@ class EmbeddedIndex:
                 filters=query.filters, visibility=query.visibility)))
             with self._read_lock:
                 cached = self._facet_cache.get(key)
-            facets = cached if cached is not None else self._facets(searcher, builder, page.text, query)
+            facets = cached if cached is not None else self._facet_counter.count(
+                searcher, token, builder, page.text.match if page.text else None, query, page.total)
             if cached is None and self._facet_cache_size:
                 with self._read_lock:
                     self._facet_cache[key] = facets
@@ -311,33 +311,6 @@ class EmbeddedIndex:
             doc_id, title, summary = stored_source(searcher.doc(address))
             hits.append(SearchHit(doc_id, score, hl.mark(title), hl.fragment(summary)))
         return hits
-
-    def _facets(self, searcher: tantivy.Searcher, builder: QueryBuilder, text: TextQuery | None,
-                query: SearchQuery) -> dict[str, dict[str, int]]:
-        """Counts per facet value; a facet with an active filter is counted without its own filter."""
-        base = builder.visibility(query.visibility)
-        scored = text.match if text is not None else None
-        active = [f for f in FACET_FIELDS if query.filters.get(f)]
-        plain = [f for f in FACET_FIELDS if f not in active]
-        out: dict[str, dict[str, int]] = {}
-        groups = [(None, plain)] + [(f, [f]) for f in active]
-        for skip, fields in groups:
-            if not fields:
-                continue
-            q = combine(scored, base + builder.filters(query.filters, skip=skip))
-            result = searcher.aggregate(q, {f: self._facet_agg(f) for f in fields})
-            for f in fields:
-                buckets = result.get(f, {}).get("buckets", [])
-                if f in MASK_FIELDS and not self._bits.overflowing(f):
-                    out[f] = self._bits.expand(f, ((b["key"], int(b["doc_count"])) for b in buckets))
-                else:
-                    out[f] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
-        return {f: out.get(f, {}) for f in FACET_FIELDS}
-
-    def _facet_agg(self, field: str) -> dict[str, object]:
-        if field in MASK_FIELDS and not self._bits.overflowing(field):
-            return {"terms": {"field": MASK_FIELDS[field], "size": MASK_BUCKETS}}
-        return {"terms": {"field": field, "size": FACET_SIZE}}
 
     def suggest(self, prefix: str, visibility: Visibility, limit: int = 8) -> list[str]:
         _, searcher = self._current()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -71,16 +71,14 @@ class FacetBits:
             tmp.replace(self._file)
             self._dirty = False
 
-    def expand(self, field: str, buckets: Iterable[tuple[float, int]]) -> dict[str, int]:
+    def expand(self, field: str, masks: Sequence[float], counts: Sequence[int]) -> dict[str, int]:
         """Counts per code from counts per mask: one matrix product over the mask bits."""
-        rows = list(buckets)
         codes = self._codes[field]
-        if not rows or not codes:
+        if not masks or not codes:
             return {}
         width = min(len(codes), MAX_BITS)
-        masks = np.fromiter((int(k) for k, _ in rows), dtype=np.uint64, count=len(rows))
-        counts = np.fromiter((c for _, c in rows), dtype=np.int64, count=len(rows))
-        bits = (masks[:, None] >> np.arange(width, dtype=np.uint64)) & np.uint64(1)
-        totals = counts @ bits.astype(np.int64)
-        found = {codes[i]: int(totals[i]) for i in np.flatnonzero(totals)}
+        keys = np.asarray(masks, dtype=np.float64).astype(np.uint64)  # masks < 2**52 are exact floats
+        bits = (keys[:, None] >> np.arange(width, dtype=np.uint64)) & np.uint64(1)
+        totals = np.asarray(counts, dtype=np.int64) @ bits.astype(np.int64)
+        found = {codes[i]: int(totals[i]) for i in np.flatnonzero(totals > 0)}
         return dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
