@@ -26,6 +26,8 @@ from transcoding.qa.report import ImportReport, QaImportError
 from transcoding.sniff import EXTENSIONS
 from transcoding.types import BadMediaError
 
+GENERIC_TYPES = frozenset({"text/plain", "application/octet-stream", ""})
+
 
 def import_failed(exc: BadMediaError) -> KhoError:
     """The importer's error as problem+json: 422 `qa_import_failed`, naming the first bad row/paragraph.
@@ -72,11 +74,17 @@ def validate_upload(source: Path | bytes, media_type: str, *, filename: str | No
     read_upload(source, media_type, filename=filename)
 
 
-def read_stored(store: ObjectStore, key: str, media_type: str, *, title: str | None = None) -> ImportReport:
-    """Parse an original already in the store, under the key's extension — exactly what the processing
-    job will see, so what passes here does not fail there."""
+def read_stored(store: ObjectStore, key: str, media_type: str, *, title: str | None = None,
+                filename: str | None = None) -> ImportReport:
+    """Parse an original already in the store. By default under the key's extension — exactly what the
+    processing job sees today, so what passes here does not fail there. With `filename`, a generic media
+    type (a CSV with multi-line cells or a TSV sniffs as text/plain) is read by the uploaded name's
+    extension instead; pass it only once the job does the same."""
+    suffix = Path(key).suffix
+    if filename and media_type.split(";", 1)[0].strip().lower() in GENERIC_TYPES:
+        suffix = _suffix(media_type, filename)
     with tempfile.TemporaryDirectory(prefix="kho-qa-") as tmp:
-        path = Path(tmp) / f"original{Path(key).suffix}"
+        path = Path(tmp) / f"original{suffix}"
         try:
             with store.open(key) as reader, path.open("wb") as out:
                 for chunk in reader.iter_chunks():
@@ -86,10 +94,11 @@ def read_stored(store: ObjectStore, key: str, media_type: str, *, title: str | N
         return parse_file(path, media_type, title=title)
 
 
-def validate_stored_original(store: ObjectStore, key: str, media_type: str) -> None:
+def validate_stored_original(store: ObjectStore, key: str, media_type: str, *,
+                             filename: str | None = None) -> None:
     """The upload-time check: call after the original is stored, for kind `qa_set`, before the rows exist
-    (the caller's cleanup then deletes the stored bytes)."""
-    read_stored(store, key, media_type)
+    (the caller's cleanup then deletes the stored bytes). See read_stored for `filename`."""
+    read_stored(store, key, media_type, filename=filename)
 
 
 def require_qa_set(asset: Asset) -> None:

@@ -105,15 +105,24 @@ def test_stored_original_is_read_like_the_job_reads_it(stack: object) -> None:  
     store.put(good, io.BytesIO(csv_bytes(rows)), content_type="text/csv")
     rows[2][0] = ""  # content but no question
     store.put(bad, io.BytesIO(csv_bytes(rows)), content_type="text/csv")
+    # A CSV whose cells span lines sniffs as text/plain and is stored as .txt: read like the job reads it
+    # (refused today), or by the uploaded name once the job does the same.
+    multiline = "originals/qa-test/multiline.txt"
+    store.put(multiline, io.BytesIO("Câu hỏi,Trả lời\n\"Câu 1?\",\"Một\nHai\"\n".encode()),
+              content_type="text/plain")
     try:
+        with pytest.raises(KhoError) as info:
+            validate_stored_original(store, multiline, "text/plain")
+        assert info.value.extra["import_code"] == "qa_unsupported_type"
+        validate_stored_original(store, multiline, "text/plain", filename="bo-cau-hoi.csv")
         validate_stored_original(store, good, "text/csv")
         with pytest.raises(KhoError) as info:
             validate_stored_original(store, bad, "text/csv")
         assert info.value.extra["location"] == "dòng 3 / row 3"
         assert info.value.extra["import_code"] == "qa_missing_question"
     finally:
-        store.delete(good)
-        store.delete(bad)
+        for key in (good, bad, multiline):
+            store.delete(key)
 
 
 def _docx_paragraphs(texts: list[str]) -> bytes:
