@@ -1,6 +1,5 @@
-"""The seam between the newsroom API and full-text search. Today a title/summary filter in SQL; the
-search package (embedded tantivy / Meilisearch) plugs in by implementing `NewsSearch` and being
-returned from `get_news_search()` — the routes and ninjs mapping do not change."""
+"""The newsroom API's full-text search: the Vietnamese search index (diacritics, typos, synonyms),
+restricted to live assets and re-checked against the database."""
 
 from __future__ import annotations
 
@@ -29,8 +28,29 @@ class SqlTitleSearch:
         return rows[offset:]
 
 
+class IndexedNewsSearch:
+    """The Vietnamese search engine, published assets only; hits re-checked as live in the database."""
+
+    def search(self, session: Session, now: datetime, query: str, *, kind: str | None, offset: int,
+               limit: int) -> list[Asset]:
+        from search.types import SearchQuery, Visibility
+        from service.assets import policy
+        from service.assets import repository as assets_repo
+        from service.runtime import get_search_index
+
+        if not query.strip():
+            return SqlTitleSearch().search(session, now, query, kind=kind, offset=offset, limit=limit)
+        wanted = min(200, offset + limit)
+        result = get_search_index().search(SearchQuery(
+            q=query, filters={"kind": [kind]} if kind else {}, visibility=Visibility.published_only(),
+            limit=wanted, facets=False))
+        hit_ids = [uuid.UUID(h.id) for h in result.hits][offset:]
+        live = {a.id: a for a in assets_repo.visible_by_ids(session, hit_ids, policy.live_filter(now))}
+        return [live[i] for i in hit_ids if i in live][:limit]
+
+
 def get_news_search() -> NewsSearch:
-    return SqlTitleSearch()
+    return IndexedNewsSearch()
 
 
 def ids(rows: list[Asset]) -> list[uuid.UUID]:
