@@ -1,0 +1,80 @@
+"""The S3 server dies during a multipart upload: 503 problem, no row, no half object; a retry succeeds
+once storage is back."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.api.media import png
+from tests.faults.conftest import assets_and_keys, producer_headers, reset_runtime, service_env, streamed_upload
+from tests.hardening.live import LiveServer
+from tests.support import require_or_skip
+
+pytestmark = pytest.mark.slow
+MiB = 1024 * 1024
+
+
+def _s3_env(server: object) -> dict[str, str]:
+    return {"KHO_STORAGE": "s3", "KHO_S3_ENDPOINT": server.endpoint,  # type: ignore[attr-defined]
+            "KHO_S3_ACCESS_KEY": server.access_key, "KHO_S3_SECRET_KEY": server.secret_key,  # type: ignore
+            "KHO_S3_BUCKET": "kho-faults"}
+
+
+def test_s3_dies_mid_multipart_upload(tmp_path: Path) -> None:
+    import os
+
+    from tests.storage.s3server import S3ServerError, start_s3_server
+
+    try:
+        s3 = start_s3_server()
+    except S3ServerError as exc:
+        require_or_skip(False, f"S3 test server unavailable: {exc}")
+        raise
+    replacement = None
+    with service_env(tmp_path / "var", **_s3_env(s3)):
+        headers = producer_headers()
+        server = LiveServer().start()
+        try:
+            before_rows = assets_and_keys()[0]
+            content = png(size=(320, 240))
+            total = 40 * MiB  # above the 16 MiB part size: the store is in a multipart upload
+            body, ctype, length = streamed_upload(content, total, pause=3.0)
+            result: dict[str, httpx.Response] = {}
+
+            def send() -> None:
+                result["r"] = httpx.post(f"{server.url}/api/v1/assets", content=body,
+                                         headers={**headers, "Content-Type": ctype, "Content-Length": str(length)},
+                                         timeout=120)
+
+            sender = threading.Thread(target=send)
+            sender.start()
+            time.sleep(2.0)
+            s3.stop()  # SIGKILL: an outage, mid multipart upload
+            sender.join(timeout=150)
+            r = result["r"]
+            assert r.status_code == 503, r.text
+            assert r.json()["code"] == "storage_unavailable"
+            assert httpx.get(f"{server.url}/readyz").json()["checks"]["storage"].startswith("error")
+        finally:
+            server.stop()
+        # Storage comes back (a fresh server: moto keeps objects in memory), the API restarts on it.
+        replacement = start_s3_server()
+        os.environ.update(_s3_env(replacement))
+        reset_runtime()
+        server = LiveServer().start()
+        try:
+            assert assets_and_keys() == (before_rows, set())  # no row; nothing stored
+            body, ctype, length = streamed_upload(content, total, pause=0)
+            r = httpx.post(f"{server.url}/api/v1/assets", content=body,
+                           headers={**headers, "Content-Type": ctype, "Content-Length": str(length)}, timeout=120)
+            assert r.status_code == 201, r.text
+            assert r.json()["current_version"]["size"] == total
+        finally:
+            server.stop()
+    if replacement:
+        replacement.stop()
