@@ -5,11 +5,16 @@ the embedded engine, with a raw tantivy single-term query measured in the same r
 
     .venv/bin/python bench/search.py                       # 100k
     .venv/bin/python bench/search.py --sizes 100000,1000000 # also 1M (≈ 2 GB disk, several minutes)
+    .venv/bin/python bench/search.py --sizes 1000000 --dir /tmp/kho-bench --keep  # build once, reuse
+
+Latency is printed as wall time and as the CPU time of the searching thread (tantivy searches on it).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import os
 import random
 import shutil
 import statistics
@@ -83,13 +88,22 @@ def synthetic(n: int, seed: int = 71) -> Iterator[SearchDocument]:
         )
 
 
-def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+Sample = tuple[float, float]  # (wall ms, CPU ms of this thread)
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[Sample]:
+    """Wall and thread CPU time per call: on a shared, loaded machine the wall time mostly measures the
+    wait for a core, the CPU time what the query itself costs."""
     out = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.thread_time()
         fn()
-        out.append((time.perf_counter() - start) * 1000)
+        out.append(((time.perf_counter() - wall) * 1000, (time.thread_time() - cpu) * 1000))
     return out
+
+
+def searching(index: EmbeddedIndex, query: SearchQuery) -> Callable[[], object]:
+    return functools.partial(index.search, query)
 
 
 def pct(values: list[float], p: float) -> float:
@@ -127,25 +141,30 @@ def run(size: int, root: Path, repeat: int, keep: bool) -> None:
     vis = Visibility.published_only()
     searcher = index._current()[1]
     raw = Query.term_query(index._schema, "title_f", "giao")
+
+    def each(queries: list[str], facets: bool) -> list[Sample]:
+        return [t for q in queries
+                for t in timed(searching(index, SearchQuery(q=q, visibility=vis, facets=facets)), repeat)]
+
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     rows = {
-        "baseline: raw tantivy term, top 20": timed(lambda: searcher.search(raw, 20), repeat * 5),
-        "typical queries (no facets)": [t for q in TYPICAL for t in timed(
-            lambda q=q: index.search(SearchQuery(q=q, visibility=vis, facets=False)), repeat)],
-        "very common words (no facets)": [t for q in COMMON for t in timed(
-            lambda q=q: index.search(SearchQuery(q=q, visibility=vis, facets=False)), repeat)],
-        "typical queries + facet counts": [t for q in TYPICAL for t in timed(
-            lambda q=q: index.search(SearchQuery(q=q, visibility=vis)), repeat)],
-        "very common words + facet counts": [t for q in COMMON for t in timed(
-            lambda q=q: index.search(SearchQuery(q=q, visibility=vis)), repeat)],
-        "facets only (empty query, filter topic)": timed(lambda: index.search(SearchQuery(
+        "baseline: raw tantivy term, top 20": timed(functools.partial(searcher.search, raw, 20), repeat * 5),
+        "typical queries (no facets)": each(TYPICAL, False),
+        "very common words (no facets)": each(COMMON, False),
+        "typical queries + facet counts": each(TYPICAL, True),
+        "very common words + facet counts": each(COMMON, True),
+        "facets only (empty query, filter topic)": timed(searching(index, SearchQuery(
             visibility=vis, filters={"topic": ["chuyen-doi-so"]}, limit=1)), repeat * 3),
-        "sort newest, common word": timed(lambda: index.search(SearchQuery(
+        "sort newest, common word": timed(searching(index, SearchQuery(
             q="giáo dục", visibility=vis, sort="newest", facets=False)), repeat * 3),
     }
-    base = statistics.median(rows["baseline: raw tantivy term, top 20"])
-    print(f"{'measure':44} {'p50 ms':>8} {'p95 ms':>8} {'p50/baseline':>13}")
+    base = statistics.median(w for w, _ in rows["baseline: raw tantivy term, top 20"])
+    print(f"{'measure':44} {'p50 ms':>8} {'p95 ms':>8} {'p50/baseline':>13} {'cpu p50':>8} {'cpu p95':>8}")
     for name, values in rows.items():
-        print(f"{name:44} {pct(values, 50):8.2f} {pct(values, 95):8.2f} {pct(values, 50) / base:13.1f}")
+        wall, cpu = [w for w, _ in values], [c for _, c in values]
+        print(f"{name:44} {pct(wall, 50):8.2f} {pct(wall, 95):8.2f} {pct(wall, 50) / base:13.1f} "
+              f"{pct(cpu, 50):8.2f} {pct(cpu, 95):8.2f}")
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     index.close()
     if not keep:
         shutil.rmtree(path, ignore_errors=True)
