@@ -21,6 +21,7 @@ from service.config import get_settings
 from service.deps import CurrentPrincipal, DownloadPrincipal, ProducerPrincipal, SessionDep
 from service.errors import BadRequest, KhoError, PayloadTooLarge, UnsupportedMedia
 from service.http_files import object_response
+from service.qa import service as qa_service
 from service.runtime import get_store
 from service.usage_hook import record_download
 from transcoding.sniff import KIND_TYPES
@@ -105,6 +106,8 @@ def _ingest(chunks: Iterator[bytes], content_type: str, principal: CurrentPrinci
             raise PayloadTooLarge(limit_mb=settings.upload_limits.get(meta.kind, 0) // 2**20, kind=meta.kind)
         if stored.media_type not in KIND_TYPES[meta.kind]:
             raise UnsupportedMedia("kind_mismatch", media_type=stored.media_type, kind=meta.kind)
+        if meta.kind == "qa_set":  # an unreadable Q&A file is refused now, naming the bad row, not later by a job
+            qa_service.validate_stored_original(store, stored.key, stored.media_type, filename=filename)
         asset = assets.create_from_upload(session, store, principal, meta, stored, filename, asset_id)
         return assets.to_out(session, [asset])[0]
     except BaseException:

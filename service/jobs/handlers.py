@@ -43,10 +43,11 @@ def process_version(ctx: JobContext) -> None:
                                  asset_url=f"{settings.base_url}/assets/{asset.id}",
                                  organisation=org.name if org else "")
         key, caption_key = version.object_key, version.caption_key
+        suffix = source_suffix(key, version.media_type, version.original_filename)
     work = get_settings().tmp_dir / f"job-{uuid.uuid4().hex}"
     work.mkdir(parents=True, exist_ok=True)
     try:
-        source = work / ("original" + Path(key).suffix)
+        source = work / ("original" + suffix)
         with store.open(key) as reader, source.open("wb") as out:
             for chunk in reader.iter_chunks():
                 out.write(chunk)
@@ -60,6 +61,19 @@ def process_version(ctx: JobContext) -> None:
         _publish_outputs(ctx, result, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+GENERIC_TYPES = frozenset({"text/plain", "application/octet-stream", "application/zip"})
+
+
+def source_suffix(key: str, media_type: str, original_filename: str) -> str:
+    """The working copy's extension. For generic types (a multi-line CSV sniffs as text/plain) the
+    uploader's own extension tells the importers which format to read."""
+    if media_type in GENERIC_TYPES:
+        own = Path(original_filename).suffix.lower()
+        if own and len(own) <= 6 and own[1:].isalnum():
+            return own
+    return Path(key).suffix
 
 
 def store_to_file(key: str, path: Path) -> None:

@@ -20,6 +20,7 @@ from service.auth.principal import Principal
 from service.config import get_settings
 from service.errors import BadRequest, Forbidden, KhoError
 from service.models.base import utcnow
+from service.qa import service as qa_service
 from service.runtime import get_store
 from service.workflow import repository, revisions
 from service.workflow.schemas import VersionOutFull
@@ -72,6 +73,8 @@ def ingest_version(chunks: Iterator[bytes], content_type: str, principal: Princi
             stored = store_original(store, part, kind=asset.kind, limit=limit, asset_id=asset.id, version=number)
         if stored is None:
             raise BadRequest("missing_file")
+        if asset.kind == "qa_set":
+            qa_service.validate_stored_original(store, stored.key, stored.media_type, filename=filename)
         version = revisions.add_file_version(session, store, principal, asset, stored, filename, _patch(fields),
                                              number)
     except BaseException:

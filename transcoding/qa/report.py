@@ -15,7 +15,7 @@ class QaImportError(BadMediaError):
     """The file cannot be read as a Q&A set. `location` names the first bad place, e.g. "dòng 7 / row 7"."""
 
     def __init__(self, message_vi: str, message_en: str, location: str | None = None, *, code: str) -> None:
-        super().__init__(message_en, code=code)
+        super().__init__(f"{message_en} ({location})" if location else message_en, code=code)
         self.message_vi = message_vi
         self.message_en = message_en
         self.location = location
