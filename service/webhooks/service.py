@@ -14,12 +14,14 @@ from urllib.parse import urlsplit
 from sqlalchemy.orm import Session
 
 from service.audit import service as audit
+from service.auth import repository as auth_repo
 from service.auth.principal import Principal
 from service.config import get_settings
 from service.errors import Forbidden, KhoError, NotFound
 from service.models import WebhookDelivery, WebhookSubscription
 from service.models.base import utcnow
 from service.models.distribution import WebhookAttempt
+from service.orgs import service as orgs
 from service.webhooks import repository
 from service.webhooks.signing import new_secret
 
@@ -107,6 +109,22 @@ def delivery_log(session: Session, principal: Principal, sub_id: uuid.UUID, limi
     rows = repository.deliveries_of(session, sub_id, limit)
     attempts = repository.attempts_of(session, [d.id for d in rows])
     return [(d, attempts[d.id]) for d in rows]
+
+
+def client_overview(session: Session, principal: Principal, client_id: uuid.UUID, limit: int
+                    ) -> list[tuple[WebhookSubscription, list[tuple[WebhookDelivery, list[WebhookAttempt]]]]]:
+    """Read-only, for administrators: the subscriptions of an API client of their subtree and each one's
+    latest deliveries with their attempts (the web admin page)."""
+    client = auth_repo.client_by_id(session, client_id)
+    if client is None:
+        raise NotFound(what="khóa API / API key")
+    orgs.require_manageable(session, principal, client.organisation_id)
+    out = []
+    for sub in repository.subscriptions_of(session, client_id):
+        rows = repository.deliveries_of(session, sub.id, limit)
+        attempts = repository.attempts_of(session, [d.id for d in rows])
+        out.append((sub, [(d, attempts[d.id]) for d in rows]))
+    return out
 
 
 def redeliver(session: Session, principal: Principal, delivery_id: uuid.UUID) -> WebhookDelivery:
