@@ -193,8 +193,8 @@ class EmbeddedIndex:
         return Health(ok=True, engine=self.engine, documents=docs, detail=f"tantivy index in {where}")
 
     def _parse(self, searcher: tantivy.Searcher, q: str, prefix: bool) -> tuple[ParsedQuery, QueryBuilder]:
-        def known(field: str, term: str) -> bool:
-            return bool(searcher.doc_freq(field, term))
+        def frequency(field: str, term: str) -> int:
+            return int(searcher.doc_freq(field, term))
 
         def expand(field: str, prefix: str, n: int) -> list[str]:
             return [t for t, _ in searcher.terms_with_prefix(field, prefix, limit=n)]
@@ -202,7 +202,7 @@ class EmbeddedIndex:
         def statuses() -> list[str]:
             return [t for t, _ in searcher.terms_with_prefix("status", "")]
 
-        builder = QueryBuilder(self._schema, known, expand, statuses)
+        builder = QueryBuilder(self._schema, frequency, expand, statuses, int(searcher.num_docs))
         parsed = parse_query(q, known=builder.is_known,
                              synonyms=self.synonyms, prefix=prefix)
         return parsed, builder

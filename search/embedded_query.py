@@ -35,34 +35,44 @@ class TextQuery:
 
 
 class QueryBuilder:
-    def __init__(self, schema: tantivy.Schema, known: Callable[[str, str], bool],
-                 expand: Callable[[str, str, int], list[str]], statuses: Callable[[], list[str]]) -> None:
+    def __init__(self, schema: tantivy.Schema, frequency: Callable[[str, str], int],
+                 expand: Callable[[str, str, int], list[str]], statuses: Callable[[], list[str]],
+                 num_docs: int = 0) -> None:
         self.schema = schema
-        self.known = known  # (field, term) -> the term occurs in the index
+        self.frequency = frequency  # (field, term) -> in how many documents the term occurs
         self.expand = expand  # (field, prefix, n) -> the n most frequent terms starting with prefix
         self.statuses = statuses  # every status value present in the index
-        self._known_cache: dict[str, bool] = {}
+        self.num_docs = num_docs
+        self._df: dict[str, int] = {}
+
+    def known(self, field: str, term: str) -> bool:
+        return self.frequency(field, term) > 0
+
+    def document_frequency(self, folded: str) -> int:
+        """In how many documents the syllable occurs in some text field (`all_f` holds them all)."""
+        df = self._df.get(folded)
+        if df is None:
+            df = self._df[folded] = self.frequency("all_f", folded)
+        return df
 
     def _term(self, field: str, text: str, boost: float) -> Query:
         return Query.boost_query(Query.term_query(self.schema, field, text), boost)
 
     def is_known(self, folded: str) -> bool:
-        """The syllable occurs in some text field (`all_f` holds them all)."""
-        hit = self._known_cache.get(folded)
-        if hit is None:
-            hit = self._known_cache[folded] = self.known("all_f", folded)
-        return hit
+        return self.document_frequency(folded) > 0
 
-    def scoring_clauses(self, term: QueryTerm) -> list[Query]:
+    def scoring_clauses(self, term: QueryTerm, title_only: bool = False) -> list[Query]:
         """How a document holding the syllable scores: per field, exact marks, and as a prefix."""
         f = term.folded
-        clauses: list[Query] = [
-            self._term("title_f", f, W_TITLE), self._term("body_f", f, W_BODY), self._term("extra_f", f, W_EXTRA)]
+        clauses: list[Query] = [self._term("title_f", f, W_TITLE)]
+        if not title_only:
+            clauses += [self._term("body_f", f, W_BODY), self._term("extra_f", f, W_EXTRA)]
         if term.accented:
             # Flat bonus clauses rather than a max over folded/exact: a dismax walks both posting lists
             # through an extra scorer per document, a third of the cost of a common accented syllable.
             clauses.append(self._term("title_x", term.text, W_TITLE * EXACT_EXTRA))
-            clauses.append(self._term("body_x", term.text, W_BODY * EXACT_EXTRA))
+            if not title_only:
+                clauses.append(self._term("body_x", term.text, W_BODY * EXACT_EXTRA))
         if term.last and len(f) >= 2:
             # Explicit expansions (most frequent first) instead of an automaton: an automaton query
             # builds a bitset over the whole index, which dominates latency at a million documents.

@@ -26,6 +26,8 @@ from search.query import ParsedQuery, QueryTerm
 from search.synonyms import SynonymMatch
 
 MATCH_FIELD = "all_f"
+UBIQUITOUS_SHARE = 0.3
+UBIQUITOUS_MIN_DOCS = 50_000
 
 
 class StrictBuilder:
@@ -64,11 +66,23 @@ class StrictBuilder:
             required.append(self._span(match, parsed.terms))
             covered.update(range(match.start, match.end))
         required += [self._require(t) for t in content if t.position not in covered]
-        scoring = [q for t in content if t.position not in covered for q in self.b.scoring_clauses(t)]
+        light = self._ubiquitous(content)
+        scoring = [q for t in content if t.position not in covered
+                   for q in self.b.scoring_clauses(t, title_only=t.folded in light)]
         scoring += self._phrase_boosts(parsed.terms)
         match_q = _must(required)
         ranked = Query.boolean_query([(Occur.Must, q) for q in required] + [(Occur.Should, q) for q in scoring])
         return TextQuery(match_q, ranked, len(required))
+
+    def _ubiquitous(self, content: Sequence[QueryTerm]) -> set[str]:
+        """Syllables in so many documents that their body matches barely reorder (idf near zero) while
+        walking their postings is most of a query's cost: they keep only their title clauses, as long as
+        a rarer syllable scores the body. Small indexes score everything; it is cheap there."""
+        n = self.b.num_docs
+        if n < UBIQUITOUS_MIN_DOCS:
+            return set()
+        common = {t.folded for t in content if self.b.document_frequency(t.folded) > UBIQUITOUS_SHARE * n}
+        return common if len(common) < len({t.folded for t in content}) else set()
 
     def _phrase_boosts(self, terms: Sequence[QueryTerm]) -> list[Query]:
         """Adjacent syllables glued: the loose query scores a pair once as a phrase boost and once inside
