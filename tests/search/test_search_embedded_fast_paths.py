@@ -102,3 +102,20 @@ def test_regex_highlighting_matches_token_highlighting() -> None:
     assert fast.mark(text).startswith("<mark>Giáo dục</mark> &lt;b&gt;&quot;<mark>số</mark>")
     long_text = "Mở đầu. " * 40 + "Giáo dục và đào tạo. " + "Kết. " * 40
     assert fast.fragment(long_text) == slow.fragment(long_text)
+
+
+def test_ubiquitous_syllables_score_by_title_only_beside_rarer_ones() -> None:
+    from search.embedded_query import QueryBuilder
+    from search.embedded_schema import build_schema
+    from search.embedded_strict import StrictBuilder
+    from search.query import parse_query
+
+    freq = {"giao": 70_000, "duc": 68_000, "tuyen": 4_000, "sinh": 9_000}
+    builder = QueryBuilder(build_schema(), lambda _field, term: freq.get(term, 0), lambda *_: [], lambda: [],
+                           num_docs=100_000)
+    strict = StrictBuilder(builder)
+    assert strict._ubiquitous(parse_query("giao duc tuyen sinh").terms) == {"giao", "duc"}
+    assert strict._ubiquitous(parse_query("giao duc").terms) == set()  # nothing rarer to score the body
+    small = StrictBuilder(QueryBuilder(build_schema(), lambda _f, t: freq.get(t, 0) // 10, lambda *_: [],
+                                       lambda: [], num_docs=10_000))
+    assert small._ubiquitous(parse_query("giao duc tuyen sinh").terms) == set()
