@@ -23,7 +23,7 @@ from search.types import FACET_FIELDS, SearchQuery
 FACET_SIZE = 200  # values returned per text facet (organisations can be many)
 ALL_VALUES = 65_536  # buckets asked for when counts are subtracted: both sides must be complete
 COMPLEMENT_SHARE = 0.5  # count the complement when the text matches more than this share of the base
-BASES_KEPT = 8
+BASES_KEPT = 32
 COUNT = "_count"
 
 Counts = dict[str, dict[str, int]]
@@ -57,11 +57,20 @@ class FacetCounter:
         out: Counts = {}
         if plain:
             constraints = base + builder.filters(query.filters)
-            out.update(self._decode(self._plain(searcher, (token, _constraints_key(query)), match, plain,
-                                                constraints, total), plain))
+            key = (token, _constraints_key(query, None), tuple(plain))
+            out.update(self._decode(self._plain(searcher, key, match, plain, constraints, total), plain))
         for f in active:
             constraints = base + builder.filters(query.filters, skip=f)
-            out.update(self._decode(self._aggregate(searcher, combine(match, constraints), [f], FACET_SIZE), [f]))
+            key = (token, _constraints_key(query, f), (f,))
+            with self._lock:
+                kept = self._bases.get(key) if match is None else None
+            if match is None:
+                # Without text, a facet under its own filter counts the same documents for every value
+                # of that filter: kept for the snapshot.
+                buckets = kept or self._base(searcher, key, [f], constraints)
+            else:
+                buckets = self._aggregate(searcher, combine(match, constraints), [f], FACET_SIZE)
+            out.update(self._decode(buckets, [f]))
         return {f: out.get(f, {}) for f in FACET_FIELDS}
 
     def _plain(self, searcher: tantivy.Searcher, key: tuple[object, ...], match: Query | None,
@@ -114,7 +123,7 @@ class FacetCounter:
         return out
 
 
-def _constraints_key(query: SearchQuery) -> tuple[object, ...]:
-    filters = tuple(sorted((k, tuple(sorted(map(str, v)))) for k, v in query.filters.items() if v))
+def _constraints_key(query: SearchQuery, skip: str | None) -> tuple[object, ...]:
+    filters = tuple(sorted((k, tuple(sorted(map(str, v)))) for k, v in query.filters.items() if v and k != skip))
     rules = tuple((r.statuses, r.org_ids) for r in query.visibility.rules)
     return filters, rules

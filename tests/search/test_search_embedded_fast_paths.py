@@ -119,3 +119,18 @@ def test_ubiquitous_syllables_score_by_title_only_beside_rarer_ones() -> None:
     small = StrictBuilder(QueryBuilder(build_schema(), lambda _f, t: freq.get(t, 0) // 10, lambda *_: [],
                                        lambda: [], num_docs=10_000))
     assert small._ubiquitous(parse_query("giao duc tuyen sinh").terms) == set()
+
+
+def test_facet_under_its_own_filter_follows_writes(tmp_path: Path) -> None:
+    docs = _docs()
+    index = EmbeddedIndex(tmp_path / "idx", facet_cache=0)
+    index.upsert(docs)
+    visible = {d.id for d in docs if d.status == "published"}
+    for topic in TOPICS[:2]:  # every value of the filter shares the counts kept for the snapshot
+        result = index.search(SearchQuery(visibility=PUBLISHED, filters={"topic": [topic]}))
+        assert result.facets["topic"] == _expected(docs, visible)["topic"]
+        assert result.facets["kind"] == _expected(docs, {d.id for d in docs if d.id in visible
+                                                          and topic in d.topics})["kind"]
+    index.delete(["d01"])
+    after = index.search(SearchQuery(visibility=PUBLISHED, filters={"topic": [TOPICS[0]]}))
+    assert after.facets["topic"] == _expected(docs, visible - {"d01"})["topic"]
