@@ -10,14 +10,20 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from service.assets.schemas import AssetOut
+from service.auth import repository as auth_repo
 from service.auth.principal import Principal
-from service.models import Rendition, VocabularyTerm
-from web import seams
+from service.errors import NotFound
+from service.models import VocabularyTerm
+from service.orgs import service as orgs
+from service.renditions import service as renditions
+from service.renditions.schemas import RenditionOut, RenditionsResponse
+from service.vocab import repository as vocab_repo
+from transcoding.profiles import default_profiles
 
 FACET_VOCABS = ("kind", "topic", "audience", "level", "channel")
-FIELD_OF_VOCAB = {"topic": "topics", "audience": "audiences", "level": "levels", "channel": "channels"}
 THUMB_PREFERENCE = (("web-image", "webp-400"), ("web-image", "thumb-320"), ("web-mp4", "poster"),
                     ("document-preview", "preview"), ("podcast", "waveform"))
+STREAM_ONLY = ("application/vnd.apple.mpegurl", "application/x-mpegurl")
 
 
 class Labels:
@@ -42,8 +48,25 @@ class Labels:
                 if t.retired_at is None]
 
 
+def vocabulary_terms(session: Session) -> list[VocabularyTerm]:
+    """Every term, retired ones too (they still label the assets that carry them). The same read as
+    GET /api/v1/vocabularies."""
+    return vocab_repo.list_terms(session, include_retired=True)
+
+
 def labels_for(session: Session, lang: str) -> Labels:
-    return Labels(seams.vocabulary_terms(session, include_retired=True), lang)
+    return Labels(vocabulary_terms(session), lang)
+
+
+def org_names(session: Session, org_ids: set[uuid.UUID], lang: str = "vi") -> dict[uuid.UUID, str]:
+    out: dict[uuid.UUID, str] = {}
+    for org_id in org_ids:
+        try:
+            org = orgs.get_or_404(session, org_id)
+        except NotFound:
+            continue
+        out[org_id] = org.name_en if lang == "en" and org.name_en else org.name
+    return out
 
 
 @dataclass
@@ -61,47 +84,49 @@ class Card:
     thumb_alt: str = ""
     thumb_width: int | None = None
     thumb_height: int | None = None
+    rendition_count: int = 0
+    job_id: str | None = None
+    job_status: str | None = None
+    job_progress: float | None = None
+    job_error: str | None = None
     highlights: dict[str, str] = field(default_factory=dict)
 
 
-def pick(renditions: list[Rendition], preference: tuple[tuple[str, str], ...]) -> Rendition | None:
-    by_key = {(r.profile, r.variant): r for r in renditions}
+def pick(outs: list[RenditionOut], preference: tuple[tuple[str, str], ...]) -> RenditionOut | None:
+    by_key = {(r.profile, r.variant): r for r in outs}
     for wanted in preference:
         if wanted in by_key:
             return by_key[wanted]
     return None
 
 
-def cards(session: Session, assets: list[AssetOut], labels: Labels) -> list[Card]:
-    versions = [a.current_version.id for a in assets if a.current_version]
-    renditions = seams.renditions_by_version(session, versions)
-    orgs = seams.org_names(session, {a.owner_org_id for a in assets})
+def listing_of(session: Session, principal: Principal, asset: AssetOut) -> RenditionsResponse | None:
+    """The renditions service's view of an asset (None for an asset that has no version yet)."""
+    if asset.current_version is None:
+        return None
+    return renditions.list_renditions(session, principal, asset.id)
+
+
+def cards(session: Session, principal: Principal, assets: list[AssetOut], labels: Labels) -> list[Card]:
+    names = org_names(session, {a.owner_org_id for a in assets}, labels.lang)
     out = []
     for a in assets:
         card = Card(id=a.id, title=a.title, kind=a.kind, kind_label=labels.of("kind", a.kind), summary=a.summary,
-                    status=a.status, org_name=orgs.get(a.owner_org_id, ""), urgent=a.urgent,
+                    status=a.status, org_name=names.get(a.owner_org_id, ""), urgent=a.urgent,
                     published_at=a.published_at)
-        thumb = pick(renditions.get(a.current_version.id, []) if a.current_version else [], THUMB_PREFERENCE)
-        if thumb is not None:
-            card.thumb_url = seams.object_url(thumb.object_key, content_type=thumb.media_type)
-            card.thumb_alt = a.alt_text or a.title
-            card.thumb_width, card.thumb_height = thumb.width, thumb.height
+        listing = listing_of(session, principal, a)
+        if listing is not None:
+            every = [r for p in listing.profiles for r in p.renditions]
+            card.rendition_count = len(every)
+            card.job_id, card.job_status = listing.job_id, listing.job_status
+            card.job_progress, card.job_error = listing.job_progress, listing.job_error
+            thumb = pick(every, THUMB_PREFERENCE)
+            if thumb is not None:
+                card.thumb_url = thumb.signed_url
+                card.thumb_alt = a.alt_text or a.title
+                card.thumb_width, card.thumb_height = thumb.width, thumb.height
         out.append(card)
     return out
-
-
-@dataclass
-class RenditionView:
-    id: uuid.UUID
-    profile: str
-    variant: str
-    media_type: str
-    size: int
-    width: int | None
-    height: int | None
-    duration: float | None
-    preview_url: str
-    download_url: str | None  # None while no download service exists
 
 
 @dataclass
@@ -109,44 +134,39 @@ class ProfileDownloads:
     profile: str
     label: str
     status: str  # ready | processing | failed | pending | not_applicable
-    choices: list[RenditionView]
+    choices: list[RenditionOut]
 
 
-STREAM_ONLY = ("application/vnd.apple.mpegurl", "application/x-mpegurl")
+def profile_groups(listing: RenditionsResponse | None, lang: str) -> list[ProfileDownloads]:
+    if listing is None:
+        return []
+    names = profile_labels(lang)
+    groups = []
+    for p in listing.profiles:
+        first = p.renditions[0] if p.renditions else None
+        label = (first.label_vi if lang == "vi" else first.label_en) if first else None
+        groups.append(ProfileDownloads(p.profile, label or names.get(p.profile, (p.profile, ""))[0], p.status,
+                                       list(p.renditions)))
+    return groups
 
 
-def rendition_views(session: Session, principal: Principal, asset_id: uuid.UUID, version_id: uuid.UUID | None,
-                    lang: str) -> list[ProfileDownloads]:
-    """Per profile: status and renditions, from service/renditions when present (signed preview URLs and
-    counted downloads), else read-only from the stored rows (SEAM: no downloads then)."""
-    service = seams.module_if_present("service.renditions.service")
-    groups: list[ProfileDownloads] = []
-    if service is not None:
-        listing = service.list_renditions(session, principal, asset_id)
-        for p in listing.profiles:
-            views = [RenditionView(r.id, r.profile, r.variant, r.media_type, r.size, r.width, r.height, r.duration,
-                                   r.signed_url, r.download_url) for r in p.renditions]
-            label = (p.renditions[0].label_vi if lang == "vi" else p.renditions[0].label_en) if p.renditions else None
-            groups.append(ProfileDownloads(p.profile, label or profile_labels(lang).get(p.profile, (p.profile,))[0],
-                                           p.status, views))
-        return groups
-    labels = profile_labels(lang)
-    by_profile: dict[str, ProfileDownloads] = {}
-    for r in seams.renditions_of(session, version_id):
-        group = by_profile.setdefault(r.profile, ProfileDownloads(r.profile, labels.get(r.profile, (r.profile,))[0],
-                                                                  "ready", []))
-        group.choices.append(RenditionView(r.id, r.profile, r.variant, r.media_type, r.size, r.width, r.height,
-                                           r.duration, seams.object_url(r.object_key, content_type=r.media_type),
-                                           None))
-    return list(by_profile.values())
+def downloadable(groups: list[ProfileDownloads]) -> list[ProfileDownloads]:
+    """What a person downloads: no streaming playlists or sprite sheets (they are parts of a player)."""
+    return [ProfileDownloads(g.profile, g.label, g.status,
+                             [r for r in g.choices if r.media_type not in STREAM_ONLY and r.variant != "sprite"])
+            for g in groups]
 
 
 def profile_labels(lang: str) -> dict[str, tuple[str, str]]:
-    """name → (label, channel) from the platform profiles (data, read-only here)."""
-    try:
-        from transcoding.profiles import default_profiles
+    """name → (label, channel) from the platform profiles (YAML data, read-only here)."""
+    return {name: (p.label_vi if lang == "vi" else p.label_en, p.channel) for name, p in default_profiles().items()}
 
-        profiles = default_profiles()
-    except Exception:  # noqa: BLE001 - labels are cosmetic; fall back to profile names
-        return {}
-    return {name: (p.label_vi if lang == "vi" else p.label_en, p.channel) for name, p in profiles.items()}
+
+def user_names(session: Session, user_ids: set[uuid.UUID | None]) -> dict[uuid.UUID, str]:
+    """Full names of the people in a history or comment thread (the same read the auth service uses)."""
+    out: dict[uuid.UUID, str] = {}
+    for user_id in user_ids:
+        user = auth_repo.user_by_id(session, user_id) if user_id else None
+        if user is not None:
+            out[user.id] = user.full_name
+    return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
-from service.i18n import ui_text
+from service.i18n import UI, ui_text
 
 WEB_DIR = Path(__file__).resolve().parent
 LANGS = ("vi", "en")
@@ -49,8 +50,22 @@ def _duration(seconds: float | None) -> str:
 env = Environment(loader=FileSystemLoader(str(WEB_DIR / "templates")),
                   autoescape=select_autoescape(default=True, default_for_string=True),
                   finalize=_nfc_finalize, trim_blocks=True, lstrip_blocks=True)
+def _show_value(value: Any) -> str:
+    """A metadata value in a diff cell: lists joined, absent values as a dash, dates in Vietnamese order."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    return str(value)
+
+
 env.filters["filesize"] = _filesize
 env.filters["duration"] = _duration
+env.filters["show_value"] = _show_value
 
 
 def lang_of(request: Request) -> str:
@@ -65,6 +80,14 @@ def translator(lang: str) -> Callable[..., str]:
     return t
 
 
+def t_or(lang: str) -> Callable[[str, str], str]:
+    """The catalogue text of `key`, or `fallback` when the catalogue has none (e.g. a field name)."""
+    def text(key: str, fallback: str) -> str:
+        return ui_text(key, lang) if key in UI else fallback
+
+    return text
+
+
 def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
            status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
     """Render a page. `request.state.web_user` (set by the session dependency) feeds the header."""
@@ -73,7 +96,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     lang = lang_of(request)
     user = getattr(request.state, "web_user", None)
     csrf, new_cookie = csrf_for_page(request, user)
-    ctx: dict[str, Any] = {"request": request, "lang": lang, "t": translator(lang), "user": user,
+    ctx: dict[str, Any] = {"request": request, "lang": lang, "t": translator(lang), "t_or": t_or(lang), "user": user,
                            "csrf_token": csrf, "path": request.url.path}
     ctx.update(context or {})
     html = env.get_template(template).render(ctx)
@@ -84,7 +107,3 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         set_anon_csrf_cookie(response, csrf)
     return response
 
-
-def not_ready(request: Request, feature_key: str) -> HTMLResponse:
-    """The honest page for a feature whose backing service has not landed yet."""
-    return render(request, "not_ready.html", {"feature_key": feature_key}, status_code=503)

@@ -8,7 +8,20 @@ from fastapi import FastAPI, Request
 from starlette.staticfiles import StaticFiles
 
 from service.config import get_settings
-from web.pages import admin, asset, auth, extras, home, produce, review
+from web.pages import (
+    admin,
+    admin_orgs,
+    admin_users,
+    admin_vocab,
+    asset,
+    auth,
+    dashboard,
+    home,
+    kits,
+    media,
+    produce,
+    review,
+)
 from web.render import WEB_DIR
 
 
@@ -37,7 +50,8 @@ class CachedStatic(StaticFiles):
 
 
 def mount_web(app: FastAPI) -> None:
-    for module in (auth, home, asset, produce, review, admin, extras):
+    for module in (auth, home, asset, media, produce, review, admin, admin_orgs, admin_users, admin_vocab, kits,
+                   dashboard):
         app.include_router(module.router)
     app.mount("/static", CachedStatic(directory=str(WEB_DIR / "static")), name="static")
 

@@ -39,7 +39,7 @@ def run_search(session: Session, principal: Principal, q: str, filters: dict[str
     facets = {v: [FacetValue(code, labels.of(v, code), n, code in filters.get(v, []))
                   for code, n in sorted(page.facets.get(v, {}).items(), key=lambda kv: -kv[1])]
               for v in FACET_VOCABS}
-    return SearchView(cards(session, found, labels), page.total, facets, page.next_cursor, filters=filters)
+    return SearchView(cards(session, principal, found, labels), page.total, facets, page.next_cursor, filters=filters)
 
 
 def suggestions(session: Session, principal: Principal, prefix: str, limit: int = 8) -> list[str]:

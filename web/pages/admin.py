@@ -1,4 +1,6 @@
-"""Administration: organisations, users, API keys (shown once), vocabularies, profiles, webhooks."""
+"""Administration: the index, API keys (shown once), platform profiles (read-only data) and the webhook
+subscriptions and delivery log of each API client. Organisations, users and vocabularies have their own
+modules."""
 
 from __future__ import annotations
 
@@ -13,15 +15,15 @@ from service.auth import service as auth_service
 from service.auth.service import CLIENT_SCOPES
 from service.deps import SessionDep
 from service.errors import KhoError, NotFound
-from service.orgs import repository as orgs_repo
 from service.orgs import service as orgs
-from web import seams
-from web.present import labels_for
-from web.render import lang_of, not_ready, render
+from service.webhooks import service as webhooks_service
+from transcoding.profiles import default_profiles
+from web.render import lang_of, render
 from web.routing import page_router
 from web.session import AdminUser, CsrfChecked
 
 router = page_router()
+DELIVERY_LOG_LIMIT = 50
 
 
 @router.get("/quan-tri")
@@ -29,26 +31,10 @@ def admin_home(request: Request, user: AdminUser) -> Response:
     return render(request, "admin/index.html", {})
 
 
-@router.get("/quan-tri/don-vi")
-def organisations(request: Request, user: AdminUser, session: SessionDep) -> Response:
-    # SEAM (issue 5): creating/editing units goes through service/workflow's org admin once it lands.
-    units = orgs_repo.subtree(session, user.principal.organisation_path)
-    return render(request, "admin/orgs.html", {"units": units,
-                                               "can_edit": seams.service_function(
-                                                   "service.workflow.service", "create_organisation") is not None})
-
-
-@router.get("/quan-tri/nguoi-dung")
-def users(request: Request, user: AdminUser, session: SessionDep) -> Response:
-    lister = seams.service_function("service.workflow.service", "list_users")
-    listed = lister(session, user.principal) if lister else None
-    return render(request, "admin/users.html", {"users": listed})
-
-
 def _keys_page(request: Request, user: AdminUser, session: SessionDep, created: object = None,
                error: str | None = None, status_code: int = 200) -> Response:
     clients = auth_repo.list_clients(session, user.principal.organisation_path)
-    units = orgs_repo.subtree(session, user.principal.organisation_path)
+    units = orgs.list_subtree(session, user.principal, None)
     return render(request, "admin/keys.html", {"clients": clients, "units": units, "created": created,
                                                "scopes": sorted(CLIENT_SCOPES), "error": error},
                   status_code=status_code, headers={"Cache-Control": "no-store"})
@@ -85,23 +71,17 @@ def revoke_api_key(client_id: uuid.UUID, user: AdminUser, session: SessionDep) -
     return RedirectResponse("/quan-tri/khoa-api", status_code=303)
 
 
-@router.get("/quan-tri/tu-vung")
-def vocabularies(request: Request, user: AdminUser, session: SessionDep) -> Response:
-    terms = seams.vocabulary_terms(session, include_retired=True)
-    return render(request, "admin/vocab.html", {"terms": terms, "labels": labels_for(session, lang_of(request))})
-
-
 @router.get("/quan-tri/ho-so")
 def profiles(request: Request, user: AdminUser) -> Response:
-    from transcoding.profiles import default_profiles
-
     return render(request, "admin/profiles.html", {"profiles": sorted(default_profiles().values(),
                                                                        key=lambda p: p.name)})
 
 
 @router.get("/quan-tri/webhook")
-def webhooks(request: Request, user: AdminUser) -> Response:
-    """Subscriptions belong to API clients (service/webhooks manages them per key, through the API)."""
-    if seams.webhooks() is None:
-        return not_ready(request, "feature_webhooks")
-    return render(request, "admin/webhooks.html", {})
+def webhooks(request: Request, user: AdminUser, session: SessionDep, khoa: uuid.UUID | None = None) -> Response:
+    """API clients of the subtree; for the chosen one, its subscriptions with their latest deliveries."""
+    clients = auth_repo.list_clients(session, user.principal.organisation_path)
+    chosen = next((c for c in clients if c.id == khoa), None) if khoa else None
+    overview = webhooks_service.client_overview(session, user.principal, chosen.id, DELIVERY_LOG_LIMIT) \
+        if chosen else None
+    return render(request, "admin/webhooks.html", {"clients": clients, "chosen": chosen, "overview": overview})

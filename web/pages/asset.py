@@ -1,20 +1,39 @@
-"""The asset page: preview, metadata, rights, one download per channel profile, embed code and link."""
+"""The asset page: preview (gallery, HLS video with captions, audio), metadata, rights, one download per
+channel profile, embed code and link; for the people who work on it: history, comments, withdrawal and,
+after a withdrawal, who had downloaded it."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
+from typing import Annotated
 
-from fastapi import Request
-from starlette.responses import Response
+from fastapi import Form, Request
+from sqlalchemy.orm import Session
+from starlette.responses import RedirectResponse, Response
 
 from service.assets import service as assets
+from service.assets.schemas import AssetOut
+from service.auth.principal import Principal
 from service.config import get_settings
 from service.deps import SessionDep
-from web import seams
-from web.present import STREAM_ONLY, ProfileDownloads, RenditionView, labels_for, rendition_views
+from service.errors import Forbidden
+from service.workflow import queries as review_queries
+from service.workflow import service as workflow
+from service.workflow.schemas import CommentIn, CommentOut, DecisionIn, DownloadersOut, ReviewEventOut
+from web import hls
+from web.present import (
+    ProfileDownloads,
+    downloadable,
+    labels_for,
+    listing_of,
+    org_names,
+    profile_groups,
+    user_names,
+)
 from web.render import env, lang_of, render
 from web.routing import page_router
-from web.session import RequiredUser
+from web.session import CsrfChecked, RequiredUser
 
 router = page_router()
 
@@ -27,42 +46,79 @@ def _find(groups: list[ProfileDownloads], *wanted: tuple[str, str]) -> str | Non
     by_key = {(r.profile, r.variant): r for g in groups for r in g.choices}
     for key in wanted:
         if key in by_key:
-            return by_key[key].preview_url
+            return by_key[key].signed_url
     return None
 
 
-def _media(groups: list[ProfileDownloads]) -> dict[str, object]:
-    every: list[RenditionView] = [r for g in groups for r in g.choices]
+def _media(groups: list[ProfileDownloads], stream: hls.HlsMedia) -> dict[str, object]:
+    every = [r for g in groups for r in g.choices]
     return {
         "image": _find(groups, ("web-image", "webp-1600"), ("web-image", "webp-800"), ("web-image", "jpeg-1600"),
                        ("document-preview", "preview")),
-        "gallery": [(r.preview_url, r.width, r.height, r.variant) for r in every
+        "gallery": [(r.signed_url, r.width, r.height, r.variant) for r in every
                     if r.profile == "web-image" and r.media_type == "image/webp"],
         "video": _find(groups, ("web-mp4", "720p")),
         "poster": _find(groups, ("web-mp4", "poster")),
         "audio": _find(groups, ("podcast", "mp3-128k"), ("loudspeaker", "mp3-mono")),
         "waveform": _find(groups, ("podcast", "waveform")),
-        # SEAM (renditions): HLS needs a playlist route that signs each segment; none exists yet, so the
-        # progressive web-mp4 plays (hls.js is vendored and player.js takes over once `hls` is set).
-        "hls": None,
-        "captions": None,
+        "hls": stream.master_url,
+        "captions": stream.captions,
     }
+
+
+@dataclass
+class Workspace:
+    """What only the people working on the asset see (the workflow service decides who that is)."""
+
+    history: list[ReviewEventOut] = field(default_factory=list)
+    comments: list[CommentOut] = field(default_factory=list)
+    downloaders: DownloadersOut | None = None
+    people: dict[uuid.UUID, str] = field(default_factory=dict)
+
+
+def _workspace(session: Session, principal: Principal, asset: AssetOut) -> Workspace | None:
+    try:
+        space = Workspace(review_queries.history(session, principal, asset.id),
+                          review_queries.comments(session, principal, asset.id))
+        if asset.status == "withdrawn":
+            space.downloaders = review_queries.downloaders(session, principal, asset.id)
+    except Forbidden:
+        return None
+    space.people = user_names(session, {e.actor_id for e in space.history} | {c.author_id for c in space.comments})
+    return space
 
 
 @router.get("/tai-nguyen/{asset_id}")
 def asset_page(asset_id: uuid.UUID, request: Request, user: RequiredUser, session: SessionDep) -> Response:
-    asset = assets.get_visible(session, user.principal, asset_id)
-    out = assets.to_out(session, [asset])[0]
+    principal = user.principal
+    out = assets.to_out(session, [assets.get_visible(session, principal, asset_id)])[0]
     lang = lang_of(request)
-    groups = rendition_views(session, user.principal, asset.id, asset.current_version_id, lang)
-    downloads = [ProfileDownloads(g.profile, g.label, g.status,
-                                  [r for r in g.choices if r.media_type not in STREAM_ONLY and r.variant != "sprite"])
-                 for g in groups]
-    page_url = f"{get_settings().base_url.rstrip('/')}/tai-nguyen/{asset.id}"
+    listing = listing_of(session, principal, out)
+    groups = profile_groups(listing, lang)
+    # A withdrawn asset's files are not served (the player would only meet 410s).
+    stream = hls.media_for(session, principal, listing) if out.status != "withdrawn" else hls.HlsMedia(None, [])
+    page_url = f"{get_settings().base_url.rstrip('/')}/tai-nguyen/{out.id}"
     embed = EMBED_TEMPLATE.render(url=page_url, title=out.title, credit=out.rights.credit, licence=out.rights.licence)
-    orgs = seams.org_names(session, {out.owner_org_id})
     return render(request, "asset.html", {
-        "asset": out, "labels": labels_for(session, lang), "org_name": orgs.get(out.owner_org_id, ""),
-        "downloads": downloads, "media": _media(groups), "jobs": seams.jobs_of(session, asset.id),
-        "page_url": page_url, "embed_code": embed, "workflow_ready": seams.workflow() is not None,
+        "asset": out, "labels": labels_for(session, lang),
+        "org_name": org_names(session, {out.owner_org_id}, lang).get(out.owner_org_id, ""),
+        "downloads": downloadable(groups) if out.status != "withdrawn" else [], "media": _media(groups, stream),
+        "listing": listing, "page_url": page_url, "embed_code": embed,
+        "workspace": _workspace(session, principal, out),
     })
+
+
+@router.post("/tai-nguyen/{asset_id}/thu-hoi", dependencies=[CsrfChecked])
+def withdraw(asset_id: uuid.UUID, user: RequiredUser, session: SessionDep,
+             reason: Annotated[str, Form(max_length=5000)] = "",
+             comment: Annotated[str, Form(max_length=20000)] = "") -> Response:
+    """Reason required (the workflow service refuses without one); subscribers are notified by it."""
+    workflow.withdraw(session, user.principal, asset_id, DecisionIn(reason=reason or None, comment=comment or None))
+    return RedirectResponse(f"/tai-nguyen/{asset_id}#nguoi-da-tai", status_code=303)
+
+
+@router.post("/tai-nguyen/{asset_id}/binh-luan", dependencies=[CsrfChecked])
+def add_comment(asset_id: uuid.UUID, user: RequiredUser, session: SessionDep,
+                body: Annotated[str, Form(min_length=1, max_length=20000)]) -> Response:
+    review_queries.add_comment(session, user.principal, asset_id, CommentIn(body=body))
+    return RedirectResponse(f"/tai-nguyen/{asset_id}#binh-luan", status_code=303)

@@ -1,4 +1,5 @@
-"""Producer pages: upload (files go straight to POST /api/v1/assets from the browser) and "my assets"."""
+"""Producer pages: upload (files go straight to POST /api/v1/assets from the browser), "my assets" with
+live job progress, and submitting for review."""
 
 from __future__ import annotations
 
@@ -11,15 +12,17 @@ from starlette.responses import RedirectResponse, Response
 from service.assets import service as assets
 from service.config import get_settings
 from service.deps import SessionDep
-from web import seams
+from service.workflow import service as workflow
+from service.workflow.schemas import DecisionIn
 from web.present import cards, labels_for
-from web.render import lang_of, not_ready, render
+from web.render import lang_of, render
 from web.routing import page_router
 from web.session import CsrfChecked, ProducerUser
 
 router = page_router()
 UPLOAD_KINDS = ("infographic", "video", "podcast", "poster", "document", "qa_set")
 FINISHED = ("succeeded", "failed", "cancelled")
+SUBMITTABLE = ("draft", "changes_requested")
 
 
 @router.get("/tai-len")
@@ -31,29 +34,18 @@ def upload_page(request: Request, user: ProducerUser, session: SessionDep) -> Re
 
 @router.get("/cua-toi")
 def my_assets(request: Request, user: ProducerUser, session: SessionDep, cursor: str | None = None) -> Response:
-    """The producer's organisation's assets, newest first, with their processing jobs."""
+    """The producer's organisation's assets, newest first, with their processing state."""
     rows, next_cursor = assets.list_page(session, user.principal, kind=None, status=None,
                                          org_id=user.principal.organisation_id, terms={}, cursor=cursor, limit=30)
     outs = assets.to_out(session, rows)
-    labels = labels_for(session, lang_of(request))
-    jobs = {a.id: seams.jobs_of(session, a.id) for a in outs}
-    renditions = seams.renditions_by_version(session, [a.current_version.id for a in outs if a.current_version])
-    counts = {a.id: len(renditions.get(a.current_version.id, [])) if a.current_version else 0 for a in outs}
-    return render(request, "mine.html", {
-        "items": list(zip(outs, cards(session, outs, labels), strict=True)), "jobs": jobs,
-        "rendition_counts": counts, "next_cursor": next_cursor, "finished": FINISHED,
-        "workflow_ready": seams.workflow() is not None,
-    })
+    shown = cards(session, user.principal, outs, labels_for(session, lang_of(request)))
+    return render(request, "mine.html", {"items": list(zip(outs, shown, strict=True)), "next_cursor": next_cursor,
+                                         "finished": FINISHED, "submittable": SUBMITTABLE})
 
 
 @router.post("/tai-nguyen/{asset_id}/gui-duyet", dependencies=[CsrfChecked])
 def submit_for_review(asset_id: uuid.UUID, request: Request, user: ProducerUser, session: SessionDep,
-                      comment: Annotated[str, Form(max_length=2000)] = "") -> Response:
-    """Calls service.workflow (issue 5); says "not available yet" while it is absent."""
-    workflow = seams.workflow()
-    if workflow is None:
-        return not_ready(request, "feature_workflow")
-    from service.workflow.schemas import DecisionIn
-
-    workflow.submit(session, user.principal, asset_id, DecisionIn(comment=comment.strip() or None))
-    return RedirectResponse(f"/tai-nguyen/{asset_id}", status_code=303)
+                      comment: Annotated[str, Form(max_length=2000)] = "",
+                      back: Annotated[str, Form(max_length=20)] = "") -> Response:
+    workflow.submit(session, user.principal, asset_id, DecisionIn(comment=comment or None))
+    return RedirectResponse("/cua-toi" if back == "mine" else f"/tai-nguyen/{asset_id}", status_code=303)

@@ -96,6 +96,17 @@
     });
   }
 
+  // The number of ready renditions of an asset, from the renditions API (after its job finished).
+  async function refreshCount(assetId) {
+    const cell = document.querySelector('[data-rendition-count="' + CSS.escape(assetId) + '"]');
+    if (!cell) return;
+    const response = await fetch("/api/v1/assets/" + encodeURIComponent(assetId) + "/renditions",
+      { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const data = await response.json();
+    cell.textContent = String((data.profiles || []).reduce((n, p) => n + (p.renditions || []).length, 0));
+  }
+
   // Live job progress: poll GET /api/v1/jobs/{id} until every job on the page is finished.
   function setupJobs() {
     const labels = document.getElementById("job-i18n");
@@ -116,6 +127,7 @@
           const bar = document.querySelector('[data-job-progress="' + CSS.escape(el.dataset.job) + '"]');
           if (bar) bar.value = job.status === "succeeded" ? 1 : job.progress;
           if (job.status === "succeeded" && labels) el.title = labels.dataset.reload;
+          if (job.status === "succeeded" && el.dataset.asset) await refreshCount(el.dataset.asset);
         } catch (error) { /* weak network: try again on the next tick */ }
       }));
       if (pending().length) setTimeout(poll, 2000);
