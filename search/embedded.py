@@ -3,6 +3,11 @@
 One writer per index directory (held lazily, under a lock, so read-only processes never take tantivy's
 writer lock); readers reload after our own commits and notice other processes' commits by watching
 meta.json. Relevance cursors pin the searcher of their first page, so later pages see the same snapshot.
+
+A text search runs in up to three modes, recorded in its cursors: "strict" (every syllable as typed,
+embedded_strict), then — only when that finds fewer hits than a page — "loose" (typos, prefixes, one word
+missing in long queries, embedded_query), then "relaxed" (half the words) when even that finds nothing.
+The page search counts the total in the same pass; facets are counted by embedded_facets.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Turns a `ParsedQuery`, filters and a visibility policy into tantivy queries.
 
+This is the loose query, used when the strict first pass (embedded_strict) finds fewer hits than a page.
 Every content syllable (or synonym span) becomes one *unit*: a disjunction over the folded fields, the
 exact-diacritic fields (boosted, only when the user typed marks), fuzzy and prefix variants. Units are
 required (one may be missing in long queries); adjacent syllables add phrase clauses so words typed
