@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.requests import ClientDisconnect
 
+from service.assets.upload import sync_chunks
 from service.deps import CurrentPrincipal, ProducerPrincipal, ReviewerPrincipal, SessionDep
 from service.errors import KhoError
 from service.workflow import queries
@@ -24,7 +25,7 @@ from service.workflow.schemas import (
     VersionOutFull,
     WithdrawOut,
 )
-from service.workflow.upload import ingest_version, sync_chunks
+from service.workflow.upload import ingest_version
 
 router = APIRouter(prefix="/api/v1", tags=["workflow"])
 

@@ -1,0 +1,133 @@
+"""Receiving an upload: the multipart body is streamed into storage (hashed, sniffed, size-limited on
+the way), then the metadata is validated. Shared by new assets (`POST /assets`) and new versions."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import anyio.from_thread
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
+
+from service.assets import service as assets
+from service.assets.ingest import StoredOriginal, store_original
+from service.assets.multipart import MultipartStream, boundary_of
+from service.assets.schemas import AssetCreate, AssetOut
+from service.auth.principal import Principal
+from service.config import get_settings
+from service.errors import BadRequest, KhoError, PayloadTooLarge, UnsupportedMedia
+from service.qa import service as qa_service
+from service.runtime import get_store
+from storage.base import ObjectStore
+from transcoding.sniff import KIND_TYPES
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def sync_chunks(stream: AsyncIterator[bytes]) -> Iterator[bytes]:
+    """Pull request-body chunks from the event loop into the worker thread, one at a time."""
+    while True:
+        try:
+            yield anyio.from_thread.run(stream.__anext__)  # type: ignore[arg-type]
+        except StopAsyncIteration:
+            return
+
+
+def validate_model(model: type[M], raw: dict[str, Any]) -> M:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        reasons = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
+        raise KhoError("malformed_metadata", status=422, reason=reasons,
+                       extra={"errors": json.loads(exc.json(include_url=False))[:20]}) from exc
+
+
+def metadata_dict(fields: dict[str, str], loose: bool = True) -> dict[str, Any]:
+    """The `metadata` JSON field, plus (when `loose`) any other form field as a top-level key."""
+    try:
+        raw: Any = json.loads(fields["metadata"]) if fields.get("metadata") else {}
+    except ValueError as exc:
+        raise KhoError("malformed_metadata", status=422, reason=str(exc)[:300]) from exc
+    if not isinstance(raw, dict):
+        raise KhoError("malformed_metadata", status=422, reason="metadata must be a JSON object")
+    if loose:
+        for name, value in fields.items():
+            if name != "metadata":
+                raw.setdefault(name, value)
+    return raw
+
+
+def declared_kind(fields: dict[str, str]) -> str | None:
+    """The kind, if the metadata arrived before the file (then its size limit applies while reading)."""
+    try:
+        kind = fields.get("kind") or metadata_dict(fields, loose=False).get("kind")
+    except KhoError:
+        kind = None
+    return kind if kind in KIND_TYPES else None
+
+
+@dataclass
+class Received:
+    fields: dict[str, str]
+    stored: StoredOriginal
+    filename: str
+
+
+def receive(chunks: Iterator[bytes], content_type: str, store: ObjectStore, *, asset_id: uuid.UUID, version: int,
+            kind_of: Callable[[dict[str, str]], str | None]) -> Received:
+    """Stream the `file` part into storage; form fields before and after it are collected. On any error
+    the stored bytes are deleted before the exception leaves."""
+    settings = get_settings()
+    stream = MultipartStream(chunks, boundary_of(content_type))
+    fields: dict[str, str] = {}
+    stored: StoredOriginal | None = None
+    filename = ""
+    try:
+        while (part := stream.next_part()) is not None:
+            if part.filename is None:
+                fields[part.name] = part.read_all(1024 * 1024).decode("utf-8", "replace")
+                continue
+            if part.name != "file" or stored is not None:
+                raise BadRequest("bad_multipart", reason=f"unexpected file field '{part.name}'")
+            kind = kind_of(fields)
+            limit = settings.upload_limits.get(kind, settings.max_upload_bytes) if kind else settings.max_upload_bytes
+            filename = part.filename or "upload"
+            stored = store_original(store, part, kind=kind, limit=limit, asset_id=asset_id, version=version)
+        if stored is None:
+            raise BadRequest("missing_file")
+    except BaseException:
+        if stored is not None:
+            store.delete(stored.key)
+        raise
+    return Received(fields, stored, filename)
+
+
+def check_fits_kind(store: ObjectStore, received: Received, kind: str) -> None:
+    """What only the full file and the final metadata can tell: size limit, type, a readable Q&A set."""
+    stored, limits = received.stored, get_settings().upload_limits
+    if kind not in limits or stored.size > limits[kind]:
+        raise PayloadTooLarge(limit_mb=limits.get(kind, 0) // 2**20, kind=kind)
+    if stored.media_type not in KIND_TYPES[kind]:
+        raise UnsupportedMedia("kind_mismatch", media_type=stored.media_type, kind=kind)
+    if kind == "qa_set":  # an unreadable Q&A file is refused now, naming the bad row, not later by a job
+        qa_service.validate_stored_original(store, stored.key, stored.media_type, filename=received.filename)
+
+
+def upload_new_asset(chunks: Iterator[bytes], content_type: str, principal: Principal,
+                     session: Session) -> AssetOut:
+    store = get_store()
+    asset_id = uuid.uuid4()
+    received = receive(chunks, content_type, store, asset_id=asset_id, version=1, kind_of=declared_kind)
+    try:
+        meta = validate_model(AssetCreate, metadata_dict(received.fields))
+        check_fits_kind(store, received, meta.kind)
+        asset = assets.create_from_upload(session, store, principal, meta, received.stored, received.filename,
+                                          asset_id)
+        return assets.to_out(session, [asset])[0]
+    except BaseException:
+        store.delete(received.stored.key)  # the version row does not own the bytes yet
+        raise
