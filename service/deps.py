@@ -57,12 +57,13 @@ def get_principal(request: Request, session: SessionDep) -> Principal:
         cookie = request.cookies.get(SESSION_COOKIE)
         if not cookie:
             raise Unauthorized(headers={"WWW-Authenticate": "Bearer"})
-        principal, token = auth_service.resolve_user_token(session, cookie, "session")
+        principal, session_token = auth_service.resolve_user_token(session, cookie, "session")
         # A browser sends the cookie on any cross-site request too: unsafe API calls made with it must also
         # carry the session's CSRF token (the web pages' scripts send it as X-CSRF-Token).
         if request.method not in SAFE_METHODS:
             sent = request.headers.get("x-csrf-token", "")
-            if not token.csrf_token or not secrets.compare_digest(sent, token.csrf_token):
+            expected = session_token.csrf_token
+            if not expected or not secrets.compare_digest(sent, expected):
                 raise Forbidden("forbidden")
     request.state.principal = principal
     return principal
