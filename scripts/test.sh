@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh dev
 .venv/bin/ruff check .
+.venv/bin/mypy service storage transcoding search web
 .venv/bin/python -m pytest -q "$@"
