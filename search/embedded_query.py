@@ -25,7 +25,8 @@ FUZZY_WEIGHT, PREFIX_WEIGHT, SHINGLE_WEIGHT = 0.4, 0.5, 1.0
 PHRASE_WEIGHT = 1.5  # adjacent syllables of the query found glued in a document
 FUZZY_MIN_LEN = 4
 PREFIX_EXPANSIONS = 8
-FILTER_FIELD = {"org": "orgtree"}  # filter "org" means the subtree
+FILTER_FIELD = {"org": "orgtree"}
+FULL, LEAN, TITLE = "full", "lean", "title"  # how many clauses score a syllable  # filter "org" means the subtree
 
 
 @dataclass
@@ -62,17 +63,20 @@ class QueryBuilder:
     def is_known(self, folded: str) -> bool:
         return self.document_frequency(folded) > 0
 
-    def scoring_clauses(self, term: QueryTerm, title_only: bool = False) -> list[Query]:
-        """How a document holding the syllable scores: per field, exact marks, and as a prefix."""
+    def scoring_clauses(self, term: QueryTerm, level: str = FULL) -> list[Query]:
+        """How a document holding the syllable scores: per field, exact marks, and as a prefix.
+        `level` LEAN drops the extra-text and exact-body clauses, TITLE keeps the title clauses only."""
         f = term.folded
         clauses: list[Query] = [self._term("title_f", f, W_TITLE)]
-        if not title_only:
-            clauses += [self._term("body_f", f, W_BODY), self._term("extra_f", f, W_EXTRA)]
+        if level != TITLE:
+            clauses.append(self._term("body_f", f, W_BODY))
+        if level == FULL:
+            clauses.append(self._term("extra_f", f, W_EXTRA))
         if term.accented:
             # Flat bonus clauses rather than a max over folded/exact: a dismax walks both posting lists
             # through an extra scorer per document, a third of the cost of a common accented syllable.
             clauses.append(self._term("title_x", term.text, W_TITLE * EXACT_EXTRA))
-            if not title_only:
+            if level == FULL:
                 clauses.append(self._term("body_x", term.text, W_BODY * EXACT_EXTRA))
         if term.last and len(f) >= 2:
             # Explicit expansions (most frequent first) instead of an automaton: an automaton query

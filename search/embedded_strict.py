@@ -16,9 +16,12 @@ from collections.abc import Sequence
 from tantivy import Occur, Query
 
 from search.embedded_query import (
+    FULL,
+    LEAN,
     PHRASE_WEIGHT,
     PREFIX_EXPANSIONS,
     SHINGLE_WEIGHT,
+    TITLE,
     QueryBuilder,
     TextQuery,
 )
@@ -66,23 +69,25 @@ class StrictBuilder:
             required.append(self._span(match, parsed.terms))
             covered.update(range(match.start, match.end))
         required += [self._require(t) for t in content if t.position not in covered]
-        light = self._ubiquitous(content)
+        levels = self._ubiquitous(content)
         scoring = [q for t in content if t.position not in covered
-                   for q in self.b.scoring_clauses(t, title_only=t.folded in light)]
+                   for q in self.b.scoring_clauses(t, levels.get(t.folded, FULL))]
         scoring += self._phrase_boosts(parsed.terms)
         match_q = _must(required)
         ranked = Query.boolean_query([(Occur.Must, q) for q in required] + [(Occur.Should, q) for q in scoring])
         return TextQuery(match_q, ranked, len(required))
 
-    def _ubiquitous(self, content: Sequence[QueryTerm]) -> set[str]:
-        """Syllables in so many documents that their body matches barely reorder (idf near zero) while
-        walking their postings is most of a query's cost: they keep only their title clauses, as long as
-        a rarer syllable scores the body. Small indexes score everything; it is cheap there."""
+    def _ubiquitous(self, content: Sequence[QueryTerm]) -> dict[str, str]:
+        """Scoring level of syllables in so many documents that their weaker matches barely reorder (idf
+        near zero) while walking their postings is most of a query's cost: title clauses only while a
+        rarer syllable scores the body; title and body when every syllable is that common ("giáo dục").
+        Small indexes score everything; it is cheap there."""
         n = self.b.num_docs
         if n < UBIQUITOUS_MIN_DOCS:
-            return set()
+            return {}
         common = {t.folded for t in content if self.b.document_frequency(t.folded) > UBIQUITOUS_SHARE * n}
-        return common if len(common) < len({t.folded for t in content}) else set()
+        level = TITLE if len(common) < len({t.folded for t in content}) else LEAN
+        return dict.fromkeys(common, level)
 
     def _phrase_boosts(self, terms: Sequence[QueryTerm]) -> list[Query]:
         """Adjacent syllables glued: the loose query scores a pair once as a phrase boost and once inside

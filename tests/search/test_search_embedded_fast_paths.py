@@ -114,11 +114,11 @@ def test_ubiquitous_syllables_score_by_title_only_beside_rarer_ones() -> None:
     builder = QueryBuilder(build_schema(), lambda _field, term: freq.get(term, 0), lambda *_: [], lambda: [],
                            num_docs=100_000)
     strict = StrictBuilder(builder)
-    assert strict._ubiquitous(parse_query("giao duc tuyen sinh").terms) == {"giao", "duc"}
-    assert strict._ubiquitous(parse_query("giao duc").terms) == set()  # nothing rarer to score the body
+    assert strict._ubiquitous(parse_query("giao duc tuyen sinh").terms) == {"giao": "title", "duc": "title"}
+    assert strict._ubiquitous(parse_query("giao duc").terms) == {"giao": "lean", "duc": "lean"}
     small = StrictBuilder(QueryBuilder(build_schema(), lambda _f, t: freq.get(t, 0) // 10, lambda *_: [],
                                        lambda: [], num_docs=10_000))
-    assert small._ubiquitous(parse_query("giao duc tuyen sinh").terms) == set()
+    assert small._ubiquitous(parse_query("giao duc tuyen sinh").terms) == {}
 
 
 def test_facet_under_its_own_filter_follows_writes(tmp_path: Path) -> None:
