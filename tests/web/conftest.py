@@ -25,3 +25,21 @@ def sign_in(web: TestClient, make: Factory, role: str, org_code: str | None = No
                                      "csrf_token": csrf_from(page.text)}, follow_redirects=False)
     assert r.status_code == 303, r.text
     return email
+
+
+def another(web: TestClient) -> TestClient:
+    """A second browser on the same app (its own cookies), for journeys with several people."""
+    return TestClient(web.app, raise_server_exceptions=False)
+
+
+def upload_as(web: TestClient, title: str, kind: str = "infographic", *, filename: str = "anh.png",
+              content: bytes | None = None, **extra: object) -> str:
+    """Uploads through the API with the page's session and CSRF header, as upload.js does."""
+    from tests.api.media import meta, multipart, png
+
+    body, ctype = multipart(meta(kind, title=title, alt_text="Mô tả ảnh", **extra), filename,
+                            png() if content is None else content)
+    token = csrf_from(web.get("/tai-len").text)
+    r = web.post("/api/v1/assets", content=body, headers={"Content-Type": ctype, "X-CSRF-Token": token})
+    assert r.status_code == 201, r.text
+    return str(r.json()["id"])
