@@ -35,11 +35,12 @@ class _Buckets:
 
     keys: dict[str, dict[object, int]]
     docs: int
+    complete: bool = True  # no facet had more values than were asked for
 
     def minus(self, other: _Buckets) -> _Buckets:
         keys = {f: {k: n - other.keys.get(f, {}).get(k, 0) for k, n in vals.items()}
                 for f, vals in self.keys.items()}
-        return _Buckets(keys, self.docs - other.docs)
+        return _Buckets(keys, self.docs - other.docs, self.complete and other.complete)
 
 
 class FacetCounter:
@@ -79,9 +80,11 @@ class FacetCounter:
             base = self._bases.get(key)
         if match is not None and total > COMPLEMENT_SHARE * (base.docs if base else searcher.num_docs):
             base = base or self._base(searcher, key, fields, constraints)
-            if total > COMPLEMENT_SHARE * base.docs:
+            if base.complete and total > COMPLEMENT_SHARE * base.docs:
                 outside = combine(None, [*constraints, (Occur.MustNot, match)])
-                return base.minus(self._aggregate(searcher, outside, fields, ALL_VALUES))
+                difference = base.minus(self._aggregate(searcher, outside, fields, ALL_VALUES))
+                if difference.complete:
+                    return difference
         return self._aggregate(searcher, combine(match, constraints), fields, FACET_SIZE)
 
     def _base(self, searcher: tantivy.Searcher, key: tuple[object, ...], fields: Sequence[str],
@@ -101,7 +104,8 @@ class FacetCounter:
         result = searcher.aggregate(q, aggs)
         keys = {f: {b["key"]: int(b["doc_count"]) for b in result.get(f, {}).get("buckets", [])}
                 for f in fields}
-        return _Buckets(keys, int(result.get(COUNT, {}).get("value") or 0))
+        complete = not any(result.get(f, {}).get("sum_other_doc_count") for f in fields)
+        return _Buckets(keys, int(result.get(COUNT, {}).get("value") or 0), complete)
 
     def _agg(self, field: str, size: int) -> dict[str, object]:
         if self._masked(field):

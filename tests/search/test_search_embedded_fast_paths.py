@@ -134,3 +134,15 @@ def test_facet_under_its_own_filter_follows_writes(tmp_path: Path) -> None:
     index.delete(["d01"])
     after = index.search(SearchQuery(visibility=PUBLISHED, filters={"topic": [TOPICS[0]]}))
     assert after.facets["topic"] == _expected(docs, visible - {"d01"})["topic"]
+
+
+def test_truncated_base_counts_are_never_subtracted(tmp_path: Path, monkeypatch: object) -> None:
+    import search.embedded_facets as facets
+
+    monkeypatch.setattr(facets, "ALL_VALUES", 2)  # type: ignore[attr-defined]  # fewer than the 4 organisations
+    docs = _docs()
+    index = EmbeddedIndex(tmp_path / "idx", facet_cache=0)
+    index.upsert(docs)
+    for _ in range(2):
+        result = index.search(SearchQuery(q="giao duc", visibility=PUBLISHED))
+        assert result.facets["org"] == _expected(docs, _all_ids(index, "giao duc", visibility=PUBLISHED))["org"]
