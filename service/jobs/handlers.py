@@ -44,7 +44,8 @@ def process_version(ctx: JobContext) -> None:
                                  organisation=org.name if org else "")
         key, caption_key = version.object_key, version.caption_key
         suffix = source_suffix(key, version.media_type, version.original_filename)
-    work = get_settings().tmp_dir / f"job-{uuid.uuid4().hex}"
+    # Absolute: ffmpeg runs some steps inside its own work folder, where a relative path would not resolve.
+    work = (get_settings().tmp_dir / f"job-{uuid.uuid4().hex}").resolve()
     work.mkdir(parents=True, exist_ok=True)
     try:
         source = work / ("original" + suffix)
