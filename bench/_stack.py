@@ -35,7 +35,8 @@ def prepare(env: dict[str, str]) -> None:
                    capture_output=True)
 
 
-def token(env: dict[str, str], role: str = "producer") -> str:
+def tokens(env: dict[str, str], roles: list[str]) -> list[str]:
+    """Bearer tokens for new users with these roles, all in one new organisation (one child process)."""
     code = f"""
 import uuid
 from service.auth import service as auth
@@ -44,14 +45,19 @@ from service.orgs import repository as orgs_repo, service as orgs
 code = "BENCH-" + uuid.uuid4().hex[:6]
 with unit_of_work() as s:
     orgs.create(s, code=code, name="Đơn vị đo " + code, kind="department", parent_code=None)
-with unit_of_work() as s:
+for role in {roles!r}:
+  with unit_of_work() as s:
     org = orgs_repo.by_code(s, code)
     user = auth.create_user(s, email=f"bench-{{uuid.uuid4().hex[:8]}}@bench.local", full_name="Bench",
-                            password="bench-" + uuid.uuid4().hex, role="{role}", organisation_id=org.id)
+                            password="bench-" + uuid.uuid4().hex, role=role, organisation_id=org.id)
     print(auth.issue_token(s, user).token)
 """
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, check=True, capture_output=True, text=True)
-    return out.stdout.strip().splitlines()[-1]
+    return ["Bearer " + line for line in out.stdout.strip().splitlines()[-len(roles):]]
+
+
+def token(env: dict[str, str], role: str = "producer") -> str:
+    return tokens(env, [role])[0].removeprefix("Bearer ")
 
 
 class Server:

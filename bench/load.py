@@ -28,7 +28,7 @@ import httpx
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench._stack import Server, base_env, prepare, token  # noqa: E402
+from bench._stack import Server, base_env, prepare, tokens  # noqa: E402
 
 WORDS = ["nghị quyết", "giáo dục", "nha giao", "chuyển đổi số", "học sinh", "đột phá", "tuyển sinh", "71"]
 MIX = [("search", 40), ("asset_page", 30), ("download", 20), ("upload", 10)]
@@ -43,7 +43,7 @@ def png(seed: int) -> bytes:
 
 
 def upload(client: httpx.Client, base: str, auth: str, title: str) -> httpx.Response:
-    meta = json.dumps({"kind": "infographic", "title": title, "topics": ["y-nghia-quan-diem"],
+    meta = json.dumps({"kind": "infographic", "title": title, "topics": ["y-nghia-quan-diem"], "alt_text": title,
                        "summary": "Giáo dục đột phá theo Nghị quyết 71"}, ensure_ascii=False)
     files = {"metadata": (None, meta), "file": ("anh.png", png(random.getrandbits(32)), "image/png")}
     return client.post(f"{base}/api/v1/assets", files=files, headers={"Authorization": auth})
@@ -58,7 +58,8 @@ def seed(base: str, producer: str, reviewer: str, count: int) -> list[str]:
             asset_id = r.json()["id"]
             ids.append(asset_id)
             client.post(f"{base}/api/v1/assets/{asset_id}/submit", json={}, headers={"Authorization": producer})
-            client.post(f"{base}/api/v1/assets/{asset_id}/approve", json={}, headers={"Authorization": reviewer})
+            r = client.post(f"{base}/api/v1/assets/{asset_id}/approve", json={}, headers={"Authorization": reviewer})
+            r.raise_for_status()
     return ids
 
 
@@ -123,10 +124,9 @@ def run(args: argparse.Namespace) -> None:
     server = None
     try:
         prepare(env)
-        producer, reviewer = "Bearer " + token(env, "producer"), "Bearer " + token(env, "reviewer")
+        producer, reviewer, *users = tokens(env, ["producer", "reviewer"] + ["producer"] * args.users)
         server = Server(env)
         assets = seed(server.url, producer, reviewer, args.assets)
-        users = ["Bearer " + token(env, "producer") for _ in range(args.users)]
         stats = Stats()
         stop = time.monotonic() + args.seconds
         threads = [threading.Thread(target=user_loop, args=(server.url, u, assets, stop, stats)) for u in users]

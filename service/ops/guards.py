@@ -12,7 +12,6 @@ from service.errors import PayloadTooLarge
 from service.ops.settings import OpsSettings
 
 MiB = 1024 * 1024
-UPLOAD_PREFIXES = ("/api/v1/assets", "/api/v1/uploads", "/api/v1/imports")
 EXEMPT = ("/healthz", "/readyz", "/metrics")
 
 
@@ -22,10 +21,17 @@ class RequestTooLarge(PayloadTooLarge):
     code = "request_too_large"
 
 
+def is_upload(path: str) -> bool:
+    """Paths whose bodies are files: direct uploads, new versions, tus chunks, import ZIPs."""
+    if path in ("/api/v1/assets", "/api/v1/assets/") or path.startswith(("/api/v1/uploads", "/api/v1/imports")):
+        return True
+    return path.startswith("/api/v1/assets/") and path.rstrip("/").endswith("/versions")
+
+
 def body_limit(path: str, ops: OpsSettings, max_upload: int) -> int:
     if path.startswith("/api/v1/imports"):
         return ops.max_import_bytes
-    if path.startswith(UPLOAD_PREFIXES):
+    if is_upload(path):
         return max_upload + MiB  # room for multipart framing and metadata around the largest file
     return ops.max_body_bytes
 

@@ -20,13 +20,13 @@ from service.errors import PROBLEM_JSON, KhoError, TooManyRequests
 from service.ops import logs, metrics
 from service.ops.guards import (
     EXEMPT,
-    UPLOAD_PREFIXES,
     IdentityCache,
     RequestTooLarge,
     body_limit,
     bucket_for,
     credential_of,
     declared_length,
+    is_upload,
 )
 from service.ops.settings import get_ops_settings
 
@@ -65,9 +65,15 @@ class OpsMiddleware:
                 state["status"] = refusal.status
                 await _problem(refusal, scope, receive, self._send(scope, send, state, request_id))
                 return
+            buffered = await self._buffer_small_chunked(scope, headers, receive)
+            if buffered is None:
+                too_large = RequestTooLarge(limit_mb=get_ops_settings().max_body_bytes // MiB)
+                state["status"] = too_large.status
+                await _problem(too_large, scope, _no_body, self._send(scope, send, state, request_id))
+                return
             metrics.IN_FLIGHT.inc()
             try:
-                await self.app(scope, self._receive(scope, receive, state), self._send(scope, send, state, request_id))
+                await self.app(scope, self._receive(scope, buffered, state), self._send(scope, send, state, request_id))
             finally:
                 metrics.IN_FLIGHT.dec()
         finally:
@@ -97,9 +103,27 @@ class OpsMiddleware:
         metrics.RATE_LIMITED.labels(label).inc()
         return TooManyRequests(seconds=decision.retry_after, headers={"Retry-After": str(decision.retry_after)})
 
+    async def _buffer_small_chunked(self, scope: Scope, headers: Headers, receive: Receive) -> Receive | None:
+        """A body without Content-Length on an ordinary path is read up front (it is small by definition),
+        so passing the limit is a clean 413 rather than a parse error inside the framework; None if too large.
+        Upload paths keep streaming and are stopped by the counting reader instead."""
+        if declared_length(headers) is not None or is_upload(scope["path"]) or scope["method"] in ("GET", "HEAD"):
+            return receive
+        limit = get_ops_settings().max_body_bytes
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return _replay([message], receive)
+            body += message.get("body", b"")
+            if len(body) > limit:
+                return None
+            if not message.get("more_body", False):
+                return _replay([{"type": "http.request", "body": bytes(body), "more_body": False}], receive)
+
     def _receive(self, scope: Scope, receive: Receive, state: dict[str, Any]) -> Receive:
         path: str = scope["path"]
-        upload = path.startswith(UPLOAD_PREFIXES)
+        upload = is_upload(path)
         label = path.split("/")[3] if upload else ""
         limit = body_limit(path, get_ops_settings(), get_settings().max_upload_bytes)
 
@@ -143,7 +167,7 @@ class OpsMiddleware:
             scope.get("state"), dict) else None
         if principal is not None:
             self._learn(headers, scope["state"]["principal"])
-        logs.ACCESS.info("request", extra={
+        logs.ACCESS.info("%s %s -> %d in %.1f ms", scope["method"], scope["path"], status, seconds * 1000, extra={
             "method": scope["method"], "path": scope["path"], "route": template, "status": status,
             "duration_ms": round(seconds * 1000, 2), "bytes_in": state["received"],
             "principal": str(principal) if principal else None,
@@ -151,9 +175,32 @@ class OpsMiddleware:
 
     def _learn(self, headers: Headers, principal: Any) -> None:
         found = credential_of(headers)
-        if found is not None:
-            limit = principal.rate_limit_per_minute if principal.kind == "client" else None
-            self.identities.put(found[0], f"{principal.kind}:{principal.id}", limit)
+        if found is None or self.identities.get(found[0]) is not None:
+            return
+        limit = principal.rate_limit_per_minute if principal.kind == "client" else None
+        identity = f"{principal.kind}:{principal.id}"
+        self.identities.put(found[0], identity, limit)
+        # The credential's first request was charged to its own bucket; charge the principal's too, so a
+        # user cannot gain a request per fresh token.
+        ops = get_ops_settings()
+        ceiling = ops.rate_limit_user_per_minute if principal.kind == "user" else ops.rate_limit_key_per_minute
+        from service.news.ratelimit import get_limiter
+
+        try:
+            get_limiter().acquire("ops:" + identity, min(ceiling, limit) if limit else ceiling)
+        except Exception:  # noqa: BLE001 - see _refusal
+            log.warning("rate limiter unavailable", exc_info=True)
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    async def replay() -> Message:
+        return messages.pop(0) if messages else await receive()
+
+    return replay
+
+
+async def _no_body() -> Message:
+    return {"type": "http.disconnect"}
 
 
 async def _problem(exc: KhoError, scope: Scope, receive: Receive, send: Send) -> None:
