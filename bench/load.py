@@ -45,7 +45,8 @@ def png(seed: int) -> bytes:
 def upload(client: httpx.Client, base: str, auth: str, title: str) -> httpx.Response:
     meta = json.dumps({"kind": "infographic", "title": title, "topics": ["y-nghia-quan-diem"], "alt_text": title,
                        "summary": "Giáo dục đột phá theo Nghị quyết 71"}, ensure_ascii=False)
-    files = {"metadata": (None, meta), "file": ("anh.png", png(random.getrandbits(32)), "image/png")}
+    files: dict[str, tuple[str | None, bytes | str, str | None]] = {
+        "metadata": (None, meta, None), "file": ("anh.png", png(random.getrandbits(32)), "image/png")}
     return client.post(f"{base}/api/v1/assets", files=files, headers={"Authorization": auth})
 
 

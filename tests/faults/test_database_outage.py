@@ -31,7 +31,7 @@ def test_postgres_stops_mid_upload(pg_cluster: PgCluster, tmp_path: Path) -> Non
             result: dict[str, httpx.Response] = {}
 
             def send() -> None:
-                result["r"] = httpx.post(f"{server.url}/api/v1/assets", content=body,  # type: ignore[arg-type]
+                result["r"] = httpx.post(f"{server.url}/api/v1/assets", content=body,
                                          headers={**headers, "Content-Type": ctype, "Content-Length": str(length)},
                                          timeout=120)
 
@@ -50,7 +50,7 @@ def test_postgres_stops_mid_upload(pg_cluster: PgCluster, tmp_path: Path) -> Non
             pg_cluster.start()
             assert assets_and_keys() == before  # no row, no stored object
             body, ctype, length = streamed_upload(content, 12 * MiB, pause=0)
-            r = httpx.post(f"{server.url}/api/v1/assets", content=body,  # type: ignore[arg-type]
+            r = httpx.post(f"{server.url}/api/v1/assets", content=body,
                            headers={**headers, "Content-Type": ctype, "Content-Length": str(length)}, timeout=120)
             assert r.status_code == 201, r.text
             assert assets_and_keys()[0] == before[0] + 1
