@@ -73,7 +73,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if app.state.with_worker:
         from service.worker import Worker
 
-        worker = Worker(settings.worker_threads)
+        worker = Worker(settings.worker_threads, own_signals=False)
         worker.start()
     try:
         yield

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 
 from service.db import unit_of_work
@@ -35,14 +36,21 @@ class Sweeper(threading.Thread):
 class Worker:
     """Everything a worker runs, startable inside the API process (`kho run`) or on its own (`kho worker`)."""
 
-    def __init__(self, threads: int) -> None:
+    def __init__(self, threads: int, *, own_signals: bool = True) -> None:
+        # Inside `kho run` the web server owns SIGINT/SIGTERM (graceful shutdown); Huey's consumer would
+        # otherwise replace its handlers when it starts.
+        self.own_signals = own_signals
         self.consumer = get_huey_app().huey.create_consumer(workers=threads, worker_type="thread",
                                                             periodic=False, check_worker_health=True)
         self.pump = OutboxPump()
         self.sweeper = Sweeper()
 
     def start(self) -> None:
+        saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
         self.consumer.start()
+        if not self.own_signals and threading.current_thread() is threading.main_thread():
+            for sig, handler in saved.items():
+                signal.signal(sig, handler)
         self.pump.start()
         self.sweeper.start()
         log.info("worker started")
