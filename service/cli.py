@@ -48,13 +48,20 @@ def _serve(args: argparse.Namespace, with_worker: bool) -> None:
 
 
 def _worker(_: argparse.Namespace) -> None:
+    import time
+
+    from huey.consumer import ConsumerStopped
+
     from service.worker import Worker
 
     worker = Worker(get_settings().worker_threads)
     worker.start()
     try:
-        worker.consumer.loop()  # blocks; Ctrl-C / SIGTERM end it
-    except KeyboardInterrupt:
+        # Huey's loop() is one health-check iteration; SIGINT/SIGTERM make it raise ConsumerStopped.
+        checked = time.monotonic()
+        while True:
+            checked = worker.consumer.loop(checked)
+    except (ConsumerStopped, KeyboardInterrupt):
         pass
     finally:
         worker.stop()

@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"
     worker_threads: int = Field(default=2, ge=1, le=64)
 
+    job_lease_seconds: float = Field(default=120, gt=0)  # a running job unseen this long belongs to a dead worker
+    sweep_interval_seconds: float = Field(default=60, gt=0)
     job_memory_limit_mb: int = Field(default=6144, ge=256)  # address-space cap of one processing child
     job_timeout_seconds: float = Field(default=3600, gt=0)
     upload_limits: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_UPLOAD_LIMITS))

@@ -6,6 +6,7 @@ import logging
 import signal
 import threading
 
+from service.config import get_settings
 from service.db import unit_of_work
 from service.jobs import service as jobs
 from service.jobs.queue import get_huey_app
@@ -43,7 +44,7 @@ class Worker:
         self.consumer = get_huey_app().huey.create_consumer(workers=threads, worker_type="thread",
                                                             periodic=False, check_worker_health=True)
         self.pump = OutboxPump()
-        self.sweeper = Sweeper()
+        self.sweeper = Sweeper(get_settings().sweep_interval_seconds)
 
     def start(self) -> None:
         saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}

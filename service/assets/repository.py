@@ -7,6 +7,7 @@ from sqlalchemy import ColumnElement, and_, delete, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from service.models import Asset, AssetTerm, Organisation, Rendition, Version, VocabularyTerm
+from service.renditions.files import stored_keys
 
 
 def lock_hash(session: Session, sha256: str) -> None:
@@ -72,9 +73,9 @@ def current_versions(session: Session, assets: list[Asset]) -> dict[uuid.UUID, V
 
 def object_keys_of_asset(session: Session, asset_id: uuid.UUID) -> list[str]:
     originals = session.scalars(select(Version.object_key).where(Version.asset_id == asset_id))
-    renditions = session.scalars(select(Rendition.object_key).join(Version, Version.id == Rendition.version_id)
-                                 .where(Version.asset_id == asset_id))
-    return [*originals, *renditions]
+    renditions = session.execute(select(Rendition.object_key, Rendition.extra)
+                                 .join(Version, Version.id == Rendition.version_id).where(Version.asset_id == asset_id))
+    return [*originals, *(k for key, extra in renditions for k in stored_keys(key, extra))]
 
 
 def delete_asset(session: Session, asset: Asset) -> None:
@@ -91,7 +92,8 @@ def count_all(session: Session) -> int:
 
 def all_object_keys(session: Session) -> set[str]:
     keys = set(session.scalars(select(Version.object_key)))
-    keys.update(session.scalars(select(Rendition.object_key)))
+    for key, extra in session.execute(select(Rendition.object_key, Rendition.extra)):
+        keys.update(stored_keys(key, extra))
     keys.update(k for k in session.scalars(select(Version.caption_key)) if k)
     return keys
 

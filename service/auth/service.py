@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -80,6 +81,13 @@ def issue_token(session: Session, user: User, kind: str = "bearer") -> IssuedTok
     return IssuedToken(token, expires, csrf)
 
 
+def _touch(update: Callable[[Session], None]) -> None:
+    """Last-used times are written in their own short transaction: the request's own transaction may
+    stay open for a long upload, and on SQLite a write there would hold the database lock throughout."""
+    with db.unit_of_work() as touch_session:
+        update(touch_session)
+
+
 def resolve_user_token(session: Session, token: str, kind: str = "bearer") -> tuple[Principal, AuthToken]:
     found = repository.token_with_user(session, keyed_hash(token), kind)
     now = utcnow()
@@ -89,7 +97,7 @@ def resolve_user_token(session: Session, token: str, kind: str = "bearer") -> tu
     if tok.revoked_at or tok.expires_at <= now or not user.is_active:
         raise Unauthorized()
     if not tok.last_used_at or now - tok.last_used_at > timedelta(minutes=1):
-        repository.touch_token(session, tok.id, now)
+        _touch(lambda s: repository.touch_token(s, tok.id, now))
     return principal_for_user(user, org), tok
 
 
@@ -106,7 +114,7 @@ def resolve_api_key(session: Session, key: str) -> Principal:
         raise Unauthorized()
     now = utcnow()
     if not client.last_used_at or now - client.last_used_at > timedelta(minutes=1):
-        repository.touch_client(session, client.id, now)
+        _touch(lambda s: repository.touch_client(s, client.id, now))
     return principal_for_client(client, org)
 
 

@@ -14,14 +14,27 @@ from service.jobs.isolation import run_isolated
 from service.jobs.runner import JobContext, PermanentJobError, handler
 from service.models import Asset, Organisation, Rendition, Version
 from service.qa import items as qa_items
+from service.renditions.files import stored_keys
 from service.runtime import get_store
 from transcoding.pipeline import ProcessRequest, ProcessResult
 from transcoding.types import FocalPoint, RenditionOutput
 
 
-def _rendition_key(version: Version, token: str, profile: str, variant: str, suffix: str) -> str:
+def _prefix(version: Version, token: str) -> str:
     h = version.id.hex
-    return f"renditions/{h[:2]}/{h[2:4]}/{h}/{token}/{profile}/{variant}{suffix}"
+    return f"renditions/{h[:2]}/{h[2:4]}/{h}/{token}/"
+
+
+def output_files(out: RenditionOutput) -> list[tuple[str, Path]]:
+    """(relative name, local path) of every file of one output. Multi-file outputs (HLS: playlists,
+    init and media segments, captions) list them in extra["files"], relative to the processor's output
+    folder, the entry point first; a single file is named "<profile>/<variant><suffix>"."""
+    files = out.extra.get("files")
+    if isinstance(files, list) and files and all(isinstance(f, str) for f in files):
+        main = str(files[0])
+        base = str(out.path)[: -len(main)] if str(out.path).endswith(main) else str(out.path.parent) + "/"
+        return [(f, Path(base + f)) for f in files]
+    return [(f"{out.profile}/{out.variant}{out.path.suffix}", out.path)]
 
 
 @handler("process")
@@ -87,28 +100,43 @@ def _publish_outputs(ctx: JobContext, result: ProcessResult, work: Path) -> None
     store = get_store()
     token = uuid.uuid4().hex[:12]  # a fresh prefix per attempt: a crashed attempt never overwrites a live file
     uploaded: list[tuple[str, RenditionOutput]] = []
+    sent: set[str] = set()
     with unit_of_work() as session:
         version = session.get(Version, ctx.version_id)
         if version is None:
             raise PermanentJobError("version no longer exists", "gone")
+        prefix = _prefix(version, token)
         for out in result.outputs:
-            key = _rendition_key(version, token, out.profile, out.variant, out.path.suffix)
-            store.put_file(key, out.path, content_type=out.media_type)
-            uploaded.append((key, out))
+            files = output_files(out)
+            for name, path in files:
+                if name not in sent:  # HLS outputs share segments with their master
+                    store.put_file(prefix + name, path, content_type=_content_type(name, out))
+                    sent.add(name)
+            uploaded.append((prefix + files[0][0], out))
         rows = [Rendition(version_id=version.id, profile=o.profile, variant=o.variant, object_key=k,
                           media_type=o.media_type, size=o.path.stat().st_size, width=o.width, height=o.height,
                           duration=o.duration, bitrate=o.bitrate, loudness_lufs=o.loudness_lufs,
                           true_peak_dbtp=o.true_peak_dbtp, extra=o.extra, job_id=ctx.job_id)
                 for k, o in uploaded]
-        replaced = renditions.replace(session, version.id, {r.profile for r in rows}, rows)
+        replaced = [k for row in renditions.replace(session, version.id, {r.profile for r in rows}, rows)
+                    for k in stored_keys(row.object_key, row.extra)]
         version.probe = result.probe
         if result.text:
             version.extracted_text = result.text
         if result.qa is not None:
             qa_items.replace_items(session, version.id, result.qa.get("items", []))
         outbox.emit(session, "asset.changed", asset_id=version.asset_id)
+
         def remove_replaced() -> None:
             for key in replaced:
                 store.delete(key)
 
         after_commit(session, remove_replaced)
+
+
+_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".mp4": "video/mp4", ".m4s": "video/iso.segment",
+          ".vtt": "text/vtt", ".jpg": "image/jpeg", ".png": "image/png"}
+
+
+def _content_type(name: str, out: RenditionOutput) -> str:
+    return _TYPES.get(Path(name).suffix, out.media_type)

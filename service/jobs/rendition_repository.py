@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 from service.models import Rendition
 
 
-def replace(session: Session, version_id: uuid.UUID, profiles: set[str], rows: list[Rendition]) -> list[str]:
-    """Swap the renditions of the given profiles in one go; returns the object keys no longer used."""
+def replace(session: Session, version_id: uuid.UUID, profiles: set[str], rows: list[Rendition]) -> list[Rendition]:
+    """Swap the renditions of the given profiles in one go; returns the rows replaced (their objects go)."""
     old = list(session.scalars(select(Rendition).where(Rendition.version_id == version_id,
                                                        Rendition.profile.in_(profiles))))
     for row in old:
@@ -17,7 +17,7 @@ def replace(session: Session, version_id: uuid.UUID, profiles: set[str], rows: l
     session.flush()
     session.add_all(rows)
     session.flush()
-    return [r.object_key for r in old]
+    return old
 
 
 def of_version(session: Session, version_id: uuid.UUID) -> list[Rendition]:

@@ -16,13 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from service.config import get_settings
 from service.db import unit_of_work
 from service.jobs import repository
 from service.models import Job
 from service.models.base import utcnow
 
 log = logging.getLogger("kho.jobs")
-LEASE = timedelta(seconds=120)
 HEARTBEAT_EVERY = 2.0
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 
@@ -61,7 +61,7 @@ class JobContext:
             progress = self._progress
         now = utcnow()
         with unit_of_work() as session:
-            alive = repository.heartbeat(session, self.job_id, self.worker, progress, now, now + LEASE)
+            alive = repository.heartbeat(session, self.job_id, self.worker, progress, now, now + lease())
         if not alive:
             raise JobCancelled(self.job_id)
 
@@ -78,6 +78,10 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
+def lease() -> timedelta:
+    return timedelta(seconds=get_settings().job_lease_seconds)
+
+
 def backoff_seconds(attempt: int) -> float:
     return float(min(600, 5 * 2 ** (attempt - 1)))
 
@@ -88,7 +92,7 @@ def run_job(job_id: str) -> str:
 
     now = utcnow()
     with unit_of_work() as session:
-        if not repository.claim(session, job_id, WORKER_ID, now, now + LEASE):
+        if not repository.claim(session, job_id, WORKER_ID, now, now + lease()):
             return "skipped"
         job = repository.get(session, job_id)
         assert job is not None

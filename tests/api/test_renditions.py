@@ -92,5 +92,34 @@ def test_video_renditions(client: TestClient, factory: Factory, tmp_path: Path) 
     assert {"web-hls", "web-mp4", "youtube", "vertical", "zalo-oa", "tv-broadcast", "loudspeaker"} <= ready, body
     hls = next(p for p in body["profiles"] if p["profile"] == "web-hls")["renditions"]
     assert all((r["height"] or 0) <= 360 for r in hls)  # never upscaled above the 360p source
+    _assert_hls_files_stored(asset["id"])
     vertical = next(p for p in body["profiles"] if p["profile"] == "vertical")["renditions"][0]
     assert (vertical["width"], vertical["height"]) == (1080, 1920) or vertical["width"] < vertical["height"]
+
+
+def _assert_hls_files_stored(asset_id: str) -> None:
+    """Every playlist and segment of the HLS set is stored, and the orphan sweep keeps them."""
+    import uuid as uuid_mod
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from service.db import unit_of_work
+    from service.maintenance import remove_orphans
+    from service.models import Asset, Rendition
+    from service.renditions.files import stored_keys
+    from service.runtime import get_store
+
+    with unit_of_work() as session:
+        asset = session.get(Asset, uuid_mod.UUID(asset_id))
+        assert asset is not None
+        rows = list(session.scalars(select(Rendition).where(Rendition.version_id == asset.current_version_id,
+                                                            Rendition.profile == "web-hls")))
+        keys = [k for r in rows for k in stored_keys(r.object_key, r.extra)]
+    master = next(r for r in rows if r.variant == "master")
+    assert len(keys) > 3  # master, rung playlists, init and media segments
+    remove_orphans(min_age=timedelta(seconds=-1))
+    store = get_store()
+    assert all(store.exists(k) for k in keys)
+    playlist = b"".join(store.open(master.object_key).iter_chunks()).decode()
+    assert "#EXT-X-STREAM-INF" in playlist
