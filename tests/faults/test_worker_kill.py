@@ -19,30 +19,6 @@ from tests.support import REDIS_URL, redis_available, require_or_skip
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 LEASE_SECONDS = 6
-# runner.LEASE and the sweeper's interval are module constants (no setting yet): the harness shortens them
-# in the worker processes it starts, the way an env var would (proposed to the lead: KHO_JOB_LEASE_SECONDS).
-# It also runs the consumer's loop until stopped: `kho worker` (service/cli.py _worker) calls
-# huey's Consumer.loop() once, which is a single iteration, so the command exits within seconds (reported).
-_WORKER = f"""
-import logging, time
-from datetime import timedelta
-from huey.consumer import ConsumerStopped
-import service.jobs.runner as runner
-import service.worker as worker
-runner.LEASE = timedelta(seconds={LEASE_SECONDS})
-worker.Sweeper.__init__.__defaults__ = (2.0,)
-logging.basicConfig(level=logging.INFO)
-w = worker.Worker(1)
-w.start()
-ts = time.monotonic()
-try:
-    while True:
-        ts = w.consumer.loop(ts)
-except ConsumerStopped:
-    pass
-finally:
-    w.stop()
-"""
 
 
 def _clip(path: Path) -> bytes:
@@ -72,12 +48,14 @@ def test_sigkill_worker_mid_job(tmp_path: Path) -> None:
 
     from tests.api.media import meta, multipart
 
-    env_extra = {"KHO_QUEUE": "redis", "KHO_REDIS_URL": REDIS_URL, "KHO_WORKER_THREADS": "1"}
+    # A short lease and sweep interval so a dead worker's job is taken over within seconds.
+    env_extra = {"KHO_QUEUE": "redis", "KHO_REDIS_URL": REDIS_URL, "KHO_WORKER_THREADS": "1",
+                 "KHO_JOB_LEASE_SECONDS": str(LEASE_SECONDS), "KHO_SWEEP_INTERVAL_SECONDS": "2"}
     with service_env(tmp_path / "var", **env_extra):
         env = {**os.environ, "PYTHONPATH": str(REPO)}
         logs = [(tmp_path / f"worker{i}.log").open("wb") for i in range(2)]
-        workers = [subprocess.Popen([sys.executable, "-c", _WORKER], cwd=REPO, env=env, stdout=log, stderr=log,
-                                    start_new_session=True) for log in logs]
+        workers = [subprocess.Popen([sys.executable, "-m", "service.cli", "worker"], cwd=REPO, env=env, stdout=log,
+                                    stderr=log, start_new_session=True) for log in logs]
         try:
             time.sleep(3)
             from service.app import create_app
