@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-WIDTH = 640
-LABEL_WIDTH = 230
-BAR_HEIGHT = 22
-GAP = 8
-TOP = 8
-MAX_BARS = 12
+WIDTH = 400  # about the width it is shown at, so 14-unit text stays readable
+BAR_HEIGHT = 14
+LABEL_HEIGHT = 18  # each label sits above its bar, full width: long Vietnamese names fit on phones
+ROW = LABEL_HEIGHT + BAR_HEIGHT + 10
+TOP = 4
+MAX_BARS = 10
+MAX_LABEL = 52
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class Bar:
     label: str
     value: float
     text: str  # the value as shown
-    y: int
+    y: int  # top of the label line; the bar starts LABEL_HEIGHT below
     width: int
 
 
@@ -30,8 +31,9 @@ class BarChart:
     bars: list[Bar]
     width: int
     height: int
-    label_width: int
     unit: str = ""
+    label_height: int = LABEL_HEIGHT
+    bar_height: int = BAR_HEIGHT
 
     @property
     def empty(self) -> bool:
@@ -39,16 +41,18 @@ class BarChart:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:,.0f}".replace(",", ".") if float(value).is_integer() else f"{value:,.1f}".replace(".", ",")
+    """Vietnamese number style: 1.234 and 12,5."""
+    if float(value).is_integer():
+        return f"{value:,.0f}".replace(",", ".")
+    return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def bar_chart(key: str, title: str, items: list[tuple[str, float]], *, unit: str = "") -> BarChart:
     """Horizontal bars, longest first, scaled to the largest value; at most MAX_BARS rows."""
     rows = sorted(((label, float(v)) for label, v in items if v), key=lambda kv: -kv[1])[:MAX_BARS]
     top = max((v for _, v in rows), default=0.0) or 1.0
-    room = WIDTH - LABEL_WIDTH - 70
-    bars = [Bar(label if len(label) <= 38 else label[:37] + "…", v, _fmt(v), TOP + i * (BAR_HEIGHT + GAP),
+    room = WIDTH - 70
+    bars = [Bar(label if len(label) <= MAX_LABEL else label[:MAX_LABEL - 1] + "…", v, _fmt(v), TOP + i * ROW,
                 max(2, round(room * v / top)))
             for i, (label, v) in enumerate(rows)]
-    height = TOP * 2 + len(bars) * (BAR_HEIGHT + GAP)
-    return BarChart(key, title, bars, WIDTH, height, LABEL_WIDTH, unit)
+    return BarChart(key, title, bars, WIDTH, TOP * 2 + len(bars) * ROW, unit)

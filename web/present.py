@@ -151,10 +151,14 @@ def profile_groups(listing: RenditionsResponse | None, lang: str) -> list[Profil
 
 
 def downloadable(groups: list[ProfileDownloads]) -> list[ProfileDownloads]:
-    """What a person downloads: no streaming playlists or sprite sheets (they are parts of a player)."""
-    return [ProfileDownloads(g.profile, g.label, g.status,
-                             [r for r in g.choices if r.media_type not in STREAM_ONLY and r.variant != "sprite"])
-            for g in groups]
+    """What a person downloads: no streaming playlists or sprite sheets (they are parts of a player); a
+    profile made only of those (web-hls) is played on the page, not listed."""
+    out = []
+    for g in groups:
+        choices = [r for r in g.choices if r.media_type not in STREAM_ONLY and r.variant != "sprite"]
+        if choices or g.status != "ready":
+            out.append(ProfileDownloads(g.profile, g.label, g.status, choices))
+    return out
 
 
 def profile_labels(lang: str) -> dict[str, tuple[str, str]]:

@@ -124,7 +124,8 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture(scope="session")
 def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An infographic (Pillow) and a 2-second 320x180 video (ffmpeg lavfi), made for this run."""
+    """An infographic (Pillow) and a 4-second 320x180 video (ffmpeg lavfi), made for this run (2-second clips
+    make the web-hls sprite fail with no_frame)."""
     from PIL import Image, ImageDraw
 
     folder = tmp_path_factory.mktemp("media")
@@ -141,7 +142,7 @@ def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     subprocess.run([ffmpeg or "ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
                     "testsrc=size=320x180:rate=25", "-f", "lavfi", "-i", f"sine=frequency={400 + os.getpid() % 300}",
-                    "-t", "2", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
+                    "-t", "4", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
                     str(folder / "ngay-nha-giao.mp4")], check=True, timeout=60)
     return folder
 

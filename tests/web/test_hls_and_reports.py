@@ -126,7 +126,7 @@ def test_dashboard_draws_svg_charts_for_reviewers(client: TestClient, factory: F
 
     page = reviewer.get("/bao-cao")
     assert page.status_code == 200, page.text[:300]
-    assert page.text.count('<svg viewBox="0 0 640') >= 3 and 'role="img"' in page.text
+    assert page.text.count('<svg viewBox="0 0 400') >= 3 and 'role="img"' in page.text
     assert "&lt;script&gt;alert(&#34;bao-cao&#34;)&lt;/script&gt;" in page.text and "<script>alert" not in page.text
     top = page.text.split('id="chart-top-assets-desc"', 1)[1].split("</desc>", 1)[0]
     assert ": 1" in top
