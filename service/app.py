@@ -91,6 +91,9 @@ def create_app(*, with_worker: bool = False) -> FastAPI:
                   description="Kho dữ liệu truyền thông Nghị quyết 71-NQ/TW — communication asset repository.")
     app.state.with_worker = with_worker
     install_error_handlers(app)
+    from service import openapi
+
+    openapi.install(app)
     app.include_router(health_router)
     for module in domain_modules("middleware"):  # e.g. metrics, request ids, rate limits
         module.install(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
@@ -43,39 +43,53 @@ def _serve(request: Request, session: Session, principal: Principal | None, fmt:
     return Response(body, media_type=MEDIA[fmt], headers=headers)
 
 
-@router.get("/atom", summary="Atom feed, optionally filtered by topic, audience, organisation (subtree) and kind")
+# Feeds are XML/JSON Feed documents, not the API's JSON: the schema says so (clients and fuzzers check it).
+ATOM: dict[int | str, dict[str, Any]] = {200: {"content": {"application/atom+xml": {}}, "description": "Atom feed"},
+                                        304: {"description": "Not modified"}}
+RSS: dict[int | str, dict[str, Any]] = {200: {"content": {"application/rss+xml": {}}, "description": "RSS feed"},
+                                       304: {"description": "Not modified"}}
+JSON_FEED: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/feed+json": {}}, "description": "JSON Feed 1.1"},
+    304: {"description": "Not modified"}}
+
+
+@router.get("/atom", responses=ATOM, response_class=Response,
+            summary="Atom feed, optionally filtered by topic, audience, organisation (subtree) and kind")
 def atom_feed(request: Request, session: SessionDep, principal: MaybePrincipal, topic: str | None = None,
               audience: str | None = None, org: str | None = None, kind: str | None = None) -> Response:
     return _serve(request, session, principal, "atom", FeedFilter(topic, audience, org, kind))
 
 
-@router.get("/topics/{code}.atom", summary="Atom feed of one topic")
+@router.get("/topics/{code}.atom", responses=ATOM, response_class=Response, summary="Atom feed of one topic")
 def topic_feed(code: str, request: Request, session: SessionDep, principal: MaybePrincipal) -> Response:
     return _serve(request, session, principal, "atom", FeedFilter(topic=code))
 
 
-@router.get("/audiences/{code}.atom", summary="Atom feed of one audience")
+@router.get("/audiences/{code}.atom", responses=ATOM, response_class=Response, summary="Atom feed of one audience")
 def audience_feed(code: str, request: Request, session: SessionDep, principal: MaybePrincipal) -> Response:
     return _serve(request, session, principal, "atom", FeedFilter(audience=code))
 
 
-@router.get("/orgs/{code}.atom", summary="Atom feed of one organisation and the units below it")
+@router.get("/orgs/{code}.atom", responses=ATOM, response_class=Response,
+            summary="Atom feed of one organisation and the units below it")
 def org_feed(code: str, request: Request, session: SessionDep, principal: MaybePrincipal) -> Response:
     return _serve(request, session, principal, "atom", FeedFilter(org_code=code))
 
 
-@router.get("/kinds/{kind}.atom", summary="Atom feed of one asset kind")
+@router.get("/kinds/{kind}.atom", responses=ATOM, response_class=Response, summary="Atom feed of one asset kind")
 def kind_feed(kind: str, request: Request, session: SessionDep, principal: MaybePrincipal) -> Response:
     return _serve(request, session, principal, "atom", FeedFilter(kind=kind))
 
 
-@router.get("/feed.json", summary="JSON Feed 1.1 (same filters as /feeds/atom)")
+@router.get("/feed.json", responses=JSON_FEED, response_class=Response,
+            summary="JSON Feed 1.1 (same filters as /feeds/atom)")
 def json_feed(request: Request, session: SessionDep, principal: MaybePrincipal, topic: str | None = None,
               audience: str | None = None, org: str | None = None, kind: str | None = None) -> Response:
     return _serve(request, session, principal, "json", FeedFilter(topic, audience, org, kind))
 
 
-@router.get("/podcast.rss", summary="Podcast RSS (Apple itunes: tags, Podcasting 2.0)")
+@router.get("/podcast.rss", responses=RSS, response_class=Response,
+            summary="Podcast RSS (Apple itunes: tags, Podcasting 2.0)")
 def podcast_feed(request: Request, session: SessionDep, principal: MaybePrincipal, topic: str | None = None,
                  org: str | None = None) -> Response:
     return _serve(request, session, principal, "podcast", FeedFilter(topic=topic, org_code=org))

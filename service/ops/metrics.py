@@ -30,6 +30,12 @@ RATE_LIMITED = Counter("kho_rate_limited_total", "Requests refused by the rate l
 class _StateCollector(Collector):
     """Jobs by state (from the jobs table) and queue depth (from the queue) at scrape time."""
 
+    def describe(self) -> Iterator[GaugeMetricFamily]:
+        # Without describe() the registry calls collect() at registration, i.e. queries the database
+        # while the app is still being built.
+        yield GaugeMetricFamily("kho_jobs", "Jobs by state", labels=["state"])
+        yield GaugeMetricFamily("kho_queue_depth", "Messages waiting in the job queue", labels=["queue"])
+
     def collect(self) -> Iterator[GaugeMetricFamily]:
         jobs = GaugeMetricFamily("kho_jobs", "Jobs by state", labels=["state"])
         for state, count in _job_counts().items():

@@ -18,26 +18,11 @@ schemathesis.serializer.alias("application/offset+octet-stream", "application/oc
 schemathesis.serializer.alias("application/zip", "application/octet-stream")
 
 
-def problem_aware_content_type(ctx: Any, response: Any, case: Any) -> bool | None:
-    """content_type_conformance, except for 4xx application/problem+json answers.
-
-    FINDING (service/app.py, not ours): every 4xx is rendered as RFC 9457 problem+json, while FastAPI
-    documents its automatic 422 (and the routes' other 4xx) as application/json. Until the schema says
-    problem+json, that mismatch is tolerated here and reported; 5xx and 2xx bodies are still checked."""
-    if 400 <= response.status_code < 500 and response.headers.get("content-type", [""])[0].startswith(
-            "application/problem+json"):
-        return None
-    return content_type_conformance(ctx, response, case)
-
-
-CHECKS = [not_a_server_error, response_schema_conformance, problem_aware_content_type]
-FEEDS = ("FINDING (service/feeds/routes.py, not ours): the feed answers application/atom+xml / rss+xml / "
-         "feed+json but the operation documents only application/json (declare it via response_class/responses)")
-# Findings in code this suite does not own: operation label → why. Marked xfail and reported to the lead.
-KNOWN: dict[str, str] = {
-    "GET /feeds/atom": FEEDS, "GET /feeds/audiences/{code}.atom": FEEDS, "GET /feeds/feed.json": FEEDS,
-    "GET /feeds/kinds/{kind}.atom": FEEDS, "GET /feeds/podcast.rss": FEEDS, "GET /feeds/topics/{code}.atom": FEEDS,
-}
+# Errors are documented as application/problem+json (service/openapi.py), so every answer's content type
+# is checked against the schema, errors included.
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+# Findings in code this suite does not own: operation label → why (marked xfail). None open now.
+KNOWN: dict[str, str] = {}
 
 
 def _labels() -> list[str]:
