@@ -152,5 +152,6 @@ def shoot(page: object, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     for width, height in ((1366, 900), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})  # type: ignore[attr-defined]
+        page.wait_for_timeout(250)  # type: ignore[attr-defined]  # let the layout settle at the new width
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)  # type: ignore[attr-defined]
     page.set_viewport_size({"width": 1366, "height": 900})  # type: ignore[attr-defined]

@@ -264,3 +264,24 @@ def test_no_serious_accessibility_violations(browser: Any, live: Live) -> None:
                 problems[f"{path}@{width}"] = bad
     page.context.close()
     assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+def test_producer_withdraws_and_sees_who_downloaded(browser: Any, live: Live) -> None:
+    """Last, since it takes the infographic out of circulation: reason required, downloaders listed."""
+    if not STATE.get("approved"):
+        pytest.skip("needs an approved asset")
+    page = new_page(browser, live)
+    sign_in(page, live.producer.email, live.producer.password)
+    page.goto(STATE["infographic"])
+    page.click("details.danger summary")
+    page.click("form[action$='/thu-hoi'] button")  # refused by the browser: the reason is required
+    assert page.url.endswith(STATE["infographic"])
+    page.fill("#withdraw-reason", "Số liệu đã được cập nhật trong bản mới.")
+    page.click("form[action$='/thu-hoi'] button")
+    page.wait_for_selector("#nguoi-da-tai")
+    listed = page.locator("#nguoi-da-tai + ul").inner_text()
+    assert "Trường THCS Nguyễn Tri Phương" in listed, listed  # the staff member's school downloaded it
+    assert "Đã thu hồi" in page.locator("h1 + .meta").inner_text()
+    shoot(page, "20-asset-withdrawn")
+    assert page.csp_violations == []
+    page.context.close()
