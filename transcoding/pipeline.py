@@ -18,6 +18,11 @@ from transcoding.types import BadMediaError, FocalPoint, ProgressFn, RenditionOu
 
 log = logging.getLogger("kho.transcoding")
 
+OOXML_TYPES = frozenset({
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+})
 QA_TYPES = frozenset({
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -59,7 +64,26 @@ def media_of(kind: str, media_type: str) -> str:
         return "image"
     if media_type == "application/pdf":
         return "document"
+    if media_type in OOXML_TYPES:
+        return "ooxml"
     return "other"
+
+
+def check_not_polyglot(source: Path, media_type: str) -> None:
+    """Refuse files that are also a ZIP archive (an end-of-central-directory record in the tail) and PNGs
+    with bytes after IEND: such payloads ride along with the original to everyone who downloads it."""
+    if media_type in OOXML_TYPES or media_type == "application/zip":
+        return
+    size = source.stat().st_size
+    with source.open("rb") as f:
+        f.seek(max(0, size - 65_557))  # the EOCD record sits in the last 22 + 65,535 bytes of a ZIP
+        tail = f.read()
+    if b"PK\x05\x06" in tail:
+        raise BadMediaError("the file also contains a ZIP archive (polyglot)", code="polyglot")
+    if media_type == "image/png":
+        end = tail.rfind(b"IEND")
+        if end >= 0 and len(tail) - (end + 8) > 0:
+            raise BadMediaError("the PNG has data after its end (IEND)", code="trailing_data")
 
 
 def _profiles(request: ProcessRequest, media: str) -> list[Profile]:
@@ -79,12 +103,13 @@ def process(request: ProcessRequest, source: Path, out_dir: Path, *, captions: l
     out_dir.mkdir(parents=True, exist_ok=True)
     media = media_of(request.kind, request.media_type)
     handler: Callable[[ProcessRequest, Path, Path, list[Path], ProgressFn], ProcessResult] | None = {
-        "video": _video, "audio": _audio, "image": _image, "document": _document, "qa": _qa,
+        "video": _video, "audio": _audio, "image": _image, "document": _document, "qa": _qa, "ooxml": _ooxml,
     }.get(media)
     if handler is None:
-        # e.g. DOCX/PPTX documents: stored and downloadable as they are; no renditions to make.
+        # Anything else a kind accepts is stored and downloadable as it is; no renditions to make.
         progress(1.0)
         return ProcessResult(probe={"media_type": request.media_type, "size": source.stat().st_size})
+    check_not_polyglot(source, request.media_type)
     result = handler(request, source, out_dir, captions or [], progress)
     result.probe.setdefault("media_type", request.media_type)
     progress(1.0)
@@ -191,3 +216,18 @@ def _qa(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Pat
     outputs = export_qa(qa_set, out_dir / "qa", formats, progress=_scaled(progress, 0.3, 1.0))
     return ProcessResult(probe={"items": len(qa_set.items), "import": report.to_dict()}, outputs=outputs,
                          text=qa_set.to_plain_text(), qa=qa_set.to_dict())
+
+
+def _ooxml(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
+           progress: ProgressFn) -> ProcessResult:
+    """Office documents: the ZIP and XML limits (bombs, entities) apply before anything reads them; the
+    text of a DOCX goes to search. They are delivered as uploaded (no renditions)."""
+    from transcoding.qa.ziplimits import check_xml_parts
+
+    check_xml_parts(source)  # the ZIP limits first, then every XML part without DOCTYPE/ENTITY
+    text = ""
+    if request.media_type.endswith("wordprocessingml.document"):
+        import docx
+
+        text = "\n".join(p.text for p in docx.Document(str(source)).paragraphs if p.text.strip())
+    return ProcessResult(probe={"media_type": request.media_type}, text=text)

@@ -63,14 +63,7 @@ def ghostscript_trap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return marker
 
 
-POLYGLOT_XFAIL = pytest.mark.xfail(strict=True, reason=(
-    "FINDING (transcoding/sniff + pipeline, not ours): a PNG with a ZIP appended after IEND is accepted and "
-    "processed; the original keeps the payload. Renditions are re-encoded (see the test below)."))
-DOCX_XFAIL = pytest.mark.xfail(strict=True, reason=(
-    "FINDING (transcoding/pipeline.media_of, not ours): a DOCX uploaded as kind 'document' maps to media "
-    "'other', so no processor (and no check_zip) ever inspects it; the job succeeds and the ZIP bomb is kept."))
-XFAILS = {"png-zip-polyglot": POLYGLOT_XFAIL, "zip-bomb-docx-as-document": DOCX_XFAIL}
-CASES = [pytest.param(c, id=c.name, marks=[XFAILS[c.name]] if c.name in XFAILS else []) for c in CORPUS]
+CASES = [pytest.param(c, id=c.name) for c in CORPUS]
 
 
 @pytest.mark.parametrize("item", CASES)
@@ -94,10 +87,11 @@ def test_hostile_file(client: TestClient, factory: Factory, stack: Stack, item: 
     assert not ghostscript_trap.exists(), "Ghostscript was run"
 
 
-def test_polyglot_payload_never_reaches_a_rendition(client: TestClient, factory: Factory, stack: Stack) -> None:
+def test_polyglot_is_refused_by_its_job(client: TestClient, factory: Factory, stack: Stack) -> None:
+    """A PNG that is also a ZIP passes the header sniff; its job fails with `polyglot`, so no rendition is
+    made from it and it is never published."""
     from service.db import unit_of_work
     from service.jobs import rendition_repository
-    from service.runtime import get_store
     from tests.corpus.hostile import png_zip_polyglot
 
     if stack.name != "sqlite-local":
@@ -106,17 +100,10 @@ def test_polyglot_payload_never_reaches_a_rendition(client: TestClient, factory:
     headers = factory.headers("producer")
     status, body = upload(client, headers, item, item.make())
     assert status == 201
-    assert run_processing(body["current_version"]["id"])[0] == "succeeded"
+    job_status, code, error = run_processing(body["current_version"]["id"])
+    assert (job_status, code) == ("failed", "polyglot"), error
     with unit_of_work() as session:
-        rows = rendition_repository.of_version(session, __import__("uuid").UUID(body["current_version"]["id"]))
-        keys = [r.object_key for r in rows]
-    assert keys
-    for key in keys:
-        with get_store().open(key) as reader:
-            data = b"".join(reader.iter_chunks())
-        assert b"PK\x03\x04" not in data and b"/etc/passwd" not in data
-    r = client.get(f"/api/v1/assets/{body['id']}/original", headers=headers)
-    assert r.headers["content-type"] == "image/png" and r.headers["x-content-type-options"] == "nosniff"
+        assert rendition_repository.of_version(session, __import__("uuid").UUID(body["current_version"]["id"])) == []
 
 
 def test_memory_bomb_kills_the_job_not_the_worker(client: TestClient, factory: Factory, stack: Stack,
