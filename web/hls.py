@@ -7,11 +7,9 @@ signed object URLs cannot resolve, so the player loads everything from
 request is checked with the renditions service (visibility, withdrawal, current version) before the
 file is streamed.
 
-Where a file lives: every output lists its files in `extra["files"]`, relative to the job's output folder
-(e.g. `web-hls/360p/index.m3u8`, `web-hls/360p/init.mp4`, …). The first file of a rendition is the
-rendition row's own object; the other files of that output are expected under the same attempt folder
-as that object (`…/{token}/` + relative path). A set whose segments are not stored is not offered to the
-player (the progressive web-mp4 plays instead).
+Where a file lives is decided by service/renditions/files.py (every file of a multi-file rendition is
+stored beside its entry point, named as in `extra["files"]`); a set whose segments are missing from
+storage is not offered to the player (the progressive web-mp4 plays instead).
 """
 
 from __future__ import annotations
@@ -27,6 +25,7 @@ from service.auth.principal import Principal
 from service.errors import NotFound
 from service.models import Rendition
 from service.renditions import service as renditions
+from service.renditions.files import companion_key
 from service.renditions.schemas import RenditionOut, RenditionsResponse
 from service.runtime import get_store
 from storage.base import InvalidKey, StorageError
@@ -49,12 +48,9 @@ def _files(r: RenditionOut) -> list[str]:
     return [f for f in files if isinstance(f, str)] if isinstance(files, list) else []
 
 
-def companion_key(row: Rendition, rel: str) -> str:
-    """Storage key of a file listed in a rendition's `extra["files"]` (see the module docstring)."""
-    files = row.extra.get("files") if isinstance(row.extra, dict) else None
-    if isinstance(files, list) and files and files[0] == rel:
-        return row.object_key
-    return row.object_key.rsplit("/", 2)[0] + "/" + rel
+def stored_key(row: Rendition, rel: str) -> str | None:
+    """Storage key of a file listed in a rendition's `extra["files"]`."""
+    return companion_key(row.object_key, row.extra, rel)
 
 
 def _master(listing: RenditionsResponse) -> RenditionOut | None:
@@ -85,8 +81,9 @@ def media_for(session: Session, principal: Principal, listing: RenditionsRespons
         return HlsMedia(None, captions)
     smallest = min(rungs, key=lambda r: r.height or 0)
     _, row = renditions.get_for_download(session, principal, listing.asset_id, smallest.id)
+    key = stored_key(row, _files(smallest)[1])
     try:
-        stored = get_store().exists(companion_key(row, _files(smallest)[1]))
+        stored = key is not None and get_store().exists(key)
     except (InvalidKey, StorageError):
         stored = False
     playlist = base + posixpath.basename(_files(master)[0])
@@ -116,7 +113,10 @@ def resolve(session: Session, principal: Principal, asset_id: uuid.UUID, master_
     for r in _set(listing, master_row.profile):
         if rel in _files(r):
             _, row = renditions.get_for_download(session, principal, asset_id, r.id)
+            key = stored_key(row, rel)
+            if key is None:
+                break
             suffix = posixpath.splitext(rel)[1].lower()
-            return HlsFile(companion_key(row, rel), MEDIA_TYPES.get(suffix, "application/octet-stream"),
+            return HlsFile(key, MEDIA_TYPES.get(suffix, "application/octet-stream"),
                            f"{row.id.hex}-{_files(r).index(rel)}")
     raise NotFound(what="tệp HLS / HLS file")

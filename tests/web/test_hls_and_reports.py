@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import subprocess
@@ -78,34 +77,33 @@ def test_hls_files_through_the_page_route(client: TestClient, factory: Factory, 
     assert stranger.get(base + "master.m3u8").status_code == 404  # a draft of another unit
     assert another(client).get(base + "master.m3u8", follow_redirects=False).status_code == 303
 
+    init = client.get(init_url, headers={"Range": "bytes=0-7"})
+    assert init.status_code == 206 and init.content[4:8] == b"ftyp" and init.headers["content-type"] == "video/mp4"
+    segment = next(line for line in playlist.text.splitlines() if line and not line.startswith("#"))
+    media = client.get(base + rung.rsplit("/", 1)[0] + "/" + segment)
+    assert media.status_code == 200 and len(media.content) > 1000
     page = client.get(f"/tai-nguyen/{asset_id}")
-    if client.get(init_url).status_code == 404:
-        # The job stores only each rendition's first file today: without segments the page must not
-        # hand the set to the player (web-mp4 plays instead when it exists).
-        assert "data-hls" not in page.text
-        _store_companion(hls, rung)
-        page = client.get(f"/tai-nguyen/{asset_id}")
     assert f'data-hls="{base}master.m3u8"' in page.text and "/static/vendor/hls.light.min.js" in page.text
-    init = client.get(init_url, headers={"Range": "bytes=0-3"})
-    assert init.status_code == 206 and len(init.content) == 4 and init.headers["content-type"] == "video/mp4"
+
+    _delete_stored(hls, rung.rsplit("/", 1)[0] + "/init.mp4")  # a set missing a file is not offered
+    assert client.get(init_url).status_code == 404
+    assert "data-hls" not in client.get(f"/tai-nguyen/{asset_id}").text
 
 
-def _store_companion(hls: list[dict], rung: str) -> None:
-    """Puts the rung's init segment where web/hls.py documents companion files live (the job's layout
-    once it stores them), to check the route and the page's offer of HLS end to end."""
+def _delete_stored(hls: list[dict], suffix: str) -> None:
     from service.db import unit_of_work
     from service.models import Rendition
+    from service.renditions.files import companion_key
     from service.runtime import get_store
-    from web.hls import companion_key
 
-    rung_dir = rung.rsplit("/", 1)[0]
-    owner = next(r for r in hls if any(f.endswith(f"/{rung_dir}/init.mp4") for f in r["extra"].get("files", [])))
-    rel = next(f for f in owner["extra"]["files"] if f.endswith("/init.mp4"))
+    owner = next(r for r in hls if any(f.endswith("/" + suffix) for f in r["extra"].get("files", [])))
+    rel = next(f for f in owner["extra"]["files"] if f.endswith("/" + suffix))
     with unit_of_work() as session:
         row = session.get(Rendition, uuid.UUID(owner["id"]))
         assert row is not None
-        key = companion_key(row, rel)
-    get_store().put(key, io.BytesIO(b"\x00\x00\x00\x18ftypiso6" + b"\x00" * 64), content_type="video/mp4")
+        key = companion_key(row.object_key, row.extra, rel)
+    assert key is not None
+    get_store().delete(key)
 
 
 def test_dashboard_draws_svg_charts_for_reviewers(client: TestClient, factory: Factory) -> None:
