@@ -160,7 +160,8 @@ def _video_branches(videos: dict[VideoEncode, Path], stills: list[Still]) -> tup
         # Sprite tiles leave as single frames from t=0 and are assembled afterwards: a `tile` or `trim`
         # branch would hold back its output until late, and ffmpeg 5.1 reports no progress until every
         # output has started, which would trip the stall watchdog on long videos.
-        graph.append(f"[s{n}]fps=1/{still.interval:.4f}[t{n}]")
+        # round=up: a clip shorter than one interval still yields its first frame (else no tile at all)
+        graph.append(f"[s{n}]fps=1/{still.interval:.4f}:round=up[t{n}]")
         graph.append(still.picture.graph.format(i=f"t{n}", o=f"v{n}"))
         outputs += ["-map", f"[v{n}]", "-q:v", _qscale(still.jpeg_quality), "-f", "image2", str(still.path)]
     return graph, outputs
