@@ -107,12 +107,9 @@ def create_app(*, with_worker: bool = False) -> FastAPI:
     else:
         mount_web(app)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Any:
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+    from service.headers import DefaultHeaders
+
+    app.add_middleware(DefaultHeaders, always={"X-Content-Type-Options": "nosniff",
+                                               "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"})
 
     return app

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from service.config import get_settings
+from service.headers import DefaultHeaders
 from web.pages import (
     admin,
     admin_orgs,
@@ -55,11 +56,6 @@ def mount_web(app: FastAPI) -> None:
         app.include_router(module.router)
     app.mount("/static", CachedStatic(directory=str(WEB_DIR / "static")), name="static")
 
-    @app.middleware("http")
-    async def page_headers(request: Request, call_next: Any) -> Any:
-        response = await call_next(request)
-        if response.headers.get("content-type", "").startswith("text/html"):
-            response.headers.setdefault("Content-Security-Policy", content_security_policy())
-            response.headers.setdefault("Cache-Control", "no-store")
-            response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        return response
+    app.add_middleware(DefaultHeaders, html_only=lambda: {
+        "Content-Security-Policy": content_security_policy(), "Cache-Control": "no-store",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=()"})
