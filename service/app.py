@@ -57,9 +57,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-        if isinstance(exc, OperationalError):
-            return problem_response(ServiceUnavailable("database_unavailable"), request)
+        if isinstance(exc, OperationalError | PoolTimeout):  # down, or every connection busy: retry later
+            busy = ServiceUnavailable("database_unavailable", headers={"Retry-After": "2"})
+            return problem_response(busy, request)
         log.exception("unhandled error on %s", request.url.path)
         return problem_response(KhoError("internal_error", status=500), request)
 

@@ -19,7 +19,9 @@ def make_engine(url: str) -> Engine:
         # The API and the in-process worker share the file: wait for locks instead of failing at once.
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
-        kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
+        # The API runs sync routes on up to 40 worker threads (anyio's default): the pool must not be the
+        # smaller limit, or requests queue for a connection and time out under load.
+        kwargs.update(pool_pre_ping=True, pool_size=20, max_overflow=30, pool_timeout=10)
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
