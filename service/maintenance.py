@@ -32,4 +32,7 @@ def remove_orphans(min_age: timedelta = ORPHAN_AGE) -> list[str]:
 def sweep_all() -> dict[str, int]:
     with unit_of_work() as session:
         redispatched = jobs.sweep(session)
-    return {"jobs_redispatched": len(redispatched), "orphans_removed": len(remove_orphans())}
+    # Temp files of the local store / incomplete multipart uploads on S3 left by a crashed process.
+    stale_parts = get_store().sweep_incomplete(ORPHAN_AGE)
+    return {"jobs_redispatched": len(redispatched), "orphans_removed": len(remove_orphans()),
+            "incomplete_uploads_removed": stale_parts}
