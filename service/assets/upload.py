@@ -46,7 +46,8 @@ def sync_chunks(stream: AsyncIterator[bytes]) -> Iterator[bytes]:
         return b"".join(parts) if parts else None
 
     while (batch := anyio.from_thread.run(next_batch)) is not None:
-        yield batch
+        if batch:
+            yield batch
 
 
 def validate_model(model: type[M], raw: dict[str, Any]) -> M:

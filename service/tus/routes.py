@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Any
 
 import anyio
@@ -12,6 +11,7 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import Response
 from starlette.requests import ClientDisconnect
 
+from service.assets.upload import sync_chunks
 from service.config import get_settings
 from service.deps import ProducerPrincipal, SessionDep
 from service.errors import KhoError
@@ -30,16 +30,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     409: {"description": "Upload-Offset does not match"}, 412: {"description": "Unsupported tus version"},
     413: {"description": "Too large"}, 415: {"description": "Unsupported type"},
     460: {"description": "Checksum mismatch (chunk discarded)"}}
-
-
-def _sync_chunks(stream: AsyncIterator[bytes]) -> Iterator[bytes]:
-    while True:
-        try:
-            chunk: bytes = anyio.from_thread.run(stream.__anext__)  # type: ignore[arg-type]
-        except StopAsyncIteration:
-            return
-        if chunk:
-            yield chunk
 
 
 def _state_headers(upload: Upload) -> dict[str, str]:
@@ -66,7 +56,7 @@ router.add_api_route("/", _options, methods=["OPTIONS"], status_code=204, summar
 
 async def _write(request: Request, session: SessionDep, principal: ProducerPrincipal, upload_id: uuid.UUID,
                  offset: int, checksum: bytes | None) -> Upload:
-    chunks = _sync_chunks(request.stream().__aiter__())
+    chunks = sync_chunks(request.stream().__aiter__())
     try:
         return await anyio.to_thread.run_sync(tus.append, session, principal, upload_id, offset, checksum, chunks)
     except ClientDisconnect:
