@@ -24,6 +24,8 @@ class OpsSettings(BaseSettings):
     rate_limit_anonymous_per_minute: int = Field(default=600, ge=1)
     tus_expiry_hours: float = Field(default=24.0, gt=0)
     tus_max_open_per_user: int = Field(default=50, ge=1)
+    # The web upload page's PATCH size: small enough that a dropped connection costs little on a weak uplink.
+    tus_web_chunk_bytes: int = Field(default=8 * 1024 * 1024, ge=64 * 1024)
     import_max_entries: int = Field(default=2000, ge=1)
     import_max_ratio: float = Field(default=100.0, gt=1)
 

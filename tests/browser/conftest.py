@@ -85,7 +85,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     _configure({"KHO_ENV": "test", "KHO_VAR_DIR": str(var_dir), "KHO_SECRET_KEY": "browser-" + "x" * 32,
-                "KHO_BASE_URL": base})
+                "KHO_BASE_URL": base, "KHO_TUS_WEB_CHUNK_BYTES": str(64 * 1024)})  # several PATCHes a file
     from service.app import create_app
     from service.config import get_settings
     from service.migrate import upgrade

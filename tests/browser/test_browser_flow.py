@@ -63,8 +63,14 @@ def test_producer_uploads_sees_renditions_and_submits(browser: Any, live: Live, 
     page.fill("#f0-alt_text", "Infographic nền kem, tiêu đề đỏ, bốn ý chính về Nghị quyết 71.")
     page.click(".focal-picker", position={"x": 30, "y": 30})
     shoot(page, "02-upload")
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(f"{r.method} {r.url}") if "/api/v1/" in r.url else None)
     page.click("#upload-start")
     page.locator(".row-status a").nth(1).wait_for()
+    # Both files went through the resumable tus endpoint (test_resumable_upload covers chunking and resuming).
+    assert sum(1 for r in sent if r.startswith("POST") and r.endswith("/api/v1/uploads")) == 2, sent
+    assert sum(1 for r in sent if r.startswith("PATCH ")) >= 2, sent
+    assert not any(r.startswith("POST") and r.endswith("/api/v1/assets") for r in sent), sent
     links = [page.locator(".row-status a").nth(i).get_attribute("href") for i in range(2)]
     STATE["infographic"], STATE["video"] = links
     infographic_id = asset_id_of(links[0])

@@ -1,5 +1,5 @@
-"""Producer pages: upload (files go straight to POST /api/v1/assets from the browser), "my assets" with
-live job progress, and submitting for review."""
+"""Producer pages: upload (files go from the browser to the resumable tus endpoint /api/v1/uploads),
+"my assets" with live job progress, and submitting for review."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from service.assets import service as assets
 from service.config import get_settings
 from service.deps import SessionDep
+from service.ops.settings import get_ops_settings
 from service.workflow import service as workflow
 from service.workflow.schemas import DecisionIn
 from web.present import cards, labels_for
@@ -29,7 +30,8 @@ SUBMITTABLE = ("draft", "changes_requested")
 def upload_page(request: Request, user: ProducerUser, session: SessionDep) -> Response:
     labels = labels_for(session, lang_of(request))
     limits = {k: v // (1024 * 1024) for k, v in get_settings().upload_limits.items()}
-    return render(request, "upload.html", {"labels": labels, "kinds": UPLOAD_KINDS, "limits": limits})
+    return render(request, "upload.html", {"labels": labels, "kinds": UPLOAD_KINDS, "limits": limits,
+                                           "chunk_bytes": get_ops_settings().tus_web_chunk_bytes})
 
 
 @router.get("/cua-toi")

@@ -1,5 +1,5 @@
 // Upload page: drag and drop, several files, per-file metadata, focal point, per-file progress (XHR).
-// Each file is its own POST /api/v1/assets with the metadata part sent before the file part.
+// Each file is its own resumable tus upload to /api/v1/uploads, carrying the asset metadata in Upload-Metadata.
 "use strict";
 
 (function () {
@@ -96,41 +96,162 @@
     return meta;
   }
 
-  function send(row, meta) {
-    return new Promise((resolve) => {
-      const bar = row.element.querySelector("progress");
-      const note = row.element.querySelector(".row-status");
-      const body = new FormData();
-      body.append("metadata", JSON.stringify(meta));  // before the file: the per-kind size limit applies early
-      body.append("file", row.file, row.file.name);
+  // --- tus 1.0 resumable upload (POST creates, PATCH appends from Upload-Offset, HEAD tells the offset) ---
+  // A weak uplink loses a chunk, not the file: the row retries with backoff from the server's offset, and
+  // the upload URL is kept in localStorage so choosing the same file again after a reload resumes it.
+  const TUS = "1.0.0";
+  const RETRY_DELAYS_MS = [1000, 3000, 5000, 10000, 20000];
+  const RETRYABLE_CODES = new Set(["tus_offset_mismatch", "tus_finished", "tus_busy", "tus_checksum_mismatch"]);
+
+  function base64Utf8(text) {
+    const bytes = new TextEncoder().encode(text);
+    let binary = "";
+    for (let i = 0; i < bytes.length; i += 1) binary += String.fromCharCode(bytes[i]);
+    return btoa(binary);
+  }
+
+  function storageKey(file) {
+    return "kho-tus:" + [file.name, file.size, file.lastModified, file.type].join("|");
+  }
+
+  function remembered(file) {
+    try { return window.localStorage.getItem(storageKey(file)); } catch (error) { return null; }
+  }
+
+  function remember(file, url) {
+    try {
+      if (url) window.localStorage.setItem(storageKey(file), url);
+      else window.localStorage.removeItem(storageKey(file));
+    } catch (error) { /* private mode: resuming within the page still works */ }
+  }
+
+  function request(method, url, headers, body, onProgress) {
+    return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
-      xhr.open("POST", form.dataset.endpoint);
+      xhr.open(method, url);
+      xhr.setRequestHeader("Tus-Resumable", TUS);
       xhr.setRequestHeader("Accept", "application/json");
       xhr.setRequestHeader("X-CSRF-Token", form.dataset.csrf);
-      xhr.upload.addEventListener("progress", (event) => {
-        if (event.lengthComputable) bar.value = Math.round((event.loaded / event.total) * 100);
-      });
+      for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+      if (onProgress) xhr.upload.addEventListener("progress", (event) => onProgress(event.loaded));
       xhr.addEventListener("load", () => {
-        let answer = {};
-        try { answer = JSON.parse(xhr.responseText); } catch (error) { answer = {}; }
-        if (xhr.status === 201) {
-          row.done = true;
-          bar.value = 100;
-          note.textContent = i18n.dataset.done + ". ";
-          const link = document.createElement("a");
-          link.href = "/tai-nguyen/" + encodeURIComponent(answer.id);
-          link.textContent = i18n.dataset.view;
-          note.appendChild(link);
-        } else {
-          note.textContent = i18n.dataset.failed + ": " + (answer.detail || xhr.status);
-          note.classList.add("error");
-        }
-        resolve();
+        let problem = {};
+        try { problem = JSON.parse(xhr.responseText || "{}"); } catch (error) { problem = {}; }
+        resolve({ status: xhr.status, header: (name) => xhr.getResponseHeader(name), problem });
       });
-      xhr.addEventListener("error", () => { note.textContent = i18n.dataset.failed; note.classList.add("error"); resolve(); });
-      note.textContent = i18n.dataset.uploading + "…";
-      xhr.send(body);
+      xhr.addEventListener("error", () => reject(new Error("network")));
+      xhr.addEventListener("abort", () => reject(new Error("network")));
+      xhr.send(body === undefined ? null : body);
     });
+  }
+
+  function retryable(answer) {
+    if (!answer) return true;  // the network failed
+    if (answer.status >= 500 || answer.status === 429) return true;
+    return RETRYABLE_CODES.has(answer.problem.code);
+  }
+
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  async function create(row, meta) {
+    const metadata = ["filename " + base64Utf8(row.file.name), "filetype " + base64Utf8(row.file.type || ""),
+                      "metadata " + base64Utf8(JSON.stringify(meta))].join(",");
+    const answer = await request("POST", form.dataset.endpoint, {
+      "Upload-Length": String(row.file.size), "Upload-Metadata": metadata });
+    if (answer.status !== 201) return { error: answer };
+    const url = new URL(answer.header("Location"), window.location.href).pathname;
+    remember(row.file, url);
+    return { url, offset: 0 };
+  }
+
+  async function offsetOf(url) {
+    const answer = await request("HEAD", url, {});
+    if (answer.status !== 200) return null;
+    return { offset: Number(answer.header("Upload-Offset")), assetId: answer.header("Kho-Asset-Id") };
+  }
+
+  function finish(row, note, bar, assetId) {
+    remember(row.file, null);
+    row.done = true;
+    bar.value = 100;
+    note.classList.remove("error");
+    note.textContent = i18n.dataset.done + ". ";
+    const link = document.createElement("a");
+    link.href = "/tai-nguyen/" + encodeURIComponent(assetId);
+    link.textContent = i18n.dataset.view;
+    note.appendChild(link);
+  }
+
+  function fail(row, note, detail) {
+    note.textContent = i18n.dataset.failed + (detail ? ": " + detail : "");
+    note.classList.add("error");
+  }
+
+  async function send(row, meta) {
+    const bar = row.element.querySelector("progress");
+    const note = row.element.querySelector(".row-status");
+    const chunkBytes = Number(form.dataset.chunkBytes) || 8 * 1024 * 1024;
+    const size = row.file.size;
+    note.classList.remove("error");
+    note.textContent = i18n.dataset.uploading + "…";
+    let url = remembered(row.file);
+    let state = null;
+    try {
+      if (url) {
+        state = await offsetOf(url);
+        if (state && state.assetId) { finish(row, note, bar, state.assetId); return; }
+        if (state) note.textContent = i18n.dataset.resuming + " " + Math.round((state.offset / size) * 100) + "%…";
+      }
+      if (!state) {
+        const created = await create(row, meta);
+        if (created.error) { remember(row.file, null); fail(row, note, created.error.problem.detail || created.error.status); return; }
+        url = created.url;
+        state = created;
+      }
+    } catch (error) {
+      fail(row, note, i18n.dataset.offline);
+      return;
+    }
+    let offset = state.offset;
+    let attempt = 0;
+    for (;;) {
+      let answer = null;
+      const chunk = row.file.slice(offset, Math.min(size, offset + chunkBytes));
+      const base = offset;
+      try {
+        answer = await request("PATCH", url, {
+          "Upload-Offset": String(offset), "Content-Type": "application/offset+octet-stream" }, chunk,
+          (loaded) => { bar.value = Math.round(((base + loaded) / Math.max(size, 1)) * 100); });
+      } catch (error) {
+        answer = null;
+      }
+      if (answer && answer.status === 204) {
+        attempt = 0;
+        offset = Number(answer.header("Upload-Offset"));
+        const assetId = answer.header("Kho-Asset-Id");
+        if (assetId) { finish(row, note, bar, assetId); return; }
+        note.textContent = i18n.dataset.uploading + "…";
+        continue;
+      }
+      if (!retryable(answer)) {
+        remember(row.file, null);  // refused for good (wrong type, too large, bad metadata): start afresh next time
+        fail(row, note, answer.problem.detail || answer.status);
+        return;
+      }
+      if (attempt >= RETRY_DELAYS_MS.length) {
+        fail(row, note, i18n.dataset.retryLater);  // the URL stays remembered: the next attempt resumes
+        return;
+      }
+      note.textContent = i18n.dataset.reconnecting + "…";
+      await sleep(RETRY_DELAYS_MS[attempt]);
+      attempt += 1;
+      try {
+        const now = await offsetOf(url);
+        if (!now) { remember(row.file, null); fail(row, note, i18n.dataset.expired); return; }
+        if (now.assetId) { finish(row, note, bar, now.assetId); return; }
+        offset = now.offset;
+      } catch (error) { /* still offline: the next PATCH attempt fails fast and waits longer */ }
+    }
   }
 
   async function start(event) {
