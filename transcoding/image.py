@@ -35,6 +35,7 @@ from transcoding.image_open import (
 from transcoding.image_pdf import clean_jpeg, write_jpeg_pdf
 from transcoding.image_rights import ImageRights
 from transcoding.image_spec import ImageOutputSpec
+from transcoding.memory import release_freed_memory
 from transcoding.types import BadMediaError, FocalPoint, ProgressFn, RenditionOutput, no_progress
 
 __all__ = ["ImageInfo", "ImageRights", "inspect_image", "render_images"]
@@ -221,9 +222,9 @@ def _render_decoded(
         level, keep = levels[index], key[1]
         if last is None or last[0] != key:
             last = picture = None  # the previous picture is freed before the next one is resampled
+            release_freed_memory()  # and the encoders' freed buffers go back to the system first
             last = (key, _derive(pyramid, level, plan, keep))
-        shaped = last[1]
-        picture = for_format(shaped, spec.format)
+        picture = for_format(last[1], spec.format)
         pyramid.keep_only_for([levels[job[0]] for job in ordered[position + 1 :] if keys[job[0]] != key])
         written = write_image(
             picture,
