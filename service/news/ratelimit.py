@@ -4,9 +4,11 @@ same bucket per key."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
@@ -23,6 +25,8 @@ class Decision:
 
 class RateLimiter(Protocol):
     def acquire(self, key: str, per_minute: int) -> Decision: ...
+
+    async def acquire_async(self, key: str, per_minute: int) -> Decision: ...
 
 
 def _decide(tokens: float, per_minute: int) -> tuple[float, Decision]:
@@ -49,10 +53,16 @@ class MemoryRateLimiter:
                 self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < 120}
         return decision
 
+    async def acquire_async(self, key: str, per_minute: int) -> Decision:
+        return self.acquire(key, per_minute)  # a dict lookup under a lock: no reason to leave the loop
 
+
+# Redis's own clock (TIME inside the script, allowed since scripts replicate their effects): every API
+# process agrees on "now", and a decision is one round trip.
 _LUA = """
 local cap = tonumber(ARGV[1])
-local now = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local b = redis.call('HMGET', KEYS[1], 't', 'ts')
 local tokens = tonumber(b[1]) or cap
 local ts = tonumber(b[2]) or now
@@ -65,22 +75,37 @@ return {ok, tostring(tokens)}
 """
 
 
+def _decision(answer: Any, per_minute: int) -> Decision:
+    ok, tokens_text = answer
+    tokens = float(tokens_text)
+    if int(ok):
+        return Decision(True, int(tokens), 0)
+    return Decision(False, 0, max(1, math.ceil((1 - tokens) * 60.0 / per_minute)))
+
+
 class RedisRateLimiter:
     def __init__(self, url: str, prefix: str = "kho:rl:") -> None:
         import redis
 
+        self._url = url
         self._redis = redis.Redis.from_url(url)
         self._script = self._redis.register_script(_LUA)
         self._prefix = prefix
+        # The asyncio client's connections belong to the event loop that opened them: one client per loop.
+        self._async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
 
     def acquire(self, key: str, per_minute: int) -> Decision:
-        # Redis's own clock: every API process agrees on "now".
-        secs, micros = self._redis.time()
-        ok, tokens_text = self._script(keys=[self._prefix + key], args=[per_minute, secs + micros / 1e6])
-        tokens = float(tokens_text)
-        if int(ok):
-            return Decision(True, int(tokens), 0)
-        return Decision(False, 0, max(1, math.ceil((1 - tokens) * 60.0 / per_minute)))
+        return _decision(self._script(keys=[self._prefix + key], args=[per_minute]), per_minute)
+
+    async def acquire_async(self, key: str, per_minute: int) -> Decision:
+        """For the ASGI middleware: waiting on Redis must not hold up the event loop's other requests."""
+        import redis.asyncio
+
+        loop = asyncio.get_running_loop()
+        script = self._async.get(loop)
+        if script is None:
+            script = self._async[loop] = redis.asyncio.Redis.from_url(self._url).register_script(_LUA)
+        return _decision(await script(keys=[self._prefix + key], args=[per_minute]), per_minute)
 
 
 @cache

@@ -60,7 +60,7 @@ class OpsMiddleware:
         started = time.perf_counter()
         state: dict[str, Any] = {"status": 500, "received": 0}
         try:
-            refusal = self._refusal(scope, headers)
+            refusal = await self._refusal(scope, headers)
             if refusal is not None:
                 state["status"] = refusal.status
                 await _problem(refusal, scope, receive, self._send(scope, send, state, request_id))
@@ -80,7 +80,7 @@ class OpsMiddleware:
             self._record(scope, headers, state, time.perf_counter() - started)
             logs.REQUEST_ID.reset(token)
 
-    def _refusal(self, scope: Scope, headers: Headers) -> KhoError | None:
+    async def _refusal(self, scope: Scope, headers: Headers) -> KhoError | None:
         path: str = scope["path"]
         ops = get_ops_settings()
         limit = body_limit(path, ops, get_settings().max_upload_bytes)
@@ -94,7 +94,7 @@ class OpsMiddleware:
         from service.news.ratelimit import get_limiter
 
         try:
-            decision = get_limiter().acquire("ops:" + key, per_minute)
+            decision = await get_limiter().acquire_async("ops:" + key, per_minute)
         except Exception:  # noqa: BLE001 - a limiter outage (Redis) must not take the API down
             log.warning("rate limiter unavailable; request let through", exc_info=True)
             return None

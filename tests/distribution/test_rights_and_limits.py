@@ -76,6 +76,25 @@ def test_redis_bucket_is_shared_and_atomic() -> None:
     assert results[-1].retry_after == 15
 
 
+def test_redis_bucket_async_path_shares_the_bucket() -> None:
+    """The middleware's non-blocking path and the sync path draw from one bucket, on any event loop."""
+    require_or_skip(redis_available(), "Redis is not running on 127.0.0.1:6379")
+    import asyncio
+
+    from service.news.ratelimit import RedisRateLimiter
+
+    key = f"test-{uuid.uuid4().hex}"
+    limiter = RedisRateLimiter(REDIS_URL)
+
+    async def two() -> list[bool]:
+        return [(await limiter.acquire_async(key, 3)).allowed for _ in range(2)]
+
+    assert asyncio.run(two()) == [True, True]
+    assert limiter.acquire(key, 3).allowed
+    assert asyncio.run(two()) == [False, False]  # a second loop gets its own client, same bucket
+    assert limiter.acquire(key, 3).retry_after == 20
+
+
 @pytest.mark.parametrize("media_type", ["image/webp", "text/plain"])
 def test_unsupported_formats_are_left_alone(tmp_path: Path, media_type: str) -> None:
     path = tmp_path / "f"

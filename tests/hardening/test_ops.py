@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -107,3 +108,18 @@ def test_rate_limits_per_user_and_per_key(client: TestClient, factory: Factory, 
     key_statuses = [client.get("/api/v1/assets", headers={"Authorization": f"Bearer {key}"}).status_code
                     for _ in range(6)]
     assert key_statuses[0] == 200 and 429 in key_statuses  # the key's own contracted limit applies
+
+
+def test_rate_limit_through_redis_without_blocking_the_loop(client: TestClient, factory: Factory, ops: object,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """With Redis (KHO_QUEUE=redis) the middleware asks the shared bucket on the asyncio client."""
+    from service.news import ratelimit
+    from tests.support import redis_available, require_or_skip
+
+    require_or_skip(redis_available(), "Redis is not running on 127.0.0.1:6379")
+    limiter = ratelimit.RedisRateLimiter("redis://127.0.0.1:6379/15", prefix=f"kho:test:{uuid.uuid4().hex}:")
+    monkeypatch.setattr(ratelimit, "get_limiter", lambda: limiter)
+    monkeypatch.setattr(ops, "rate_limit_user_per_minute", 4)
+    headers = factory.headers("staff")
+    statuses = [client.get("/api/v1/assets", headers=headers).status_code for _ in range(6)]
+    assert statuses == [200] * 4 + [429] * 2, statuses
