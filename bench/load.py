@@ -1,7 +1,11 @@
 """Load: 50 concurrent simulated users for 2 minutes against the API on PostgreSQL + S3 + Redis, mixing
 search, asset pages, downloads and uploads. Prints requests/s, p50/p95/p99 per operation and errors.
 
-    .venv/bin/python bench/load.py [--users 50] [--seconds 120] [--assets 40]
+    .venv/bin/python bench/load.py [--users 50] [--seconds 120] [--assets 40] [--think 1-3]
+
+Each simulated user waits a random think time between requests, as a person (or locust's `between`) does:
+1-3 s by default. `--think 0.05-0.3` turns the users into a stress test that keeps both cores saturated;
+its latencies then measure queueing for the CPU, not the service.
 
 A small threaded httpx load generator (locust is not a dependency). PostgreSQL is the local server on
 5432 (a fresh database, dropped afterwards), S3 is moto's server from the test fixtures, Redis is
@@ -80,7 +84,8 @@ class Stats:
                     self.samples.append(f"{op}: {detail}")
 
 
-def user_loop(base: str, auth: str, assets: list[str], stop: float, stats: Stats) -> None:
+def user_loop(base: str, auth: str, assets: list[str], stop: float, stats: Stats,
+              think: tuple[float, float]) -> None:
     ops = [op for op, weight in MIX for _ in range(weight)]
     with httpx.Client(timeout=60, headers={"Authorization": auth}) as client:
         while time.monotonic() < stop:
@@ -100,7 +105,7 @@ def user_loop(base: str, auth: str, assets: list[str], stop: float, stats: Stats
             except httpx.HTTPError as exc:
                 ok, detail = False, repr(exc)
             stats.add(op, time.perf_counter() - started, ok, detail)
-            time.sleep(random.uniform(0.05, 0.3))  # think time
+            time.sleep(random.uniform(*think))
 
 
 def pct(values: list[float], p: float) -> float:
@@ -130,7 +135,8 @@ def run(args: argparse.Namespace) -> None:
         assets = seed(server.url, producer, reviewer, args.assets)
         stats = Stats()
         stop = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=user_loop, args=(server.url, u, assets, stop, stats)) for u in users]
+        threads = [threading.Thread(target=user_loop, args=(server.url, u, assets, stop, stats, args.think))
+                   for u in users]
         started = time.monotonic()
         for t in threads:
             t.start()
@@ -148,7 +154,8 @@ def run(args: argparse.Namespace) -> None:
 def report(stats: Stats, elapsed: float, args: argparse.Namespace) -> None:
     total = sum(len(v) for v in stats.times.values())
     errors = sum(stats.errors.values())
-    print(f"{args.users} users, {elapsed:.0f} s, PostgreSQL + S3 (moto) + Redis, {os.cpu_count()} CPUs")
+    print(f"{args.users} users, think time {args.think[0]}-{args.think[1]} s, {elapsed:.0f} s, "
+          f"PostgreSQL + S3 (moto) + Redis, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     print(f"requests: {total}  ({total / elapsed:.1f} req/s)  errors: {errors}")
     print(f"{'operation':12} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'mean ms':>8} {'errors':>7}")
     for op, _ in MIX:
@@ -160,11 +167,17 @@ def report(stats: Stats, elapsed: float, args: argparse.Namespace) -> None:
         print("  error:", sample)
 
 
+def think_range(text: str) -> tuple[float, float]:
+    low, _, high = text.partition("-")
+    return float(low), float(high or low)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--assets", type=int, default=40)
+    parser.add_argument("--think", type=think_range, default=(1.0, 3.0), help="seconds between a user's requests")
     run(parser.parse_args())
 
 
