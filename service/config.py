@@ -6,12 +6,13 @@ embedded (SQLite-backed) queue, all under `var/`. Production mode refuses defaul
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from service.once import once
 
 DEFAULT_SECRET = "dev-only-change-me"
 MiB = 1024 * 1024
@@ -98,6 +99,6 @@ class Settings(BaseSettings):
         return max(self.upload_limits.values())
 
 
-@cache
+@once
 def get_settings() -> Settings:
     return Settings()

@@ -4,14 +4,14 @@ Tests reset them with `reset()` after changing settings."""
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import cache
 
 from search.protocol import SearchIndex
 from service.config import get_settings
+from service.once import once
 from storage.base import ObjectStore
 
 
-@cache
+@once
 def get_store() -> ObjectStore:
     from storage.factory import make_store
     from storage.signing import UrlSigner
@@ -28,16 +28,21 @@ def download_ttl() -> timedelta:
 
 
 def reset() -> None:
+    """Forget every adapter and setting derived from the environment (tests change it between stacks)."""
     from service import db
+    from service.news.ratelimit import get_limiter
+    from service.ops.settings import get_ops_settings
 
     reset_search()
     get_settings.cache_clear()
     get_store.cache_clear()
     db.get_engine.cache_clear()
     db.get_sessionmaker.cache_clear()
+    get_ops_settings.cache_clear()
+    get_limiter.cache_clear()
 
 
-@cache
+@once
 def get_search_index() -> SearchIndex:
     from search.factory import make_index
 
@@ -49,6 +54,6 @@ def get_search_index() -> SearchIndex:
 
 
 def reset_search() -> None:
-    if get_search_index.cache_info().currsize:
+    if get_search_index.built:
         get_search_index().close()
     get_search_index.cache_clear()

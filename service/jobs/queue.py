@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, Protocol
 
 from huey import Huey, RedisHuey, SqliteHuey
 
 from service.config import get_settings
+from service.once import once
 
 
 class JobQueue(Protocol):
@@ -22,7 +22,7 @@ class HueyApp:
     run_job: Any  # huey TaskWrapper
 
 
-@cache
+@once
 def get_huey_app() -> HueyApp:
     s = get_settings()
     if s.queue == "redis":
@@ -45,6 +45,6 @@ class HueyQueue:
             app.run_job(job_id)
 
 
-@cache
+@once
 def get_queue() -> JobQueue:
     return HueyQueue()

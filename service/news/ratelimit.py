@@ -10,10 +10,10 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, Protocol
 
 from service.config import get_settings
+from service.once import once
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ class RedisRateLimiter:
         return _decision(await script(keys=[self._prefix + key], args=[per_minute]), per_minute)
 
 
-@cache
+@once
 def get_limiter() -> RateLimiter:
     s = get_settings()
     if s.queue == "redis":

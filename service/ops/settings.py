@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from service.once import once
 
 MiB = 1024 * 1024
 
@@ -30,6 +31,6 @@ class OpsSettings(BaseSettings):
     import_max_ratio: float = Field(default=100.0, gt=1)
 
 
-@cache
+@once
 def get_ops_settings() -> OpsSettings:
     return OpsSettings()
