@@ -142,13 +142,16 @@ class S3Store:
         connect_timeout: float = 5.0,
         read_timeout: float = 60.0,
         retries: int = 2,
+        max_connections: int = 50,
         public_endpoint: str | None = None,
         create_bucket: bool = True,
     ) -> None:
         if part_size < MIN_PART_SIZE:
             raise ValueError(f"part_size must be at least {MIN_PART_SIZE} bytes (S3 minimum)")
         host, secure = _parse_endpoint(endpoint, secure)
-        http = _http_client(connect_timeout, read_timeout, retries, max(10, 2 * parallel_uploads))
+        # One kept-alive connection per concurrent caller: the API serves requests on up to 40 threads
+        # (anyio's default), and a pool smaller than that discards and reopens connections under load.
+        http = _http_client(connect_timeout, read_timeout, retries, max(max_connections, 2 * parallel_uploads))
         self.bucket = bucket
         self.endpoint_url = f"{'https' if secure else 'http'}://{host}"
         self.part_size = part_size
