@@ -1,7 +1,7 @@
 """Load: 50 concurrent simulated users for 2 minutes against the API on PostgreSQL + S3 + Redis, mixing
 search, asset pages, downloads and uploads. Prints requests/s, p50/p95/p99 per operation and errors.
 
-    .venv/bin/python bench/load.py [--users 50] [--seconds 120] [--assets 40] [--think 1-3]
+    .venv/bin/python bench/load.py [--users 50] [--seconds 120] [--assets 40] [--think 1-3] [--ramp 10]
 
 Each simulated user waits a random think time between requests, as a person (or locust's `between`) does:
 1-3 s by default. `--think 0.05-0.3` turns the users into a stress test that keeps both cores saturated;
@@ -85,8 +85,9 @@ class Stats:
 
 
 def user_loop(base: str, auth: str, assets: list[str], stop: float, stats: Stats,
-              think: tuple[float, float]) -> None:
+              think: tuple[float, float], delay: float) -> None:
     ops = [op for op, weight in MIX for _ in range(weight)]
+    time.sleep(delay)  # users arrive over the ramp-up, as locust's spawn rate has them
     with httpx.Client(timeout=60, headers={"Authorization": auth}) as client:
         while time.monotonic() < stop:
             op = random.choice(ops)
@@ -135,8 +136,9 @@ def run(args: argparse.Namespace) -> None:
         assets = seed(server.url, producer, reviewer, args.assets)
         stats = Stats()
         stop = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=user_loop, args=(server.url, u, assets, stop, stats, args.think))
-                   for u in users]
+        threads = [threading.Thread(target=user_loop, args=(server.url, u, assets, stop, stats, args.think,
+                                                            i * args.ramp / len(users)))
+                   for i, u in enumerate(users)]
         started = time.monotonic()
         for t in threads:
             t.start()
@@ -154,7 +156,8 @@ def run(args: argparse.Namespace) -> None:
 def report(stats: Stats, elapsed: float, args: argparse.Namespace) -> None:
     total = sum(len(v) for v in stats.times.values())
     errors = sum(stats.errors.values())
-    print(f"{args.users} users, think time {args.think[0]}-{args.think[1]} s, {elapsed:.0f} s, "
+    print(f"{args.users} users arriving over {args.ramp:.0f} s, think time {args.think[0]}-{args.think[1]} s, "
+          f"{elapsed:.0f} s, "
           f"PostgreSQL + S3 (moto) + Redis, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     print(f"requests: {total}  ({total / elapsed:.1f} req/s)  errors: {errors}")
     print(f"{'operation':12} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'mean ms':>8} {'errors':>7}")
@@ -177,6 +180,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--assets", type=int, default=40)
+    parser.add_argument("--ramp", type=float, default=10.0, help="seconds over which the users arrive")
     parser.add_argument("--think", type=think_range, default=(1.0, 3.0), help="seconds between a user's requests")
     run(parser.parse_args())
 
