@@ -8,16 +8,16 @@ into BadMediaError (the input's fault: retrying cannot help) and TransientProces
 from __future__ import annotations
 
 import os
-import resource
 import signal
 import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from transcoding.child import child_setup
 from transcoding.tools import ffmpeg_path, require
 from transcoding.types import BadMediaError, ProgressFn, TransientProcessingError, no_progress
 
@@ -60,16 +60,6 @@ class _Watch:
     last_change: float
     out_time: float = 0.0
     marker: tuple[str, ...] = ()
-
-
-def _limit_memory(limit: int | None) -> Callable[[], None] | None:
-    if not limit:
-        return None
-
-    def apply() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-    return apply
 
 
 def _read_progress(stream: object, watch: _Watch) -> None:
@@ -130,7 +120,7 @@ def run_ffmpeg(
             stderr=err,
             cwd=cwd,
             start_new_session=True,
-            preexec_fn=_limit_memory(memory_limit),
+            preexec_fn=child_setup(memory_limit),
         )
         # The reader thread only records; progress is reported from this (the caller's) thread.
         reader = threading.Thread(target=_read_progress, args=(proc.stdout, watch), daemon=True)

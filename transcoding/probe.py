@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import resource
 import signal
 import subprocess
 from dataclasses import asdict, dataclass, field
@@ -18,6 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from transcoding.child import child_setup
 from transcoding.ffmpeg_run import input_args, run_ffmpeg
 from transcoding.tools import ffprobe_path, require
 from transcoding.types import BadMediaError, TransientProcessingError
@@ -134,10 +134,6 @@ def probe(path: Path, kind: str, *, timeout: float = 30, measure_loudness: bool 
     return info
 
 
-def _limit() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (PROBE_MEMORY, PROBE_MEMORY))
-
-
 def _ffprobe(path: Path, timeout: float) -> dict[str, Any]:
     if not path.is_file():
         raise BadMediaError("the upload is not a regular file", code="not_a_file")
@@ -168,7 +164,7 @@ def _ffprobe(path: Path, timeout: float) -> dict[str, Any]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
-        preexec_fn=_limit,
+        preexec_fn=child_setup(PROBE_MEMORY),
     )
     try:
         out, err = proc.communicate(timeout=timeout)

@@ -4,6 +4,7 @@ decompression bomb or a runaway decoder kills one job, never the worker. Progres
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import resource
 import time
 import traceback
@@ -16,7 +17,10 @@ from transcoding.types import BadMediaError, ProgressFn, TransientProcessingErro
 
 
 def _child(conn: Connection, request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
-           memory_limit: int) -> None:
+           memory_limit: int, parent: int) -> None:
+    from transcoding.child import die_with_parent
+
+    die_with_parent(parent)  # a SIGKILLed worker must not leave its encode running on, unowned
     if memory_limit > 0:
         # Soft limit only: in-process decoders (Pillow, pdfium) hit it; ffmpeg children set their own cap.
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -44,7 +48,8 @@ def run_isolated(request: ProcessRequest, source: Path, out_dir: Path, *, captio
                  progress: ProgressFn, memory_limit: int, timeout: float) -> ProcessResult:
     ctx = mp.get_context("spawn")  # no forking of a process that holds threads and DB connections
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, request, source, out_dir, captions, memory_limit), daemon=True)
+    proc = ctx.Process(target=_child, args=(child, request, source, out_dir, captions, memory_limit, os.getpid()),
+                       daemon=True)
     proc.start()
     child.close()
     deadline = time.monotonic() + timeout

@@ -67,7 +67,13 @@ def test_sigkill_worker_mid_job(tmp_path: Path) -> None:
             assert r.status_code == 201, r.text
             job_id = f"process:{r.json()['current_version']['id']}"
             victim = _wait_running(job_id, [w.pid for w in workers])
+            orphans = _descendants(victim)  # the processing child and its ffmpeg
+            assert orphans, "the job runs in a child process"
             os.kill(victim, signal.SIGKILL)
+            deadline = time.monotonic() + 15
+            while any(_alive(pid) for pid in orphans) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert not any(_alive(pid) for pid in orphans), "the killed worker's encode ran on"
             status, attempts = _wait_done(job_id)
             assert status == "succeeded" and attempts == 2
             _assert_one_rendition_set(uuid.UUID(r.json()["current_version"]["id"]))
@@ -79,6 +85,36 @@ def test_sigkill_worker_mid_job(tmp_path: Path) -> None:
                         w.wait(timeout=30)
                     except subprocess.TimeoutExpired:
                         os.killpg(w.pid, signal.SIGKILL)
+
+
+def _parents() -> dict[int, int]:
+    out = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            out[int(entry.name)] = int(stat[stat.rindex(")") + 2 :].split()[1])
+    return out
+
+
+def _descendants(pid: int) -> list[int]:
+    parents = _parents()
+    found, frontier = [], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
 
 
 def _wait_running(job_id: str, pids: list[int]) -> int:

@@ -58,3 +58,64 @@ def test_memory_cap_applies_to_the_child(tmp_path: Path) -> None:
     clip = make_clip(tmp_path / "clip.mp4", size="320x180", seconds=1, audio=False)
     with pytest.raises((BadMediaError, TransientProcessingError)):
         run_ffmpeg([*input_args(clip), "-c:v", "libx264", "-f", "null", "-"], memory_limit=40 * 1024**2)
+
+
+def _children_named(parent: int, name: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        comm, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+        if comm == name and int(rest[1]) == parent and rest[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def _running_ffmpeg(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return "(ffmpeg)" in stat and stat[stat.rindex(")") + 2] != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to find the ffmpeg process")
+def test_ffmpeg_dies_with_the_process_that_started_it(tmp_path: Path) -> None:
+    """A processing child killed for a timeout or cancellation (or a SIGKILLed worker) takes its ffmpeg with
+    it, although ffmpeg runs in a session of its own."""
+    import signal
+    import subprocess
+    import sys
+
+    script = (
+        "from transcoding.ffmpeg_run import run_ffmpeg\n"
+        "run_ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=1280x720:rate=25', '-t', '600',"
+        " '-c:v', 'libx264', '-preset', 'veryslow', '-f', 'null', '-'])\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=root)
+    try:
+        deadline = time.monotonic() + 30
+        ffmpeg: list[int] = []
+        while not ffmpeg and time.monotonic() < deadline:
+            time.sleep(0.1)
+            ffmpeg = _children_named(parent.pid, "ffmpeg")
+        assert ffmpeg, "ffmpeg did not start"
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if not any(_running_ffmpeg(pid) for pid in ffmpeg):
+                break
+            time.sleep(0.1)
+        else:
+            for pid in ffmpeg:
+                os.kill(pid, signal.SIGKILL)
+            raise AssertionError("ffmpeg outlived the process that started it")
+    finally:
+        if parent.poll() is None:
+            parent.kill()

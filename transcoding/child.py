@@ -1,0 +1,50 @@
+"""Set-up run in a media tool's child process between fork and exec: a memory cap, and death with the
+process that started it.
+
+ffmpeg and ffprobe run in a session of their own (so a timeout can kill the whole group), which also means
+nothing stops them when their parent dies: a processing child killed for a timeout or a cancellation, or a
+worker killed with SIGKILL, left its ffmpeg encoding on for minutes into a folder nobody would read. On Linux
+PR_SET_PDEATHSIG asks the kernel to SIGKILL the tool when the thread that started it goes away.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import resource
+import signal
+import sys
+from collections.abc import Callable
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _libc() -> ctypes.CDLL | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    name = ctypes.util.find_library("c")
+    return ctypes.CDLL(name, use_errno=True) if name else None
+
+
+_LIBC = _libc()  # loaded here, in the parent: nothing but async-signal-safe work may run after fork
+
+
+def die_with_parent(parent: int) -> None:
+    """From now on the kernel SIGKILLs this process when `parent` (the thread that started it) goes away."""
+    if _LIBC is not None:
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the request took effect
+            os._exit(1)
+
+
+def child_setup(memory_limit: int | None) -> Callable[[], None]:
+    """A `preexec_fn` for subprocess.Popen: cap the address space, die with the parent."""
+    parent = os.getpid()
+
+    def apply() -> None:
+        if memory_limit:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+        die_with_parent(parent)
+
+    return apply
