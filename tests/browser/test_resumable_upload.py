@@ -91,3 +91,24 @@ def test_reloading_and_choosing_the_file_again_resumes(browser: Any, live: Live,
     assert response.ok and response.body() == image.read_bytes()
     assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('kho-tus:')).length") == 0
     page.context.close()
+
+
+def test_a_refused_upload_says_why_and_is_forgotten(browser: Any, live: Live, tmp_path: Path) -> None:
+    """The same bytes twice: the second upload is refused as a duplicate when its last byte arrives; the row
+    says so and the page forgets that upload (choosing the file again would start afresh)."""
+    image = noisy_png(tmp_path / "trung-lap.png", size=120)
+    page = new_page(browser, live)
+    sign_in(page, live.producer.email, live.producer.password)
+    page.goto("/tai-len")
+    choose(page, image, "Bản đầu tiên")
+    page.click("#upload-start")
+    first = asset_of(page)
+    page.goto("/tai-len")
+    choose(page, image, "Bản trùng lặp")
+    page.click("#upload-start")
+    note = page.locator(".row-status.error")
+    note.wait_for(timeout=60000)
+    text = note.inner_text()
+    assert text.startswith("Tải lên lỗi") and "đã có trong kho" in text and first in text, text
+    assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('kho-tus:')).length") == 0
+    page.context.close()

@@ -165,8 +165,10 @@
   }
 
   async function offsetOf(url) {
+    // null: the server no longer knows the upload (expired or removed); a throw: ask again later.
     const answer = await request("HEAD", url, {});
-    if (answer.status !== 200) return null;
+    if (answer.status === 404 || answer.status === 410) return null;
+    if (answer.status !== 200) throw new Error("unavailable");
     return { offset: Number(answer.header("Upload-Offset")), assetId: answer.header("Kho-Asset-Id") };
   }
 
@@ -234,7 +236,9 @@
         continue;
       }
       if (!retryable(answer)) {
-        remember(row.file, null);  // refused for good (wrong type, too large, bad metadata): start afresh next time
+        // Refused for good (wrong type, too large, bad metadata): start afresh next time. A lapsed sign-in
+        // keeps the upload: after signing in again, the same file resumes.
+        if (answer.status !== 401 && answer.status !== 403) remember(row.file, null);
         fail(row, note, answer.problem.detail || answer.status);
         return;
       }
