@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -54,3 +55,28 @@ def drop_pg_database(name: str) -> None:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+def _proc_stat(pid: int | str) -> tuple[str, list[str]] | None:
+    """(command name, the fields after it) from /proc/<pid>/stat; None once the process is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+
+
+def process_alive(pid: int, name: str | None = None) -> bool:
+    """Running (not a zombie), and named `name` when given."""
+    found = _proc_stat(pid)
+    return found is not None and found[1][0] != "Z" and (name is None or found[0] == name)
+
+
+def process_parents() -> dict[int, tuple[int, str]]:
+    """Every process's parent pid and command name."""
+    out = {}
+    for entry in Path("/proc").iterdir():
+        found = _proc_stat(entry.name) if entry.name.isdigit() else None
+        if found is not None:
+            out[int(entry.name)] = (int(found[1][1]), found[0])
+    return out

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.faults.conftest import producer_headers, service_env
-from tests.support import REDIS_URL, redis_available, require_or_skip
+from tests.support import REDIS_URL, process_alive, process_parents, redis_available, require_or_skip
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
@@ -71,9 +71,9 @@ def test_sigkill_worker_mid_job(tmp_path: Path) -> None:
             assert orphans, "the job runs in a child process"
             os.kill(victim, signal.SIGKILL)
             deadline = time.monotonic() + 15
-            while any(_alive(pid) for pid in orphans) and time.monotonic() < deadline:
+            while any(process_alive(pid) for pid in orphans) and time.monotonic() < deadline:
                 time.sleep(0.2)
-            assert not any(_alive(pid) for pid in orphans), "the killed worker's encode ran on"
+            assert not any(process_alive(pid) for pid in orphans), "the killed worker's encode ran on"
             status, attempts = _wait_done(job_id)
             assert status == "succeeded" and attempts == 2
             _assert_one_rendition_set(uuid.UUID(r.json()["current_version"]["id"]))
@@ -87,34 +87,14 @@ def test_sigkill_worker_mid_job(tmp_path: Path) -> None:
                         os.killpg(w.pid, signal.SIGKILL)
 
 
-def _parents() -> dict[int, int]:
-    out = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            out[int(entry.name)] = int(stat[stat.rindex(")") + 2 :].split()[1])
-    return out
-
-
 def _descendants(pid: int) -> list[int]:
-    parents = _parents()
+    parents = process_parents()
     found, frontier = [], [pid]
     while frontier:
-        children = [child for child, parent in parents.items() if parent in frontier]
+        children = [child for child, (parent, _) in parents.items() if parent in frontier]
         found += children
         frontier = children
     return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat[stat.rindex(")") + 2] != "Z"
 
 
 def _wait_running(job_id: str, pids: list[int]) -> int:

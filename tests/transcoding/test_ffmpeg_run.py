@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import process_alive, process_parents
 from tests.transcoding.av_media import make_clip
 from transcoding.ffmpeg_run import input_args, run_ffmpeg
 from transcoding.types import BadMediaError, TransientProcessingError
@@ -61,26 +62,8 @@ def test_memory_cap_applies_to_the_child(tmp_path: Path) -> None:
 
 
 def _children_named(parent: int, name: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        comm, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
-        if comm == name and int(rest[1]) == parent and rest[0] != "Z":
-            found.append(int(entry.name))
-    return found
-
-
-def _running_ffmpeg(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return "(ffmpeg)" in stat and stat[stat.rindex(")") + 2] != "Z"
+    return [pid for pid, (ppid, comm) in process_parents().items()
+            if ppid == parent and comm == name and process_alive(pid)]
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to find the ffmpeg process")
@@ -109,7 +92,7 @@ def test_ffmpeg_dies_with_the_process_that_started_it(tmp_path: Path) -> None:
         parent.wait()
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            if not any(_running_ffmpeg(pid) for pid in ffmpeg):
+            if not any(process_alive(pid, "ffmpeg") for pid in ffmpeg):
                 break
             time.sleep(0.1)
         else:
