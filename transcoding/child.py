@@ -9,31 +9,20 @@ PR_SET_PDEATHSIG asks the kernel to SIGKILL the tool when the thread that starte
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import resource
 import signal
-import sys
 from collections.abc import Callable
+
+from transcoding.libc import LIBC
 
 _PR_SET_PDEATHSIG = 1
 
 
-def _libc() -> ctypes.CDLL | None:
-    if not sys.platform.startswith("linux"):
-        return None
-    name = ctypes.util.find_library("c")
-    return ctypes.CDLL(name, use_errno=True) if name else None
-
-
-_LIBC = _libc()  # loaded here, in the parent: nothing but async-signal-safe work may run after fork
-
-
 def die_with_parent(parent: int) -> None:
     """From now on the kernel SIGKILLs this process when `parent` (the thread that started it) goes away."""
-    if _LIBC is not None:
-        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if LIBC is not None:
+        LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         if os.getppid() != parent:  # the parent died before the request took effect
             os._exit(1)
 

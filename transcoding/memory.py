@@ -8,27 +8,12 @@ pages; it costs well under a millisecond. On a libc without it (musl, macOS) thi
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-from collections.abc import Callable
-from functools import cache
-
-
-@cache
-def _trim() -> Callable[[int], int] | None:
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return None
-    try:
-        trim: Callable[[int], int] = ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError):
-        return None
-    return trim
+from transcoding.libc import LIBC
 
 
 def release_freed_memory() -> bool:
     """True when the C library trimmed (or could have trimmed) its heap."""
-    trim = _trim()
+    trim = getattr(LIBC, "malloc_trim", None)
     if trim is None:
         return False
     trim(0)
