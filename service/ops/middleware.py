@@ -77,8 +77,10 @@ class OpsMiddleware:
             finally:
                 metrics.IN_FLIGHT.dec()
         finally:
-            self._record(scope, headers, state, time.perf_counter() - started)
+            principal = self._record(scope, headers, state, time.perf_counter() - started)
             logs.REQUEST_ID.reset(token)
+            if principal is not None:  # after the log line: a cancelled request still leaves its record
+                await self._learn(headers, principal)
 
     async def _refusal(self, scope: Scope, headers: Headers) -> KhoError | None:
         path: str = scope["path"]
@@ -158,22 +160,22 @@ class OpsMiddleware:
 
         return wrapped
 
-    def _record(self, scope: Scope, headers: Headers, state: dict[str, Any], seconds: float) -> None:
+    def _record(self, scope: Scope, headers: Headers, state: dict[str, Any], seconds: float) -> Any:
+        """Metrics and the access log line; returns the request's principal, if it had one."""
         route = scope.get("route")
         template = getattr(route, "path", None) or "unmatched"
         status = int(state["status"])
         metrics.REQUEST_SECONDS.labels(scope["method"], template, str(status)).observe(seconds)
-        principal = getattr(scope.get("state", {}).get("principal"), "id", None) if isinstance(
-            scope.get("state"), dict) else None
-        if principal is not None:
-            self._learn(headers, scope["state"]["principal"])
+        who = scope["state"].get("principal") if isinstance(scope.get("state"), dict) else None
+        principal = getattr(who, "id", None)
         logs.ACCESS.info("%s %s -> %d in %.1f ms", scope["method"], scope["path"], status, seconds * 1000, extra={
             "method": scope["method"], "path": scope["path"], "route": template, "status": status,
             "duration_ms": round(seconds * 1000, 2), "bytes_in": state["received"],
             "principal": str(principal) if principal else None,
             "client": (scope.get("client") or ("-",))[0]})
+        return who if principal is not None else None
 
-    def _learn(self, headers: Headers, principal: Any) -> None:
+    async def _learn(self, headers: Headers, principal: Any) -> None:
         found = credential_of(headers)
         if found is None or self.identities.get(found[0]) is not None:
             return
@@ -187,7 +189,7 @@ class OpsMiddleware:
         from service.news.ratelimit import get_limiter
 
         try:
-            get_limiter().acquire("ops:" + identity, min(ceiling, limit) if limit else ceiling)
+            await get_limiter().acquire_async("ops:" + identity, min(ceiling, limit) if limit else ceiling)
         except Exception:  # noqa: BLE001 - see _refusal
             log.warning("rate limiter unavailable", exc_info=True)
 
