@@ -184,7 +184,7 @@
     note.appendChild(link);
   }
 
-  function fail(row, note, detail) {
+  function fail(note, detail) {
     note.textContent = i18n.dataset.failed + (detail ? ": " + detail : "");
     note.classList.add("error");
   }
@@ -206,12 +206,12 @@
       }
       if (!state) {
         const created = await create(row, meta);
-        if (created.error) { remember(row.file, null); fail(row, note, created.error.problem.detail || created.error.status); return; }
+        if (created.error) { remember(row.file, null); fail(note, created.error.problem.detail || created.error.status); return; }
         url = created.url;
         state = created;
       }
     } catch (error) {
-      fail(row, note, i18n.dataset.offline);
+      fail(note, i18n.dataset.offline);
       return;
     }
     let offset = state.offset;
@@ -239,11 +239,11 @@
         // Refused for good (wrong type, too large, bad metadata): start afresh next time. A lapsed sign-in
         // keeps the upload: after signing in again, the same file resumes.
         if (answer.status !== 401 && answer.status !== 403) remember(row.file, null);
-        fail(row, note, answer.problem.detail || answer.status);
+        fail(note, answer.problem.detail || answer.status);
         return;
       }
       if (attempt >= RETRY_DELAYS_MS.length) {
-        fail(row, note, i18n.dataset.retryLater);  // the URL stays remembered: the next attempt resumes
+        fail(note, i18n.dataset.retryLater);  // the URL stays remembered: the next attempt resumes
         return;
       }
       note.textContent = i18n.dataset.reconnecting + "…";
@@ -251,7 +251,7 @@
       attempt += 1;
       try {
         const now = await offsetOf(url);
-        if (!now) { remember(row.file, null); fail(row, note, i18n.dataset.expired); return; }
+        if (!now) { remember(row.file, null); fail(note, i18n.dataset.expired); return; }
         if (now.assetId) { finish(row, note, bar, now.assetId); return; }
         offset = now.offset;
       } catch (error) { /* still offline: the next PATCH attempt fails fast and waits longer */ }
