@@ -30,6 +30,7 @@ from search.embedded_facets import FacetCounter
 from search.embedded_query import QueryBuilder, TextQuery, combine
 from search.embedded_schema import build_schema, register_analyzers, stored_source, to_tantivy
 from search.embedded_strict import StrictBuilder
+from search.embedded_synonyms import SynonymCoverage
 from search.facet_bits import FacetBits
 from search.highlight import Highlighter
 from search.query import ParsedQuery, parse_query
@@ -43,7 +44,7 @@ from search.types import (
     Visibility,
 )
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 DEFAULT_PATH = Path("var/search")
 SNAPSHOTS_KEPT = 16
 SNAPSHOT_TTL_S = 600.0
@@ -73,6 +74,7 @@ class EmbeddedIndex:
         self._writer: tantivy.IndexWriter | None = None
         self._gen = 0
         self._searcher = self._index.searcher()
+        self._coverage = SynonymCoverage(path, self.synonyms, self._searcher.num_docs == 0)
         self._meta_mtime = self._meta_stamp()
         self._checked_at = time.monotonic()
         self._snapshots: OrderedDict[str, tuple[float, tantivy.Searcher]] = OrderedDict()
@@ -107,6 +109,7 @@ class EmbeddedIndex:
             self._index.reload()
             if self.path is not None and self._meta_stamp() != self._meta_mtime:
                 self._bits.reload()
+                self._coverage.reload()
             self._searcher = self._index.searcher()
             self._gen += 1
             self._meta_mtime = self._meta_stamp()
@@ -146,10 +149,11 @@ class EmbeddedIndex:
         n = 0
         with self._write_lock:
             writer = self._get_writer()
+            self._coverage.before_write()
             try:
                 for doc in docs:
                     writer.delete_documents_by_term("id", doc.id)
-                    writer.add_document(to_tantivy(doc, self._bits))
+                    writer.add_document(to_tantivy(doc, self._bits, self.synonyms))
                     n += 1
                 self._bits.save()
                 writer.commit()
@@ -172,6 +176,7 @@ class EmbeddedIndex:
             writer = self._get_writer()
             writer.delete_all_documents()
             writer.commit()
+            self._coverage.after_clear()
         self._reload()
 
     def close(self) -> None:
@@ -195,7 +200,10 @@ class EmbeddedIndex:
         except Exception as exc:  # noqa: BLE001 - health reports any failure instead of raising
             return Health(ok=False, engine=self.engine, detail=f"{type(exc).__name__}: {exc}")
         where = str(self.path) if self.path is not None else "memory"
-        return Health(ok=True, engine=self.engine, documents=docs, detail=f"tantivy index in {where}")
+        detail = f"tantivy index in {where}"
+        if stale := self._coverage.stale():
+            detail += f"; {stale} synonym group(s) changed since the index was built: run `kho reindex`"
+        return Health(ok=True, engine=self.engine, documents=docs, detail=detail)
 
     def _parse(self, searcher: tantivy.Searcher, q: str, prefix: bool) -> tuple[ParsedQuery, QueryBuilder]:
         def frequency(field: str, term: str) -> int:
@@ -207,7 +215,8 @@ class EmbeddedIndex:
         def statuses() -> list[str]:
             return [t for t, _ in searcher.terms_with_prefix("status", "")]
 
-        builder = QueryBuilder(self._schema, frequency, expand, statuses, int(searcher.num_docs))
+        builder = QueryBuilder(self._schema, frequency, expand, statuses, int(searcher.num_docs),
+                               self._coverage.covers)
         parsed = parse_query(q, known=builder.is_known,
                              synonyms=self.synonyms, prefix=prefix)
         return parsed, builder

@@ -23,6 +23,7 @@ W_TITLE, W_BODY, W_EXTRA = 3.0, 1.5, 0.8
 EXACT_EXTRA = 0.5  # exact-diacritic bonus relative to the folded field's weight: đường above dương
 FUZZY_WEIGHT, PREFIX_WEIGHT, SHINGLE_WEIGHT = 0.4, 0.5, 1.0
 PHRASE_WEIGHT = 1.5  # adjacent syllables of the query found glued in a document
+SYNONYM_WEIGHT = 2.0  # a document naming a synonym group of the query, in any spelling
 FUZZY_MIN_LEN = 4
 PREFIX_EXPANSIONS = 8
 FILTER_FIELD = {"org": "orgtree"}
@@ -39,12 +40,13 @@ class TextQuery:
 class QueryBuilder:
     def __init__(self, schema: tantivy.Schema, frequency: Callable[[str, str], int],
                  expand: Callable[[str, str, int], list[str]], statuses: Callable[[], list[str]],
-                 num_docs: int = 0) -> None:
+                 num_docs: int = 0, tagged: Callable[[str], bool] = lambda key: False) -> None:
         self.schema = schema
         self.frequency = frequency  # (field, term) -> in how many documents the term occurs
         self.expand = expand  # (field, prefix, n) -> the n most frequent terms starting with prefix
         self.statuses = statuses  # every status value present in the index
         self.num_docs = num_docs
+        self.tagged = tagged  # synonym group key -> every document carries its tag in `syn`
         self._df: dict[str, int] = {}
 
     def known(self, field: str, term: str) -> bool:
@@ -119,9 +121,15 @@ class QueryBuilder:
         alternatives: list[Query] = []
         if literal:
             alternatives.append(_must(literal))
-        for phrase in match.group.folded:
-            alternatives.append(self._phrase(phrase, 1.0))
+        alternatives.extend(self.synonym_alternatives(match))
         return _should(alternatives)
+
+    def synonym_alternatives(self, match: SynonymMatch) -> list[Query]:
+        """Documents naming the group in any of its spellings: its tag when the index holds it, else each
+        phrase as the conjunction of its glued pairs."""
+        if self.tagged(match.group.key):
+            return [self._term("syn", match.group.key, SYNONYM_WEIGHT)]
+        return [self._phrase(phrase, 1.0) for phrase in match.group.folded]
 
     def text_query(self, parsed: ParsedQuery, relaxed: bool = False) -> TextQuery | None:
         """`relaxed`: the fallback when nothing matches — any half of the units will do."""

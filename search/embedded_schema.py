@@ -5,7 +5,10 @@ Text is indexed twice: `*_x` keeps diacritics (lowercase only) so an exact "đư
 the tests against `search.vietnamese.fold`). `shingle` holds adjacent folded syllables glued together
 ("giaoduc") so a typo in a short syllable is still one edit away from a whole word. `all_f` holds every
 folded text once (no positions): the strict pass intersects one posting list per syllable there instead of
-a union of fields per syllable, and scores with the per-field clauses.
+a union of fields per syllable, and scores with the per-field clauses. `syn` holds the key of every synonym
+group one of whose phrases stands in the text ("NQ 71", "Nghị quyết 71-NQ/TW" → one key): a query naming
+a group then reads one posting list instead of a union of every spelling's phrase, which at a million
+documents walked millions of postings.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from datetime import UTC, datetime
 import tantivy
 
 from search.facet_bits import MASK_FIELDS, FacetBits
+from search.synonyms import SynonymTable
 from search.types import SearchDocument
 from search.vietnamese import fold, nfc, syllables
 
@@ -41,6 +45,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("extra_f", tokenizer_name=FOLDED)
     sb.add_text_field("all_f", tokenizer_name=FOLDED, index_option="freq")
     sb.add_text_field("shingle", tokenizer_name="whitespace", index_option="freq")
+    sb.add_text_field("syn", tokenizer_name="whitespace", index_option="freq")
     for name in KEYWORD_FIELDS:
         sb.add_text_field(name, fast=True, tokenizer_name="raw")
     for name in MASK_FIELDS.values():
@@ -83,12 +88,12 @@ def downloads_key(doc: SearchDocument) -> int:
     return (min(max(doc.downloads, 0), (1 << 40) - 1) << TIE_BITS) | tie_breaker(doc.id)
 
 
-def _shingles(texts: list[str]) -> str:
-    out: list[str] = []
-    for text in texts:
-        folded = [fold(s) for s in syllables(text)]
-        out.extend(a + b for a, b in zip(folded, folded[1:], strict=False))
-    return " ".join(out)
+def _folded(texts: list[str]) -> list[list[str]]:
+    return [[fold(s) for s in syllables(text)] for text in texts if text]
+
+
+def _shingles(folded_texts: list[list[str]]) -> str:
+    return " ".join(a + b for folded in folded_texts for a, b in zip(folded, folded[1:], strict=False))
 
 
 def _add_texts(d: tantivy.Document, fields: tuple[str, ...], texts: list[str]) -> None:
@@ -98,7 +103,7 @@ def _add_texts(d: tantivy.Document, fields: tuple[str, ...], texts: list[str]) -
                 d.add_text(name, text)
 
 
-def to_tantivy(doc: SearchDocument, bits: FacetBits) -> tantivy.Document:
+def to_tantivy(doc: SearchDocument, bits: FacetBits, synonyms: SynonymTable) -> tantivy.Document:
     title = nfc(doc.title)
     summary = nfc(doc.summary)
     body = [summary, *map(nfc, doc.tags), *map(nfc, doc.labels), nfc(doc.org_name)]
@@ -110,7 +115,11 @@ def to_tantivy(doc: SearchDocument, bits: FacetBits) -> tantivy.Document:
     extra = [nfc(doc.qa_text), nfc(doc.ocr_text), nfc(doc.caption_text)]
     _add_texts(d, ("extra_f",), extra)
     _add_texts(d, ("all_f",), [title, *body, *extra])
-    d.add_text("shingle", _shingles([title, *body]))
+    folded = _folded([title, *body])
+    d.add_text("shingle", _shingles(folded))
+    keys = [k for tokens in [*folded, *_folded(extra)] for k in synonyms.keys_in(tokens)]
+    if keys:
+        d.add_text("syn", " ".join(keys))
     keywords: dict[str, list[str]] = {
         "kind": [doc.kind], "status": [doc.status], "topic": doc.topics, "audience": doc.audiences,
         "level": doc.levels, "channel": doc.channels, "profile": doc.profiles,

@@ -12,6 +12,7 @@ phrase boosts. The engine falls back to the loose query when this pass finds few
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from tantivy import Occur, Query
 
@@ -47,16 +48,25 @@ class StrictBuilder:
             return Query.const_score_query(Query.term_query(self.b.schema, MATCH_FIELD, words[0]), 0.0)
         return Query.const_score_query(Query.term_set_query(self.b.schema, MATCH_FIELD, words), 0.0)
 
-    def _span(self, match: SynonymMatch, terms: Sequence[QueryTerm]) -> Query:
-        """The words as typed or a synonym; the typed words score only together, as in the loose query."""
+    def _span(self, match: SynonymMatch, terms: Sequence[QueryTerm]) -> tuple[Query, list[Query]]:
+        """(required, scoring) for words naming a synonym group. When every document carries the group's
+        tag, the span requires the tag (the typed phrase or any other spelling, standing together) and its
+        typed words score beside the rest. Otherwise: the words as typed anywhere or each spelling as a
+        phrase, the typed words scoring only together, as in the loose query."""
         literal = [t for t in terms if match.start <= t.position < match.end and not t.stop]
+        if self.b.tagged(match.group.key):
+            tag = Query.const_score_query(Query.term_query(self.b.schema, "syn", match.group.key), 0.0)
+            # No exact-diacritic bonus inside a span: the group already fixes the meaning ("Sở GDĐT"), and
+            # the bonus would let "sở" typed with marks reorder what "so" finds among the group's documents.
+            scoring = [q for t in literal for q in self.b.scoring_clauses(replace(t, accented=False))]
+            return tag, [*scoring, *self.b.synonym_alternatives(match)]
         alternatives: list[Query] = []
         if literal:
             alternatives.append(Query.boolean_query(
                 [(Occur.Must, self._require(t)) for t in literal]
                 + [(Occur.Should, q) for t in literal for q in self.b.scoring_clauses(t)]))
-        alternatives.extend(self.b._phrase(phrase, 1.0) for phrase in match.group.folded)
-        return _should(alternatives)
+        alternatives.extend(self.b.synonym_alternatives(match))
+        return _should(alternatives), []
 
     def text_query(self, parsed: ParsedQuery) -> TextQuery | None:
         """None when a syllable is unknown: nothing can match strictly, only the loose query helps."""
@@ -65,13 +75,16 @@ class StrictBuilder:
             return None
         covered: set[int] = set()
         required: list[Query] = []
+        scoring: list[Query] = []
         for match in parsed.synonyms:
-            required.append(self._span(match, parsed.terms))
+            span_required, span_scoring = self._span(match, parsed.terms)
+            required.append(span_required)
+            scoring += span_scoring
             covered.update(range(match.start, match.end))
         required += [self._require(t) for t in content if t.position not in covered]
         levels = self._ubiquitous(content)
-        scoring = [q for t in content if t.position not in covered
-                   for q in self.b.scoring_clauses(t, levels.get(t.folded, FULL))]
+        scoring += [q for t in content if t.position not in covered
+                    for q in self.b.scoring_clauses(t, levels.get(t.folded, FULL))]
         scoring += self._phrase_boosts(parsed.terms)
         match_q = _must(required)
         ranked = Query.boolean_query([(Occur.Must, q) for q in required] + [(Occur.Should, q) for q in scoring])

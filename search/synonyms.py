@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -22,6 +23,13 @@ class SynonymFileError(ValueError):
 class SynonymGroup:
     phrases: tuple[str, ...]  # as written (NFC), for Meilisearch settings and humans
     folded: tuple[tuple[str, ...], ...]  # folded syllables of each phrase, same order
+
+    @cached_property
+    def key(self) -> str:
+        """A stable name for the group's meaning: its folded phrases in any order. Editing a group gives
+        it a new key, so an index tagged with the old key is never trusted for the new group."""
+        spelled = "|".join(sorted(" ".join(p) for p in self.folded))
+        return f"syn{zlib.crc32(spelled.encode()):08x}"
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,22 @@ class SynonymTable:
             else:
                 i += 1
         return matches
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(g.key for g in self.groups)
+
+    def keys_in(self, folded_tokens: Sequence[str]) -> list[str]:
+        """The key of every group with a phrase standing in the text, once per occurrence (overlapping
+        occurrences too: a document is tagged with every group it mentions, whatever a query's split)."""
+        out: list[str] = []
+        n = len(folded_tokens)
+        for i in range(n):
+            for length in range(1, min(self._longest, n - i) + 1):
+                group = self._by_phrase.get(tuple(folded_tokens[i : i + length]))
+                if group is not None:
+                    out.append(group.key)
+        return out
 
     def as_meilisearch(self) -> dict[str, list[str]]:
         """Multi-way synonyms in Meilisearch's settings format, with folded spellings added."""
