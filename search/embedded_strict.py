@@ -48,7 +48,8 @@ class StrictBuilder:
             return Query.const_score_query(Query.term_query(self.b.schema, MATCH_FIELD, words[0]), 0.0)
         return Query.const_score_query(Query.term_set_query(self.b.schema, MATCH_FIELD, words), 0.0)
 
-    def _span(self, match: SynonymMatch, terms: Sequence[QueryTerm]) -> tuple[Query, list[Query]]:
+    def _span(self, match: SynonymMatch, terms: Sequence[QueryTerm],
+              levels: dict[str, str]) -> tuple[Query, list[Query]]:
         """(required, scoring) for words naming a synonym group. When every document carries the group's
         tag, the span requires the tag (the typed phrase or any other spelling, standing together) and its
         typed words score beside the rest. Otherwise: the words as typed anywhere or each spelling as a
@@ -58,7 +59,8 @@ class StrictBuilder:
             tag = Query.const_score_query(Query.term_query(self.b.schema, "syn", match.group.key), 0.0)
             # No exact-diacritic bonus inside a span: the group already fixes the meaning ("Sở GDĐT"), and
             # the bonus would let "sở" typed with marks reorder what "so" finds among the group's documents.
-            scoring = [q for t in literal for q in self.b.scoring_clauses(replace(t, accented=False))]
+            scoring = [q for t in literal
+                       for q in self.b.scoring_clauses(replace(t, accented=False), levels.get(t.folded, FULL))]
             return tag, [*scoring, *self.b.synonym_alternatives(match)]
         alternatives: list[Query] = []
         if literal:
@@ -76,13 +78,13 @@ class StrictBuilder:
         covered: set[int] = set()
         required: list[Query] = []
         scoring: list[Query] = []
+        levels = self._ubiquitous(content)
         for match in parsed.synonyms:
-            span_required, span_scoring = self._span(match, parsed.terms)
+            span_required, span_scoring = self._span(match, parsed.terms, levels)
             required.append(span_required)
             scoring += span_scoring
             covered.update(range(match.start, match.end))
         required += [self._require(t) for t in content if t.position not in covered]
-        levels = self._ubiquitous(content)
         scoring += [q for t in content if t.position not in covered
                     for q in self.b.scoring_clauses(t, levels.get(t.folded, FULL))]
         scoring += self._phrase_boosts(parsed.terms)
@@ -104,10 +106,15 @@ class StrictBuilder:
 
     def _phrase_boosts(self, terms: Sequence[QueryTerm]) -> list[Query]:
         """Adjacent syllables glued: the loose query scores a pair once as a phrase boost and once inside
-        the unit of each content syllable of the pair; the strict query scores it once with that weight."""
+        the unit of each content syllable of the pair; the strict query scores it once with that weight.
+        A pair standing in a large share of a big index ("giaoduc") is left out, as ubiquitous syllables
+        are: it barely reorders and walking its postings costs as much as the rest of the query."""
         out = []
+        n = self.b.num_docs
         for a, b in zip(terms, terms[1:], strict=False):
             if a.stop and b.stop:
+                continue
+            if n >= UBIQUITOUS_MIN_DOCS and self.b.frequency("shingle", a.folded + b.folded) > UBIQUITOUS_SHARE * n:
                 continue
             weight = PHRASE_WEIGHT + SHINGLE_WEIGHT * ((not a.stop) + (not b.stop))
             out.append(self.b._term("shingle", a.folded + b.folded, weight))
