@@ -32,6 +32,7 @@ from search.synonyms import SynonymMatch
 MATCH_FIELD = "all_f"
 UBIQUITOUS_SHARE = 0.3
 UBIQUITOUS_MIN_DOCS = 50_000
+DOMINANT_RATIO = 1.5
 
 
 class StrictBuilder:
@@ -100,9 +101,14 @@ class StrictBuilder:
         n = self.b.num_docs
         if n < UBIQUITOUS_MIN_DOCS:
             return {}
-        common = {t.folded for t in content if self.b.document_frequency(t.folded) > UBIQUITOUS_SHARE * n}
-        level = TITLE if len(common) < len({t.folded for t in content}) else LEAN
-        return dict.fromkeys(common, level)
+        df = {t.folded: self.b.document_frequency(t.folded) for t in content}
+        common = {f for f, d in df.items() if d > UBIQUITOUS_SHARE * n}
+        if len(common) < len(df):
+            return dict.fromkeys(common, TITLE)
+        # Every syllable common ("nghị quyết 71 giáo dục" where the plan is everywhere): the rarer ones
+        # keep the body, those several times as frequent as the rarest score the title only.
+        rarest = min(df.values())
+        return {f: TITLE if d > DOMINANT_RATIO * rarest else LEAN for f, d in df.items()}
 
     def _phrase_boosts(self, terms: Sequence[QueryTerm]) -> list[Query]:
         """Adjacent syllables glued: the loose query scores a pair once as a phrase boost and once inside
