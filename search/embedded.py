@@ -8,6 +8,9 @@ A text search runs in up to three modes, recorded in its cursors: "strict" (ever
 embedded_strict), then — only when that finds fewer hits than a page — "loose" (typos, prefixes, one word
 missing in long queries, embedded_query), then "relaxed" (half the words) when even that finds nothing.
 The page search counts the total in the same pass; facets are counted by embedded_facets.
+
+A large index can be split into shards searched in parallel (`shards`, see embedded_shards); one shard
+lives in the index folder itself, several in `shard-<n>` folders under it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +33,7 @@ from search import cursor as cursors
 from search.embedded_facets import FacetCounter
 from search.embedded_query import QueryBuilder, TextQuery, combine
 from search.embedded_schema import build_schema, register_analyzers, stored_source, to_tantivy
+from search.embedded_shards import Address, ShardSearcher, shard_of
 from search.embedded_strict import StrictBuilder
 from search.embedded_synonyms import SynonymCoverage
 from search.facet_bits import FacetBits
@@ -50,71 +55,94 @@ SNAPSHOTS_KEPT = 16
 SNAPSHOT_TTL_S = 600.0
 RELOAD_CHECK_S = 0.5
 SORT_FIELD = {"newest": "k_new", "downloads": "k_dl"}
+MIN_SHARD_HEAP = 20_000_000  # per writer thread; tantivy refuses less than 15 MB
 
 
 class EmbeddedIndex:
     engine = "embedded"
 
     def __init__(self, path: Path | None = DEFAULT_PATH, *, synonyms: SynonymTable | None = None,
-                 writer_heap: int = 128_000_000, writer_threads: int = 1, facet_cache: int = 256) -> None:
+                 writer_heap: int = 128_000_000, writer_threads: int = 1, facet_cache: int = 256,
+                 shards: int = 1) -> None:
         """`facet_cache`: facet counts kept per index snapshot and query (the landing page, the pages of
-        one result list); 0 disables it."""
+        one result list); 0 disables it. `shards`: how many parts a search runs on in parallel; fixed
+        when the index is built (an index found with another count is dropped for `kho reindex`)."""
+        if shards < 1:
+            raise ValueError("shards must be at least 1")
         self.path = path
+        self.shards = shards
         self._facet_cache: OrderedDict[tuple[object, ...], dict[str, dict[str, int]]] = OrderedDict()
         self._facet_cache_size = facet_cache
         self.synonyms = synonyms or default_synonyms()
         self._heap, self._threads = writer_heap, writer_threads
         self._schema = build_schema()
-        self._index = self._open()
+        self._indexes = self._open()
+        self._pool = ThreadPoolExecutor(shards - 1, thread_name_prefix="kho-search") if shards > 1 else None
         self._bits = FacetBits(path)
         self._facet_counter = FacetCounter(self._bits)
         self._instance = uuid.uuid4().hex[:8]
         self._write_lock = threading.Lock()
         self._read_lock = threading.Lock()
-        self._writer: tantivy.IndexWriter | None = None
+        self._writers: list[tantivy.IndexWriter] | None = None
         self._gen = 0
-        self._searcher = self._index.searcher()
+        self._searcher = self._new_searcher()
         self._coverage = SynonymCoverage(path, self.synonyms, self._searcher.num_docs == 0)
         self._meta_mtime = self._meta_stamp()
         self._checked_at = time.monotonic()
-        self._snapshots: OrderedDict[str, tuple[float, tantivy.Searcher]] = OrderedDict()
+        self._snapshots: OrderedDict[str, tuple[float, ShardSearcher]] = OrderedDict()
 
     # --- opening and reader management ---------------------------------------------------------------
 
-    def _open(self) -> tantivy.Index:
+    def _shard_dirs(self) -> list[Path]:
+        assert self.path is not None
+        return [self.path] if self.shards == 1 else [self.path / f"shard-{i}" for i in range(self.shards)]
+
+    def _open(self) -> list[tantivy.Index]:
         if self.path is None:
-            index = tantivy.Index(self._schema)
+            indexes = [tantivy.Index(self._schema) for _ in range(self.shards)]
         else:
             marker = self.path / "kho-schema-version"
-            if self.path.exists() and (not marker.exists() or marker.read_text().strip() != SCHEMA_VERSION):
-                # The index is a rebuildable copy: an old layout is dropped and `kho reindex` refills it.
+            layout = SCHEMA_VERSION if self.shards == 1 else f"{SCHEMA_VERSION} shards={self.shards}"
+            if self.path.exists() and (not marker.exists() or marker.read_text().strip() != layout):
+                # The index is a rebuildable copy: an old layout or another shard count is dropped and
+                # `kho reindex` refills it.
                 shutil.rmtree(self.path)
-            self.path.mkdir(parents=True, exist_ok=True)
-            index = tantivy.Index(self._schema, path=str(self.path), reuse=True)
-            marker.write_text(SCHEMA_VERSION)
-        register_analyzers(index)
-        index.config_reader("Manual")
-        return index
+            indexes = []
+            for directory in self._shard_dirs():
+                directory.mkdir(parents=True, exist_ok=True)
+                indexes.append(tantivy.Index(self._schema, path=str(directory), reuse=True))
+            marker.write_text(layout)
+        for index in indexes:
+            register_analyzers(index)
+            index.config_reader("Manual")
+        return indexes
 
-    def _meta_stamp(self) -> int:
+    def _new_searcher(self) -> ShardSearcher:
+        return ShardSearcher([index.searcher() for index in self._indexes], self._pool)
+
+    def _meta_stamp(self) -> tuple[int, ...]:
         if self.path is None:
-            return 0
-        try:
-            return os.stat(self.path / "meta.json").st_mtime_ns
-        except FileNotFoundError:
-            return 0
+            return ()
+        stamps = []
+        for directory in self._shard_dirs():
+            try:
+                stamps.append(os.stat(directory / "meta.json").st_mtime_ns)
+            except FileNotFoundError:
+                stamps.append(0)
+        return tuple(stamps)
 
     def _reload(self) -> None:
         with self._read_lock:
-            self._index.reload()
+            for index in self._indexes:
+                index.reload()
             if self.path is not None and self._meta_stamp() != self._meta_mtime:
                 self._bits.reload()
                 self._coverage.reload()
-            self._searcher = self._index.searcher()
+            self._searcher = self._new_searcher()
             self._gen += 1
             self._meta_mtime = self._meta_stamp()
 
-    def _current(self) -> tuple[str, tantivy.Searcher]:
+    def _current(self) -> tuple[str, ShardSearcher]:
         now = time.monotonic()
         if self.path is not None and now - self._checked_at > RELOAD_CHECK_S:
             self._checked_at = now
@@ -123,7 +151,7 @@ class EmbeddedIndex:
         with self._read_lock:
             return f"{self._instance}:{self._gen}", self._searcher
 
-    def _pin(self, token: str, searcher: tantivy.Searcher) -> None:
+    def _pin(self, token: str, searcher: ShardSearcher) -> None:
         with self._read_lock:
             now = time.monotonic()
             self._snapshots[token] = (now, searcher)
@@ -131,7 +159,7 @@ class EmbeddedIndex:
             while len(self._snapshots) > SNAPSHOTS_KEPT:
                 self._snapshots.popitem(last=False)
 
-    def _pinned(self, token: str) -> tantivy.Searcher | None:
+    def _pinned(self, token: str) -> ShardSearcher | None:
         with self._read_lock:
             entry = self._snapshots.get(token)
         if entry is None or time.monotonic() - entry[0] > SNAPSHOT_TTL_S:
@@ -140,50 +168,65 @@ class EmbeddedIndex:
 
     # --- writes ------------------------------------------------------------------------------------------
 
-    def _get_writer(self) -> tantivy.IndexWriter:
-        if self._writer is None:
-            self._writer = self._index.writer(heap_size=self._heap, num_threads=self._threads)
-        return self._writer
+    def _get_writers(self) -> list[tantivy.IndexWriter]:
+        if self._writers is None:
+            heap = max(self._heap // self.shards, MIN_SHARD_HEAP * self._threads)
+            self._writers = [index.writer(heap_size=heap, num_threads=self._threads) for index in self._indexes]
+        return self._writers
+
+    def _commit(self, writers: list[tantivy.IndexWriter]) -> None:
+        """Commits every shard. Shards commit one after the other, so a failure can leave a batch in some
+        shards only; the caller (the outbox) retries the whole batch, which upserting makes harmless."""
+        try:
+            for writer in writers:
+                writer.commit()
+        except BaseException:
+            for writer in writers:
+                writer.rollback()
+            raise
 
     def upsert(self, docs: Iterable[SearchDocument]) -> int:
         n = 0
         with self._write_lock:
-            writer = self._get_writer()
+            writers = self._get_writers()
             self._coverage.before_write()
             try:
                 for doc in docs:
+                    writer = writers[shard_of(doc.id, self.shards)]
                     writer.delete_documents_by_term("id", doc.id)
                     writer.add_document(to_tantivy(doc, self._bits, self.synonyms))
                     n += 1
                 self._bits.save()
-                writer.commit()
             except BaseException:
-                writer.rollback()
+                for writer in writers:
+                    writer.rollback()
                 raise
+            self._commit(writers)
         self._reload()
         return n
 
     def delete(self, ids: Sequence[str]) -> None:
         with self._write_lock:
-            writer = self._get_writer()
+            writers = self._get_writers()
             for doc_id in ids:
-                writer.delete_documents_by_term("id", doc_id)
-            writer.commit()
+                writers[shard_of(doc_id, self.shards)].delete_documents_by_term("id", doc_id)
+            self._commit(writers)
         self._reload()
 
     def clear(self) -> None:
         with self._write_lock:
-            writer = self._get_writer()
-            writer.delete_all_documents()
-            writer.commit()
+            writers = self._get_writers()
+            for writer in writers:
+                writer.delete_all_documents()
+            self._commit(writers)
             self._coverage.after_clear()
         self._reload()
 
     def close(self) -> None:
         with self._write_lock:
-            if self._writer is not None:
-                self._writer.wait_merging_threads()
-                self._writer = None
+            for writer in self._writers or []:
+                writer.wait_merging_threads()
+            self._writers = None
 
     # --- reads -------------------------------------------------------------------------------------------
 
@@ -200,12 +243,12 @@ class EmbeddedIndex:
         except Exception as exc:  # noqa: BLE001 - health reports any failure instead of raising
             return Health(ok=False, engine=self.engine, detail=f"{type(exc).__name__}: {exc}")
         where = str(self.path) if self.path is not None else "memory"
-        detail = f"tantivy index in {where}"
+        detail = f"tantivy index in {where}" + (f", {self.shards} shards" if self.shards > 1 else "")
         if stale := self._coverage.stale():
             detail += f"; {stale} synonym group(s) changed since the index was built: run `kho reindex`"
         return Health(ok=True, engine=self.engine, documents=docs, detail=detail)
 
-    def _parse(self, searcher: tantivy.Searcher, q: str, prefix: bool) -> tuple[ParsedQuery, QueryBuilder]:
+    def _parse(self, searcher: ShardSearcher, q: str, prefix: bool) -> tuple[ParsedQuery, QueryBuilder]:
         def frequency(field: str, term: str) -> int:
             return int(searcher.doc_freq(field, term))
 
@@ -247,7 +290,7 @@ class EmbeddedIndex:
             return self._finish(searcher, token, query, parsed, builder, page, "relaxed")
         return self._finish(searcher, token, query, parsed, builder, page, "loose")
 
-    def _page(self, searcher: tantivy.Searcher, token: str, query: SearchQuery, builder: QueryBuilder,
+    def _page(self, searcher: ShardSearcher, token: str, query: SearchQuery, builder: QueryBuilder,
               text: TextQuery | None, cur: cursors.Cursor | None) -> _Page:
         constraints = [*builder.visibility(query.visibility), *builder.filters(query.filters)]
         sort = query.sort if text is not None else ("newest" if query.sort == "relevance" else query.sort)
@@ -261,7 +304,7 @@ class EmbeddedIndex:
                                       _limit(query))
         return _Page(text, *found)
 
-    def _finish(self, searcher: tantivy.Searcher, token: str, query: SearchQuery, parsed: ParsedQuery,
+    def _finish(self, searcher: ShardSearcher, token: str, query: SearchQuery, parsed: ParsedQuery,
                 builder: QueryBuilder, page: _Page, mode: str) -> SearchResult:
         nxt = cursors.with_mode(page.next_cursor, mode) if page.next_cursor is not None else None
         hits = self._hits(searcher, page.rows, parsed, builder)
@@ -280,34 +323,34 @@ class EmbeddedIndex:
                         self._facet_cache.popitem(last=False)
         return SearchResult(hits=hits, total=page.total, facets=facets, next_cursor=nxt)
 
-    def _relevance_page(self, searcher: tantivy.Searcher, token: str, q: Query, query: SearchQuery,
+    def _relevance_page(self, searcher: ShardSearcher, token: str, q: Query, query: SearchQuery,
                         cur: cursors.Cursor | None, limit: int
-                        ) -> tuple[list[tuple[float, tantivy.DocAddress]], int, str | None]:
+                        ) -> tuple[list[tuple[float, Address]], int, str | None]:
         offset = cur.offset if cur else 0
-        res = searcher.search(q, limit=limit, offset=offset, count=True)
-        total = _count(res)
+        res = searcher.search(q, limit, offset=offset, count=True)
+        total = res.count
         nxt = None
         if offset + len(res.hits) < total:
             self._pin(token, searcher)
             nxt = cursors.encode(cursors.Cursor(cursors.fingerprint(query), offset + len(res.hits), token))
         return [(float(s), a) for s, a in res.hits], total, nxt
 
-    def _sorted_page(self, searcher: tantivy.Searcher, field: str, scored: Query | None,
+    def _sorted_page(self, searcher: ShardSearcher, field: str, scored: Query | None,
                      constraints: list[tuple[Occur, Query]], query: SearchQuery, cur: cursors.Cursor | None,
                      limit: int
-                     ) -> tuple[list[tuple[float, tantivy.DocAddress]], int, str | None]:
+                     ) -> tuple[list[tuple[float, Address]], int, str | None]:
         seen = set(cur.seen) if cur else set()
         if cur is not None and cur.last_key is not None:
             upper = Query.range_query(self._schema, field, FieldType.Unsigned, upper_bound=cur.last_key)
             constraints = [*constraints, (Occur.Must, upper)]
-        res = searcher.search(combine(scored, constraints), limit=limit + len(seen) + 1, count=True,
+        res = searcher.search(combine(scored, constraints), limit + len(seen) + 1, count=True,
                               order_by_field=field)
         rows = [(int(k), a) for k, a in res.hits]
         ids = [stored_source(searcher.doc(a))[0] for _, a in rows]
         last_key = cur.last_key if cur else None
         kept = [(k, a, i) for (k, a), i in zip(rows, ids, strict=True) if not (k == last_key and i in seen)]
         page, more = kept[:limit], len(kept) > limit
-        total = _count(res) if cur is None else cur.total
+        total = res.count if cur is None else cur.total
         nxt = None
         if page and more:
             key = page[-1][0]
@@ -315,7 +358,7 @@ class EmbeddedIndex:
             nxt = cursors.encode(cursors.Cursor(cursors.fingerprint(query), 0, "", key, same, total))
         return [(float(k), a) for k, a, _ in page], total, nxt
 
-    def _hits(self, searcher: tantivy.Searcher, page: list[tuple[float, tantivy.DocAddress]],
+    def _hits(self, searcher: ShardSearcher, page: list[tuple[float, Address]],
               parsed: ParsedQuery, builder: QueryBuilder) -> list[SearchHit]:
         last = next((t.folded for t in parsed.terms if t.last), None)
         fuzzy = [t.folded for t in parsed.content_terms() if not builder.is_known(t.folded)]
@@ -332,7 +375,7 @@ class EmbeddedIndex:
         text = builder.text_query(parsed)
         if text is None:
             return []
-        res = searcher.search(combine(text.ranked, builder.visibility(visibility)), limit=limit * 2)
+        res = searcher.search(combine(text.ranked, builder.visibility(visibility)), limit * 2, count=False)
         titles = [stored_source(searcher.doc(a))[1] for _, a in res.hits]
         return list(dict.fromkeys(t for t in titles if t))[:limit]
 
@@ -340,7 +383,7 @@ class EmbeddedIndex:
 @dataclass
 class _Page:
     text: TextQuery | None
-    rows: list[tuple[float, tantivy.DocAddress]]
+    rows: list[tuple[float, Address]]
     total: int
     next_cursor: str | None
 
@@ -354,7 +397,3 @@ def _text(builder: QueryBuilder, parsed: ParsedQuery, mode: str) -> TextQuery | 
         return StrictBuilder(builder).text_query(parsed)
     return builder.text_query(parsed, relaxed=mode == "relaxed")
 
-
-def _count(res: tantivy.SearchResult) -> int:
-    # `count` exists at runtime but is missing from tantivy's type stubs.
-    return int(getattr(res, "count", 0) or 0)

@@ -13,10 +13,10 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import tantivy
 from tantivy import Occur, Query
 
 from search.embedded_query import QueryBuilder, combine
+from search.embedded_shards import ShardSearcher
 from search.facet_bits import MASK_FIELDS, FacetBits
 from search.types import FACET_FIELDS, SearchQuery
 
@@ -49,7 +49,7 @@ class FacetCounter:
         self._bases: OrderedDict[tuple[object, ...], _Buckets] = OrderedDict()
         self._lock = threading.Lock()
 
-    def count(self, searcher: tantivy.Searcher, token: str, builder: QueryBuilder, match: Query | None,
+    def count(self, searcher: ShardSearcher, token: str, builder: QueryBuilder, match: Query | None,
               query: SearchQuery, total: int) -> Counts:
         """`match`: the text query (None: no text); `total`: how many documents the page search found."""
         base = builder.visibility(query.visibility)
@@ -74,7 +74,7 @@ class FacetCounter:
             out.update(self._decode(buckets, [f]))
         return {f: out.get(f, {}) for f in FACET_FIELDS}
 
-    def _plain(self, searcher: tantivy.Searcher, key: tuple[object, ...], match: Query | None,
+    def _plain(self, searcher: ShardSearcher, key: tuple[object, ...], match: Query | None,
                fields: Sequence[str], constraints: list[tuple[Occur, Query]], total: int) -> _Buckets:
         with self._lock:
             base = self._bases.get(key)
@@ -87,7 +87,7 @@ class FacetCounter:
                     return difference
         return self._aggregate(searcher, combine(match, constraints), fields, FACET_SIZE)
 
-    def _base(self, searcher: tantivy.Searcher, key: tuple[object, ...], fields: Sequence[str],
+    def _base(self, searcher: ShardSearcher, key: tuple[object, ...], fields: Sequence[str],
               constraints: list[tuple[Occur, Query]]) -> _Buckets:
         """Counts over every visible (and filtered) document, kept for the snapshot: the complement trick
         subtracts from it."""
@@ -98,7 +98,7 @@ class FacetCounter:
                 self._bases.popitem(last=False)
         return buckets
 
-    def _aggregate(self, searcher: tantivy.Searcher, q: Query, fields: Sequence[str], size: int) -> _Buckets:
+    def _aggregate(self, searcher: ShardSearcher, q: Query, fields: Sequence[str], size: int) -> _Buckets:
         aggs: dict[str, object] = {f: self._agg(f, size) for f in fields}
         aggs[COUNT] = {"value_count": {"field": "k_new"}}
         result = searcher.aggregate(q, aggs)

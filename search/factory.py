@@ -11,10 +11,11 @@ from search.synonyms import SynonymTable
 
 def make_index(engine: str = "embedded", *, path: Path | None = DEFAULT_PATH, meili_url: str | None = None,
                meili_key: str | None = None, index_uid: str = "assets",
-               synonyms: SynonymTable | None = None) -> SearchIndex:
-    """`path=None` with the embedded engine keeps the index in memory (tests, throwaway tools)."""
+               synonyms: SynonymTable | None = None, shards: int = 1) -> SearchIndex:
+    """`path=None` with the embedded engine keeps the index in memory (tests, throwaway tools); `shards`
+    splits the embedded index into parts searched in parallel (large indexes, see embedded_shards)."""
     if engine == "embedded":
-        return EmbeddedIndex(path, synonyms=synonyms)
+        return EmbeddedIndex(path, synonyms=synonyms, shards=shards)
     if engine == "meilisearch":
         if not meili_url:
             raise ValueError("the meilisearch engine needs meili_url")

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
 
     search: Literal["embedded", "meilisearch"] = "embedded"
     search_path: Path | None = None  # empty → <var_dir>/search
+    # Parts the embedded index is split into and searched in parallel: 1 for small indexes (exact
+    # scores), the number of cores from a few hundred thousand assets on (bench/RESULTS.md).
+    search_shards: int = Field(default=1, ge=1, le=64)
     meili_url: str = "http://127.0.0.1:7700"
     meili_key: str = ""
 

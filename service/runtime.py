@@ -50,7 +50,7 @@ def get_search_index() -> SearchIndex:
     if s.search == "meilisearch":
         return make_index("meilisearch", meili_url=s.meili_url, meili_key=s.meili_key or None)
     s.search_dir.mkdir(parents=True, exist_ok=True)
-    return make_index("embedded", path=s.search_dir)
+    return make_index("embedded", path=s.search_dir, shards=s.search_shards)
 
 
 def reset_search() -> None:

@@ -26,7 +26,7 @@ def require_or_skip(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(params=["embedded", "meilisearch"])
+@pytest.fixture(params=["embedded", "embedded-2-shards", "meilisearch"])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchIndex]:
     if request.param == "meilisearch":
         if not MEILI_URL:
@@ -34,7 +34,10 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchInd
         index = make_index("meilisearch", path=None, meili_url=MEILI_URL,
                            meili_key=os.environ.get("MEILI_KEY"), index_uid=f"test-{uuid.uuid4().hex[:10]}")
     else:
-        index = make_index("embedded", path=tmp_path / "search", meili_url=None, meili_key=None)
+        # The sharded layout keeps the whole contract: every hit, count, facet and cursor is merged.
+        shards = 2 if request.param == "embedded-2-shards" else 1
+        index = make_index("embedded", path=tmp_path / "search", meili_url=None, meili_key=None,
+                           shards=shards)
     try:
         yield index
     finally:

@@ -97,8 +97,11 @@ def evaluate(index: SearchIndex, queries: list[Judged]) -> Metrics:
 
 
 if __name__ == "__main__":
+    import sys
+
     from search.embedded import EmbeddedIndex
 
-    engine = EmbeddedIndex(None)
+    # `python -m tests.search.relevance.evaluate 2`: the same set on a two-shard index.
+    engine = EmbeddedIndex(None, shards=int(sys.argv[1]) if len(sys.argv) > 1 else 1)
     engine.upsert(load_corpus())
     print(evaluate(engine, load_queries()).report())

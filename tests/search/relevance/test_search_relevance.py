@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from search.embedded import EmbeddedIndex
 from search.vietnamese import fold, has_marks
 from tests.search.relevance.evaluate import evaluate, load_corpus, load_queries, top_ids
 
 
-def _engine() -> EmbeddedIndex:
-    engine = EmbeddedIndex(None)
+def _engine(shards: int = 1) -> EmbeddedIndex:
+    engine = EmbeddedIndex(None, shards=shards)
     engine.upsert(load_corpus())
     return engine
 
@@ -21,16 +23,19 @@ def test_set_size() -> None:
     assert all(set(j.rel) <= corpus_ids for j in queries)
 
 
-def test_ndcg_recall_zero_results() -> None:
-    metrics = evaluate(_engine(), load_queries())
+# Two shards score with each shard's own statistics; the targets hold for that layout too.
+@pytest.mark.parametrize("shards", [1, 2])
+def test_ndcg_recall_zero_results(shards: int) -> None:
+    metrics = evaluate(_engine(shards), load_queries())
     print("\n" + metrics.report())
     assert metrics.ndcg10 >= 0.85
     assert metrics.recall10 >= 0.85
     assert metrics.zero_rate == 0.0
 
 
-def test_accented_and_unaccented_forms_share_top3() -> None:
-    engine = _engine()
+@pytest.mark.parametrize("shards", [1, 2])
+def test_accented_and_unaccented_forms_share_top3(shards: int) -> None:
+    engine = _engine(shards)
     accented = [j.q for j in load_queries() if has_marks(j.q)]
     assert len(accented) >= 25
     for q in accented:
