@@ -71,6 +71,7 @@ class EmbeddedIndex:
             raise ValueError("shards must be at least 1")
         self.path = path
         self.shards = shards
+        self.dropped_layout = False  # an index of another layout was found and dropped: it needs a refill
         self._facet_cache: OrderedDict[tuple[object, ...], dict[str, dict[str, int]]] = OrderedDict()
         self._facet_cache_size = facet_cache
         self.synonyms = synonyms or default_synonyms()
@@ -107,6 +108,7 @@ class EmbeddedIndex:
                 # The index is a rebuildable copy: an old layout or another shard count is dropped and
                 # `kho reindex` refills it.
                 shutil.rmtree(self.path)
+                self.dropped_layout = True
             indexes = []
             for directory in self._shard_dirs():
                 directory.mkdir(parents=True, exist_ok=True)
@@ -116,6 +118,11 @@ class EmbeddedIndex:
             register_analyzers(index)
             index.config_reader("Manual")
         return indexes
+
+    def take_dropped_layout(self) -> bool:
+        """True once after an index of another layout was dropped on open: the caller refills it."""
+        dropped, self.dropped_layout = self.dropped_layout, False
+        return dropped
 
     def _new_searcher(self) -> ShardSearcher:
         return ShardSearcher([index.searcher() for index in self._indexes], self._pool)

@@ -43,6 +43,10 @@ def _serve(args: argparse.Namespace, with_worker: bool) -> None:
         from service.demo import seed_demo
 
         seed_demo(only_if_empty=True)
+    if with_worker:  # the process that writes the embedded index refills one dropped for a new layout
+        from service.indexing.service import rebuild_in_background
+
+        rebuild_in_background()
     app = create_app(with_worker=with_worker)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=30)
 

@@ -3,6 +3,8 @@ checked again against the database so a stale index can never leak a draft or a 
 
 from __future__ import annotations
 
+import logging
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +21,8 @@ from service.indexing import documents, repository
 from service.models import Asset
 from service.models.base import utcnow
 from service.runtime import get_search_index
+
+log = logging.getLogger(__name__)
 
 
 def visibility_for(principal: Principal) -> Visibility:
@@ -67,6 +71,28 @@ def reindex_all(session: Session, progress: Callable[[int], None] | None = None)
         if progress:
             progress(len(ids))
     return done
+
+
+def rebuild_in_background() -> threading.Thread | None:
+    """The embedded index drops an index of an older layout (schema version or shard count) when it
+    opens: refill it from the database on a thread, so a restart after changing KHO_SEARCH_SHARDS or an
+    upgrade serves search again without anyone running `kho reindex`. None when nothing was dropped."""
+    take = getattr(get_search_index(), "take_dropped_layout", None)  # the embedded engine only
+    if take is None or not take():
+        return None
+    from service.db import unit_of_work
+
+    def run() -> None:
+        try:
+            with unit_of_work() as session:
+                total = reindex_all(session)
+            log.info("search index rebuilt for its new layout: %d assets", total)
+        except Exception:  # a failed refill leaves drift for `kho search-check`, not a dead server
+            log.exception("rebuilding the search index failed; run `kho reindex`")
+
+    thread = threading.Thread(target=run, name="kho-reindex", daemon=True)
+    thread.start()
+    return thread
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,42 @@ def test_reindex_and_drift_check(client: TestClient, factory: Factory) -> None:
         assert search.drift(session).ok
 
 
+def test_an_index_dropped_for_another_shard_count_refills_itself(client: TestClient, factory: Factory) -> None:
+    import os
+
+    from service import runtime
+    from service.db import unit_of_work
+    from service.indexing import service as search
+
+    producer = factory.headers("producer")
+    _, asset = upload(client, producer, png())
+    drain()
+
+    def reopen(shards: str | None) -> None:
+        if shards is None:
+            os.environ.pop("KHO_SEARCH_SHARDS", None)
+        else:
+            os.environ["KHO_SEARCH_SHARDS"] = shards
+        runtime.reset_search()
+        runtime.get_settings.cache_clear()
+
+    try:
+        reopen("2")
+        index = runtime.get_search_index()
+        assert getattr(index, "dropped_layout", False) and index.count() == 0
+        thread = search.rebuild_in_background()
+        assert thread is not None
+        thread.join(timeout=120)
+        with unit_of_work() as session:
+            assert search.drift(session).ok and asset["id"] in index.ids()
+    finally:
+        reopen(None)
+        thread = search.rebuild_in_background()  # back to one shard: dropped again, refilled again
+        assert thread is not None
+        thread.join(timeout=120)
+    assert search.rebuild_in_background() is None  # opening an index of the right layout drops nothing
+
+
 def test_ocr_text_makes_an_infographic_findable(client: TestClient, factory: Factory, tmp_path: object) -> None:
     from pathlib import Path
 
