@@ -109,12 +109,14 @@ def merge_aggregations(aggs: dict[str, Any], results: Sequence[dict[str, Any]]) 
     for name, spec in aggs.items():
         parts = [r.get(name, {}) for r in results]
         if "terms" in spec:
+            # Unordered: the facet counter ranks values itself, and sorting thousands of mask buckets
+            # on every search would cost more than the summing.
             counts: dict[Any, int] = {}
             for part in parts:
-                for bucket in part.get("buckets", []):
-                    counts[bucket["key"]] = counts.get(bucket["key"], 0) + int(bucket["doc_count"])
-            buckets = [{"key": k, "doc_count": n}
-                       for k, n in sorted(counts.items(), key=lambda kv: -kv[1])]
+                for bucket in part.get("buckets", ()):
+                    key = bucket["key"]
+                    counts[key] = counts.get(key, 0) + bucket["doc_count"]
+            buckets = [{"key": k, "doc_count": n} for k, n in counts.items()]
             out[name] = {"buckets": buckets,
                          "sum_other_doc_count": sum(int(p.get("sum_other_doc_count") or 0) for p in parts)}
         elif "value_count" in spec:
