@@ -22,7 +22,7 @@ import tantivy
 from search.facet_bits import MASK_FIELDS, FacetBits
 from search.synonyms import SynonymTable
 from search.types import SearchDocument
-from search.vietnamese import fold, nfc, syllables
+from search.vietnamese import folded_syllables, nfc
 
 EXACT = "vi_exact"
 FOLDED = "vi_fold"
@@ -89,7 +89,7 @@ def downloads_key(doc: SearchDocument) -> int:
 
 
 def _folded(texts: list[str]) -> list[list[str]]:
-    return [[fold(s) for s in syllables(text)] for text in texts if text]
+    return [folded_syllables(text) for text in texts if text]
 
 
 def _shingles(folded_texts: list[list[str]]) -> str:

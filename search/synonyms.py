@@ -47,6 +47,12 @@ class SynonymTable:
             for phrase in group.folded:
                 self._by_phrase[phrase] = group
         self._longest = max((len(p) for p in self._by_phrase), default=0)
+        # Lengths of the phrases starting with each word: indexing tags every document, and most of its
+        # words start no phrase, so one lookup per word rejects them.
+        starts: dict[str, set[int]] = {}
+        for phrase in self._by_phrase:
+            starts.setdefault(phrase[0], set()).add(len(phrase))
+        self._starts = {word: tuple(sorted(lengths)) for word, lengths in starts.items()}
 
     def find(self, folded_tokens: Sequence[str]) -> list[SynonymMatch]:
         """Non-overlapping matches, scanning left to right and preferring the longest phrase."""
@@ -72,8 +78,10 @@ class SynonymTable:
         occurrences too: a document is tagged with every group it mentions, whatever a query's split)."""
         out: list[str] = []
         n = len(folded_tokens)
-        for i in range(n):
-            for length in range(1, min(self._longest, n - i) + 1):
+        for i, word in enumerate(folded_tokens):
+            for length in self._starts.get(word, ()):
+                if length > n - i:
+                    break
                 group = self._by_phrase.get(tuple(folded_tokens[i : i + length]))
                 if group is not None:
                     out.append(group.key)

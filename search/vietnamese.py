@@ -50,6 +50,11 @@ def syllables(text: str) -> list[str]:
     return _WORD.findall(nfc(text).lower())
 
 
+def folded_syllables(text: str) -> list[str]:
+    """`fold` of each syllable, folding the text once: marks never join or split a run of letters."""
+    return _WORD.findall(fold(text))
+
+
 # A small list: function words that carry no topic. Kept folded so "và" and "va" are treated alike.
 STOP_WORDS: frozenset[str] = frozenset(
     fold(w)

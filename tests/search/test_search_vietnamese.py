@@ -13,7 +13,7 @@ from search.embedded import EmbeddedIndex
 from search.query import parse_query
 from search.synonyms import SynonymFileError, default_synonyms, parse_synonyms
 from search.types import SearchDocument, SearchQuery, Visibility
-from search.vietnamese import fold, has_marks, is_stop_word, nfc, syllables, telex_decode
+from search.vietnamese import fold, folded_syllables, has_marks, is_stop_word, nfc, syllables, telex_decode
 
 TONES = ["", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]
 
@@ -47,6 +47,18 @@ def test_nfc_and_syllables() -> None:
     assert nfc(decomposed) == "Nghị quyết" and len(nfc(decomposed)) < len(decomposed)
     assert syllables(decomposed + " 71-NQ/TW") == ["nghị", "quyết", "71", "nq", "tw"]
     assert has_marks("dục") and not has_marks("duc")
+
+
+def test_folding_a_whole_text_splits_it_as_folding_each_syllable() -> None:
+    """Indexing folds a text once instead of each syllable: the same tokens, for every text of the
+    relevance corpus (written from the plans), every letter and decomposed input."""
+    from tests.search.relevance.evaluate import load_corpus
+
+    lines = [text for d in load_corpus() for text in (d.title, d.summary, d.ocr_text, *d.tags)]
+    lines += [" ".join(every_vietnamese_letter()), unicodedata.normalize("NFD", "Đường_Giáo-dục 71-NQ/TW")]
+    assert len(lines) > 100
+    for line in lines:
+        assert folded_syllables(line) == [fold(s) for s in syllables(line)], line
 
 
 @pytest.mark.parametrize(("typed", "meant"), [
