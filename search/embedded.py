@@ -55,6 +55,7 @@ SNAPSHOTS_KEPT = 16
 SNAPSHOT_TTL_S = 600.0
 RELOAD_CHECK_S = 0.5
 SORT_FIELD = {"newest": "k_new", "downloads": "k_dl"}
+CONCURRENT_SEARCHES = 8  # searches whose shards run at once; more wait for a pool thread
 MIN_SHARD_HEAP = 20_000_000  # per writer thread; tantivy refuses less than 15 MB
 
 
@@ -78,7 +79,10 @@ class EmbeddedIndex:
         self._heap, self._threads = writer_heap, writer_threads
         self._schema = build_schema()
         self._indexes = self._open()
-        self._pool = ThreadPoolExecutor(shards - 1, thread_name_prefix="kho-search") if shards > 1 else None
+        # Threads for every shard but the caller's own, for several searches at once: with only shards-1
+        # threads, concurrent requests would queue their other halves behind each other.
+        self._pool = (ThreadPoolExecutor((shards - 1) * CONCURRENT_SEARCHES, thread_name_prefix="kho-search")
+                      if shards > 1 else None)
         self._bits = FacetBits(path)
         self._facet_counter = FacetCounter(self._bits)
         self._instance = uuid.uuid4().hex[:8]

@@ -140,3 +140,15 @@ def test_merge_aggregations_sums_buckets_and_counts() -> None:
 def test_shard_count_must_be_positive(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         EmbeddedIndex(tmp_path / "idx", shards=0)
+
+
+def test_concurrent_searches_get_the_answers_of_serial_ones(pair: tuple[EmbeddedIndex, EmbeddedIndex]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, two = pair
+    queries = [SearchQuery(q=q, visibility=PUBLISHED, limit=10)
+               for q in ("giáo dục", "tuyen sinh", "hoc sinh", "chuyen doi so", "nha giao")] * 8
+    expected = [[h.id for h in two.search(q).hits] for q in queries]
+    with ThreadPoolExecutor(16) as threads:
+        got = list(threads.map(lambda q: [h.id for h in two.search(q).hits], queries))
+    assert got == expected and all(expected)
