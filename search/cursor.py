@@ -28,7 +28,7 @@ class Cursor:
     seen: list[str] = field(default_factory=list)  # ids already returned whose key == last_key
     total: int = 0  # keyset sorts: the total counted on the first page
     relaxed: bool = False  # the first page fell back to "most words" matching (older cursors)
-    mode: str = ""  # embedded engine: which text query ("strict", "loose", "relaxed") the first page used
+    mode: str = ""  # embedded engine: which text query ("strict", "near", "loose", "relaxed") the first page used
 
 
 def fingerprint(query: SearchQuery) -> str:

@@ -6,7 +6,9 @@ meta.json. Relevance cursors pin the searcher of their first page, so later page
 
 A text search runs in up to three modes, recorded in its cursors: "strict" (every syllable as typed,
 embedded_strict), then — only when that finds fewer hits than a page — "loose" (typos, prefixes, one word
-missing in long queries, embedded_query), then "relaxed" (half the words) when even that finds nothing.
+missing in long queries, embedded_query), or "near" instead when every syllable is known and the query
+is long (the same documents, found by intersections), then "relaxed" (half the words) when even that
+finds nothing.
 The page search counts the total in the same pass; facets are counted by embedded_facets.
 
 A large index can be split into shards searched in parallel (`shards`, see embedded_shards); one shard
@@ -31,7 +33,7 @@ from tantivy import FieldType, Occur, Query
 
 from search import cursor as cursors
 from search.embedded_facets import FacetCounter
-from search.embedded_query import QueryBuilder, TextQuery, combine
+from search.embedded_query import ALL_UNITS_UP_TO, QueryBuilder, TextQuery, combine
 from search.embedded_schema import build_schema, register_analyzers, stored_source, to_tantivy
 from search.embedded_shards import Address, ShardSearcher, shard_of
 from search.embedded_strict import StrictBuilder
@@ -289,17 +291,20 @@ class EmbeddedIndex:
             return self._finish(searcher, token, query, parsed, builder, page, mode)
         limit = _limit(query)
         strict = _text(builder, parsed, "strict")
+        mode = "loose"
         if strict is not None:
             page = self._page(searcher, token, query, builder, strict, None)
             if page.total >= limit:
                 return self._finish(searcher, token, query, parsed, builder, page, "strict")
+            if strict.units > ALL_UNITS_UP_TO:
+                mode = "near"  # every syllable known: what the loose query adds is a missing unit
         # Fewer hits than a page have every word as typed: allow typos, prefixes and a missing word.
-        page = self._page(searcher, token, query, builder, _text(builder, parsed, "loose"), None)
+        page = self._page(searcher, token, query, builder, _text(builder, parsed, mode), None)
         if page.total == 0 and len(parsed.content_terms()) > 1:
             # Nothing has every word: fall back to documents with most of them.
             page = self._page(searcher, token, query, builder, _text(builder, parsed, "relaxed"), None)
             return self._finish(searcher, token, query, parsed, builder, page, "relaxed")
-        return self._finish(searcher, token, query, parsed, builder, page, "loose")
+        return self._finish(searcher, token, query, parsed, builder, page, mode)
 
     def _page(self, searcher: ShardSearcher, token: str, query: SearchQuery, builder: QueryBuilder,
               text: TextQuery | None, cur: cursors.Cursor | None) -> _Page:
@@ -404,7 +409,7 @@ def _limit(query: SearchQuery) -> int:
 
 
 def _text(builder: QueryBuilder, parsed: ParsedQuery, mode: str) -> TextQuery | None:
-    if mode == "strict":
-        return StrictBuilder(builder).text_query(parsed)
+    if mode in ("strict", "near"):
+        return StrictBuilder(builder).text_query(parsed, near=mode == "near")
     return builder.text_query(parsed, relaxed=mode == "relaxed")
 

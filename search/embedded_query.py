@@ -27,6 +27,7 @@ SYNONYM_WEIGHT = 2.0  # a document naming a synonym group of the query, in any s
 FUZZY_MIN_LEN = 4
 PREFIX_EXPANSIONS = 8
 FILTER_FIELD = {"org": "orgtree"}
+ALL_UNITS_UP_TO = 3  # queries of up to this many units need them all; longer ones may miss one
 FULL, LEAN, TITLE = "full", "lean", "title"  # how many clauses score a syllable  # filter "org" means the subtree
 
 
@@ -154,7 +155,7 @@ class QueryBuilder:
             covered.update(range(match.start, match.end))
         required.extend(q for pos, q in units.items() if pos not in covered)
         n = len(required)
-        need = (n + 1) // 2 if relaxed else n if n <= 3 else n - 1
+        need = (n + 1) // 2 if relaxed else n if n <= ALL_UNITS_UP_TO else n - 1
         match_q = Query.boolean_query([(Occur.Should, q) for q in required], minimum_number_should_match=need)
         terms = parsed.terms
         boosts = [self._term("shingle", a.folded + b.folded, PHRASE_WEIGHT)

@@ -7,6 +7,10 @@ tantivy leapfrogs from the rarest syllable, and adds the scoring clauses as opti
 queries whose syllables the index knows, its score is the loose query's score: the same field weights,
 exact-diacritic boosts and prefix expansions, and the glued shingles a loose unit carries folded into the
 phrase boosts. The engine falls back to the loose query when this pass finds fewer hits than a page.
+
+The "near" variant is that fallback for long queries whose syllables are all known: the loose query would
+add only documents missing one unit (no syllable needs a fuzzy variant), and the union of the conjunctions
+that leave one unit out finds those by leapfrogging too, instead of walking every posting of every unit.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import replace
 from tantivy import Occur, Query
 
 from search.embedded_query import (
+    ALL_UNITS_UP_TO,
     FULL,
     LEAN,
     PHRASE_WEIGHT,
@@ -71,8 +76,9 @@ class StrictBuilder:
         alternatives.extend(self.b.synonym_alternatives(match))
         return _should(alternatives), []
 
-    def text_query(self, parsed: ParsedQuery) -> TextQuery | None:
-        """None when a syllable is unknown: nothing can match strictly, only the loose query helps."""
+    def text_query(self, parsed: ParsedQuery, near: bool = False) -> TextQuery | None:
+        """None when a syllable is unknown: nothing can match strictly, only the loose query helps.
+        `near`: one unit may be missing when there are more than ALL_UNITS_UP_TO (the loose rule)."""
         content = parsed.content_terms()
         if not content or not all(self.b.is_known(t.folded) for t in content):
             return None
@@ -89,6 +95,10 @@ class StrictBuilder:
         scoring += [q for t in content if t.position not in covered
                     for q in self.b.scoring_clauses(t, levels.get(t.folded, FULL))]
         scoring += self._phrase_boosts(parsed.terms)
+        if near and len(required) > ALL_UNITS_UP_TO:
+            match_q = _should([_must(required[:i] + required[i + 1:]) for i in range(len(required))])
+            ranked = Query.boolean_query([(Occur.Must, match_q)] + [(Occur.Should, q) for q in scoring])
+            return TextQuery(match_q, ranked, len(required))
         match_q = _must(required)
         ranked = Query.boolean_query([(Occur.Must, q) for q in required] + [(Occur.Should, q) for q in scoring])
         return TextQuery(match_q, ranked, len(required))

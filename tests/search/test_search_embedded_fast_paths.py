@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from search.embedded import EmbeddedIndex
+from search.embedded_schema import stored_source
 from search.highlight import Highlighter
 from search.types import SearchDocument, SearchQuery, Visibility
 
@@ -146,3 +147,39 @@ def test_truncated_base_counts_are_never_subtracted(tmp_path: Path, monkeypatch:
     for _ in range(2):
         result = index.search(SearchQuery(q="giao duc", visibility=PUBLISHED))
         assert result.facets["org"] == _expected(docs, _all_ids(index, "giao duc", visibility=PUBLISHED))["org"]
+
+
+def test_near_pass_finds_what_the_loose_query_finds(tmp_path: Path) -> None:
+    """A long query of known syllables with fewer strict hits than a page: the near pass (conjunctions
+    leaving one unit out) returns the loose query's documents, and its cursors keep that mode."""
+    from search import cursor as cursors
+    from search.embedded import _text
+    from search.embedded_query import combine
+
+    words = ["Học", "tập", "suốt", "đời"]
+    docs = [SearchDocument(id="all", kind="poster", title="Học tập suốt đời cho mọi người", status="published")]
+    for i in range(4):  # every way to miss one word, several times each
+        kept = " ".join(w for j, w in enumerate(words) if j != i)
+        docs += [SearchDocument(id=f"miss{i}-{k}", kind="poster", title=f"{kept} bài {k}", status="published")
+                 for k in range(3)]
+    docs += [SearchDocument(id="two", kind="poster", title="Học tập cùng nhà giáo", status="published"),
+             SearchDocument(id="other", kind="poster", title="Chuyển đổi số", summary="đời sống", status="published")]
+    index = EmbeddedIndex(tmp_path / "idx", facet_cache=0)
+    index.upsert(docs)
+
+    q = "hoc tap suot doi"
+    first = index.search(SearchQuery(q=q, visibility=EVERYONE, limit=5, facets=False))
+    assert first.next_cursor is not None
+    assert cursors.decode(first.next_cursor, SearchQuery(q=q, visibility=EVERYONE, limit=5)).mode == "near"
+    found, result = [h.id for h in first.hits], first
+    while result.next_cursor is not None:
+        result = index.search(SearchQuery(q=q, visibility=EVERYONE, limit=5, facets=False,
+                                          cursor=result.next_cursor))
+        found += [h.id for h in result.hits]
+    _, searcher = index._current()
+    parsed, builder = index._parse(searcher, q, False)
+    loose = _text(builder, parsed, "loose")
+    assert loose is not None
+    expected = {stored_source(searcher.doc(a))[0] for _, a in searcher.search(combine(loose.ranked, []), 100).hits}
+    assert len(found) == len(set(found)) == first.total == 13
+    assert set(found) == expected and found[0] == "all"
