@@ -192,7 +192,9 @@ class QueryBuilder:
             others = [s for s in self.statuses() if s not in allowed]
             if not others:
                 return []
-            return [(Occur.MustNot, Query.term_set_query(self.schema, "status", others))]
+            # One term per status rather than a term set: an excluded term is skipped along its postings,
+            # a set first builds a bitset over the whole index on every search.
+            return [(Occur.MustNot, Query.term_query(self.schema, "status", s)) for s in others]
         rules: list[Query] = []
         for rule in visibility.rules:
             parts: list[Query] = []

@@ -65,8 +65,11 @@ class StrictBuilder:
             tag = Query.const_score_query(Query.term_query(self.b.schema, "syn", match.group.key), 0.0)
             # No exact-diacritic bonus inside a span: the group already fixes the meaning ("Sở GDĐT"), and
             # the bonus would let "sở" typed with marks reorder what "so" finds among the group's documents.
-            scoring = [q for t in literal
-                       for q in self.b.scoring_clauses(replace(t, accented=False), levels.get(t.folded, FULL))]
+            # Where syllables are ubiquitous (a big index), the typed words score in the title only: the
+            # tag already scores every mention in the body, and walking their body postings again is a
+            # third of such a query.
+            level = TITLE if levels else FULL
+            scoring = [q for t in literal for q in self.b.scoring_clauses(replace(t, accented=False), level)]
             return tag, [*scoring, *self.b.synonym_alternatives(match)]
         alternatives: list[Query] = []
         if literal:

@@ -111,12 +111,19 @@ def test_ubiquitous_syllables_score_by_title_only_beside_rarer_ones() -> None:
     from search.embedded_strict import StrictBuilder
     from search.query import parse_query
 
-    freq = {"giao": 70_000, "duc": 68_000, "tuyen": 4_000, "sinh": 9_000}
+    freq = {"giao": 70_000, "duc": 68_000, "tuyen": 4_000, "sinh": 9_000, "nghi": 43_000, "quyet": 44_000,
+            "71": 37_000, "giaoduc": 60_000}
     builder = QueryBuilder(build_schema(), lambda _field, term: freq.get(term, 0), lambda *_: [], lambda: [],
                            num_docs=100_000)
     strict = StrictBuilder(builder)
     assert strict._ubiquitous(parse_query("giao duc tuyen sinh").terms) == {"giao": "title", "duc": "title"}
     assert strict._ubiquitous(parse_query("giao duc").terms) == {"giao": "lean", "duc": "lean"}
+    # Every syllable common: those well above the rarest one keep the title only.
+    assert strict._ubiquitous(parse_query("nghi quyet 71 giao duc").terms) == {
+        "nghi": "lean", "quyet": "lean", "71": "lean", "giao": "title", "duc": "title"}
+    # A glued pair in most documents adds no phrase boost; the rarer pairs do.
+    assert len(strict._phrase_boosts(parse_query("giao duc tuyen sinh").terms)) == 2
+    assert len(strict._phrase_boosts(parse_query("tuyen sinh").terms)) == 1
     small = StrictBuilder(QueryBuilder(build_schema(), lambda _f, t: freq.get(t, 0) // 10, lambda *_: [],
                                        lambda: [], num_docs=10_000))
     assert small._ubiquitous(parse_query("giao duc tuyen sinh").terms) == {}
