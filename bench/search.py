@@ -54,6 +54,7 @@ ORG_NAMES = ["Sở Giáo dục và Đào tạo", "Trường THCS", "Trường Ti
              "UBND phường", "UBND xã", "Báo Giáo dục và Thời đại", "Đài Phát thanh - Truyền hình",
              "Trung tâm GDNN-GDTX", "Phòng Văn hóa - Xã hội"]
 PLACES = ["Huế", "Cần Thơ", "Quảng Ngãi", "Bắc Kạn", "Thái Nguyên", "Hà Nội", "Đà Nẵng", "Hải Phòng"]
+TARGETS_P95_MS = {"typical queries (no facets)": 20.0, "very common words (no facets)": 50.0}
 COMMON = ["học", "giáo dục", "giao duc", "đào tạo", "phát triển"]
 
 
@@ -168,6 +169,10 @@ def run(size: int, root: Path, repeat: int, keep: bool, shards: int) -> None:
         print(f"{name:44} {pct(wall, 50):8.2f} {pct(wall, 95):8.2f} {pct(wall, 50) / base:13.1f} "
               f"{pct(cpu, 50):8.2f} {pct(cpu, 95):8.2f}")
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    if size >= 1_000_000:  # the issue's targets are stated at a million assets
+        for name, target in TARGETS_P95_MS.items():
+            p95 = pct([w for w, _ in rows[name]], 95)
+            print(f"target: {name} p95 {p95:.1f} ms ≤ {target:.0f} ms: {'met' if p95 <= target else 'NOT met'}")
     index.close()
     if not keep:
         shutil.rmtree(path, ignore_errors=True)
