@@ -91,7 +91,7 @@ def synthetic(n: int, seed: int = 71) -> Iterator[SearchDocument]:
         )
 
 
-Sample = tuple[float, float]  # (wall ms, CPU ms of this thread)
+Sample = tuple[float, float]  # (wall ms, CPU ms of the process)
 
 
 def timed(fn: Callable[[], object], repeat: int) -> list[Sample]:

@@ -23,8 +23,9 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,53 +188,45 @@ class EmbeddedIndex:
             self._writers = [index.writer(heap_size=heap, num_threads=self._threads) for index in self._indexes]
         return self._writers
 
-    def _commit(self, writers: list[tantivy.IndexWriter]) -> None:
-        """Commits every shard. Shards commit one after the other, so a failure can leave a batch in some
-        shards only; the caller (the outbox) retries the whole batch, which upserting makes harmless."""
-        try:
-            for writer in writers:
-                writer.commit()
-        except BaseException:
-            for writer in writers:
-                writer.rollback()
-            raise
-
-    def upsert(self, docs: Iterable[SearchDocument]) -> int:
-        n = 0
+    @contextmanager
+    def _writing(self) -> Iterator[list[tantivy.IndexWriter]]:
+        """Every shard's writer under the write lock: committed when the block ends, rolled back when it
+        raises. Shards commit one after the other, so a failure can leave a batch in some shards only;
+        the caller (the outbox) retries the whole batch, which upserting makes harmless."""
         with self._write_lock:
             writers = self._get_writers()
-            self._coverage.before_write()
             try:
-                for doc in docs:
-                    writer = writers[shard_of(doc.id, self.shards)]
-                    writer.delete_documents_by_term("id", doc.id)
-                    writer.add_document(to_tantivy(doc, self._bits, self.synonyms))
-                    n += 1
-                self._bits.save()
+                yield writers
+                for writer in writers:
+                    writer.commit()
             except BaseException:
                 for writer in writers:
                     writer.rollback()
                 raise
-            self._commit(writers)
         self._reload()
+
+    def upsert(self, docs: Iterable[SearchDocument]) -> int:
+        n = 0
+        with self._writing() as writers:
+            self._coverage.before_write()
+            for doc in docs:
+                writer = writers[shard_of(doc.id, self.shards)]
+                writer.delete_documents_by_term("id", doc.id)
+                writer.add_document(to_tantivy(doc, self._bits, self.synonyms))
+                n += 1
+            self._bits.save()
         return n
 
     def delete(self, ids: Sequence[str]) -> None:
-        with self._write_lock:
-            writers = self._get_writers()
+        with self._writing() as writers:
             for doc_id in ids:
                 writers[shard_of(doc_id, self.shards)].delete_documents_by_term("id", doc_id)
-            self._commit(writers)
-        self._reload()
 
     def clear(self) -> None:
-        with self._write_lock:
-            writers = self._get_writers()
+        with self._writing() as writers:
             for writer in writers:
                 writer.delete_all_documents()
-            self._commit(writers)
-            self._coverage.after_clear()
-        self._reload()
+        self._coverage.after_clear()
 
     def close(self) -> None:
         with self._write_lock:

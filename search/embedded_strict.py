@@ -100,10 +100,10 @@ class StrictBuilder:
         scoring += self._phrase_boosts(parsed.terms)
         if near and len(required) > ALL_UNITS_UP_TO:
             match_q = _should([_must(required[:i] + required[i + 1:]) for i in range(len(required))])
-            ranked = Query.boolean_query([(Occur.Must, match_q)] + [(Occur.Should, q) for q in scoring])
-            return TextQuery(match_q, ranked, len(required))
-        match_q = _must(required)
-        ranked = Query.boolean_query([(Occur.Must, q) for q in required] + [(Occur.Should, q) for q in scoring])
+            musts = [match_q]
+        else:
+            match_q, musts = _must(required), required  # flat: tantivy leapfrogs all of them together
+        ranked = Query.boolean_query([(Occur.Must, q) for q in musts] + [(Occur.Should, q) for q in scoring])
         return TextQuery(match_q, ranked, len(required))
 
     def _ubiquitous(self, content: Sequence[QueryTerm]) -> dict[str, str]:

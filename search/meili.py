@@ -81,6 +81,9 @@ class MeiliIndex:
         self._wait(self.client.delete_index(self.uid))
         self._ready = False
 
+    def take_dropped_layout(self) -> bool:
+        return False  # the server keeps its documents across our upgrades
+
     def close(self) -> None:
         """Nothing to release: the client holds no open resources between requests."""
 

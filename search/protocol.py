@@ -38,4 +38,9 @@ class SearchIndex(Protocol):
 
     def health(self) -> Health: ...
 
+    def take_dropped_layout(self) -> bool:
+        """True once after opening found the index in an older layout and emptied it: the caller refills
+        it from the database. Engines that keep their data across upgrades return False."""
+        ...
+
     def close(self) -> None: ...

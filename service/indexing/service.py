@@ -77,8 +77,7 @@ def rebuild_in_background() -> threading.Thread | None:
     """The embedded index drops an index of an older layout (schema version or shard count) when it
     opens: refill it from the database on a thread, so a restart after changing KHO_SEARCH_SHARDS or an
     upgrade serves search again without anyone running `kho reindex`. None when nothing was dropped."""
-    take = getattr(get_search_index(), "take_dropped_layout", None)  # the embedded engine only
-    if take is None or not take():
+    if not get_search_index().take_dropped_layout():
         return None
     from service.db import unit_of_work
 

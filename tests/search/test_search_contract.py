@@ -261,3 +261,8 @@ def test_health(engine: SearchIndex) -> None:
     engine.upsert([doc("a", "Một")])
     health = engine.health()
     assert health.ok and health.documents == 1 and health.engine == engine.engine
+
+
+def test_a_fresh_index_has_nothing_to_refill(engine: SearchIndex) -> None:
+    engine.upsert([doc("a", "Tuyển sinh đầu cấp")])
+    assert engine.take_dropped_layout() is False and engine.count() == 1
