@@ -17,6 +17,7 @@ lives in the index folder itself, several in `shard-<n>` folders under it.
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import threading
@@ -33,6 +34,7 @@ import tantivy
 from tantivy import FieldType, Occur, Query
 
 from search import cursor as cursors
+from search.embedded_adjacency import adjacency, only_adjacent
 from search.embedded_facets import FacetCounter
 from search.embedded_query import ALL_UNITS_UP_TO, QueryBuilder, TextQuery, combine
 from search.embedded_schema import build_schema, register_analyzers, stored_source, to_tantivy
@@ -52,7 +54,10 @@ from search.types import (
     Visibility,
 )
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
+ADJACENT = ":adjacent"
+STRICT = "strict" + ADJACENT
+STRICT_ENOUGH = 20  # documents with every word as typed (and together) that make the loose pass needless
 DEFAULT_PATH = Path("var/search")
 SNAPSHOTS_KEPT = 16
 SNAPSHOT_TTL_S = 600.0
@@ -281,23 +286,34 @@ class EmbeddedIndex:
         if cur is not None:
             mode = cur.mode or ("relaxed" if cur.relaxed else "loose")
             page = self._page(searcher, token, query, builder, _text(builder, parsed, mode), cur)
-            return self._finish(searcher, token, query, parsed, builder, page, mode)
-        limit = _limit(query)
-        strict = _text(builder, parsed, "strict")
+        else:
+            page, mode = self._first_page(searcher, token, query, parsed, builder)
+        return self._finish(searcher, token, query, parsed, builder, page, mode)
+
+    def _first_page(self, searcher: ShardSearcher, token: str, query: SearchQuery, parsed: ParsedQuery,
+                    builder: QueryBuilder) -> tuple[_Page, str]:
+        """The text query that answers, and its first page. Decided by counts of matching documents only,
+        never by the page size, so every page size sees the same list in the same order."""
         mode = "loose"
+        strict = _text(builder, parsed, STRICT)
         if strict is not None:
             page = self._page(searcher, token, query, builder, strict, None)
-            if page.total >= limit:
-                return self._finish(searcher, token, query, parsed, builder, page, "strict")
+            if page.total >= STRICT_ENOUGH:
+                return page, STRICT
             if strict.units > ALL_UNITS_UP_TO:
                 mode = "near"  # every syllable known: what the loose query adds is a missing unit
-        # Fewer hits than a page have every word as typed: allow typos, prefixes and a missing word.
+        # Few documents have every word as typed: allow typos, prefixes and a missing word, still keeping
+        # only the documents that hold the words together when there are any.
+        adjacent = _text(builder, parsed, mode + ADJACENT)
+        if adjacent is not None and adjacent.adjacent:
+            page = self._page(searcher, token, query, builder, adjacent, None)
+            if page.total:
+                return page, mode + ADJACENT
         page = self._page(searcher, token, query, builder, _text(builder, parsed, mode), None)
         if page.total == 0 and len(parsed.content_terms()) > 1:
             # Nothing has every word: fall back to documents with most of them.
-            page = self._page(searcher, token, query, builder, _text(builder, parsed, "relaxed"), None)
-            return self._finish(searcher, token, query, parsed, builder, page, "relaxed")
-        return self._finish(searcher, token, query, parsed, builder, page, mode)
+            return self._page(searcher, token, query, builder, _text(builder, parsed, "relaxed"), None), "relaxed"
+        return page, mode
 
     def _page(self, searcher: ShardSearcher, token: str, query: SearchQuery, builder: QueryBuilder,
               text: TextQuery | None, cur: cursors.Cursor | None) -> _Page:
@@ -379,13 +395,12 @@ class EmbeddedIndex:
         return hits
 
     def suggest(self, prefix: str, visibility: Visibility, limit: int = 8) -> list[str]:
-        _, searcher = self._current()
-        parsed, builder = self._parse(searcher, prefix, True)
-        text = builder.text_query(parsed)
-        if text is None:
+        """Titles of the first hits of the search as typed so far: the same choice of matches (words
+        together, a one-letter last word completed) as the result list the user gets on Enter."""
+        if not parse_query(prefix, synonyms=self.synonyms).content_terms():
             return []
-        res = searcher.search(combine(text.ranked, builder.visibility(visibility)), limit * 2, count=False)
-        titles = [stored_source(searcher.doc(a))[1] for _, a in res.hits]
+        result = self.search(SearchQuery(q=prefix, visibility=visibility, limit=limit * 2, facets=False))
+        titles = [_plain(h.title_html) for h in result.hits]
         return list(dict.fromkeys(t for t in titles if t))[:limit]
 
 
@@ -402,7 +417,19 @@ def _limit(query: SearchQuery) -> int:
 
 
 def _text(builder: QueryBuilder, parsed: ParsedQuery, mode: str) -> TextQuery | None:
-    if mode in ("strict", "near"):
-        return StrictBuilder(builder).text_query(parsed, near=mode == "near")
-    return builder.text_query(parsed, relaxed=mode == "relaxed")
+    """The text query of a mode: "strict", "near", "loose" or "relaxed", with ADJACENT appended when only
+    documents holding the words together count (always so for "strict", see `_first_page`)."""
+    base = mode.removesuffix(ADJACENT)
+    if base in ("strict", "near"):
+        text = StrictBuilder(builder).text_query(parsed, near=base == "near")
+    else:
+        text = builder.text_query(parsed, relaxed=base == "relaxed")
+    if text is None or base == mode:
+        return text
+    adjacent = adjacency(builder, parsed, tagged_spans_required=base == "strict", one_missing=base == "near")
+    return text if adjacent is None else only_adjacent(text, adjacent)
+
+
+def _plain(title_html: str) -> str:
+    return html.unescape(title_html.replace("<mark>", "").replace("</mark>", ""))
 

@@ -20,6 +20,7 @@ from search.synonyms import SynonymMatch
 from search.types import FILTER_FIELDS, Visibility
 
 W_TITLE, W_BODY, W_EXTRA = 3.0, 1.5, 0.8
+W_ORG = 0.3  # the owning organisation's name: scores among matches, never makes a document match
 EXACT_EXTRA = 0.5  # exact-diacritic bonus relative to the folded field's weight: đường above dương
 FUZZY_WEIGHT, PREFIX_WEIGHT, SHINGLE_WEIGHT = 0.4, 0.5, 1.0
 PHRASE_WEIGHT = 1.5  # adjacent syllables of the query found glued in a document
@@ -28,7 +29,7 @@ FUZZY_MIN_LEN = 4
 PREFIX_EXPANSIONS = 8
 FILTER_FIELD = {"org": "orgtree"}
 ALL_UNITS_UP_TO = 3  # queries of up to this many units need them all; longer ones may miss one
-FULL, LEAN, TITLE = "full", "lean", "title"  # how many clauses score a syllable  # filter "org" means the subtree
+FULL, LEAN, TITLE = "full", "lean", "title"  # how many clauses score a syllable
 
 
 @dataclass
@@ -36,6 +37,7 @@ class TextQuery:
     match: Query  # which documents match (units only), also used for facet counts
     ranked: Query  # match plus proximity boosts, for ranking
     units: int
+    adjacent: bool = False  # restricted to documents holding the query's words together (embedded_adjacency)
 
 
 class QueryBuilder:
@@ -63,12 +65,21 @@ class QueryBuilder:
     def _term(self, field: str, text: str, boost: float) -> Query:
         return Query.boost_query(Query.term_query(self.schema, field, text), boost)
 
+    def _exact(self, text: str, fields: Sequence[str]) -> Query:
+        """The same bonus for every document holding the syllable with the typed marks, wherever: it only
+        has to lift "đường" above "dương". A BM25 bonus per field would weigh titles once more and add
+        statistics of its own that differ between shards, reordering documents that hold the marks alike
+        (an accented query and its folded form must rank those the same)."""
+        terms = [Query.term_query(self.schema, field, text) for field in fields]
+        return Query.const_score_query(_should(terms), W_TITLE * EXACT_EXTRA)
+
     def is_known(self, folded: str) -> bool:
         return self.document_frequency(folded) > 0
 
     def scoring_clauses(self, term: QueryTerm, level: str = FULL) -> list[Query]:
         """How a document holding the syllable scores: per field, exact marks, and as a prefix.
-        `level` LEAN drops the extra-text and exact-body clauses, TITLE keeps the title clauses only."""
+        `level` LEAN drops the extra-text and exact-body clauses, TITLE keeps the title clauses only.
+        The last syllable also scores as a prefix, even of one letter ("nghi q")."""
         f = term.folded
         clauses: list[Query] = [self._term("title_f", f, W_TITLE)]
         if level != TITLE:
@@ -78,10 +89,8 @@ class QueryBuilder:
         if term.accented:
             # Flat bonus clauses rather than a max over folded/exact: a dismax walks both posting lists
             # through an extra scorer per document, a third of the cost of a common accented syllable.
-            clauses.append(self._term("title_x", term.text, W_TITLE * EXACT_EXTRA))
-            if level == FULL:
-                clauses.append(self._term("body_x", term.text, W_BODY * EXACT_EXTRA))
-        if term.last and len(f) >= 2:
+            clauses.append(self._exact(term.text, ("title_x", "body_x") if level == FULL else ("title_x",)))
+        if term.last:
             # Explicit expansions (most frequent first) instead of an automaton: an automaton query
             # builds a bitset over the whole index, which dominates latency at a million documents.
             for field, weight in (("title_f", W_TITLE), ("body_f", W_BODY)):
@@ -89,6 +98,11 @@ class QueryBuilder:
                 longer = longer[:PREFIX_EXPANSIONS]
                 clauses.extend(self._term(field, t, weight * PREFIX_WEIGHT) for t in longer)
         return clauses
+
+    def org_clause(self, term: QueryTerm) -> Query:
+        """The syllable in the owning organisation's name: an optional bonus beside a unit, never one of
+        the unit's own alternatives, so the organisation never makes a document match."""
+        return self._term("org_f", term.folded, W_ORG)
 
     def _unit(self, term: QueryTerm, neighbours: Sequence[str]) -> Query:
         f = term.folded
@@ -99,10 +113,10 @@ class QueryBuilder:
                 fuzzy = Query.fuzzy_term_query(self.schema, field, f, distance=1, prefix=term.last)
                 clauses.append(Query.boost_query(fuzzy, weight * FUZZY_WEIGHT))
         for glued in neighbours:
-            clauses.append(self._glued(glued, known))
+            clauses.append(self.glued(glued, known))
         return _should(clauses)
 
-    def _glued(self, glued: str, known: bool) -> Query:
+    def glued(self, glued: str, known: bool) -> Query:
         """Two adjacent syllables glued ("giaoduc"), matched whole and, if unknown, one edit away."""
         exact = self._term("shingle", glued, SHINGLE_WEIGHT)
         if len(glued) < 5 or self.known("shingle", glued):
@@ -160,6 +174,7 @@ class QueryBuilder:
         terms = parsed.terms
         boosts = [self._term("shingle", a.folded + b.folded, PHRASE_WEIGHT)
                   for a, b in zip(terms, terms[1:], strict=False) if not (a.stop and b.stop)]
+        boosts += [self.org_clause(t) for t in content]
         ranked = match_q if not boosts else Query.boolean_query(
             [(Occur.Must, match_q), *((Occur.Should, q) for q in boosts)])
         return TextQuery(match_q, ranked, n)

@@ -8,7 +8,10 @@ folded text once (no positions): the strict pass intersects one posting list per
 a union of fields per syllable, and scores with the per-field clauses. `syn` holds the key of every synonym
 group one of whose phrases stands in the text ("NQ 71", "Nghị quyết 71-NQ/TW" → one key): a query naming
 a group then reads one posting list instead of a union of every spelling's phrase, which at a million
-documents walked millions of postings.
+documents walked millions of postings. `org_f` holds the owning organisation's name apart from the text:
+"Sở Giáo dục và Đào tạo thành phố Huế" would otherwise make every asset of that Sở match "Huế", "giáo dục"
+or "đào tạo", and complete unrelated queries; it only adds a little to the score of documents that match
+by their own text (the organisation itself is the `org`/`orgtree` facet and filter).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("body_x", tokenizer_name=EXACT)
     sb.add_text_field("body_f", tokenizer_name=FOLDED)
     sb.add_text_field("extra_f", tokenizer_name=FOLDED)
+    sb.add_text_field("org_f", tokenizer_name=FOLDED, index_option="freq")
     sb.add_text_field("all_f", tokenizer_name=FOLDED, index_option="freq")
     sb.add_text_field("shingle", tokenizer_name="whitespace", index_option="freq")
     sb.add_text_field("syn", tokenizer_name="whitespace", index_option="freq")
@@ -106,7 +110,7 @@ def _add_texts(d: tantivy.Document, fields: tuple[str, ...], texts: list[str]) -
 def to_tantivy(doc: SearchDocument, bits: FacetBits, synonyms: SynonymTable) -> tantivy.Document:
     title = nfc(doc.title)
     summary = nfc(doc.summary)
-    body = [summary, *map(nfc, doc.tags), *map(nfc, doc.labels), nfc(doc.org_name)]
+    body = [summary, *map(nfc, doc.tags), *map(nfc, doc.labels)]
     d = tantivy.Document()
     d.add_text("id", doc.id)
     d.add_bytes("src", json.dumps({"t": title, "s": summary}, ensure_ascii=False).encode())
@@ -114,6 +118,7 @@ def to_tantivy(doc: SearchDocument, bits: FacetBits, synonyms: SynonymTable) -> 
     _add_texts(d, ("body_x", "body_f"), body)
     extra = [nfc(doc.qa_text), nfc(doc.ocr_text), nfc(doc.caption_text)]
     _add_texts(d, ("extra_f",), extra)
+    _add_texts(d, ("org_f",), [nfc(doc.org_name)])
     _add_texts(d, ("all_f",), [title, *body, *extra])
     folded = _folded([title, *body])
     d.add_text("shingle", _shingles(folded))

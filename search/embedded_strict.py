@@ -44,10 +44,16 @@ class StrictBuilder:
     def __init__(self, builder: QueryBuilder) -> None:
         self.b = builder
 
+    def _known(self, term: QueryTerm) -> bool:
+        """The index holds the syllable, or (still being typed) a longer one it begins: "nghi q"."""
+        if self.b.is_known(term.folded):
+            return True
+        return term.last and bool(self.b.expand(MATCH_FIELD, term.folded, 1))
+
     def _require(self, term: QueryTerm) -> Query:
         """Which documents hold the syllable (anywhere); scores nothing, the scoring clauses do."""
         words = [term.folded]
-        if term.last and len(term.folded) >= 2:
+        if term.last:
             longer = self.b.expand(MATCH_FIELD, term.folded, PREFIX_EXPANSIONS + 1)
             words += [t for t in longer if t != term.folded][:PREFIX_EXPANSIONS]
         if len(words) == 1:
@@ -83,7 +89,7 @@ class StrictBuilder:
         """None when a syllable is unknown: nothing can match strictly, only the loose query helps.
         `near`: one unit may be missing when there are more than ALL_UNITS_UP_TO (the loose rule)."""
         content = parsed.content_terms()
-        if not content or not all(self.b.is_known(t.folded) for t in content):
+        if not content or not all(self._known(t) for t in content):
             return None
         covered: set[int] = set()
         required: list[Query] = []
@@ -97,6 +103,8 @@ class StrictBuilder:
         required += [self._require(t) for t in content if t.position not in covered]
         scoring += [q for t in content if t.position not in covered
                     for q in self.b.scoring_clauses(t, levels.get(t.folded, FULL))]
+        scoring += [self.b.org_clause(t) for t in content
+                    if t.position not in covered and levels.get(t.folded, FULL) == FULL]
         scoring += self._phrase_boosts(parsed.terms)
         if near and len(required) > ALL_UNITS_UP_TO:
             match_q = _should([_must(required[:i] + required[i + 1:]) for i in range(len(required))])

@@ -27,7 +27,9 @@ STOP_WORDS_WITH_MARKS = ["và", "của", "các", "những", "là", "cho", "với
 
 
 def to_meili(doc: SearchDocument) -> dict[str, Any]:
-    body = [doc.summary, *doc.tags, *doc.labels, doc.org_name]
+    # The organisation is a filter and the last, weakest searchable attribute (`org_name`), never body
+    # text: "Sở Giáo dục và Đào tạo thành phố Huế" would make each of its assets match "giáo dục" or "Huế".
+    body = [doc.summary, *doc.tags, *doc.labels]
     extra = [doc.qa_text, doc.ocr_text, doc.caption_text]
     return {
         "id": doc.id, "kind": doc.kind, "status": doc.status, "title": nfc(doc.title),
@@ -47,8 +49,8 @@ def to_meili(doc: SearchDocument) -> dict[str, Any]:
 
 def settings(synonyms: SynonymTable) -> dict[str, Any]:
     return {
-        "searchableAttributes": ["title", "title_fold", "tags", "labels", "summary", "body_fold", "org_name",
-                                 "qa_text", "ocr_text", "caption_text", "extra_fold"],
+        "searchableAttributes": ["title", "title_fold", "tags", "labels", "summary", "body_fold",
+                                 "qa_text", "ocr_text", "caption_text", "extra_fold", "org_name"],
         "displayedAttributes": ["id", "title", "summary", "k_new", "k_dl"],
         "filterableAttributes": ["id", *sorted(set(FILTER_ATTRS.values())), "k_new", "k_dl"],
         "sortableAttributes": ["k_new", "k_dl"],

@@ -46,3 +46,10 @@ def test_tenant_token_carries_the_visibility_filter() -> None:
 def test_health_reports_an_unreachable_server() -> None:
     health = MeiliIndex("http://127.0.0.1:9", None, timeout_ms=500).health()
     assert not health.ok and health.engine == "meilisearch"
+
+
+def test_the_organisation_is_not_body_text() -> None:
+    doc = to_meili(SearchDocument(id="a", kind="poster", status="published", title="Lịch thi",
+                                  summary="Thi học kỳ", org_name="Sở Giáo dục và Đào tạo thành phố Huế"))
+    assert "hue" not in doc["body_fold"].split() and "giao" not in doc["body_fold"].split()
+    assert settings(default_synonyms())["searchableAttributes"][-1] == "org_name"
