@@ -43,7 +43,7 @@ from search.embedded_strict import StrictBuilder
 from search.embedded_synonyms import SynonymCoverage
 from search.facet_bits import FacetBits
 from search.highlight import Highlighter
-from search.query import ParsedQuery, parse_query
+from search.query import ParsedQuery, cut_query, parse_query
 from search.synonyms import SynonymTable, default_synonyms
 from search.types import (
     Health,
@@ -271,7 +271,7 @@ class EmbeddedIndex:
 
         builder = QueryBuilder(self._schema, frequency, expand, statuses, int(searcher.num_docs),
                                self._coverage.covers)
-        parsed = parse_query(q, known=builder.is_known,
+        parsed = parse_query(cut_query(q), known=builder.is_known,
                              synonyms=self.synonyms, prefix=prefix)
         return parsed, builder
 

@@ -48,6 +48,18 @@ class ParsedQuery:
 
 
 Known = Callable[[str], bool]
+MAX_QUERY_CHARS = 300
+
+
+def cut_query(q: str, most: int = MAX_QUERY_CHARS) -> str:
+    """`q` (NFC) shortened to at most `most` characters at a word boundary: a pasted paragraph is searched
+    by its beginning instead of refused. A first word longer than that is cut where the limit falls."""
+    text = nfc(q or "")
+    if len(text) <= most:
+        return text
+    head = text[: most + 1]
+    cut = max(head.rfind(c) for c in " \t\n")
+    return (head[:cut] if cut > 0 else text[:most]).rstrip()
 
 
 def _repair(token: str, known: Known | None) -> str:

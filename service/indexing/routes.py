@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from search.query import MAX_QUERY_CHARS
 from service.assets import service as assets
 from service.assets.schemas import AssetOut
 from service.deps import ReadPrincipal, SessionDep
@@ -13,6 +14,7 @@ from service.indexing import service as search
 
 router = APIRouter(prefix="/api/v1/search", tags=["search"])
 ListParam = Annotated[list[str] | None, Query()]
+CUT = f"what was typed; a longer text is searched by its first {MAX_QUERY_CHARS} characters, cut at a word boundary"
 
 
 class SearchHitOut(BaseModel):
@@ -30,7 +32,7 @@ class SearchOut(BaseModel):
 
 
 @router.get("", response_model=SearchOut)
-def search_assets(principal: ReadPrincipal, session: SessionDep, q: Annotated[str, Query(max_length=300)] = "",
+def search_assets(principal: ReadPrincipal, session: SessionDep, q: Annotated[str, Query(description=CUT)] = "",
                   kind: ListParam = None, topic: ListParam = None, audience: ListParam = None,
                   level: ListParam = None, channel: ListParam = None, profile: ListParam = None,
                   org: Annotated[list[uuid.UUID] | None, Query()] = None,
@@ -48,6 +50,6 @@ def search_assets(principal: ReadPrincipal, session: SessionDep, q: Annotated[st
 
 
 @router.get("/suggest", response_model=list[str])
-def suggest(principal: ReadPrincipal, q: Annotated[str, Query(min_length=1, max_length=100)],
+def suggest(principal: ReadPrincipal, q: Annotated[str, Query(min_length=1, description=CUT)],
             limit: Annotated[int, Query(ge=1, le=20)] = 8) -> list[str]:
     return search.suggest(principal, q, limit)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from search.cursor import InvalidCursor
+from search.query import cut_query
 from search.types import SearchHit, SearchQuery, SearchResult, SortOrder, Visibility, VisibilityRule
 from service.assets import policy
 from service.assets import repository as assets_repo
@@ -44,8 +45,9 @@ class SearchPage:
 
 def search(session: Session, principal: Principal, *, q: str, filters: dict[str, list[str]], sort: SortOrder,
            limit: int, cursor: str | None) -> SearchPage:
-    query = SearchQuery(q=q, filters={k: v for k, v in filters.items() if v}, visibility=visibility_for(principal),
-                        sort=sort, limit=limit, cursor=cursor, facets=cursor is None)
+    query = SearchQuery(q=cut_query(q), filters={k: v for k, v in filters.items() if v},
+                        visibility=visibility_for(principal), sort=sort, limit=limit, cursor=cursor,
+                        facets=cursor is None)
     try:
         result: SearchResult = get_search_index().search(query)
     except InvalidCursor as exc:
@@ -59,7 +61,7 @@ def search(session: Session, principal: Principal, *, q: str, filters: dict[str,
 
 
 def suggest(principal: Principal, prefix: str, limit: int) -> list[str]:
-    return get_search_index().suggest(prefix, visibility_for(principal), limit)
+    return get_search_index().suggest(cut_query(prefix), visibility_for(principal), limit)
 
 
 def reindex_all(session: Session, progress: Callable[[int], None] | None = None) -> int:

@@ -68,7 +68,9 @@ def list_items(request: Request, principal: Reader, session: SessionDep,
 
 @router.get("/search", response_model=NewsPage, responses=PAGE_RESPONSES, summary="Search published items")
 def search_items(request: Request, principal: Reader, session: SessionDep,
-                 q: Annotated[str, Query(min_length=1, max_length=200)], kind: Kind | None = None,
+                 q: Annotated[str, Query(min_length=1, description="longer than 300 characters: searched by its "
+                                                   "beginning, cut at a word boundary")],
+                 kind: Kind | None = None,
                  offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
                  limit: Annotated[int, Query(ge=1, le=100)] = 20) -> Response:
     items = news.search_items(session, principal, query=q, kind=kind, offset=offset, limit=limit)

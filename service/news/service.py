@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from search.query import cut_query
 from service.auth.principal import Principal
 from service.errors import KhoError, NotFound
 from service.models import Asset
@@ -68,7 +69,7 @@ def list_items(session: Session, principal: Principal, *, updated_since: datetim
 
 def search_items(session: Session, principal: Principal, *, query: str, kind: str | None, offset: int,
                  limit: int) -> list[dict[str, Any]]:
-    rows = get_news_search().search(session, utcnow(), query, kind=kind, offset=offset, limit=limit)
+    rows = get_news_search().search(session, utcnow(), cut_query(query), kind=kind, offset=offset, limit=limit)
     _pulled(principal, rows)
     return to_items(session, rows)
 

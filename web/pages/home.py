@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Query, Request
 from starlette.responses import JSONResponse, Response
 
+from search.query import cut_query
 from service.deps import SessionDep
 from web.present import FACET_VOCABS, labels_for
 from web.render import lang_of, render
@@ -25,9 +26,9 @@ def _clean(values: list[str] | None) -> list[str]:
 
 @router.get("/")
 def home(request: Request, user: RequiredUser, session: SessionDep,
-         q: Annotated[str, Query(max_length=300)] = "", kind: Multi = None, topic: Multi = None,
+         q: str = "", kind: Multi = None, topic: Multi = None,
          audience: Multi = None, level: Multi = None, channel: Multi = None, cursor: str | None = None) -> Response:
-    q = unicodedata.normalize("NFC", q).strip()
+    q = cut_query(q).strip()  # a pasted paragraph is searched by its beginning
     filters = {"kind": _clean(kind), "topic": _clean(topic), "audience": _clean(audience),
                "level": _clean(level), "channel": _clean(channel)}
     filters = {k: v for k, v in filters.items() if v}
@@ -38,7 +39,7 @@ def home(request: Request, user: RequiredUser, session: SessionDep,
 
 
 @router.get("/goi-y")
-def suggest(user: RequiredUser, session: SessionDep, q: Annotated[str, Query(max_length=100)] = "") -> Response:
-    prefix = unicodedata.normalize("NFC", q)
+def suggest(user: RequiredUser, session: SessionDep, q: str = "") -> Response:
+    prefix = cut_query(q)
     return JSONResponse({"suggestions": suggestions(session, user.principal, prefix)},
                         headers={"Cache-Control": "private, max-age=30"})
