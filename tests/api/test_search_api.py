@@ -130,3 +130,39 @@ def test_ocr_text_makes_an_infographic_findable(client: TestClient, factory: Fac
     drain()
     r = client.get("/api/v1/search", params={"q": "phổ cập bơi lội"}, headers=factory.headers("staff")).json()
     assert asset["id"] in [i["asset"]["id"] for i in r["items"]]
+
+
+def test_a_query_over_300_characters_is_cut_and_searched(client: TestClient, factory: Factory) -> None:
+    from tests.distribution.helpers import api_key
+
+    producer = factory.headers("producer")
+    marker = uuid.uuid4().hex[:6]
+    _, asset = upload(client, producer, png(), meta_json=meta(title=f"Tuyển sinh đầu cấp {marker}"))
+    publish(asset["id"])
+    drain()
+    staff = factory.headers("staff")
+    pasted = f"tuyển sinh đầu cấp {marker} " * 20  # 500 characters: a pasted paragraph
+    assert len(pasted) > 300
+    r = client.get("/api/v1/search", params={"q": pasted}, headers=staff)
+    assert r.status_code == 200, r.json()
+    assert [i["asset"]["id"] for i in r.json()["items"]][:1] == [asset["id"]]
+    sugg = client.get("/api/v1/search/suggest", params={"q": pasted}, headers=staff)
+    assert sugg.status_code == 200 and f"Tuyển sinh đầu cấp {marker}" in sugg.json()
+    _, newsroom = api_key(factory)
+    news = client.get("/api/v1/news/search", params={"q": pasted}, headers=newsroom)
+    assert news.status_code == 200, news.json()
+    assert [it["altids"][0]["value"] for it in news.json()["items"]] == [asset["id"]]
+
+
+def test_suggestions_complete_a_one_letter_last_word(client: TestClient, factory: Factory) -> None:
+    producer = factory.headers("producer")
+    marker = uuid.uuid4().hex[:6]
+    title = f"Hướng dẫn {marker} zalo oa cho nhà trường"
+    _, asset = upload(client, producer, png(), meta_json=meta(title=title))
+    publish(asset["id"])
+    drain()
+    staff = factory.headers("staff")
+    r = client.get("/api/v1/search/suggest", params={"q": f"{marker} z"}, headers=staff)
+    assert r.status_code == 200 and r.json() == [title]
+    found = client.get("/api/v1/search", params={"q": f"huong dan {marker} z"}, headers=staff).json()
+    assert [i["asset"]["id"] for i in found["items"]] == [asset["id"]]

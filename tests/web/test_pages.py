@@ -149,6 +149,10 @@ def test_search_page_shows_staff_only_published(client: TestClient, factory: Fac
         pass
     mine = client.get("/?q=ban nhap zq9")
     assert mine.status_code == 200 and "zq9" in mine.text.split('id="results-heading"')[1]
+    pasted = "bản nháp zq9 " * 30  # over 300 characters: searched by its beginning, not refused
+    long = client.get("/", params={"q": pasted})
+    assert long.status_code == 200 and "zq9" in long.text.split('id="results-heading"')[1]
+    assert client.get("/goi-y", params={"q": pasted}).json() == {"suggestions": ["Bản nháp chưa duyệt zq9"]}
     client.cookies.clear()
     sign_in(client, factory, "staff", org)
     r = client.get("/?q=ban nhap zq9")
