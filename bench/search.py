@@ -33,7 +33,9 @@ from tantivy import Query  # noqa: E402
 from search.embedded import EmbeddedIndex  # noqa: E402
 from search.types import SearchDocument, SearchQuery, Visibility  # noqa: E402
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+# The plans live in shared/seeds beside the checkout (../shared from /work/main, ../../shared from a worktree).
+SEEDS = next((p / "shared" / "seeds" for p in Path(__file__).resolve().parents if (p / "shared" / "seeds").is_dir()),
+             Path(__file__).resolve().parents[2] / "shared" / "seeds")
 KINDS = ["infographic", "video", "podcast", "qa_set", "poster", "document"]
 TOPICS = ["y-nghia-quan-diem", "muc-tieu-giai-phap", "to-chuc-thuc-hien", "tien-do-ket-qua",
           "mo-hinh-dien-hinh", "ngay-nha-giao", "tuyen-sinh-huong-nghiep", "chuyen-doi-so", "hieu-hoc",

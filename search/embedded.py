@@ -5,10 +5,12 @@ writer lock); readers reload after our own commits and notice other processes' c
 meta.json. Relevance cursors pin the searcher of their first page, so later pages see the same snapshot.
 
 A text search runs in up to three modes, recorded in its cursors: "strict" (every syllable as typed,
-embedded_strict), then — only when that finds fewer hits than a page — "loose" (typos, prefixes, one word
-missing in long queries, embedded_query), or "near" instead when every syllable is known and the query
-is long (the same documents, found by intersections), then "relaxed" (half the words) when even that
-finds nothing.
+embedded_strict), then — only when that finds fewer than STRICT_ENOUGH documents — "loose" (typos,
+prefixes, one word missing in long queries, embedded_query), or "near" instead when every syllable is
+known and the query is long (the same documents, found by intersections), then "relaxed" (half the
+words) when even that finds nothing. Strict and loose/near keep only the documents holding the query's
+words together whenever there are any (":adjacent", embedded_adjacency). Every choice depends on counts
+of matching documents, never on the page size: each page size sees the same list in the same order.
 The page search counts the total in the same pass; facets are counted by embedded_facets.
 
 A large index can be split into shards searched in parallel (`shards`, see embedded_shards); one shard
