@@ -36,12 +36,11 @@ import tantivy
 from tantivy import FieldType, Occur, Query
 
 from search import cursor as cursors
-from search.embedded_adjacency import adjacency, only_adjacent
 from search.embedded_facets import FacetCounter
+from search.embedded_modes import ADJACENT, STRICT, STRICT_ENOUGH, text_for
 from search.embedded_query import ALL_UNITS_UP_TO, QueryBuilder, TextQuery, combine
 from search.embedded_schema import build_schema, register_analyzers, stored_source, to_tantivy
 from search.embedded_shards import Address, ShardSearcher, shard_of
-from search.embedded_strict import StrictBuilder
 from search.embedded_synonyms import SynonymCoverage
 from search.facet_bits import FacetBits
 from search.highlight import Highlighter
@@ -57,9 +56,6 @@ from search.types import (
 )
 
 SCHEMA_VERSION = "7"
-ADJACENT = ":adjacent"
-STRICT = "strict" + ADJACENT
-STRICT_ENOUGH = 20  # documents with every word as typed (and together) that make the loose pass needless
 DEFAULT_PATH = Path("var/search")
 SNAPSHOTS_KEPT = 16
 SNAPSHOT_TTL_S = 600.0
@@ -287,7 +283,7 @@ class EmbeddedIndex:
         parsed, builder = self._parse(searcher, query.q, query.prefix)
         if cur is not None:
             mode = cur.mode or ("relaxed" if cur.relaxed else "loose")
-            page = self._page(searcher, token, query, builder, _text(builder, parsed, mode), cur)
+            page = self._page(searcher, token, query, builder, text_for(builder, parsed, mode), cur)
         else:
             page, mode = self._first_page(searcher, token, query, parsed, builder)
         return self._finish(searcher, token, query, parsed, builder, page, mode)
@@ -297,7 +293,7 @@ class EmbeddedIndex:
         """The text query that answers, and its first page. Decided by counts of matching documents only,
         never by the page size, so every page size sees the same list in the same order."""
         mode = "loose"
-        strict = _text(builder, parsed, STRICT)
+        strict = text_for(builder, parsed, STRICT)
         if strict is not None:
             page = self._page(searcher, token, query, builder, strict, None)
             if page.total >= STRICT_ENOUGH:
@@ -306,15 +302,15 @@ class EmbeddedIndex:
                 mode = "near"  # every syllable known: what the loose query adds is a missing unit
         # Few documents have every word as typed: allow typos, prefixes and a missing word, still keeping
         # only the documents that hold the words together when there are any.
-        adjacent = _text(builder, parsed, mode + ADJACENT)
+        adjacent = text_for(builder, parsed, mode + ADJACENT)
         if adjacent is not None and adjacent.adjacent:
             page = self._page(searcher, token, query, builder, adjacent, None)
             if page.total:
                 return page, mode + ADJACENT
-        page = self._page(searcher, token, query, builder, _text(builder, parsed, mode), None)
+        page = self._page(searcher, token, query, builder, text_for(builder, parsed, mode), None)
         if page.total == 0 and len(parsed.content_terms()) > 1:
             # Nothing has every word: fall back to documents with most of them.
-            return self._page(searcher, token, query, builder, _text(builder, parsed, "relaxed"), None), "relaxed"
+            return self._page(searcher, token, query, builder, text_for(builder, parsed, "relaxed"), None), "relaxed"
         return page, mode
 
     def _page(self, searcher: ShardSearcher, token: str, query: SearchQuery, builder: QueryBuilder,
@@ -416,20 +412,6 @@ class _Page:
 
 def _limit(query: SearchQuery) -> int:
     return max(1, min(query.limit, 200))
-
-
-def _text(builder: QueryBuilder, parsed: ParsedQuery, mode: str) -> TextQuery | None:
-    """The text query of a mode: "strict", "near", "loose" or "relaxed", with ADJACENT appended when only
-    documents holding the words together count (always so for "strict", see `_first_page`)."""
-    base = mode.removesuffix(ADJACENT)
-    if base in ("strict", "near"):
-        text = StrictBuilder(builder).text_query(parsed, near=base == "near")
-    else:
-        text = builder.text_query(parsed, relaxed=base == "relaxed")
-    if text is None or base == mode:
-        return text
-    adjacent = adjacency(builder, parsed, tagged_spans_required=base == "strict", one_missing=base == "near")
-    return text if adjacent is None else only_adjacent(text, adjacent)
 
 
 def _plain(title_html: str) -> str:

@@ -35,7 +35,7 @@ class SearchDocument:
     channels: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)  # vocabulary labels, Vietnamese and English
     org_id: str = ""
-    org_name: str = ""
+    org_name: str = ""  # a filter's label and a small ranking bonus, never text that makes a document match
     org_path: list[str] = field(default_factory=list)  # ancestor org ids (root first), for subtree filters
     profiles: list[str] = field(default_factory=list)  # platform profiles with a rendition available
     year: int | None = None

@@ -160,7 +160,7 @@ def test_near_pass_finds_what_the_loose_query_finds(tmp_path: Path) -> None:
     """A long query of known syllables with fewer strict hits than a page: the near pass (conjunctions
     leaving one unit out) returns the loose query's documents, and its cursors keep that mode."""
     from search import cursor as cursors
-    from search.embedded import _text
+    from search.embedded_modes import text_for
     from search.embedded_query import combine
 
     words = ["Học", "tập", "suốt", "đời"]
@@ -186,7 +186,7 @@ def test_near_pass_finds_what_the_loose_query_finds(tmp_path: Path) -> None:
         found += [h.id for h in result.hits]
     _, searcher = index._current()
     parsed, builder = index._parse(searcher, q, False)
-    loose = _text(builder, parsed, "loose")
+    loose = text_for(builder, parsed, "loose")
     assert loose is not None
     expected = {stored_source(searcher.doc(a))[0] for _, a in searcher.search(combine(loose.ranked, []), 100).hits}
     assert len(found) == len(set(found)) == first.total == 13
