@@ -18,6 +18,7 @@ nothing holds the words together. Single-word queries have no adjacency conditio
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from tantivy import Occur, Query
 
@@ -29,6 +30,18 @@ UBIQUITOUS_SHARE = 0.3
 UBIQUITOUS_MIN_DOCS = 50_000
 
 
+LEAVE_ONE_OUT_UP_TO = 8  # units; a longer query (a pasted sentence) gets one condition with one unit of slack
+
+
+@dataclass
+class _Parts:
+    """The pieces of the conditions, each with the query positions it stands for: the spans' phrase
+    alternatives (None: already required by the caller) and the glued pairs (None: ubiquitous)."""
+
+    spans: list[tuple[frozenset[int], Query | None]]
+    pairs: list[tuple[frozenset[int], Query | None]]
+
+
 def adjacency(b: QueryBuilder, parsed: ParsedQuery, *, tagged_spans_required: bool,
               one_missing: bool = False) -> Query | None:
     """A query matching the adjacent documents (scoring nothing), or None when every document would be.
@@ -36,15 +49,30 @@ def adjacency(b: QueryBuilder, parsed: ParsedQuery, *, tagged_spans_required: bo
     `tagged_spans_required`: the caller's query already requires the tag of every tagged span (the strict
     pass), so requiring it again would only walk the same postings twice. `one_missing`: the caller lets a
     document miss one unit (a span or a syllable) of a long query; such a document is adjacent when what
-    it holds is, so the condition is the union of the conditions of the query without each unit."""
+    it holds is, so the condition is the union of the conditions of the query without each unit (for a
+    very long query: one condition that lets one span and two pairs, what one unit stands in, be missing).
+    """
+    parts = _parts(b, parsed, tagged_spans_required and not one_missing)
+    units = _units(parsed)
     if not one_missing:
-        condition = _condition(b, parsed, frozenset(), tagged_spans_required)
+        condition = _condition(parts, frozenset())
+    elif len(units) > LEAVE_ONE_OUT_UP_TO:
+        condition = _condition(parts, frozenset(), slack=1)
     else:
-        alternatives = [_condition(b, parsed, unit, False) for unit in _units(parsed)]
+        alternatives = [_condition(parts, unit) for unit in units]
         if any(a is None for a in alternatives):
             return None
         condition = _any([a for a in alternatives if a is not None])
     return None if condition is None else Query.const_score_query(condition, 0.0)
+
+
+def _parts(b: QueryBuilder, parsed: ParsedQuery, skip_tagged: bool) -> _Parts:
+    spans = [(frozenset(range(m.start, m.end)),
+              None if skip_tagged and b.tagged(m.group.key) else _any(b.synonym_alternatives(m)))
+             for m in parsed.synonyms]
+    pairs = [(frozenset((a.position, z.position)), _glued(b, a, z))
+             for a, z in _pairs(parsed.terms, parsed.synonyms)]
+    return _Parts(spans, pairs)
 
 
 def _units(parsed: ParsedQuery) -> list[frozenset[int]]:
@@ -54,29 +82,32 @@ def _units(parsed: ParsedQuery) -> list[frozenset[int]]:
     return spans + [frozenset([t.position]) for t in parsed.content_terms() if t.position not in covered]
 
 
-def _condition(b: QueryBuilder, parsed: ParsedQuery, missing: frozenset[int],
-               tagged_spans_required: bool) -> Query | None:
+def _condition(parts: _Parts, missing: frozenset[int], slack: int = 0) -> Query | None:
+    """Every span as a phrase and half of the pairs glued, leaving out what stands at `missing`; `slack`
+    spans and 2 × `slack` pairs may be missing besides."""
     required: list[Query] = []
-    for match in parsed.synonyms:
-        if match.start in missing or (tagged_spans_required and b.tagged(match.group.key)):
-            continue
-        required.append(_any(b.synonym_alternatives(match)))
-    pairs = [(a, z) for a, z in _pairs(parsed.terms, parsed.synonyms)
-             if a.position not in missing and z.position not in missing]
-    need = (len(pairs) + 1) // 2
-    clauses: list[Query] = []
-    for a, z in pairs:
-        clause = _glued(b, a, z)
-        if clause is None:
-            need -= 1  # glued in so many documents that holding both syllables almost means holding it
-        else:
-            clauses.append(clause)
-    if need > 0 and clauses:
-        required.append(clauses[0] if len(clauses) == 1 else Query.boolean_query(
-            [(Occur.Should, q) for q in clauses], minimum_number_should_match=min(need, len(clauses))))
+    spans = [q for positions, q in parts.spans if not positions & missing]
+    named = [q for q in spans if q is not None]
+    if named and len(spans) > slack:
+        required.append(_at_least(named, len(spans) - slack))
+    pairs = [q for positions, q in parts.pairs if not positions & missing]
+    # A ubiquitous pair counts as held: holding both syllables almost means holding it.
+    need = (len(pairs) + 1) // 2 - slack - sum(1 for q in pairs if q is None)
+    glued = [q for q in pairs if q is not None]
+    if need > 0 and glued:
+        required.append(_at_least(glued, need))
     if not required:
         return None
     return required[0] if len(required) == 1 else Query.boolean_query([(Occur.Must, q) for q in required])
+
+
+def _at_least(queries: Sequence[Query], n: int) -> Query:
+    n = min(n, len(queries))
+    if len(queries) == 1:
+        return queries[0]
+    if n == len(queries):
+        return Query.boolean_query([(Occur.Must, q) for q in queries])
+    return Query.boolean_query([(Occur.Should, q) for q in queries], minimum_number_should_match=n)
 
 
 def _any(queries: Sequence[Query]) -> Query:
