@@ -376,9 +376,11 @@ class S3Store:
                 rules.append(Rule(ENABLED, rule_filter=Filter(prefix=""), rule_id=LIFECYCLE_RULE_ID,
                                   abort_incomplete_multipart_upload=AbortIncompleteMultipartUpload(after_days)))
                 self.client.set_bucket_lifecycle(self.bucket, LifecycleConfig(rules))
-        except StorageUnavailable:
-            raise
-        except StorageError as exc:  # NotImplemented, MalformedXML, AccessDenied on a shared bucket …
+        except StorageError as exc:
+            # NotImplemented (a server without lifecycle), AccessDenied (a key without the right on a
+            # shared bucket), MalformedXML …: an answer, not an outage; the sweep aborts uploads anyway.
+            if not isinstance(exc.__cause__, S3Error):
+                raise
             log.warning("the S3 server refused a lifecycle rule: %s", exc)
             return False
         return True
