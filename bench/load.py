@@ -1,7 +1,10 @@
 """Load: 50 concurrent simulated users for 2 minutes against the API on PostgreSQL + S3 + Redis, mixing
 search, asset pages, downloads and uploads. Prints requests/s, p50/p95/p99 per operation and errors.
 
-    .venv/bin/python bench/load.py [--users 50] [--seconds 120] [--assets 40] [--think 1-3] [--ramp 10]
+    .venv/bin/python bench/load.py [--users 50] [--seconds 120] [--assets 40] [--think 1-3] [--ramp 10] [--apis 1]
+
+`--apis 2` measures twice in one run: the users against one API process, then spread round-robin over
+two API processes, each with its own var folder (no shared disk), and prints the throughput ratio.
 
 Each simulated user waits a random think time between requests, as a person (or locust's `between`) does:
 1-3 s by default. `--think 0.05-0.3` turns the users into a stress test that keeps both cores saturated;
@@ -116,7 +119,23 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
 
 
+def measure(urls: list[str], users: list[str], assets: list[str], args: argparse.Namespace) -> tuple[Stats, float]:
+    """Every user talks to one API process, assigned round-robin (what a proxy in front would do)."""
+    stats = Stats()
+    stop = time.monotonic() + args.seconds
+    threads = [threading.Thread(target=user_loop, args=(urls[i % len(urls)], u, assets, stop, stats, args.think,
+                                                        i * args.ramp / len(users)))
+               for i, u in enumerate(users)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return stats, time.monotonic() - started
+
+
 def run(args: argparse.Namespace) -> None:
+    import importlib.util
     import tempfile
 
     from tests.storage.s3server import start_s3_server
@@ -125,29 +144,29 @@ def run(args: argparse.Namespace) -> None:
     db = f"kho_bench_{uuid.uuid4().hex[:8]}"
     s3 = start_s3_server()
     root = Path(tempfile.mkdtemp(prefix="kho-bench-load-"))
+    extra = {"KHO_SEARCH": "postgres"} if importlib.util.find_spec("search.postgres") else {}
     env = base_env(root, KHO_DATABASE_URL=create_pg_database(db), KHO_STORAGE="s3", KHO_S3_ENDPOINT=s3.endpoint,
                    KHO_S3_ACCESS_KEY=s3.access_key, KHO_S3_SECRET_KEY=s3.secret_key, KHO_S3_BUCKET="kho-bench",
-                   KHO_QUEUE="redis", KHO_REDIS_URL="redis://127.0.0.1:6379/14")
-    server = None
+                   KHO_QUEUE="redis", KHO_REDIS_URL="redis://127.0.0.1:6379/14", **extra)
+    servers: list[Server] = []
     try:
         prepare(env)
         producer, reviewer, *users = tokens(env, ["producer", "reviewer"] + ["producer"] * args.users)
-        server = Server(env)
-        assets = seed(server.url, producer, reviewer, args.assets)
-        stats = Stats()
-        stop = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=user_loop, args=(server.url, u, assets, stop, stats, args.think,
-                                                            i * args.ramp / len(users)))
-                   for i, u in enumerate(users)]
-        started = time.monotonic()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.monotonic() - started
-        report(stats, elapsed, args)
+        servers = [Server({**env, "KHO_VAR_DIR": str(root / f"api-{i}")}) for i in range(args.apis)]
+        assets = seed(servers[0].url, producer, reviewer, args.assets)
+        arms = [servers[:1], servers] if len(servers) > 1 else [servers]
+        results = []
+        for arm in arms:
+            stats, elapsed = measure([s.url for s in arm], users, assets, args)
+            print(f"--- {len(arm)} API process{'es' if len(arm) > 1 else ''} ---")
+            report(stats, elapsed, args)
+            results.append((sum(len(v) for v in stats.times.values()) / elapsed, sum(stats.errors.values())))
+        if len(results) > 1:
+            (one, one_errors), (many, many_errors) = results
+            print(f"throughput ratio {len(servers)} processes / 1 process: {many / one:.2f} "
+                  f"({many:.1f} / {one:.1f} req/s); errors {many_errors} / {one_errors}")
     finally:
-        if server:
+        for server in servers:
             server.stop()
         s3.stop()
         drop_pg_database(db)
@@ -181,6 +200,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--assets", type=int, default=40)
     parser.add_argument("--ramp", type=float, default=10.0, help="seconds over which the users arrive")
+    parser.add_argument("--apis", type=int, default=1, help="2: compare one API process with two")
     parser.add_argument("--think", type=think_range, default=(1.0, 3.0), help="seconds between a user's requests")
     run(parser.parse_args())
 

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     s3_bucket: str = "kho"
     s3_secure: bool = False
     s3_region: str | None = None
+    # The host presigned links handed to clients carry (e.g. https://cdn.example.vn), when the service
+    # itself reaches the S3 server by an internal name (KHO_S3_ENDPOINT, e.g. minio:9000).
+    s3_public_endpoint: str | None = None
 
     search: Literal["embedded", "meilisearch"] = "embedded"
     search_path: Path | None = None  # empty → <var_dir>/search

@@ -19,7 +19,8 @@ def get_store() -> ObjectStore:
     s = get_settings()
     if s.storage == "s3":
         return make_store("s3", endpoint=s.s3_endpoint, access_key=s.s3_access_key, secret_key=s.s3_secret_key,
-                          bucket=s.s3_bucket, secure=s.s3_secure, region=s.s3_region)
+                          bucket=s.s3_bucket, secure=s.s3_secure, region=s.s3_region,
+                          public_endpoint=s.s3_public_endpoint or None)
     return make_store("local", root=s.objects_root, url_signer=UrlSigner(s.secret_key, s.base_url))
 
 

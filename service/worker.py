@@ -9,6 +9,7 @@ import threading
 from service.config import get_settings
 from service.db import unit_of_work
 from service.jobs import service as jobs
+from service.jobs import workdir
 from service.jobs.queue import get_huey_app
 from service.outbox_pump import OutboxPump
 
@@ -47,6 +48,8 @@ class Worker:
         self.sweeper = Sweeper(get_settings().sweep_interval_seconds)
 
     def start(self) -> None:
+        # Work folders of runs a killed worker left behind (their lock is free); live ones are kept.
+        workdir.remove_stale(get_settings().tmp_dir)
         saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
         self.consumer.start()
         if not self.own_signals and threading.current_thread() is threading.main_thread():

@@ -256,3 +256,8 @@ class ObjectStore(Protocol):
         """Remove leftovers of crashed uploads (temp files / multipart uploads) older than
         `older_than`; return how many were removed. Normal failures never leave any."""
         ...
+
+    def expire_incomplete_uploads(self, after_days: int) -> bool:
+        """Ask the backend to remove crashed uploads older than `after_days` on its own (an S3
+        lifecycle rule); False when it cannot (a local folder, a server refusing the rule)."""
+        ...

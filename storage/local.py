@@ -391,3 +391,7 @@ class LocalStore:
                         os.unlink(name, dir_fd=tmp_fd)
                         removed += 1
         return removed
+
+    def expire_incomplete_uploads(self, after_days: int) -> bool:
+        """A folder has no lifecycle rules: `sweep_incomplete` is the only cleanup."""
+        return False

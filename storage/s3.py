@@ -7,6 +7,7 @@ minio aborts the multipart upload when anything fails, so no incomplete upload i
 from __future__ import annotations
 
 import builtins
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -19,9 +20,11 @@ from urllib.parse import urlsplit
 import certifi
 import urllib3
 from minio import Minio
+from minio.commonconfig import ENABLED, Filter
 from minio.deleteobjects import DeleteObject
 from minio.error import InvalidResponseError, S3Error, ServerError
 from minio.helpers import MIN_PART_SIZE
+from minio.lifecycleconfig import AbortIncompleteMultipartUpload, LifecycleConfig, Rule
 from urllib3.util import Retry, Timeout
 
 from storage.base import (
@@ -59,7 +62,10 @@ _UNAVAILABLE_CODES = frozenset(
         "NoSuchBucket",  # deleted behind our back: a configuration outage, not a missing object
     }
 )
-PRESIGN_MAX = timedelta(days=7)  # the S3 limit for SigV4 presigned URLs
+PRESIGN_MAX = timedelta(days=7)
+LIFECYCLE_RULE_ID = "kho-abort-incomplete-uploads"
+_MAX_LISTING_PAGES = 100
+log = logging.getLogger("kho.storage")  # the S3 limit for SigV4 presigned URLs
 
 
 def map_error(exc: Exception, what: str) -> StorageError:
@@ -339,12 +345,42 @@ class S3Store:
         self._ensure_bucket()
         cutoff = datetime.now(UTC) - older_than
         aborted = 0
-        # minio 7.2 has no public API for this; these two calls are its own internals.
+        key_marker: str | None = None
+        # minio 7.2 has no public API for this; these two calls are its own internals. Pages are
+        # followed by key only (minio drops NextUploadIdMarker), bounded so an odd server cannot loop us.
         with _translate("sweep incomplete uploads"):
-            result = self.client._list_multipart_uploads(self.bucket, prefix=prefix or None)
-            for upload in result.uploads:
-                started = upload.initiated_time
-                if upload.upload_id and started is not None and started < cutoff:
-                    self.client._abort_multipart_upload(self.bucket, upload.object_name, upload.upload_id)
-                    aborted += 1
+            for _ in range(_MAX_LISTING_PAGES):
+                result = self.client._list_multipart_uploads(
+                    self.bucket, prefix=prefix or None, key_marker=key_marker
+                )
+                for upload in result.uploads:
+                    started = upload.initiated_time
+                    if upload.upload_id and started is not None and started < cutoff:
+                        self.client._abort_multipart_upload(self.bucket, upload.object_name, upload.upload_id)
+                        aborted += 1
+                if not result.is_truncated or not result.next_key_marker:
+                    break
+                key_marker = result.next_key_marker
         return aborted
+
+    def expire_incomplete_uploads(self, after_days: int) -> bool:
+        """Add an AbortIncompleteMultipartUpload rule to the bucket's lifecycle (keeping its other
+        rules), so the server itself aborts what no sweep reached. False if the server refuses."""
+        self._ensure_bucket()
+        try:
+            with _translate("bucket lifecycle"):
+                config = self.client.get_bucket_lifecycle(self.bucket)
+                rules = builtins.list(config.rules) if config else []
+                if any(rule.rule_id == LIFECYCLE_RULE_ID for rule in rules):
+                    return True
+                rules.append(Rule(ENABLED, rule_filter=Filter(prefix=""), rule_id=LIFECYCLE_RULE_ID,
+                                  abort_incomplete_multipart_upload=AbortIncompleteMultipartUpload(after_days)))
+                self.client.set_bucket_lifecycle(self.bucket, LifecycleConfig(rules))
+        except StorageError as exc:
+            # NotImplemented (a server without lifecycle), AccessDenied (a key without the right on a
+            # shared bucket), MalformedXML …: an answer, not an outage; the sweep aborts uploads anyway.
+            if not isinstance(exc.__cause__, S3Error):
+                raise
+            log.warning("the S3 server refused a lifecycle rule: %s", exc)
+            return False
+        return True

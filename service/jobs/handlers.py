@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from service import outbox
 from service.config import get_settings
 from service.db import after_commit, unit_of_work
 from service.jobs import rendition_repository as renditions
+from service.jobs import workdir
 from service.jobs.isolation import run_isolated
 from service.jobs.runner import JobContext, PermanentJobError, handler
 from service.models import Asset, Organisation, Rendition, Version
@@ -57,9 +57,7 @@ def process_version(ctx: JobContext) -> None:
                                  organisation=org.name if org else "")
         key, caption_key = version.object_key, version.caption_key
         suffix = source_suffix(key, version.media_type, version.original_filename)
-    # Absolute: ffmpeg runs some steps inside its own work folder, where a relative path would not resolve.
-    work = (get_settings().tmp_dir / f"job-{uuid.uuid4().hex}").resolve()
-    work.mkdir(parents=True, exist_ok=True)
+    work = workdir.claim(get_settings().tmp_dir)  # removed below, or by the sweep if this worker dies
     try:
         source = work / ("original" + suffix)
         with store.open(key) as reader, source.open("wb") as out:
@@ -74,7 +72,7 @@ def process_version(ctx: JobContext) -> None:
                               timeout=settings.job_timeout_seconds)
         _publish_outputs(ctx, result, work)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        workdir.release(work)
 
 
 GENERIC_TYPES = frozenset({"text/plain", "application/octet-stream", "application/zip"})

@@ -99,7 +99,9 @@ class UsageEvent(Base):
 
 
 class Upload(Base):
-    """A resumable (tus) upload in progress: bytes go to a staging file, the row tracks the offset."""
+    """A resumable (tus) upload in progress. Its bytes are staged in the object store, one object per
+    PATCH under `staging_prefix` (listed in `upload_parts`), so any API host can take the next PATCH;
+    the row's offset is the truth and only moves by compare-and-set."""
 
     __tablename__ = "uploads"
 
@@ -108,11 +110,23 @@ class Upload(Base):
     length: Mapped[int | None] = mapped_column(BigInteger)
     offset: Mapped[int] = mapped_column(BigInteger, default=0)
     upload_metadata: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    staging_path: Mapped[str] = mapped_column(String(600))
+    staging_prefix: Mapped[str] = mapped_column(String(600))
     asset_id: Mapped[uuid.UUID | None]
     created_at: Mapped[datetime] = now_col()
     expires_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
+
+
+class UploadPart(Base):
+    """One accepted PATCH of a tus upload: the staged object holding bytes [offset, offset + size)."""
+
+    __tablename__ = "upload_parts"
+
+    upload_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("uploads.id", ondelete="CASCADE"), primary_key=True)
+    offset: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    size: Mapped[int] = mapped_column(BigInteger)
+    object_key: Mapped[str] = mapped_column(String(600))
+    created_at: Mapped[datetime] = now_col()
 
 
 class WebhookSubscription(Base):

@@ -29,6 +29,8 @@ class OpsSettings(BaseSettings):
     tus_web_chunk_bytes: int = Field(default=8 * 1024 * 1024, ge=64 * 1024)
     import_max_entries: int = Field(default=2000, ge=1)
     import_max_ratio: float = Field(default=100.0, gt=1)
+    # Orphan objects, crashed multipart uploads, expired tus uploads, abandoned work folders (each worker).
+    storage_sweep_interval_seconds: float = Field(default=900.0, gt=0)
 
 
 @once

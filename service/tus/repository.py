@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from service.models import Upload
+from service.models import Upload, UploadPart
 
 
 def add(session: Session, upload: Upload) -> None:
@@ -33,8 +33,29 @@ def advance(session: Session, upload_id: uuid.UUID, old: int, new: int, expires_
     return bool(getattr(result, "rowcount", 0) == 1)
 
 
+def current_offset(session: Session, upload_id: uuid.UUID) -> int | None:
+    """The committed offset as the database has it now (not as this session first read it)."""
+    return session.scalar(select(Upload.offset).where(Upload.id == upload_id).execution_options(
+        populate_existing=True))
+
+
 def remove(session: Session, upload_id: uuid.UUID) -> None:
+    remove_parts(session, upload_id)
     session.execute(delete(Upload).where(Upload.id == upload_id))
+
+
+def add_part(session: Session, upload_id: uuid.UUID, offset: int, size: int, object_key: str) -> None:
+    session.add(UploadPart(upload_id=upload_id, offset=offset, size=size, object_key=object_key))
+    session.flush()
+
+
+def parts(session: Session, upload_id: uuid.UUID) -> list[UploadPart]:
+    q = select(UploadPart).where(UploadPart.upload_id == upload_id).order_by(UploadPart.offset)
+    return list(session.scalars(q))
+
+
+def remove_parts(session: Session, upload_id: uuid.UUID) -> None:
+    session.execute(delete(UploadPart).where(UploadPart.upload_id == upload_id))
 
 
 def expired(session: Session, now: datetime, completed_before: datetime, limit: int = 500) -> list[Upload]:
@@ -44,5 +65,6 @@ def expired(session: Session, now: datetime, completed_before: datetime, limit: 
     return list(session.scalars(q))
 
 
-def staging_paths(session: Session) -> set[str]:
-    return set(session.scalars(select(Upload.staging_path)))
+def staged_keys(session: Session) -> set[str]:
+    """Every staged object a row still refers to."""
+    return set(session.scalars(select(UploadPart.object_key)))

@@ -1,19 +1,23 @@
 """Resumable upload use cases. A completed upload enters the same ingest path as POST /api/v1/assets:
 sniff + size limit while streaming to storage (`store_original`), then rows, dedup and the process job
-(`create_from_upload`)."""
+(`create_from_upload`).
+
+Nothing is kept on the API host: each PATCH is a staged object (`staging`), the row's offset moves by
+compare-and-set together with the part's row, and completion assembles the parts into the original
+while hashing, checking length and the client's SHA-256 before any asset row exists."""
 
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Iterable
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from service.assets import service as assets
-from service.assets.ingest import check_type, store_original
+from service.assets.ingest import StoredOriginal, check_type, store_original
 from service.auth.principal import Principal
 from service.config import get_settings
 from service.db import after_commit, on_rollback, unit_of_work
@@ -21,16 +25,18 @@ from service.errors import BadRequest, Forbidden, KhoError, PayloadTooLarge
 from service.models import Upload
 from service.models.base import utcnow
 from service.ops.settings import get_ops_settings
+from service.runtime import get_store
 from service.tus import metadata, repository, staging
 from service.tus.protocol import TusError
+from storage.base import ObjectStore
 from transcoding.sniff import HEAD_BYTES
 
 log = logging.getLogger("kho.tus")
 MiB = 1024 * 1024
-
-
-def staging_dir() -> Path:
-    return get_settings().tmp_dir / "tus"
+# A staged object no row refers to is a PATCH whose request died before its commit (or after its
+# upload was removed); one that young may still be on its way to its commit.
+STAGED_ORPHAN_AGE = timedelta(hours=1)
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 def ttl() -> timedelta:
@@ -52,16 +58,21 @@ def create(session: Session, principal: Principal, *, length: int, fields: dict[
     if repository.open_count(session, principal.user_id, now) >= cap:
         raise KhoError("tus_too_many", status=429, limit=cap)
     upload_id = uuid.uuid4()
-    path = staging_dir() / f"{upload_id.hex}.part"
-    upload = Upload(id=upload_id, user_id=principal.user_id, length=length, offset=0, staging_path=str(path),
-                    upload_metadata={"raw": raw_metadata, "filename": filename,
+    upload = Upload(id=upload_id, user_id=principal.user_id, length=length, offset=0,
+                    staging_prefix=staging.prefix_of(upload_id),
+                    upload_metadata={"raw": raw_metadata, "filename": filename, "sha256": _client_sha256(fields),
                                      "asset": meta.model_dump(mode="json", exclude_none=True)},
                     expires_at=now + ttl())
     repository.add(session, upload)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch()
-    on_rollback(session, lambda: staging.remove(path))
     return upload
+
+
+def _client_sha256(fields: dict[str, str]) -> str | None:
+    """The whole file's SHA-256 a client may announce in Upload-Metadata (`sha256`, hex)."""
+    value = fields.get("sha256", "").strip().lower()
+    if value and not SHA256_HEX.fullmatch(value):
+        raise TusError("tus_bad_header", status=400, reason="metadata sha256 must be 64 hexadecimal digits")
+    return value or None
 
 
 def get_owned(session: Session, principal: Principal, upload_id: uuid.UUID) -> Upload:
@@ -79,111 +90,130 @@ def append(session: Session, principal: Principal, upload_id: uuid.UUID, offset:
     if upload.completed_at is not None:
         raise TusError("tus_finished", status=409, headers={"Upload-Offset": str(upload.offset)})
     if offset != upload.offset:
-        raise TusError("tus_offset_mismatch", status=409, offset=upload.offset,
-                       headers={"Upload-Offset": str(upload.offset)})
-    path = Path(upload.staging_path)
+        raise _mismatch(upload.offset)
+    store = get_store()
     try:
-        handle = staging.open_locked(path)
-    except staging.StagingBusy:
-        raise TusError("tus_busy", status=423) from None
-    # The lock is held until the transaction ends, so no other PATCH sees the old offset meanwhile.
-    after_commit(session, handle.close)
-    on_rollback(session, handle.close)
-    length = upload.length or 0
-    try:
-        appended = staging.append(handle, offset, chunks, length - offset)
+        part = staging.put_part(store, upload.id, offset, chunks, (upload.length or 0) - offset)
     except staging.ChunkTooLong:
         raise TusError("tus_exceeds_length", status=413) from None
-    if checksum is not None and appended.sha1 != checksum:
-        staging.cut_back(handle, offset)
+    # Whatever fails from here on (checksum, a lost race, the commit), the staged object goes too.
+    on_rollback(session, lambda: staging.remove_part(store, part.key))
+    if checksum is not None and part.sha1 != checksum:
         raise TusError("tus_checksum_mismatch", status=460)
-    new = offset + appended.size
+    if part.key is None:
+        return upload
+    new = offset + part.size
+    # Another host's PATCH for the same offset may have committed while these bytes were streaming.
     if not repository.advance(session, upload.id, offset, new, utcnow() + ttl()):
-        raise TusError("tus_offset_mismatch", status=409, offset=offset)
+        current = repository.current_offset(session, upload.id)
+        if current is None:
+            raise TusError("not_found", status=404, what="lượt tải lên / upload")
+        raise _mismatch(current)
+    repository.add_part(session, upload.id, offset, part.size, part.key)
     upload.offset = new
-    _ingest_or_discard(session, principal, upload, offset)
+    _ingest_or_discard(session, principal, store, upload, offset)
     return upload
 
 
-def _ingest_or_discard(session: Session, principal: Principal, upload: Upload, old_offset: int) -> None:
+def _mismatch(current: int) -> TusError:
+    return TusError("tus_offset_mismatch", status=409, offset=current, headers={"Upload-Offset": str(current)})
+
+
+def _ingest_or_discard(session: Session, principal: Principal, store: ObjectStore, upload: Upload,
+                       old_offset: int) -> None:
     """Refuse a wrong type as soon as the first bytes are in; ingest once the last byte is.
     A refusal (4xx) ends the upload; an outage (5xx) rolls back, and the client retries the chunk."""
     length = upload.length or 0
     try:
         if old_offset < HEAD_BYTES <= upload.offset or (old_offset < HEAD_BYTES and upload.offset == length):
-            check_type(staging.read_head(Path(upload.staging_path), HEAD_BYTES),
-                       str(upload.upload_metadata["asset"]["kind"]))
+            head = staging.read_head(store, repository.parts(session, upload.id), HEAD_BYTES)
+            check_type(head, str(upload.upload_metadata["asset"]["kind"]))
         if upload.offset == length:
-            _ingest(session, principal, upload)
+            _ingest(session, principal, store, upload)
+    except staging.PartsInconsistent as exc:
+        log.error("tus upload lost staged data", extra={"upload_id": str(upload.id), "error": str(exc)})
+        _discard_after_failure(session, upload)
+        raise TusError("tus_staging_lost", status=409) from exc
     except KhoError as exc:
         if exc.status >= 500:
             raise
-        # Leave the failed request's transaction first: SQLite allows one writer at a time.
-        session.rollback()
-        discard(upload.id, Path(upload.staging_path))
+        _discard_after_failure(session, upload)
         raise
 
 
-def _ingest(session: Session, principal: Principal, upload: Upload) -> None:
-    from service.runtime import get_store
+def _discard_after_failure(session: Session, upload: Upload) -> None:
+    # Leave the failed request's transaction first: SQLite allows one writer at a time.
+    session.rollback()
+    discard(upload.id)
 
+
+def _ingest(session: Session, principal: Principal, store: ObjectStore, upload: Upload) -> None:
     meta = metadata.asset_meta(dict(upload.upload_metadata["asset"]))
-    settings = get_settings()
-    store = get_store()
     asset_id = uuid.uuid4()
-    path = Path(upload.staging_path)
-    with path.open("rb") as source:
-        stored = store_original(store, source, kind=meta.kind, limit=settings.upload_limits[meta.kind],
-                                asset_id=asset_id, version=1)
+    source = staging.PartsReader(store, repository.parts(session, upload.id))
+    stored = store_original(store, source, kind=meta.kind, limit=get_settings().upload_limits[meta.kind],
+                            asset_id=asset_id, version=1)
+    _verify(store, upload, stored)
     asset = assets.create_from_upload(session, store, principal, meta, stored,
                                       str(upload.upload_metadata.get("filename") or "upload"), asset_id)
     upload.asset_id = asset.id
     upload.completed_at = utcnow()
-    after_commit(session, lambda: staging.remove(path))
+    repository.remove_parts(session, upload.id)
+    after_commit(session, lambda: staging.remove_upload(store, upload.id))
     log.info("tus upload complete", extra={"upload_id": str(upload.id), "asset_id": str(asset.id),
                                            "bytes": stored.size})
 
 
-def discard(upload_id: uuid.UUID, path: Path) -> None:
+def _verify(store: ObjectStore, upload: Upload, stored: StoredOriginal) -> None:
+    """The assembled original must be exactly what the client declared, before any asset row exists."""
+    expected = upload.upload_metadata.get("sha256")
+    if stored.size != upload.length or (expected and stored.sha256 != expected):
+        store.delete(stored.key)
+        log.error("tus upload assembled wrong", extra={"upload_id": str(upload.id), "size": stored.size,
+                                                       "length": upload.length, "sha256": stored.sha256})
+        if stored.size != upload.length:
+            raise TusError("tus_staging_lost", status=409)
+        raise TusError("tus_upload_checksum_mismatch", status=460)
+
+
+def discard(upload_id: uuid.UUID) -> None:
     with unit_of_work() as session:
         repository.remove(session, upload_id)
-    staging.remove(path)
+    staging.remove_upload(get_store(), upload_id)
 
 
 def terminate(session: Session, principal: Principal, upload_id: uuid.UUID) -> None:
     upload = get_owned(session, principal, upload_id)
-    path = Path(upload.staging_path)
-    if upload.completed_at is None and path.exists():
-        try:
-            handle = staging.open_locked(path)
-        except staging.StagingBusy:
-            raise TusError("tus_busy", status=423) from None
-        after_commit(session, handle.close)
-        on_rollback(session, handle.close)
     repository.remove(session, upload.id)
-    after_commit(session, lambda: staging.remove(path))
+    store = get_store()
+    after_commit(session, lambda: staging.remove_upload(store, upload_id))
 
 
 def expire(now: datetime | None = None) -> int:
-    """Remove expired partial uploads, day-old finished ones, and staging files no row knows."""
+    """Remove expired partial uploads, day-old finished ones, and staged objects no row knows."""
     now = now or utcnow()
+    store = get_store()
     removed = 0
     with unit_of_work() as session:
-        for upload in repository.expired(session, now, now - timedelta(days=1)):
-            staging.remove(Path(upload.staging_path))
-            repository.remove(session, upload.id)
-            removed += 1
-        known = repository.staging_paths(session)
-    folder = staging_dir()
-    cutoff = (now - ttl()).timestamp()
-    for path in folder.glob("*.part") if folder.exists() else []:
-        if str(path) not in known and path.stat().st_mtime < cutoff:
-            staging.remove(path)
-            removed += 1
-    return removed
+        gone = [upload.id for upload in repository.expired(session, now, now - timedelta(days=1))]
+        for upload_id in gone:
+            repository.remove(session, upload_id)
+    for upload_id in gone:
+        staging.remove_upload(store, upload_id)
+        removed += 1
+    return removed + remove_orphan_parts(store, now)
+
+
+def remove_orphan_parts(store: ObjectStore, now: datetime) -> int:
+    with unit_of_work() as session:
+        known = repository.staged_keys(session)
+    cutoff = now - STAGED_ORPHAN_AGE
+    orphans = [stat.key for stat in store.list(staging.STAGING_ROOT)
+               if stat.key not in known and stat.modified < cutoff]
+    for key in orphans:
+        staging.remove_part(store, key)
+    return len(orphans)
 
 
 def _aware(at: datetime) -> datetime:
-    from datetime import UTC
-
     return at if at.tzinfo else at.replace(tzinfo=UTC)

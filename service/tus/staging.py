@@ -1,81 +1,155 @@
-"""The staging file of one tus upload: append a chunk at the committed offset, verify, fsync.
+"""The staged bytes of tus uploads, kept in the object store so that any API host can take any PATCH.
 
-The database row's offset is the truth. Bytes beyond it (a chunk whose request died, or whose
-checksum failed) are cut off before the next append, so a crash mid-PATCH never corrupts the file.
-An exclusive flock stops two requests from appending to the same upload at once (also across
-API processes on one machine).
+Each accepted PATCH is one object under the upload's prefix (`tus-staging/<upload>/`), named by its
+offset plus a random token: two requests racing for the same offset never write the same key, and
+the loser of the database's compare-and-set deletes its own object. Small chunks are why these are
+plain objects and not S3 multipart parts (S3 needs >= 5 MiB for every part but the last).
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import os
-from collections.abc import Iterable
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import BinaryIO
 
+from service.models import UploadPart
+from storage.base import ObjectNotFound, ObjectStore, StorageError
 
-class StagingBusy(Exception):
-    pass
+log = logging.getLogger("kho.tus")
+STAGING_ROOT = "tus-staging/"
 
 
 class ChunkTooLong(Exception):
     pass
 
 
+class PartsInconsistent(Exception):
+    """A staged part is missing or holds a different number of bytes than its row says."""
+
+
 @dataclass(frozen=True)
-class Appended:
+class StagedPart:
+    key: str | None  # None for an empty PATCH: nothing is stored
     size: int
     sha1: bytes
 
 
-def open_locked(path: Path) -> BinaryIO:
-    """The staging file, exclusively locked until the returned handle is closed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    handle = os.fdopen(fd, "r+b")
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        raise StagingBusy(str(path)) from None
-    return handle
+def prefix_of(upload_id: uuid.UUID) -> str:
+    return f"{STAGING_ROOT}{upload_id.hex}/"
 
 
-def append(handle: BinaryIO, offset: int, chunks: Iterable[bytes], room: int) -> Appended:
-    """Write `chunks` at `offset`, at most `room` bytes; returns their size and sha1. On any error the
-    file is cut back to `offset`."""
-    handle.truncate(offset)
-    handle.seek(offset)
-    sha = hashlib.sha1(usedforsecurity=False)
-    size = 0
-    try:
-        for chunk in chunks:
-            size += len(chunk)
-            if size > room:
+class _CountingReader:
+    """The request's chunks as a readable stream: hashes (sha1, tus checksum), counts, stops at `room`."""
+
+    def __init__(self, chunks: Iterable[bytes], room: int) -> None:
+        self._chunks: Iterator[bytes] = iter(chunks)
+        self._pending = b""
+        self._room = room
+        self.size = 0
+        self.sha1 = hashlib.sha1(usedforsecurity=False)
+
+    def read(self, n: int = -1) -> bytes:
+        while not self._pending:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return b""
+            self.size += len(chunk)
+            if self.size > self._room:
                 raise ChunkTooLong()
-            sha.update(chunk)
-            handle.write(chunk)
-        handle.flush()
-        os.fsync(handle.fileno())
-    except BaseException:
-        cut_back(handle, offset)
-        raise
-    return Appended(size, sha.digest())
+            self.sha1.update(chunk)
+            self._pending = chunk
+        cut = len(self._pending) if n < 0 else n
+        data, self._pending = self._pending[:cut], self._pending[cut:]
+        return data
+
+    def peek_empty(self) -> bool:
+        """True when the request has no bytes at all (an empty PATCH stores nothing)."""
+        if self._pending:
+            return False
+        self._pending = self.read(-1)
+        return not self._pending
 
 
-def cut_back(handle: BinaryIO, offset: int) -> None:
-    handle.truncate(offset)
-    handle.flush()
-    os.fsync(handle.fileno())
+def put_part(store: ObjectStore, upload_id: uuid.UUID, offset: int, chunks: Iterable[bytes], room: int) -> StagedPart:
+    """Store the request's bytes as one staged object (atomic: on any error no object remains)."""
+    reader = _CountingReader(chunks, room)
+    if reader.peek_empty():
+        return StagedPart(None, 0, reader.sha1.digest())
+    key = f"{prefix_of(upload_id)}{offset:015d}-{uuid.uuid4().hex[:12]}"
+    store.put(key, reader)  # type: ignore[arg-type]  # put only needs .read(n)
+    return StagedPart(key, reader.size, reader.sha1.digest())
 
 
-def read_head(path: Path, size: int) -> bytes:
-    with path.open("rb") as f:
-        return f.read(size)
+class PartsReader:
+    """The staged parts read back in offset order as one stream; every part's size is checked."""
+
+    def __init__(self, store: ObjectStore, parts: Sequence[UploadPart]) -> None:
+        self._store = store
+        self._parts = list(parts)
+        self._index = 0
+        self._current: Iterator[bytes] | None = None
+        self._got = 0
+        self._pending = b""
+
+    def read(self, n: int = -1) -> bytes:
+        want = 1024 * 1024 if n is None or n < 0 else n
+        while not self._pending:
+            chunk = self._next_chunk()
+            if chunk is None:
+                return b""
+            self._pending = chunk
+        data, self._pending = self._pending[:want], self._pending[want:]
+        return data
+
+    def _next_chunk(self) -> bytes | None:
+        while True:
+            if self._current is None:
+                if self._index >= len(self._parts):
+                    return None
+                self._current = self._open(self._parts[self._index])
+            chunk = next(self._current, None)
+            if chunk is not None:
+                self._got += len(chunk)
+                return chunk
+            part = self._parts[self._index]
+            if self._got != part.size:
+                raise PartsInconsistent(f"staged part at {part.offset} holds {self._got} of {part.size} bytes")
+            self._current, self._got = None, 0
+            self._index += 1
+
+    def _open(self, part: UploadPart) -> Iterator[bytes]:
+        try:
+            return self._store.open(part.object_key).iter_chunks()
+        except ObjectNotFound as exc:
+            raise PartsInconsistent(f"staged part at {part.offset} is missing") from exc
 
 
-def remove(path: Path) -> None:
-    path.unlink(missing_ok=True)
+def read_head(store: ObjectStore, parts: Sequence[UploadPart], size: int) -> bytes:
+    reader = PartsReader(store, parts)
+    head = bytearray()
+    while len(head) < size:
+        chunk = reader.read(size - len(head))
+        if not chunk:
+            break
+        head += chunk
+    return bytes(head)
+
+
+def remove_part(store: ObjectStore, key: str | None) -> None:
+    if key is not None:
+        _quietly(lambda: store.delete(key), key)
+
+
+def remove_upload(store: ObjectStore, upload_id: uuid.UUID) -> None:
+    """Every staged object of one upload, also those of PATCHes whose request died before the commit."""
+    _quietly(lambda: store.delete_prefix(prefix_of(upload_id)), prefix_of(upload_id))
+
+
+def _quietly(action: Callable[[], object], what: str) -> None:
+    # Runs after a commit: the rows are already gone; what a storage outage leaves, the sweep removes.
+    try:
+        action()
+    except StorageError as exc:
+        log.warning("staged upload data not removed yet", extra={"key": what, "error": str(exc)})

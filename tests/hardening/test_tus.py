@@ -6,7 +6,6 @@ import base64
 import hashlib
 import socket
 import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -37,11 +36,12 @@ def asset_of(url: str, headers: dict[str, str]) -> str:
     return r.headers["kho-asset-id"]
 
 
-def staging_files() -> list[Path]:
-    from service.config import get_settings
+def staging_files() -> list[str]:
+    """Staged tus objects in the object store (no API host keeps any on its disk)."""
+    from service.runtime import get_store
+    from service.tus.staging import STAGING_ROOT
 
-    folder = get_settings().tmp_dir / "tus"
-    return sorted(folder.glob("*.part")) if folder.exists() else []
+    return sorted(s.key for s in get_store().list(STAGING_ROOT))
 
 
 def test_options_announces_the_protocol(live: LiveServer) -> None:
@@ -73,7 +73,7 @@ def test_upload_with_tuspy_enters_the_ingest_path(live: LiveServer, factory: Fac
     with unit_of_work() as session:
         assert [j.kind for j in jobs_repo.jobs_of_asset(session, __import__("uuid").UUID(asset_id))] == ["process"]
     upload_hex = __import__("uuid").UUID(up.url.rsplit("/", 1)[1]).hex  # type: ignore[attr-defined]
-    assert not any(upload_hex in p.name for p in staging_files())
+    assert not any(upload_hex in key for key in staging_files())
     # The same bytes again: the dedup of the direct upload path answers.
     again = uploader(live, headers, content)
     with pytest.raises(TusCommunicationError) as err:

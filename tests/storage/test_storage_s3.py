@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import http.server
 import io
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -174,3 +176,57 @@ def test_server_start_failure_skips_or_fails(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("KHO_TEST_REQUIRE_SERVICES", "1")
     with pytest.raises(pytest.fail.Exception):
         start_or_skip()
+
+
+class _NoLifecycleHandler(http.server.BaseHTTPRequestHandler):
+    """An S3 server without lifecycle support: the bucket exists, lifecycle calls answer NotImplemented."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_HEAD(self) -> None:  # noqa: N802 - the http.server naming
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _refuse(self) -> None:
+        body = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>NotImplemented</Code>'
+                b"<Message>A header you provided implies functionality that is not implemented</Message>"
+                b"<Resource>/b</Resource><RequestId>1</RequestId><HostId>h</HostId></Error>")
+        self.send_response(501)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_PUT = _refuse  # noqa: N815
+
+
+def test_a_server_refusing_lifecycle_rules_is_not_an_error(caplog: pytest.LogCaptureFixture) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NoLifecycleHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        store = S3Store(f"127.0.0.1:{server.server_address[1]}", "k", "secret", "kho-old-server",
+                        region="us-east-1", retries=0)
+        assert store.expire_incomplete_uploads(1) is False
+        assert "refused a lifecycle rule" in caplog.text and "NotImplemented" in caplog.text
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_lifecycle_rule_is_added_beside_existing_rules_once(s3_server: S3Server) -> None:
+    store = make_s3_store(s3_server)
+    store.health()
+    client = server_view(store)
+    client.put_bucket_lifecycle_configuration(  # type: ignore[attr-defined]
+        Bucket=store.bucket, LifecycleConfiguration={"Rules": [
+            {"ID": "ops-expire-exports", "Status": "Enabled", "Filter": {"Prefix": "exports/"},
+             "Expiration": {"Days": 30}}]})
+    assert store.expire_incomplete_uploads(1) is True
+    assert store.expire_incomplete_uploads(1) is True
+    rules = client.get_bucket_lifecycle_configuration(Bucket=store.bucket)["Rules"]  # type: ignore[attr-defined]
+    assert sorted(r["ID"] for r in rules) == ["kho-abort-incomplete-uploads", "ops-expire-exports"]
+    ours = next(r for r in rules if r["ID"] == "kho-abort-incomplete-uploads")
+    assert ours["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
