@@ -139,9 +139,10 @@ class S3Store:
         region: str | None = None,
         part_size: int = 16 * MiB,
         parallel_uploads: int = 1,
-        connect_timeout: float = 5.0,
-        read_timeout: float = 60.0,
-        retries: int = 2,
+        connect_timeout: float = 3.0,
+        read_timeout: float = 20.0,
+        retries: int = 1,
+        probe_timeout: float = 1.0,
         max_connections: int = 50,
         public_endpoint: str | None = None,
         create_bucket: bool = True,
@@ -158,6 +159,9 @@ class S3Store:
         self.parallel_uploads = parallel_uploads
         self.create_bucket = create_bucket
         self.client = Minio(host, access_key, secret_key, secure=secure, region=region, http_client=http)
+        # Readiness probes must answer within a load balancer's patience: short timeouts, no retries.
+        self._probe = Minio(host, access_key, secret_key, secure=secure, region=region,
+                            http_client=_http_client(probe_timeout, probe_timeout, 0, 4))
         # Presigned URLs embed the host they were signed for; browsers may need a public name
         # (e.g. https://files.example.vn) for a server the API reaches as http://minio:9000.
         self._presigner = self.client
@@ -322,12 +326,12 @@ class S3Store:
             )
 
     def health(self) -> None:
-        """One real round trip every time (the bucket check is otherwise cached)."""
+        """One real round trip every time, on the probe client: a hung server fails within its timeout."""
         try:
-            self._ensure_bucket()
             with _translate(f"bucket {self.bucket!r}"):
-                if not self.client.bucket_exists(self.bucket):
+                if not self._probe.bucket_exists(self.bucket) and not self.create_bucket:
                     raise StorageUnavailable(f"bucket {self.bucket!r} does not exist")
+            self._ensure_bucket()  # creates a missing bucket (cached after the first success)
         except StorageUnavailable:
             raise
         except StorageError as exc:
