@@ -1,10 +1,12 @@
-"""Finishing a job is fenced by its lease token: a worker whose lease was taken over can neither publish
-renditions nor overwrite the status the new holder records, and what it uploaded is deleted (no orphans).
-Runs on both stacks (SQLite + folder, PostgreSQL + S3)."""
+"""The job runner on both stacks (SQLite + folder, PostgreSQL + S3): finishing is fenced by the lease token
+(a worker whose lease was taken over can neither publish renditions nor overwrite the status the new holder
+records, and what it uploaded is deleted); the heartbeat renews the lease without progress; outages are
+put back in the queue on the backoff schedule, bad input fails at once."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -113,3 +115,89 @@ def test_a_stale_holder_cannot_publish_or_overwrite_the_outcome(client: TestClie
     body = client.get(f"/api/v1/assets/{asset['id']}/renditions", headers=headers).json()
     web = next(p for p in body["profiles"] if p["profile"] == "web-image")
     assert web["status"] == "ready"
+
+
+def _lease_until(job_id: str) -> object:
+    from service.db import unit_of_work
+    from service.jobs import repository
+
+    with unit_of_work() as session:
+        job = repository.get(session, job_id)
+        assert job is not None
+        return job.lease_until
+
+
+def test_the_heartbeat_renews_the_lease_without_progress(client: TestClient, factory: Factory) -> None:
+    import time
+
+    from service.jobs.runner import Heartbeat
+
+    status, asset = upload(client, factory.headers("producer"), png(size=(64, 48)))
+    assert status == 201, asset
+    job_id = f"process:{asset['current_version']['id']}"
+    ctx = _claim(job_id, lease=timedelta(seconds=5))
+    first = _lease_until(job_id)
+    beat = Heartbeat(ctx, interval=0.1)  # type: ignore[arg-type]
+    beat.start()
+    try:
+        deadline = time.monotonic() + 20
+        while _lease_until(job_id) == first and time.monotonic() < deadline:  # type: ignore[operator]
+            time.sleep(0.05)
+        assert _lease_until(job_id) > first  # type: ignore[operator]
+    finally:
+        beat.stop()
+    assert not beat.is_alive()
+    assert _job_row(job_id) == ("running", ctx.token)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def failing_handlers() -> Iterator[None]:
+    from service.jobs.runner import HANDLERS, handler
+    from storage.base import StorageUnavailable
+    from transcoding.types import BadMediaError
+
+    def outage(_: object) -> None:
+        raise StorageUnavailable("put 'renditions/x': connection refused")
+
+    def bad_media(_: object) -> None:
+        raise BadMediaError("moov atom not found", code="decode_failed")
+
+    handler("test-outage")(outage)  # type: ignore[arg-type]
+    handler("test-bad-media")(bad_media)  # type: ignore[arg-type]
+    yield
+    HANDLERS.pop("test-outage", None)
+    HANDLERS.pop("test-bad-media", None)
+
+
+def _job_of_kind(kind: str) -> str:
+    from service.db import unit_of_work
+    from service.jobs.service import enqueue
+
+    job_id = f"{kind}:{uuid.uuid4()}"
+    with unit_of_work() as session:
+        enqueue(session, job_id, kind)
+    return job_id
+
+
+def test_an_outage_is_queued_again_and_bad_media_fails_at_once(stack: object, failing_handlers: object) -> None:
+    from service.db import unit_of_work
+    from service.jobs import repository
+    from service.jobs.runner import run_job
+
+    outage = _job_of_kind("test-outage")
+    for tries in range(1, 6):  # more tries than max_attempts: outages do not use them up
+        assert run_job(outage) == "retrying"
+        with unit_of_work() as session:
+            job = repository.get(session, outage)
+            assert job is not None
+            assert (job.status, job.error_code, job.outage_retries) == ("queued", "storage_unavailable", tries)
+            assert job.not_before is not None and job.outage_since is not None
+            assert job.lease_token is not None
+            job.not_before = None  # due again now, instead of waiting the backoff out
+
+    bad = _job_of_kind("test-bad-media")
+    assert run_job(bad) == "failed"
+    with unit_of_work() as session:
+        job = repository.get(session, bad)
+        assert job is not None
+        assert (job.status, job.error_code, job.attempts) == ("failed", "decode_failed", 1)
