@@ -1,6 +1,6 @@
 """Start-up: `kho migrate` creates the first administrator whatever other users exist (shown once), `kho
-create-admin` makes another, and `kho api` started while PostgreSQL is down waits for it (logging each wait)
-and serves once it is up, instead of exiting."""
+create-admin` makes another, and `kho api` / `kho worker` started while PostgreSQL is down wait for it
+(logging each wait) and serve once it is up, instead of exiting."""
 
 from __future__ import annotations
 
@@ -63,6 +63,35 @@ def test_migrate_creates_the_first_admin_even_when_other_users_exist(tmp_path: P
     password = re.search(r"password \(shown once\): (\S+)", out)
     assert password, out
     assert _can_log_in(env, "truong-phong@kho.local", password.group(1)) == "admin"
+
+
+def _wait_for_log(log_path: Path, proc: subprocess.Popen[bytes], text: str, count: int, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while log_path.read_text().count(text) < count and time.monotonic() < deadline:
+        assert proc.poll() is None, log_path.read_text()[-3000:]
+        time.sleep(0.2)
+    assert log_path.read_text().count(text) >= count, log_path.read_text()[-3000:]
+
+
+def test_worker_waits_for_the_database_at_start(pg_cluster: PgCluster, tmp_path: Path) -> None:
+    pg_cluster.stop("fast")
+    env = _env(tmp_path / "var", KHO_DATABASE_URL=pg_cluster.url)
+    log_path = tmp_path / "worker.log"
+    with log_path.open("wb") as log:
+        worker = subprocess.Popen([sys.executable, "-m", "service.cli", "worker"], cwd=REPO, env=env, stdout=log,
+                                  stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait_for_log(log_path, worker, "database unavailable", 2, 60)
+        assert "worker started" not in log_path.read_text()
+        pg_cluster.start()
+        _wait_for_log(log_path, worker, "worker started", 1, 120)
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
 
 
 def test_api_waits_for_the_database_at_start(pg_cluster: PgCluster, tmp_path: Path) -> None:
