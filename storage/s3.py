@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO
+from types import TracebackType
+from typing import BinaryIO, Self
 from urllib.parse import urlsplit
 
 import certifi
@@ -22,6 +23,7 @@ from minio import Minio
 from minio.deleteobjects import DeleteObject
 from minio.error import InvalidResponseError, S3Error, ServerError
 from minio.helpers import MIN_PART_SIZE
+from urllib3.connectionpool import ConnectionPool
 from urllib3.util import Retry, Timeout
 
 from storage.base import (
@@ -116,6 +118,19 @@ def _parse_endpoint(endpoint: str, secure: bool) -> tuple[str, bool]:
     return endpoint, secure
 
 
+class _FailFastRetry(Retry):
+    """Retries refused connections, a kept-alive connection the server dropped (after its restart) and 5xx
+    answers, but not a read that timed out: on a hung server that would only multiply the wait, and jobs and
+    clients retry on their own schedule."""
+
+    def increment(self, method: str | None = None, url: str | None = None,
+                  response: urllib3.BaseHTTPResponse | None = None, error: Exception | None = None,
+                  _pool: ConnectionPool | None = None, _stacktrace: TracebackType | None = None) -> Self:
+        if isinstance(error, urllib3.exceptions.ReadTimeoutError):
+            raise error
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
 def _http_client(connect_timeout: float, read_timeout: float, retries: int, pool: int) -> urllib3.PoolManager:
     # minio's default (5 min timeouts, 5 retries) turns an outage into a hung request.
     return urllib3.PoolManager(
@@ -123,7 +138,7 @@ def _http_client(connect_timeout: float, read_timeout: float, retries: int, pool
         maxsize=pool,
         cert_reqs="CERT_REQUIRED",
         ca_certs=os.environ.get("SSL_CERT_FILE") or certifi.where(),
-        retries=Retry(total=retries, backoff_factor=0.2, status_forcelist=(500, 502, 503, 504)),
+        retries=_FailFastRetry(total=retries, backoff_factor=0.2, status_forcelist=(500, 502, 503, 504)),
     )
 
 
