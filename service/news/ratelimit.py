@@ -17,7 +17,7 @@ from service.config import get_settings
 from service.once import once
 
 log = logging.getLogger("kho.ratelimit")
-REDIS_TIMEOUT = 0.5  # seconds: a hung Redis must not hold every request; the fallback answers instead
+REDIS_TIMEOUT = 1.0  # seconds: a hung Redis must not hold every request; the fallback answers instead
 
 
 @dataclass(frozen=True)
