@@ -98,14 +98,16 @@ def _descendants(pid: int) -> list[int]:
 
 
 def _wait_descendants(pid: int) -> list[int]:
-    """The worker's processing child (and its ffmpeg) once started: spawning it takes a while on a busy host."""
+    """The worker's processing child and, once it runs, its ffmpeg (spawning takes a while on a busy host)."""
     deadline = time.monotonic() + 60
     found = _descendants(pid)
-    while not found and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        names = {process_parents().get(child, (0, ""))[1] for child in found}
+        if "ffmpeg" in names:
+            break
         time.sleep(0.1)
         found = _descendants(pid)
-    time.sleep(0.5)  # let the child start its ffmpeg, so the kill lands mid-transcode
-    return _descendants(pid) or found
+    return found
 
 
 def _wait_running(job_id: str, pids: list[int]) -> int:
