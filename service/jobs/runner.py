@@ -115,6 +115,8 @@ class Heartbeat(threading.Thread):
                 return
 
     def beat(self) -> None:
+        if self.ctx.completed:  # the outcome is recorded: the lease no longer matters
+            return
         now = utcnow()
         with unit_of_work() as session:
             state = repository.heartbeat(session, self.ctx.job_id, self.ctx.token, self.ctx.unreported_progress(),
