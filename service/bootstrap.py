@@ -24,9 +24,11 @@ def ensure_root_org() -> None:
 
 
 def ensure_admin() -> tuple[str, str] | None:
+    """Create the first administrator unless an administrator exists (other users, e.g. demo accounts,
+    do not count: the repository still needs someone who can manage it)."""
     ensure_root_org()
     with unit_of_work() as session:
-        if (session.scalar(select(func.count()).select_from(User)) or 0) > 0:
+        if (session.scalar(select(func.count()).select_from(User).where(User.role == "admin")) or 0) > 0:
             return None
         root = orgs_repo.by_code(session, ROOT_CODE)
         assert root is not None
@@ -34,6 +36,11 @@ def ensure_admin() -> tuple[str, str] | None:
         auth_service.create_user(session, email=ADMIN_EMAIL, full_name="Quản trị hệ thống", password=password,
                                  role="admin", organisation_id=root.id)
     return ADMIN_EMAIL, password
+
+
+def create_admin(email: str, password: str | None) -> str:
+    """`kho create-admin EMAIL`: an administrator of the root organisation; returns the password."""
+    return create_user_cli(email, "Quản trị hệ thống", "admin", ROOT_CODE, password)
 
 
 def _org_id(session: object, code: str) -> object:

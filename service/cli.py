@@ -17,6 +17,7 @@ def _migrate(_: argparse.Namespace) -> None:
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.db_url)
     print("Cơ sở dữ liệu đã cập nhật / database migrated")
+    _bootstrap_quietly()  # the first administrator, whatever else (demo users) already exists
 
 
 def _bootstrap_quietly() -> None:
@@ -37,8 +38,8 @@ def _serve(args: argparse.Namespace, with_worker: bool) -> None:
 
     from service.app import create_app
 
+    _wait_for_database()
     _migrate(args)
-    _bootstrap_quietly()
     if getattr(args, "demo", False):
         from service.demo import seed_demo
 
@@ -58,6 +59,7 @@ def _worker(_: argparse.Namespace) -> None:
 
     from service.worker import Worker
 
+    _wait_for_database()
     worker = Worker(get_settings().worker_threads)
     worker.start()
     try:
@@ -69,6 +71,21 @@ def _worker(_: argparse.Namespace) -> None:
         pass
     finally:
         worker.stop()
+
+
+def _wait_for_database() -> None:
+    from service.startup import wait_for_database
+
+    wait_for_database()
+
+
+def _create_admin(args: argparse.Namespace) -> None:
+    from service.bootstrap import create_admin
+
+    password = create_admin(args.email, args.password)
+    print(f"Đã tạo quản trị viên / administrator created: {args.email}")
+    if not args.password:
+        print(f"mật khẩu / password (shown once): {password}")
 
 
 def _seed_demo(_: argparse.Namespace) -> None:
@@ -171,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("worker", _worker, "job worker, outbox pump and sweep")
     add("migrate", _migrate, "apply database migrations")
     add("seed-demo", _seed_demo, "create demo organisations, users and assets")
+    p = add("create-admin", _create_admin, "create an administrator in the root organisation")
+    p.add_argument("email")
+    p.add_argument("--password", default=None)
     p = add("create-user", _create_user, "create a user")
     p.add_argument("email")
     p.add_argument("--name", default="")

@@ -68,6 +68,17 @@ class Settings(BaseSettings):
     upload_limits: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_UPLOAD_LIMITS))
     download_url_ttl_seconds: int = 900
     token_ttl_hours: int = 24 * 7
+    # Storage, database and queue outages: a job is retried with backoff for this long, not a number of tries.
+    job_retry_window_seconds: float = Field(default=1800, ge=0)
+    job_retry_base_seconds: float = Field(default=5, gt=0)
+    job_retry_max_delay_seconds: float = Field(default=300, gt=0)
+    # S3 calls fail fast on a refused or hung server (minio's own default waits minutes); probes wait less.
+    s3_connect_timeout: float = Field(default=3, gt=0)
+    s3_read_timeout: float = Field(default=20, gt=0)
+    s3_retries: int = Field(default=1, ge=0, le=10)
+    s3_probe_timeout: float = Field(default=1.0, gt=0)
+    # `kho api` / `kho worker` wait this long for the database at start (logging each wait) before giving up.
+    startup_wait_seconds: float = Field(default=600, ge=0)
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:

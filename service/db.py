@@ -22,6 +22,8 @@ def make_engine(url: str) -> Engine:
         # The API runs sync routes on up to 40 worker threads (anyio's default): the pool must not be the
         # smaller limit, or requests queue for a connection and time out under load.
         kwargs.update(pool_pre_ping=True, pool_size=20, max_overflow=30, pool_timeout=10)
+        if url.startswith("postgresql"):  # a hung server fails a connect (start-up wait, /readyz) instead of blocking
+            kwargs["connect_args"] = {"connect_timeout": 5}
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -20,7 +20,9 @@ def get_store() -> ObjectStore:
     if s.storage == "s3":
         return make_store("s3", endpoint=s.s3_endpoint, access_key=s.s3_access_key, secret_key=s.s3_secret_key,
                           bucket=s.s3_bucket, secure=s.s3_secure, region=s.s3_region,
-                          public_endpoint=s.s3_public_endpoint or None)
+                          public_endpoint=s.s3_public_endpoint or None,
+                          connect_timeout=s.s3_connect_timeout, read_timeout=s.s3_read_timeout, retries=s.s3_retries,
+                          probe_timeout=s.s3_probe_timeout)
     return make_store("local", root=s.objects_root, url_signer=UrlSigner(s.secret_key, s.base_url))
 
 

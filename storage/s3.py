@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO
+from types import TracebackType
+from typing import BinaryIO, Self
 from urllib.parse import urlsplit
 
 import certifi
@@ -25,6 +26,7 @@ from minio.deleteobjects import DeleteObject
 from minio.error import InvalidResponseError, S3Error, ServerError
 from minio.helpers import MIN_PART_SIZE
 from minio.lifecycleconfig import AbortIncompleteMultipartUpload, LifecycleConfig, Rule
+from urllib3.connectionpool import ConnectionPool
 from urllib3.util import Retry, Timeout
 
 from storage.base import (
@@ -122,6 +124,19 @@ def _parse_endpoint(endpoint: str, secure: bool) -> tuple[str, bool]:
     return endpoint, secure
 
 
+class _FailFastRetry(Retry):
+    """Retries refused connections, a kept-alive connection the server dropped (after its restart) and 5xx
+    answers, but not a read that timed out: on a hung server that would only multiply the wait, and jobs and
+    clients retry on their own schedule."""
+
+    def increment(self, method: str | None = None, url: str | None = None,
+                  response: urllib3.BaseHTTPResponse | None = None, error: Exception | None = None,
+                  _pool: ConnectionPool | None = None, _stacktrace: TracebackType | None = None) -> Self:
+        if isinstance(error, urllib3.exceptions.ReadTimeoutError):
+            raise error
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
 def _http_client(connect_timeout: float, read_timeout: float, retries: int, pool: int) -> urllib3.PoolManager:
     # minio's default (5 min timeouts, 5 retries) turns an outage into a hung request.
     return urllib3.PoolManager(
@@ -129,7 +144,7 @@ def _http_client(connect_timeout: float, read_timeout: float, retries: int, pool
         maxsize=pool,
         cert_reqs="CERT_REQUIRED",
         ca_certs=os.environ.get("SSL_CERT_FILE") or certifi.where(),
-        retries=Retry(total=retries, backoff_factor=0.2, status_forcelist=(500, 502, 503, 504)),
+        retries=_FailFastRetry(total=retries, backoff_factor=0.2, status_forcelist=(500, 502, 503, 504)),
     )
 
 
@@ -145,9 +160,10 @@ class S3Store:
         region: str | None = None,
         part_size: int = 16 * MiB,
         parallel_uploads: int = 1,
-        connect_timeout: float = 5.0,
-        read_timeout: float = 60.0,
-        retries: int = 2,
+        connect_timeout: float = 3.0,
+        read_timeout: float = 20.0,
+        retries: int = 1,
+        probe_timeout: float = 1.0,
         max_connections: int = 50,
         public_endpoint: str | None = None,
         create_bucket: bool = True,
@@ -164,6 +180,9 @@ class S3Store:
         self.parallel_uploads = parallel_uploads
         self.create_bucket = create_bucket
         self.client = Minio(host, access_key, secret_key, secure=secure, region=region, http_client=http)
+        # Readiness probes must answer within a load balancer's patience: short timeouts, no retries.
+        self._probe = Minio(host, access_key, secret_key, secure=secure, region=region,
+                            http_client=_http_client(probe_timeout, probe_timeout, 0, 4))
         # Presigned URLs embed the host they were signed for; browsers may need a public name
         # (e.g. https://files.example.vn) for a server the API reaches as http://minio:9000.
         self._presigner = self.client
@@ -328,12 +347,12 @@ class S3Store:
             )
 
     def health(self) -> None:
-        """One real round trip every time (the bucket check is otherwise cached)."""
+        """One real round trip every time, on the probe client: a hung server fails within its timeout."""
         try:
-            self._ensure_bucket()
             with _translate(f"bucket {self.bucket!r}"):
-                if not self.client.bucket_exists(self.bucket):
+                if not self._probe.bucket_exists(self.bucket) and not self.create_bucket:
                     raise StorageUnavailable(f"bucket {self.bucket!r} does not exist")
+            self._ensure_bucket()  # creates a missing bucket (cached after the first success)
         except StorageUnavailable:
             raise
         except StorageError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from service.renditions.files import stored_keys
 from service.runtime import get_store
 from transcoding.pipeline import ProcessRequest, ProcessResult
 from transcoding.types import FocalPoint, RenditionOutput
+
+log = logging.getLogger("kho.jobs")
 
 
 def _prefix(version: Version, token: str) -> str:
@@ -95,22 +98,46 @@ def store_to_file(key: str, path: Path) -> None:
 
 
 def _publish_outputs(ctx: JobContext, result: ProcessResult, work: Path) -> None:
-    store = get_store()
+    """Upload the outputs, then record them and the job's success in one fenced transaction. Whatever stops
+    that (lease lost to another worker, an outage) removes this attempt's uploads, so nothing is orphaned."""
     token = uuid.uuid4().hex[:12]  # a fresh prefix per attempt: a crashed attempt never overwrites a live file
+    sent: list[str] = []
+    try:
+        with unit_of_work() as session:
+            version = session.get(Version, ctx.version_id)
+            if version is None:
+                raise PermanentJobError("version no longer exists", "gone")
+            prefix = _prefix(version, token)
+        uploaded = _upload(ctx, result, prefix, sent)
+        _record(ctx, result, uploaded)
+    except BaseException:
+        _discard(sent)
+        raise
+
+
+def _upload(ctx: JobContext, result: ProcessResult, prefix: str, sent: list[str]) -> list[tuple[str, RenditionOutput]]:
+    store = get_store()
     uploaded: list[tuple[str, RenditionOutput]] = []
-    sent: set[str] = set()
+    names: set[str] = set()
+    for out in result.outputs:
+        files = output_files(out)
+        for name, path in files:
+            if name not in names:  # HLS outputs share segments with their master
+                ctx.check()  # a stale holder stops uploading as soon as the heartbeat learns it
+                store.put_file(prefix + name, path, content_type=_content_type(name, out))
+                sent.append(prefix + name)
+                names.add(name)
+        uploaded.append((prefix + files[0][0], out))
+    return uploaded
+
+
+def _record(ctx: JobContext, result: ProcessResult, uploaded: list[tuple[str, RenditionOutput]]) -> None:
+    store = get_store()
     with unit_of_work() as session:
+        ctx.complete(session)  # first: on PostgreSQL it locks the job row, so no takeover interleaves
         version = session.get(Version, ctx.version_id)
         if version is None:
             raise PermanentJobError("version no longer exists", "gone")
-        prefix = _prefix(version, token)
-        for out in result.outputs:
-            files = output_files(out)
-            for name, path in files:
-                if name not in sent:  # HLS outputs share segments with their master
-                    store.put_file(prefix + name, path, content_type=_content_type(name, out))
-                    sent.add(name)
-            uploaded.append((prefix + files[0][0], out))
         rows = [Rendition(version_id=version.id, profile=o.profile, variant=o.variant, object_key=k,
                           media_type=o.media_type, size=o.path.stat().st_size, width=o.width, height=o.height,
                           duration=o.duration, bitrate=o.bitrate, loudness_lufs=o.loudness_lufs,
@@ -130,6 +157,16 @@ def _publish_outputs(ctx: JobContext, result: ProcessResult, work: Path) -> None
                 store.delete(key)
 
         after_commit(session, remove_replaced)
+
+
+def _discard(keys: list[str]) -> None:
+    """Best effort: what cannot be deleted now (storage down) is an orphan the sweep removes later."""
+    store = get_store()
+    for key in keys:
+        try:
+            store.delete(key)
+        except Exception:  # noqa: BLE001 - the orphan sweep is the backstop
+            log.warning("could not delete %s of a discarded attempt", key, exc_info=True)
 
 
 _TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".mp4": "video/mp4", ".m4s": "video/iso.segment",

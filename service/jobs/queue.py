@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import redis
 from huey import Huey, RedisHuey, SqliteHuey
 
 from service.config import get_settings
@@ -26,7 +27,10 @@ class HueyApp:
 def get_huey_app() -> HueyApp:
     s = get_settings()
     if s.queue == "redis":
-        huey: Huey = RedisHuey("kho", url=s.redis_url, results=False)
+        # Timeouts: a hung Redis fails a dispatch (the sweep re-sends it) instead of blocking a job thread.
+        # The read timeout stays above the consumer's 1 s blocking pop.
+        pool = redis.ConnectionPool.from_url(s.redis_url, socket_connect_timeout=3, socket_timeout=10)
+        huey: Huey = RedisHuey("kho", connection_pool=pool, results=False)
     else:
         s.var_dir.mkdir(parents=True, exist_ok=True)
         huey = SqliteHuey("kho", filename=str(s.var_dir / "queue.db"), results=False)

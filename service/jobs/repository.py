@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from service.models import Job, Version
@@ -18,29 +18,62 @@ def add(session: Session, job: Job) -> None:
     session.flush()
 
 
-def claim(session: Session, job_id: str, worker: str, now: datetime, lease_until: datetime) -> bool:
-    """Atomically take a job that is queued and due, or running on a worker whose lease lapsed."""
+def claim(session: Session, job_id: str, worker: str, token: str, now: datetime, lease_until: datetime) -> bool:
+    """Atomically take a job that is queued and due, or running on a worker whose lease lapsed. `token` is new
+    for every claim: it fences the previous holder, whose later writes no longer match the row."""
     result = session.execute(
         update(Job)
         .where(Job.id == job_id, Job.cancel_requested.is_(False),
                or_(and_(Job.status == "queued", or_(Job.not_before.is_(None), Job.not_before <= now)),
                    and_(Job.status == "running", Job.lease_until < now)))
-        .values(status="running", worker=worker, attempts=Job.attempts + 1, lease_until=lease_until,
-                heartbeat_at=now, started_at=now, error=None, error_code=None)
+        .values(status="running", worker=worker, lease_token=token, attempts=Job.attempts + 1,
+                lease_until=lease_until, heartbeat_at=now, started_at=now, error=None, error_code=None)
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def heartbeat(session: Session, job_id: str, worker: str, progress: float, now: datetime,
-              lease_until: datetime) -> bool:
-    """Extend the lease; False if the job was cancelled or taken over (the worker must stop)."""
-    result = session.execute(
-        update(Job).where(Job.id == job_id, Job.worker == worker, Job.status == "running",
-                          Job.cancel_requested.is_(False))
-        .values(progress=progress, heartbeat_at=now, lease_until=lease_until)
-        .execution_options(synchronize_session=False)
-    )
+def _held(job_id: str, token: str) -> ColumnElement[bool]:
+    """The fencing rule: the row is still running under this claim's token."""
+    return and_(Job.id == job_id, Job.lease_token == token, Job.status == "running")
+
+
+def heartbeat(session: Session, job_id: str, token: str, progress: float | None, now: datetime,
+              lease_until: datetime) -> str:
+    """Extend the lease. "held", "cancelled" (asked to stop) or "lost" (taken over or finished elsewhere)."""
+    values: dict[str, object] = {"heartbeat_at": now, "lease_until": lease_until}
+    if progress is not None:
+        values["progress"] = progress
+    result = session.execute(update(Job).where(_held(job_id, token)).values(**values)
+                             .execution_options(synchronize_session=False))
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return "lost"
+    cancel = session.scalar(select(Job.cancel_requested).where(Job.id == job_id))
+    return "cancelled" if cancel else "held"
+
+
+def finish(session: Session, job_id: str, token: str, status: str, now: datetime, *, error: str | None = None,
+           code: str | None = None) -> bool:
+    """Record the final status, only while this claim still holds the job. On PostgreSQL the UPDATE also locks
+    the row until commit, so a takeover waits and then sees a finished job: results and status are one fact."""
+    values: dict[str, object] = {"status": status, "error": error, "error_code": code, "finished_at": now,
+                                 "lease_until": None, "outage_since": None}
+    if status == "succeeded":
+        values["progress"] = 1.0
+    result = session.execute(update(Job).where(_held(job_id, token)).values(**values)
+                             .execution_options(synchronize_session=False))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def requeue(session: Session, job_id: str, token: str, *, not_before: datetime, error: str, code: str,
+            outage_since: datetime | None, outage: bool) -> bool:
+    """Put the job back in the queue for a retry (fenced like `finish`)."""
+    values: dict[str, object] = {"status": "queued", "lease_until": None, "error": error, "error_code": code,
+                                 "not_before": not_before, "outage_since": outage_since}
+    if outage:
+        values["outage_retries"] = Job.outage_retries + 1
+    result = session.execute(update(Job).where(_held(job_id, token)).values(**values)
+                             .execution_options(synchronize_session=False))
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 

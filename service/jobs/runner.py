@@ -1,8 +1,11 @@
 """Runs one job by id: claim (with a lease), execute the handler, record the outcome, retry with backoff.
 
 A worker killed mid-job leaves a `running` row whose lease lapses; the sweep re-dispatches it and the
-next claim takes it over. Handlers write outputs under fresh keys and record rows only at the end, in
-one transaction, so a half-finished attempt is never visible.
+next claim takes it over. Every claim carries a fresh lease token: a heartbeat thread renews the lease while
+the handler runs (independently of progress, so a long transfer keeps it), and the outcome is recorded only
+while the token still matches, so a worker that lost its lease can neither publish nor overwrite the status
+that the new holder records. Handlers write outputs under fresh keys and record rows only at the end, in
+one transaction with the final status.
 """
 
 from __future__ import annotations
@@ -12,31 +15,35 @@ import os
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TypeVar
 
+from sqlalchemy.orm import Session
+
+from service.backoff import Backoff, wait_until_ready
 from service.config import get_settings
-from service.db import unit_of_work
+from service.db import after_commit, unit_of_work
 from service.jobs import repository
-from service.models import Job
+from service.jobs.failures import Failure, JobTries, PermanentJobError, RetryPolicy, classify, decide
 from service.models.base import utcnow
 
+__all__ = ["JobCancelled", "JobContext", "LeaseLost", "PermanentJobError", "handler", "run_job"]
+
 log = logging.getLogger("kho.jobs")
-HEARTBEAT_EVERY = 2.0
+PROGRESS_EVERY = 2.0  # progress reaches the row at most this often (the heartbeat writes it)
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+T = TypeVar("T")
 
 
 class JobCancelled(Exception):
-    pass
+    """Someone asked the job to stop."""
 
 
-class PermanentJobError(Exception):
-    """Retrying cannot help (bad input). Carries a stable code for the API."""
-
-    def __init__(self, message: str, code: str = "failed") -> None:
-        super().__init__(message)
-        self.code = code
+class LeaseLost(Exception):
+    """Another claim holds the job now: this attempt's outputs must be discarded, its outcome not recorded."""
 
 
 @dataclass
@@ -47,23 +54,82 @@ class JobContext:
     asset_id: object
     version_id: object
     worker: str
-    _last_beat: float = field(default=0.0)
+    token: str = ""
+    state: str = "held"  # set by the heartbeat: "held", "cancelled" or "lost"
+    completed: bool = False  # the handler recorded "succeeded" together with its results
     _progress: float = field(default=0.0)
+    _reported: float = field(default=-1.0)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    wake: threading.Event = field(default_factory=threading.Event)
+    _last_wake: float = field(default=0.0)
 
     def progress(self, fraction: float) -> None:
-        """Report progress; also the heartbeat that keeps the lease. Raises JobCancelled when asked to stop."""
+        """Report progress (written by the heartbeat). Raises JobCancelled/LeaseLost once told to stop."""
         with self._lock:
             self._progress = max(self._progress, min(1.0, max(0.0, fraction)))
-            if time.monotonic() - self._last_beat < HEARTBEAT_EVERY:
+            if time.monotonic() - self._last_wake >= PROGRESS_EVERY:
+                self._last_wake = time.monotonic()
+                self.wake.set()
+        self.check()
+
+    def check(self) -> None:
+        if self.state == "lost":
+            raise LeaseLost(self.job_id)
+        if self.state == "cancelled":
+            raise JobCancelled(self.job_id)
+
+    def unreported_progress(self) -> float | None:
+        with self._lock:
+            if self._progress == self._reported:
+                return None
+            self._reported = self._progress
+            return self._progress
+
+    def complete(self, session: Session) -> None:
+        """Inside the handler's final transaction: mark the job succeeded, or raise LeaseLost (the caller's
+        transaction then rolls back, so a stale holder's rows never appear)."""
+        if not repository.finish(session, self.job_id, self.token, "succeeded", utcnow()):
+            raise LeaseLost(self.job_id)
+        self.completed = True
+
+
+class Heartbeat(threading.Thread):
+    """Renews the lease every lease/3 while the handler runs, whatever the handler is doing."""
+
+    def __init__(self, ctx: JobContext, interval: float) -> None:
+        super().__init__(name=f"kho-heartbeat-{ctx.job_id}", daemon=True)
+        self.ctx, self.interval = ctx, interval
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            self.ctx.wake.wait(self.interval)
+            self.ctx.wake.clear()
+            if self.stopping.is_set():
                 return
-            self._last_beat = time.monotonic()
-            progress = self._progress
+            try:
+                self.beat()
+            except Exception:  # noqa: BLE001 - a database blip; the next beat tries again
+                log.warning("heartbeat of job %s failed", self.ctx.job_id, exc_info=True)
+            if self.ctx.state == "lost":
+                return
+
+    def beat(self) -> None:
+        if self.ctx.completed:  # the outcome is recorded: the lease no longer matters
+            return
         now = utcnow()
         with unit_of_work() as session:
-            alive = repository.heartbeat(session, self.job_id, self.worker, progress, now, now + lease())
-        if not alive:
-            raise JobCancelled(self.job_id)
+            state = repository.heartbeat(session, self.ctx.job_id, self.ctx.token, self.ctx.unreported_progress(),
+                                         now, now + lease())
+        if state != "held":
+            log.warning("job %s: %s", self.ctx.job_id, "lease lost to another claim" if state == "lost"
+                        else "cancellation requested")
+        self.ctx.state = state
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.ctx.wake.set()
+        self.join(timeout=10)
 
 
 Handler = Callable[[JobContext], None]
@@ -82,8 +148,10 @@ def lease() -> timedelta:
     return timedelta(seconds=get_settings().job_lease_seconds)
 
 
-def backoff_seconds(attempt: int) -> float:
-    return float(min(600, 5 * 2 ** (attempt - 1)))
+def retry_policy() -> RetryPolicy:
+    s = get_settings()
+    return RetryPolicy(timedelta(seconds=s.job_retry_window_seconds),
+                       Backoff(base=s.job_retry_base_seconds, cap=s.job_retry_max_delay_seconds))
 
 
 def run_job(job_id: str) -> str:
@@ -91,63 +159,81 @@ def run_job(job_id: str) -> str:
     from service.jobs import handlers  # noqa: F401 - registers the built-in handlers
 
     now = utcnow()
+    token = uuid.uuid4().hex
     with unit_of_work() as session:
-        if not repository.claim(session, job_id, WORKER_ID, now, now + lease()):
+        if not repository.claim(session, job_id, WORKER_ID, token, now, now + lease()):
             return "skipped"
         job = repository.get(session, job_id)
         assert job is not None
         ctx = JobContext(job_id=job.id, kind=job.kind, payload=dict(job.payload), asset_id=job.asset_id,
-                         version_id=job.version_id, worker=WORKER_ID)
+                         version_id=job.version_id, worker=WORKER_ID, token=token)
     fn = HANDLERS.get(ctx.kind)
+    beat = Heartbeat(ctx, get_settings().job_lease_seconds / 3)
+    beat.start()
     try:
-        if fn is None:
-            raise PermanentJobError(f"no handler for job kind {ctx.kind}", "unknown_kind")
-        fn(ctx)
+        try:
+            if fn is None:
+                raise PermanentJobError(f"no handler for job kind {ctx.kind}", "unknown_kind")
+            fn(ctx)
+        finally:
+            beat.stop()
+    except LeaseLost:
+        log.warning("job %s: lease lost; this attempt's outputs were discarded", job_id)
+        return "lost"
     except JobCancelled:
-        return _finish(job_id, "cancelled", None, None)
+        return _finish(ctx, "cancelled")
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job row
-        return _fail(job_id, exc)
-    return _finish(job_id, "succeeded", None, None)
+        return _fail(ctx, exc)
+    if ctx.completed:
+        return "succeeded"
+    return _finish(ctx, "succeeded")
 
 
-def _finish(job_id: str, status: str, error: str | None, code: str | None) -> str:
-    with unit_of_work() as session:
-        job = repository.get(session, job_id)
-        if job is None:
-            return status
-        job.status, job.error, job.error_code, job.finished_at = status, error, code, utcnow()
-        job.lease_until = None
-        if status == "succeeded":
-            job.progress = 1.0
-    return status
+def _persist(write: Callable[[], T]) -> T:
+    """Outcomes are worth waiting for: a database blip while recording one is waited out (for up to one
+    lease; after that the job is someone else's anyway)."""
+    return wait_until_ready(write, is_transient=lambda e: classify(e)[0] is Failure.OUTAGE,
+                            schedule=retry_policy().schedule, window=get_settings().job_lease_seconds,
+                            what="database (recording a job outcome)")
 
 
-def _is_permanent(exc: Exception) -> tuple[bool, str]:
-    if isinstance(exc, PermanentJobError):
-        return True, exc.code
-    permanent = getattr(exc, "permanent", None)
-    if permanent is not None:
-        return bool(permanent), str(getattr(exc, "code", "failed"))
-    return False, type(exc).__name__
+def _finish(ctx: JobContext, status: str, error: str | None = None, code: str | None = None) -> str:
+    def write() -> bool:
+        with unit_of_work() as session:
+            return repository.finish(session, ctx.job_id, ctx.token, status, utcnow(), error=error, code=code)
+
+    return status if _persist(write) else "lost"
 
 
-def _fail(job_id: str, exc: Exception) -> str:
-    permanent, code = _is_permanent(exc)
+def _fail(ctx: JobContext, exc: Exception) -> str:
+    failure, code = classify(exc)
     message = str(exc)[:2000] or type(exc).__name__
-    if not permanent:
-        log.exception("job %s failed", job_id)
-    with unit_of_work() as session:
-        job: Job | None = repository.get(session, job_id)
-        if job is None:
-            return "failed"
-        if permanent or job.attempts >= job.max_attempts:
-            job.status, job.finished_at, job.lease_until = "failed", utcnow(), None
-            job.error, job.error_code = message, code
-            return "failed"
-        delay = backoff_seconds(job.attempts)
-        job.status, job.lease_until, job.error, job.error_code = "queued", None, message, code
-        job.not_before = utcnow() + timedelta(seconds=delay)
-    from service.jobs.queue import get_queue
+    if failure is Failure.OUTAGE:
+        log.warning("job %s: %s (%s); will retry", ctx.job_id, code, message.splitlines()[0][:300])
+    elif failure is Failure.LIMITED:
+        log.exception("job %s failed", ctx.job_id, exc_info=exc)
+
+    def write() -> str:
+        with unit_of_work() as session:
+            job = repository.get(session, ctx.job_id)
+            if job is None or job.lease_token != ctx.token or job.status != "running":
+                return "lost"
+            now = utcnow()
+            tries = JobTries(job.attempts, job.max_attempts, job.outage_retries, job.outage_since)
+            decision = decide(failure, tries, now, retry_policy())
+            if not decision.retry:
+                repository.finish(session, ctx.job_id, ctx.token, "failed", now, error=message, code=code)
+                return "failed"
+            repository.requeue(session, ctx.job_id, ctx.token, not_before=now + timedelta(seconds=decision.delay),
+                               error=message, code=code, outage_since=decision.outage_since,
+                               outage=failure is Failure.OUTAGE)
+            after_commit(session, lambda: _dispatch(ctx.job_id, decision.delay))
+            return "retrying"
+
+    return _persist(write)
+
+
+def _dispatch(job_id: str, delay: float) -> None:
+    from service.jobs.queue import get_queue  # queue → runner is the registration direction
 
     get_queue().dispatch(job_id, delay=delay)
-    return "retrying"

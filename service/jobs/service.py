@@ -32,6 +32,7 @@ def enqueue(session: Session, job_id: str, kind: str, *, asset_id: Any = None, v
     elif restart and job.status in ("succeeded", "failed", "cancelled"):
         job.status, job.progress, job.attempts, job.error, job.error_code = "queued", 0.0, 0, None, None
         job.cancel_requested, job.not_before, job.queued_at = False, None, utcnow()
+        job.outage_since, job.outage_retries = None, 0
         job.payload = payload or job.payload
     else:
         return job

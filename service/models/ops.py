@@ -38,6 +38,11 @@ class Job(Base):
     queued_at: Mapped[datetime] = now_col()
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # New on every claim: only the holder of the current token may extend the lease or record the outcome.
+    lease_token: Mapped[str | None] = mapped_column(String(32))
+    # Infrastructure outages (storage, database, queue) are retried for a time window, not a number of tries.
+    outage_since: Mapped[datetime | None]
+    outage_retries: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class OutboxEvent(Base):

@@ -5,6 +5,7 @@ same bucket per key."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import threading
 import time
@@ -14,6 +15,9 @@ from typing import Any, Protocol
 
 from service.config import get_settings
 from service.once import once
+
+log = logging.getLogger("kho.ratelimit")
+REDIS_TIMEOUT = 1.0  # seconds: a hung Redis must not hold every request; the fallback answers instead
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ class RedisRateLimiter:
         import redis
 
         self._url = url
-        self._redis = redis.Redis.from_url(url)
+        self._redis = redis.Redis.from_url(url, socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT)
         self._script = self._redis.register_script(_LUA)
         self._prefix = prefix
         # The asyncio client's connections belong to the event loop that opened them: one client per loop.
@@ -104,13 +108,75 @@ class RedisRateLimiter:
         loop = asyncio.get_running_loop()
         script = self._async.get(loop)
         if script is None:
-            script = self._async[loop] = redis.asyncio.Redis.from_url(self._url).register_script(_LUA)
+            client = redis.asyncio.Redis.from_url(self._url, socket_connect_timeout=REDIS_TIMEOUT,
+                                                  socket_timeout=REDIS_TIMEOUT)
+            script = self._async[loop] = client.register_script(_LUA)
         return _decision(await script(keys=[self._prefix + key], args=[per_minute]), per_minute)
+
+
+class FallbackRateLimiter:
+    """The shared (Redis) limiter, and while Redis is unreachable a per-process one: still a limit, only no
+    longer shared between API processes. Redis is tried again every `recheck` seconds; `status()` tells
+    /readyz which of the two is in force."""
+
+    def __init__(self, shared: RateLimiter, *, recheck: float = 5.0, clock: Any = time.monotonic) -> None:
+        self.shared = shared
+        self.local = MemoryRateLimiter(clock)
+        self._recheck = recheck
+        self._clock = clock
+        self._down_until = 0.0
+        self._degraded_since: float | None = None
+
+    def acquire(self, key: str, per_minute: int) -> Decision:
+        if self._clock() < self._down_until:
+            return self.local.acquire(key, per_minute)
+        try:
+            decision = self.shared.acquire(key, per_minute)
+        except Exception as exc:  # noqa: BLE001 - any Redis failure: limit locally
+            return self._fall_back(exc, key, per_minute)
+        self._recovered()
+        return decision
+
+    async def acquire_async(self, key: str, per_minute: int) -> Decision:
+        if self._clock() < self._down_until:
+            return self.local.acquire(key, per_minute)
+        try:
+            decision = await self.shared.acquire_async(key, per_minute)
+        except Exception as exc:  # noqa: BLE001 - any Redis failure: limit locally
+            return self._fall_back(exc, key, per_minute)
+        self._recovered()
+        return decision
+
+    def _fall_back(self, exc: Exception, key: str, per_minute: int) -> Decision:
+        now = self._clock()
+        if self._degraded_since is None:
+            self._degraded_since = now
+            log.warning("rate limiter: Redis unavailable (%s: %s); limiting per process", type(exc).__name__, exc)
+        self._down_until = now + self._recheck
+        return self.local.acquire(key, per_minute)
+
+    def _recovered(self) -> None:
+        if self._degraded_since is not None:
+            self._degraded_since = None
+            log.warning("rate limiter: Redis is back; limits are shared again")
+
+    def status(self) -> str:
+        if self._degraded_since is None:
+            return "ok"
+        return "degraded: per-process limit (Redis unavailable)"
+
+
+def limiter_status() -> str:
+    """"ok", or what the rate limiter is falling back to (for /readyz)."""
+    if not get_limiter.built:
+        return "ok"
+    limiter = get_limiter()
+    return limiter.status() if isinstance(limiter, FallbackRateLimiter) else "ok"
 
 
 @once
 def get_limiter() -> RateLimiter:
     s = get_settings()
     if s.queue == "redis":
-        return RedisRateLimiter(s.redis_url)
+        return FallbackRateLimiter(RedisRateLimiter(s.redis_url))
     return MemoryRateLimiter()

@@ -67,7 +67,7 @@ def test_sigkill_worker_mid_job(tmp_path: Path) -> None:
             assert r.status_code == 201, r.text
             job_id = f"process:{r.json()['current_version']['id']}"
             victim = _wait_running(job_id, [w.pid for w in workers])
-            orphans = _descendants(victim)  # the processing child and its ffmpeg
+            orphans = _wait_descendants(victim)  # the processing child and its ffmpeg
             assert orphans, "the job runs in a child process"
             os.kill(victim, signal.SIGKILL)
             deadline = time.monotonic() + 15
@@ -97,6 +97,19 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
+def _wait_descendants(pid: int) -> list[int]:
+    """The worker's processing child and, once it runs, its ffmpeg (spawning takes a while on a busy host)."""
+    deadline = time.monotonic() + 60
+    found = _descendants(pid)
+    while time.monotonic() < deadline:
+        names = {process_parents().get(child, (0, ""))[1] for child in found}
+        if "ffmpeg" in names:
+            break
+        time.sleep(0.1)
+        found = _descendants(pid)
+    return found
+
+
 def _wait_running(job_id: str, pids: list[int]) -> int:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -104,7 +117,6 @@ def _wait_running(job_id: str, pids: list[int]) -> int:
         if status == "running" and worker:
             pid = int(worker.rsplit(":", 1)[1])
             assert pid in pids
-            time.sleep(1.0)  # well inside the job: the child is transcoding
             return pid
         assert status in ("queued", "running"), status
         time.sleep(0.2)

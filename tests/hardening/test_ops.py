@@ -28,7 +28,8 @@ def test_health_and_readiness(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     r = client.get("/readyz")
     assert r.status_code == 200, r.json()
-    assert r.json()["checks"] == {"database": "ok", "storage": "ok", "queue": "ok", "search": "ok"}
+    assert r.json()["checks"] == {"database": "ok", "storage": "ok", "queue": "ok", "search": "ok",
+                                  "rate_limiter": "ok"}
 
 
 def test_metrics_after_an_upload(client: TestClient, factory: Factory) -> None:
