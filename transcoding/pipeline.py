@@ -43,6 +43,7 @@ class ProcessRequest:
     asset_id: str = ""
     asset_url: str = ""
     organisation: str = ""
+    licence: str = ""
 
 
 @dataclass
@@ -122,10 +123,14 @@ def _video(request: ProcessRequest, source: Path, out_dir: Path, captions: list[
     from transcoding.audio_tags import AudioTags
     from transcoding.probe import probe
     from transcoding.video import render_video
+    from transcoding.video_rights import VideoRights
 
     info = probe(source, "video")
+    rights = VideoRights(title=request.title, organisation=request.organisation, credit=request.credit,
+                         copyright_notice=request.copyright_notice, licence=request.licence,
+                         usage_terms=request.usage_terms, source_url=request.asset_url)
     outputs = render_video(source, info, _profiles(request, "video"), out_dir / "video", focal=request.focal,
-                           captions=captions, progress=_scaled(progress, 0.0, 0.85))
+                           captions=captions, progress=_scaled(progress, 0.0, 0.85), rights=rights)
     audio_profiles = _profiles(request, "audio")
     if audio_profiles and info.audio is not None:
         tags = AudioTags(title=request.title, artist=request.organisation or request.credit,

@@ -52,7 +52,7 @@ def process_version(ctx: JobContext) -> None:
                                  focal=FocalPoint(asset.focal_x, asset.focal_y),
                                  profiles=[str(p) for p in wanted] if isinstance(wanted, list) and wanted else None,
                                  title=asset.title, credit=asset.credit, copyright_notice=asset.copyright_notice,
-                                 usage_terms=asset.usage_terms, asset_id=str(asset.id),
+                                 usage_terms=asset.usage_terms, licence=asset.licence, asset_id=str(asset.id),
                                  asset_url=f"{settings.base_url}/assets/{asset.id}",
                                  organisation=org.name if org else "")
         key, caption_key = version.object_key, version.caption_key
