@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from transcoding.labels import label_outputs
 from transcoding.profiles import Profile, default_profiles
 from transcoding.tools import tesseract_path
 from transcoding.types import BadMediaError, FocalPoint, ProgressFn, RenditionOutput, no_progress
@@ -137,7 +138,7 @@ def _video(request: ProcessRequest, source: Path, out_dir: Path, captions: list[
                          copyright=request.copyright_notice or None, url=request.asset_url or None)
         outputs += render_audio(source, info, audio_profiles, out_dir / "audio", tags=tags,
                                 progress=_scaled(progress, 0.85, 1.0))
-    return ProcessResult(probe=info.to_dict(), outputs=outputs, text=_caption_text(captions))
+    return ProcessResult(probe=info.to_dict(), outputs=label_outputs(outputs), text=_caption_text(captions))
 
 
 def _caption_text(captions: list[Path]) -> str:
@@ -177,7 +178,7 @@ def _image(request: ProcessRequest, source: Path, out_dir: Path, captions: list[
                          usage_terms=request.usage_terms, asset_id=request.asset_id, asset_url=request.asset_url)
     outputs = render_images(source, targets, out_dir / "image", focal=request.focal, rights=rights,
                             progress=_scaled(progress, 0.0, 0.8))
-    return ProcessResult(probe=info.to_dict(), outputs=outputs, text=_ocr(source))
+    return ProcessResult(probe=info.to_dict(), outputs=label_outputs(outputs), text=_ocr(source))
 
 
 def _ocr(source: Path) -> str:

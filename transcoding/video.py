@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -155,8 +156,10 @@ class _VideoJob:
         if item.spec.max_bytes and out.stat().st_size > item.spec.max_bytes:
             enc = self._refit(item, out)
         video = self.video[enc]
-        w, h = (self.info.width, self.info.height) if video.copied else (enc.picture.width, enc.picture.height)
-        duration = float(ffprobe_json(out).get("format", {}).get("duration") or self.info.duration)
+        probed = ffprobe_json(out)  # the file's own size and duration, not the plan's
+        stream: dict[str, Any] = next((s for s in probed.get("streams", []) if s.get("codec_type") == "video"), {})
+        w, h = stream.get("width"), stream.get("height")
+        duration = float(probed.get("format", {}).get("duration") or self.info.duration)
         result = RenditionOutput(
             out,
             item.profile,

@@ -10,12 +10,14 @@ from service import outbox
 from service.config import get_settings
 from service.db import after_commit, unit_of_work
 from service.jobs import rendition_repository as renditions
+from service.jobs import repository as jobs_repo
 from service.jobs.isolation import run_isolated
-from service.jobs.runner import JobContext, PermanentJobError, handler
+from service.jobs.runner import JobCancelled, JobContext, PermanentJobError, handler
 from service.models import Asset, Organisation, Rendition, Version
 from service.qa import items as qa_items
 from service.renditions.files import stored_keys
 from service.runtime import get_store
+from service.workflow import gate
 from transcoding.pipeline import ProcessRequest, ProcessResult
 from transcoding.types import FocalPoint, RenditionOutput
 
@@ -39,6 +41,28 @@ def output_files(out: RenditionOutput) -> list[tuple[str, Path]]:
 
 @handler("process")
 def process_version(ctx: JobContext) -> None:
+    try:
+        _process(ctx)
+    except JobCancelled:
+        raise
+    except Exception as exc:
+        if _final(ctx, exc):  # the version's renditions will not come: publication must know why
+            with unit_of_work() as session:
+                gate.after_failure(session, ctx.version_id, str(getattr(exc, "code", "") or type(exc).__name__),
+                                   str(exc) or type(exc).__name__)
+        raise
+
+
+def _final(ctx: JobContext, exc: Exception) -> bool:
+    """Whether the runner will give up after this failure: a permanent one, or the last attempt."""
+    if isinstance(exc, PermanentJobError) or getattr(exc, "permanent", False):
+        return True
+    with unit_of_work() as session:
+        job = jobs_repo.get(session, ctx.job_id)
+        return job is None or job.attempts >= job.max_attempts
+
+
+def _process(ctx: JobContext) -> None:
     store = get_store()
     with unit_of_work() as session:
         version = session.get(Version, ctx.version_id)
@@ -105,6 +129,7 @@ def _publish_outputs(ctx: JobContext, result: ProcessResult, work: Path) -> None
         version = session.get(Version, ctx.version_id)
         if version is None:
             raise PermanentJobError("version no longer exists", "gone")
+        gate.lock(session, version.id)
         prefix = _prefix(version, token)
         for out in result.outputs:
             files = output_files(out)
@@ -126,6 +151,7 @@ def _publish_outputs(ctx: JobContext, result: ProcessResult, work: Path) -> None
         if result.qa is not None:
             qa_items.replace_items(session, version.id, result.qa.get("items", []))
         outbox.emit(session, "asset.changed", asset_id=version.asset_id)
+        gate.after_processing(session, version.id)
 
         def remove_replaced() -> None:
             for key in replaced:

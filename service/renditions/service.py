@@ -45,7 +45,11 @@ def to_out(asset: Asset, r: Rendition) -> RenditionOut:
     profile = default_profiles().get(r.profile)
     signed = get_store().download_url(r.object_key, expires=download_ttl(), filename=_file_name(asset, r),
                                       content_type=r.media_type)
-    return RenditionOut(id=r.id, profile=r.profile, variant=r.variant, channel=profile.channel if profile else None,
+    extra = r.extra or {}
+    also = extra.get("same_as")
+    return RenditionOut(id=r.id, profile=r.profile, variant=r.variant, spec=str(extra.get("spec") or r.variant),
+                        also_for=[str(a) for a in also] if isinstance(also, list) else [],
+                        channel=profile.channel if profile else None,
                         label_vi=profile.label_vi if profile else None, label_en=profile.label_en if profile else None,
                         media_type=r.media_type, size=r.size, width=r.width, height=r.height, duration=r.duration,
                         bitrate=r.bitrate, loudness_lufs=r.loudness_lufs, true_peak_dbtp=r.true_peak_dbtp,

@@ -24,6 +24,7 @@ from service.workflow.schemas import CommentIn, CommentOut, DecisionIn, Download
 from web import hls
 from web.present import (
     ProfileDownloads,
+    by_output,
     downloadable,
     labels_for,
     listing_of,
@@ -43,7 +44,7 @@ EMBED_TEMPLATE = env.from_string(
 
 
 def _find(groups: list[ProfileDownloads], *wanted: tuple[str, str]) -> str | None:
-    by_key = {(r.profile, r.variant): r for g in groups for r in g.choices}
+    by_key = by_output([r for g in groups for r in g.choices])
     for key in wanted:
         if key in by_key:
             return by_key[key].signed_url
