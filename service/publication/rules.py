@@ -6,13 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from transcoding.pipeline import media_of
+from transcoding.pipeline import SECTIONS, media_of
 from transcoding.profiles import Profile, default_profiles
-
-# The profile sections a medium's processor makes (a video's sound track also gets the audio outputs;
-# office documents are converted to PDF and then get the document outputs).
-SECTIONS = {"video": ("video", "audio"), "audio": ("audio",), "image": ("image",), "document": ("document",),
-            "office": ("document",)}
 
 
 def required_outputs(kind: str, media_type: str, profiles: dict[str, Profile] | None = None

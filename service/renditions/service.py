@@ -17,15 +17,12 @@ from service.models import Asset, Job, Rendition, Version
 from service.renditions.schemas import ProfileStatus, RenditionOut, RenditionsResponse
 from service.runtime import download_ttl, get_store
 from storage.http import ascii_fold
-from transcoding.pipeline import media_of
+from transcoding.pipeline import SECTIONS, media_of
 from transcoding.profiles import Profile, default_profiles
 
 
 def expected_profiles(asset: Asset, version: Version) -> list[Profile]:
-    media = media_of(asset.kind, version.media_type)
-    if media == "qa":
-        return []
-    sections = ("video", "audio") if media == "video" else (media,)
+    sections = SECTIONS.get(media_of(asset.kind, version.media_type), ())
     return [p for p in default_profiles().values() if asset.kind in p.kinds and any(p.sections(s) for s in sections)]
 
 

@@ -18,6 +18,7 @@ from service.auth.principal import Principal
 from service.config import get_settings
 from service.deps import SessionDep
 from service.errors import Forbidden
+from service.publication.schemas import PublicationOut
 from service.workflow import queries as review_queries
 from service.workflow import service as workflow
 from service.workflow.schemas import CommentIn, CommentOut, DecisionIn, DownloadersOut, ReviewEventOut
@@ -75,6 +76,7 @@ class Workspace:
     comments: list[CommentOut] = field(default_factory=list)
     downloaders: DownloadersOut | None = None
     people: dict[uuid.UUID, str] = field(default_factory=dict)
+    publication: PublicationOut | None = None  # whether the latest version's renditions let it go live
 
 
 def _workspace(session: Session, principal: Principal, asset: AssetOut) -> Workspace | None:
@@ -83,6 +85,7 @@ def _workspace(session: Session, principal: Principal, asset: AssetOut) -> Works
                           review_queries.comments(session, principal, asset.id))
         if asset.status == "withdrawn":
             space.downloaders = review_queries.downloaders(session, principal, asset.id)
+        space.publication = review_queries.publication(session, principal, asset.id)
     except Forbidden:
         return None
     space.people = user_names(session, {e.actor_id for e in space.history} | {c.author_id for c in space.comments})
