@@ -121,3 +121,35 @@ def _topics(asset_id: str) -> list[str]:
     with unit_of_work() as session:
         rows = session.scalars(select(OutboxEvent).order_by(OutboxEvent.id)).all()
         return [r.topic for r in rows if r.payload.get("asset_id") == asset_id]
+
+
+def _signed_bytes(flow: Flow, href: str) -> bytes:
+    """Local store links point at this app; S3 links at the test S3 server."""
+    import httpx
+
+    if href.startswith("http://testserver"):
+        return flow.client.get(href.removeprefix("http://testserver")).content
+    return httpx.get(href, timeout=10).content
+
+
+def test_ninjs_renditions_state_the_delivered_size(flow: Flow, tree: Tree) -> None:
+    """A 700×420 picture: no rendition may call itself 1600 or 1200×630; each name, width and height
+    is what the downloaded file (read by Pillow) really is."""
+    import io
+
+    from PIL import Image
+
+    asset_id = tree.asset_in("published", content=png(size=(700, 420)))
+    newsroom = tree.client_headers(["assets:read", "assets:download"])
+    item = flow.get(newsroom, f"/api/v1/news/items/{asset_id}").json()
+    images = [r for r in item["renditions"] if r["name"] != "original" and r["contenttype"].startswith("image/")
+              and r["contenttype"] != "image/tiff"]
+    assert len(images) >= 8
+    for rendition in images:
+        path = rendition["href"].removeprefix("http://testserver") + "&redirect=false"
+        link = flow.client.get(path, headers=newsroom).json()
+        with Image.open(io.BytesIO(_signed_bytes(flow, link["href"]))) as made:
+            assert made.size == (rendition["width"], rendition["height"]), rendition
+        name = rendition["name"].split("/")[-1]
+        digits = [int(t) for t in name.replace("x", "-").split("-") if t.isdigit() and len(t) >= 3]  # not 16x9
+        assert all(d in made.size for d in digits), (rendition["name"], made.size)
