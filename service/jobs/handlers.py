@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import uuid
 from pathlib import Path
@@ -20,6 +21,8 @@ from service.runtime import get_store
 from service.workflow import gate
 from transcoding.pipeline import ProcessRequest, ProcessResult
 from transcoding.types import FocalPoint, RenditionOutput
+
+log = logging.getLogger("kho.jobs")
 
 
 def _prefix(version: Version, token: str) -> str:
@@ -46,11 +49,20 @@ def process_version(ctx: JobContext) -> None:
     except JobCancelled:
         raise
     except Exception as exc:
-        if _final(ctx, exc):  # the version's renditions will not come: publication must know why
+        _record_failure(ctx, exc)
+        raise
+
+
+def _record_failure(ctx: JobContext, exc: Exception) -> None:
+    """The version's renditions will not come: publication must know why. Best effort: the runner records
+    the job's own failure whatever happens here (a database outage, say)."""
+    try:
+        if _final(ctx, exc):
             with unit_of_work() as session:
                 gate.after_failure(session, ctx.version_id, str(getattr(exc, "code", "") or type(exc).__name__),
                                    str(exc) or type(exc).__name__)
-        raise
+    except Exception:  # noqa: BLE001 - never hide the processing error behind this one
+        log.exception("job %s: could not record the publication block", ctx.job_id)
 
 
 def _final(ctx: JobContext, exc: Exception) -> bool:
