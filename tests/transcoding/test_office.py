@@ -13,6 +13,7 @@ import docx
 import openpyxl
 import pytest
 from PIL import Image
+from pptx import Presentation
 from pypdf import PdfReader
 
 from tests.transcoding.conftest import require_or_skip
@@ -24,6 +25,7 @@ PHRASE = "Thông cáo báo chí: Nghị quyết 71-NQ/TW về đột phá phát 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ODT = "application/vnd.oasis.opendocument.text"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +49,15 @@ def make_xlsx(path: Path) -> Path:
     sheet["A2"], sheet["B2"] = PHRASE, 71
     sheet.column_dimensions["A"].width = 95  # wide enough that the PDF shows the whole cell
     book.save(path)
+    return path
+
+
+def make_pptx(path: Path) -> Path:
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[1])
+    slide.shapes.title.text = "Bộ Giáo dục và Đào tạo"
+    slide.placeholders[1].text = PHRASE
+    deck.save(str(path))
     return path
 
 
@@ -88,7 +99,7 @@ def _check_renditions(source: Path, media_type: str, tmp_path: Path) -> None:
         img.load()
         assert img.format == "WEBP" and img.size == (preview.width, preview.height) and img.width == 1200
     assert ("document-preview", "thumbnails-001") in by
-    assert "Nghị quyết 71-NQ/TW" in result.text
+    assert "Nghị quyết 71-NQ/TW" in " ".join(result.text.split())  # the text search indexes
 
 
 def test_docx_press_release(tmp_path: Path) -> None:
@@ -97,6 +108,10 @@ def test_docx_press_release(tmp_path: Path) -> None:
 
 def test_odt(tmp_path: Path) -> None:
     _check_renditions(make_odt(tmp_path / "van-ban.odt", f"<text:p>{PHRASE}</text:p>"), ODT, tmp_path)
+
+
+def test_pptx(tmp_path: Path) -> None:
+    _check_renditions(make_pptx(tmp_path / "trinh-chieu.pptx"), PPTX, tmp_path)
 
 
 def test_xlsx(tmp_path: Path) -> None:
