@@ -174,6 +174,7 @@ class _VideoJob:
                 "files": [self.rel(out)],
                 "fps": enc.fps,
                 "audio_copied": bool(item.audio and self.audio[item.audio].copied),
+                **{k: v for k, v in (("label_vi", item.spec.label_vi), ("label_en", item.spec.label_en)) if v},
             },
         )
         if item.spec.loudness is not None and item.audio is not None:

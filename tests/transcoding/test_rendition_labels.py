@@ -49,6 +49,8 @@ def test_youtube_from_720p_says_720p_and_vertical_comes_in_two_full_size_forms(t
     assert named[("youtube", "720p")].extra["spec"] == "1080p"
     for form in ("crop-1080x1920", "fill-1080x1920"):
         assert (named[("vertical", form)].width, named[("vertical", form)].height) == (1080, 1920)
+    assert named[("vertical", "crop-1080x1920")].extra["label_en"] == "Centre crop (9:16)"
+    assert named[("vertical", "fill-1080x1920")].extra["label_vi"] == "Trọn khung trên nền mờ (9:16)"
 
 
 def test_small_image_names_state_their_size_and_duplicates_collapse(tmp_path: Path) -> None:
