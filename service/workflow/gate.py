@@ -70,5 +70,6 @@ def block(session: Session, s: Subject, code: str, reason: str) -> None:
     text = ui_text("publication_blocked_reason", "vi", reason=reason) + " / " + ui_text(
         "publication_blocked_reason", "en", reason=reason)
     record(session, s, None, "publication_blocked", "approved", "changes_requested", reason=text)
+    producer = s.version.submitted_by_id or s.version.created_by_id
     outbox.emit(session, "asset.publication_blocked", asset_id=s.asset.id, version_id=s.version.id,
-                code=code, reason=reason, producer_id=str(s.version.submitted_by_id or s.version.created_by_id))
+                code=code, reason=reason, producer_id=str(producer) if producer else None)
