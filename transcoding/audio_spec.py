@@ -22,6 +22,7 @@ class AudioOutputSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     variant: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    required: bool = False  # publication waits for this output (see service/publication)
     # audio: an encoded file; waveform: a PNG picture of the (normalised) waveform
     output: Literal["audio", "waveform"] = "audio"
     format: Literal["mp3", "m4a", "png"] = "mp3"

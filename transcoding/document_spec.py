@@ -11,6 +11,7 @@ class DocumentOutputSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     variant: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    required: bool = False  # publication waits for this output (see service/publication)
     # preview: first page as an image; thumbnails: one image per page up to `pages`; original: the PDF as is
     output: Literal["preview", "thumbnails", "original"]
     format: Literal["png", "jpeg", "webp", "pdf"] = "webp"

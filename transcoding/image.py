@@ -22,7 +22,7 @@ from PIL import Image
 
 from transcoding.image_colour import for_format, is_srgb, keeps_colour, to_srgb, to_working_mode
 from transcoding.image_encode import EXTENSIONS, MEDIA_TYPES, write_image
-from transcoding.image_geometry import Plan, blurred_pad, plan_for
+from transcoding.image_geometry import Plan, blurred_pad, inside, plan_for
 from transcoding.image_open import (
     ImageInfo,
     apply_orientation,
@@ -177,7 +177,7 @@ def _decode_base(source: Image.Image, orientation: int, plans: list[Plan]) -> Im
 def _derive(pyramid: _Pyramid, level: int, plan: Plan, keep: bool) -> Image.Image:
     source = pyramid.image(level, srgb=not keep)
     fx, fy = source.width / pyramid.source[0], source.height / pyramid.source[1]
-    box = (plan.crop[0] * fx, plan.crop[1] * fy, plan.crop[2] * fx, plan.crop[3] * fy)
+    box = inside((plan.crop[0] * fx, plan.crop[1] * fy, plan.crop[2] * fx, plan.crop[3] * fy), source.size)
     if plan.size == source.size and box == (0.0, 0.0, float(source.width), float(source.height)):
         picture = source
     else:

@@ -30,8 +30,26 @@ def _px(value: float) -> int:
     return max(1, round(value))
 
 
-def _clamp(start: float, length: float, total: int) -> float:
-    return min(max(start, 0.0), total - length)
+Box = tuple[float, float, float, float]
+
+
+def inside(box: Box, size: tuple[int, int]) -> Box:
+    """`box` clamped to a `size` image. Float arithmetic (409 / (111 / 409) = 409.00000000000006) can push a
+    box a hair outside the picture, which Pillow refuses ("box offset can't be negative")."""
+    w, h = float(size[0]), float(size[1])
+    left, top = min(max(box[0], 0.0), w), min(max(box[1], 0.0), h)
+    return (left, top, max(left, min(box[2], w)), max(top, min(box[3], h)))
+
+
+def cover_box(source: tuple[int, int], aspect: tuple[float, float], focal: FocalPoint = FocalPoint()) -> Box:
+    """The largest box of the `aspect` (width, height) ratio inside `source`, centred on the focal point as
+    far as the edges allow. Always inside the picture, never empty."""
+    sw, sh = source
+    scale = max(aspect[0] / sw, aspect[1] / sh)
+    crop_w, crop_h = min(aspect[0] / scale, float(sw)), min(aspect[1] / scale, float(sh))
+    left = min(max(focal.x * sw - crop_w / 2, 0.0), sw - crop_w)
+    top = min(max(focal.y * sh - crop_h / 2, 0.0), sh - crop_h)
+    return inside((left, top, left + crop_w, top + crop_h), source)
 
 
 def plan_for(source: tuple[int, int], spec: ImageOutputSpec, focal: FocalPoint) -> Plan:
@@ -46,11 +64,8 @@ def plan_for(source: tuple[int, int], spec: ImageOutputSpec, focal: FocalPoint) 
     bw, bh = spec.width, spec.height
     if spec.fit == "cover":
         scale = max(bw / sw, bh / sh)
-        crop_w, crop_h = min(bw / scale, sw), min(bh / scale, sh)
-        left = _clamp(focal.x * sw - crop_w / 2, crop_w, sw)
-        top = _clamp(focal.y * sh - crop_h / 2, crop_h, sh)
         shrink = min(1.0, limit / scale)
-        return Plan((left, top, left + crop_w, top + crop_h), (_px(bw * shrink), _px(bh * shrink)))
+        return Plan(cover_box(source, (bw, bh), focal), (_px(bw * shrink), _px(bh * shrink)))
     scale = min(bw / sw, bh / sh)
     shrink = min(1.0, limit / scale)
     size = (min(_px(sw * scale * shrink), bw), min(_px(sh * scale * shrink), bh))
@@ -66,11 +81,8 @@ def blurred_pad(source: Image.Image, foreground: Image.Image, canvas: tuple[int,
     """
     cw, ch = canvas
     small = (max(1, cw // 8), max(1, ch // 8))
-    scale = max(small[0] / source.width, small[1] / source.height)
-    crop_w, crop_h = small[0] / scale, small[1] / scale
-    left, top = (source.width - crop_w) / 2, (source.height - crop_h) / 2
     mode = "RGB" if source.mode in ("RGBA", "LA", "RGB", "L") else source.mode
-    background = source.resize(small, Image.Resampling.BOX, box=(left, top, left + crop_w, top + crop_h))
+    background = source.resize(small, Image.Resampling.BOX, box=cover_box(source.size, small))
     if background.mode in ("RGBA", "LA"):
         background = background.convert("RGBA")
         backdrop = Image.new("RGBA", background.size, (255, 255, 255, 255))

@@ -11,6 +11,7 @@ class ImageOutputSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     variant: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    required: bool = False  # publication waits for this output (see service/publication)
     format: Literal["jpeg", "webp", "png", "pdf", "tiff"]
     # The target box. With only one side set the other follows the source aspect ratio;
     # with neither set the source size is kept (print).

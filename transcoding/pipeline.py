@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from transcoding.labels import label_outputs
 from transcoding.profiles import Profile, default_profiles
 from transcoding.tools import tesseract_path
 from transcoding.types import BadMediaError, FocalPoint, ProgressFn, RenditionOutput, no_progress
@@ -23,6 +24,16 @@ OOXML_TYPES = frozenset({
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 })
+ODF_TYPES = frozenset({
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.presentation",
+})
+OFFICE_TYPES = OOXML_TYPES | ODF_TYPES
+# The profile sections each medium's processor makes: a video's sound track also gets the audio outputs,
+# office documents become a PDF that gets the document outputs.
+SECTIONS: dict[str, tuple[str, ...]] = {"video": ("video", "audio"), "audio": ("audio",), "image": ("image",),
+                                        "document": ("document",), "office": ("document",)}
 QA_TYPES = frozenset({
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -43,6 +54,7 @@ class ProcessRequest:
     asset_id: str = ""
     asset_url: str = ""
     organisation: str = ""
+    licence: str = ""
 
 
 @dataclass
@@ -64,15 +76,15 @@ def media_of(kind: str, media_type: str) -> str:
         return "image"
     if media_type == "application/pdf":
         return "document"
-    if media_type in OOXML_TYPES:
-        return "ooxml"
+    if media_type in OFFICE_TYPES:
+        return "office"
     return "other"
 
 
 def check_not_polyglot(source: Path, media_type: str) -> None:
     """Refuse files that are also a ZIP archive (an end-of-central-directory record in the tail) and PNGs
     with bytes after IEND: such payloads ride along with the original to everyone who downloads it."""
-    if media_type in OOXML_TYPES or media_type == "application/zip":
+    if media_type in OFFICE_TYPES or media_type == "application/zip":
         return
     size = source.stat().st_size
     with source.open("rb") as f:
@@ -103,7 +115,7 @@ def process(request: ProcessRequest, source: Path, out_dir: Path, *, captions: l
     out_dir.mkdir(parents=True, exist_ok=True)
     media = media_of(request.kind, request.media_type)
     handler: Callable[[ProcessRequest, Path, Path, list[Path], ProgressFn], ProcessResult] | None = {
-        "video": _video, "audio": _audio, "image": _image, "document": _document, "qa": _qa, "ooxml": _ooxml,
+        "video": _video, "audio": _audio, "image": _image, "document": _document, "qa": _qa, "office": _office,
     }.get(media)
     if handler is None:
         # Anything else a kind accepts is stored and downloadable as it is; no renditions to make.
@@ -122,17 +134,21 @@ def _video(request: ProcessRequest, source: Path, out_dir: Path, captions: list[
     from transcoding.audio_tags import AudioTags
     from transcoding.probe import probe
     from transcoding.video import render_video
+    from transcoding.video_rights import VideoRights
 
     info = probe(source, "video")
+    rights = VideoRights(title=request.title, organisation=request.organisation, credit=request.credit,
+                         copyright_notice=request.copyright_notice, licence=request.licence,
+                         usage_terms=request.usage_terms, source_url=request.asset_url)
     outputs = render_video(source, info, _profiles(request, "video"), out_dir / "video", focal=request.focal,
-                           captions=captions, progress=_scaled(progress, 0.0, 0.85))
+                           captions=captions, progress=_scaled(progress, 0.0, 0.85), rights=rights)
     audio_profiles = _profiles(request, "audio")
     if audio_profiles and info.audio is not None:
         tags = AudioTags(title=request.title, artist=request.organisation or request.credit,
                          copyright=request.copyright_notice or None, url=request.asset_url or None)
         outputs += render_audio(source, info, audio_profiles, out_dir / "audio", tags=tags,
                                 progress=_scaled(progress, 0.85, 1.0))
-    return ProcessResult(probe=info.to_dict(), outputs=outputs, text=_caption_text(captions))
+    return ProcessResult(probe=info.to_dict(), outputs=label_outputs(outputs), text=_caption_text(captions))
 
 
 def _caption_text(captions: list[Path]) -> str:
@@ -172,7 +188,7 @@ def _image(request: ProcessRequest, source: Path, out_dir: Path, captions: list[
                          usage_terms=request.usage_terms, asset_id=request.asset_id, asset_url=request.asset_url)
     outputs = render_images(source, targets, out_dir / "image", focal=request.focal, rights=rights,
                             progress=_scaled(progress, 0.0, 0.8))
-    return ProcessResult(probe=info.to_dict(), outputs=outputs, text=_ocr(source))
+    return ProcessResult(probe=info.to_dict(), outputs=label_outputs(outputs), text=_ocr(source))
 
 
 def _ocr(source: Path) -> str:
@@ -218,16 +234,21 @@ def _qa(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Pat
                          text=qa_set.to_plain_text(), qa=qa_set.to_dict())
 
 
-def _ooxml(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
-           progress: ProgressFn) -> ProcessResult:
-    """Office documents: the ZIP and XML limits (bombs, entities) apply before anything reads them; the
-    text of a DOCX goes to search. They are delivered as uploaded (no renditions)."""
+def _office(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
+            progress: ProgressFn) -> ProcessResult:
+    """Office documents: the ZIP and XML limits (bombs, entities) apply before anything reads them; then
+    LibreOffice makes a PDF, which gets every document output (preview, thumbnails, the print PDF) and
+    gives its text to search."""
+    from transcoding.document import pdf_text, render_document
+    from transcoding.office import convert_to_pdf
     from transcoding.qa.ziplimits import check_xml_parts
 
     check_xml_parts(source)  # the ZIP limits first, then every XML part without DOCTYPE/ENTITY
-    text = ""
-    if request.media_type.endswith("wordprocessingml.document"):
-        import docx
-
-        text = "\n".join(p.text for p in docx.Document(str(source)).paragraphs if p.text.strip())
-    return ProcessResult(probe={"media_type": request.media_type}, text=text)
+    pdf = convert_to_pdf(source, out_dir / "office")
+    progress(0.5)
+    targets = [(p.name, spec) for p in _profiles(request, "document") for spec in p.document]
+    outputs = render_document(pdf, targets, out_dir / "document", progress=_scaled(progress, 0.5, 0.95))
+    for out in outputs:
+        out.extra["converted_from"] = request.media_type
+    return ProcessResult(probe={"media_type": request.media_type, "pdf_bytes": pdf.stat().st_size},
+                         outputs=outputs, text=pdf_text(pdf))

@@ -1,7 +1,9 @@
 """Platform profiles as data: one YAML file per profile under `transcoding/profiles/`.
 
 Adding a profile needs no code: drop a validated YAML file in the folder. A bad file stops start-up with a
-`ProfileError` that names the file and the field.
+`ProfileError` that names the file and the field. An output marked `required: true` must exist before an
+asset of one of the profile's kinds is published (service/publication): approval waits for it, and its
+failure blocks publication.
 """
 
 from __future__ import annotations

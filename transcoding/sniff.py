@@ -48,7 +48,16 @@ def _riff(head: bytes) -> str | None:
     return {b"WAVE": "audio/wav", b"WEBP": "image/webp", b"AVI ": "video/x-msvideo"}.get(head[8:12])
 
 
+_ODF_TYPES = (b"application/vnd.oasis.opendocument.text", b"application/vnd.oasis.opendocument.spreadsheet",
+              b"application/vnd.oasis.opendocument.presentation")
+
+
 def _zip(head: bytes) -> str:
+    # OpenDocument puts an uncompressed "mimetype" entry first (its data starts at byte 38).
+    if head[30:38] == b"mimetype":
+        for odf in _ODF_TYPES:
+            if head[38:38 + len(odf)] == odf and head[38 + len(odf):39 + len(odf)] in (b"", b"P"):
+                return odf.decode()
     # OOXML packages name their main part early in the archive; the Q&A importer validates fully later.
     if b"word/" in head:
         return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -154,7 +163,11 @@ KIND_TYPES: dict[str, frozenset[str]] = {
     }),
     "document": frozenset({"application/pdf",
                            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                           "application/vnd.openxmlformats-officedocument.presentationml.presentation"}),
+                           "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           "application/vnd.oasis.opendocument.text",
+                           "application/vnd.oasis.opendocument.spreadsheet",
+                           "application/vnd.oasis.opendocument.presentation"}),
 }
 ALL_ACCEPTED = frozenset().union(*KIND_TYPES.values())
 CAPTION_TYPES = frozenset({"text/vtt", "text/plain"})  # SRT sniffs as plain text
@@ -169,4 +182,7 @@ EXTENSIONS = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
     "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+    "application/vnd.oasis.opendocument.presentation": ".odp",
 }

@@ -45,6 +45,11 @@ def tesseract_path() -> str | None:
     return _find("tesseract", "KHO_TESSERACT")
 
 
+@cache
+def soffice_path() -> str | None:
+    return _find("soffice", "KHO_SOFFICE")
+
+
 def require(path: str | None, name: str) -> str:
     if not path:
         from transcoding.types import TransientProcessingError

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -42,6 +43,7 @@ from transcoding.video_package import (
     write_master,
 )
 from transcoding.video_plan import AudioEncode, PlannedOutput, VideoEncode, plan_outputs, video_encode
+from transcoding.video_rights import VideoRights
 
 
 def _scaled(progress: ProgressFn, start: float, end: float) -> ProgressFn:
@@ -57,9 +59,10 @@ class _VideoJob:
         work: Path,
         focal: FocalPoint,
         progress: ProgressFn,
+        rights: VideoRights,
     ) -> None:
         self.source, self.info, self.out_dir, self.work = source, info, out_dir, work
-        self.focal, self.progress = focal, progress
+        self.focal, self.progress, self.rights = focal, progress, rights
         self.video: dict[VideoEncode, Artifact] = {}
         self.audio: dict[AudioEncode, Artifact] = {}
 
@@ -148,12 +151,15 @@ class _VideoJob:
         out = self.out_dir / item.profile / f"{item.spec.variant}.mp4"
         out.parent.mkdir(parents=True, exist_ok=True)
         enc = item.video
-        package_mp4(self.parts(enc, item.audio), out, faststart=item.spec.faststart)
+        package_mp4(self.parts(enc, item.audio), out, faststart=item.spec.faststart,
+                    metadata=self.rights.ffmpeg_args())
         if item.spec.max_bytes and out.stat().st_size > item.spec.max_bytes:
             enc = self._refit(item, out)
         video = self.video[enc]
-        w, h = (self.info.width, self.info.height) if video.copied else (enc.picture.width, enc.picture.height)
-        duration = float(ffprobe_json(out).get("format", {}).get("duration") or self.info.duration)
+        probed = ffprobe_json(out)  # the file's own size and duration, not the plan's
+        stream: dict[str, Any] = next((s for s in probed.get("streams", []) if s.get("codec_type") == "video"), {})
+        w, h = stream.get("width"), stream.get("height")
+        duration = float(probed.get("format", {}).get("duration") or self.info.duration)
         result = RenditionOutput(
             out,
             item.profile,
@@ -168,6 +174,7 @@ class _VideoJob:
                 "files": [self.rel(out)],
                 "fps": enc.fps,
                 "audio_copied": bool(item.audio and self.audio[item.audio].copied),
+                **{k: v for k, v in (("label_vi", item.spec.label_vi), ("label_en", item.spec.label_en)) if v},
             },
         )
         if item.spec.loudness is not None and item.audio is not None:
@@ -184,7 +191,8 @@ class _VideoJob:
         path = self.work / f"refit-{item.profile}.mp4"
         run_ffmpeg(main_args(self.source, self.info, {enc: path}, {}, []), duration=self.info.duration)
         self.video[enc] = Artifact(path, "mp4", "v:0")
-        package_mp4(self.parts(enc, item.audio), out, faststart=item.spec.faststart)
+        package_mp4(self.parts(enc, item.audio), out, faststart=item.spec.faststart,
+                    metadata=self.rights.ffmpeg_args())
         if out.stat().st_size > item.spec.max_bytes:
             raise BadMediaError(
                 f"{item.profile}: the video cannot fit in {item.spec.max_bytes} bytes",
@@ -229,7 +237,7 @@ class _VideoJob:
             )
         subs = [self._caption(folder, prefix, cap, outputs, item.profile) for cap in captions]
         master = folder / f"{prefix}master.m3u8"
-        write_master(master, rungs, subs)
+        write_master(master, rungs, subs, self.rights.session_data())
         outputs.append(
             RenditionOutput(
                 master,
@@ -340,6 +348,7 @@ def render_video(
     focal: FocalPoint = FocalPoint(),
     captions: Sequence[Path] = (),
     progress: ProgressFn = no_progress,
+    rights: VideoRights = VideoRights(),
 ) -> list[RenditionOutput]:
     """Every `video:` output of `profiles` for one probed source, written under `out_dir/<profile>/`."""
     if info.video is None:
@@ -349,7 +358,7 @@ def render_video(
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".work-", dir=out_dir))
     try:
-        job = _VideoJob(input_path, info, out_dir, work, focal, progress)
+        job = _VideoJob(input_path, info, out_dir, work, focal, progress, rights)
         job.encode(planned)
         outputs: list[RenditionOutput] = []
         for n, item in enumerate(planned):

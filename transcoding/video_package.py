@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,10 @@ def _inputs(parts: list[Artifact]) -> tuple[list[str], list[str]]:
     return args, maps
 
 
-def package_mp4(parts: list[Artifact], out: Path, *, faststart: bool = True) -> None:
-    """Mux video (+ audio) into a progressive MP4; faststart puts the index before the media data."""
+def package_mp4(parts: list[Artifact], out: Path, *, faststart: bool = True,
+                metadata: Sequence[str] = ()) -> None:
+    """Mux video (+ audio) into a progressive MP4; faststart puts the index before the media data.
+    The source's own tags are dropped; `metadata` (`-metadata key=value` pairs) is what the file says."""
     args, maps = _inputs(parts)
     flags = ["-movflags", "+faststart"] if faststart else []
     run_ffmpeg(
@@ -43,6 +46,7 @@ def package_mp4(parts: list[Artifact], out: Path, *, faststart: bool = True) -> 
             "-1",
             "-map_chapters",
             "-1",
+            *metadata,
             *flags,
             "-f",
             "mp4",
@@ -141,8 +145,9 @@ def segment_rates(playlist: Path) -> tuple[int, int, float, list[Path]]:
     return int(max(peak, average)), int(average), total, [init, *files] if init.exists() else files
 
 
-def write_master(path: Path, rungs: list[RungInfo], captions: list[tuple[Caption, str]]) -> None:
-    lines = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-INDEPENDENT-SEGMENTS"]
+def write_master(path: Path, rungs: list[RungInfo], captions: list[tuple[Caption, str]],
+                 session_data: Sequence[str] = ()) -> None:
+    lines = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-INDEPENDENT-SEGMENTS", *session_data]
     for n, (cap, uri) in enumerate(captions):
         default = "YES" if n == 0 else "NO"
         lines.append(

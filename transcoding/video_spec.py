@@ -29,6 +29,10 @@ class VideoOutputSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     variant: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    required: bool = False  # publication waits for this output (see service/publication)
+    # What the output is, for people choosing a download (e.g. centre crop vs blurred fill).
+    label_vi: str | None = Field(default=None, max_length=200)
+    label_en: str | None = Field(default=None, max_length=200)
     output: Literal["mp4", "hls", "poster", "sprite"] = "mp4"
     width: int | None = Field(default=None, gt=0, le=7680)
     height: int | None = Field(default=None, gt=0, le=7680)

@@ -92,8 +92,17 @@ class Card:
     highlights: dict[str, str] = field(default_factory=dict)
 
 
+def by_output(outs: list[RenditionOut]) -> dict[tuple[str, str], RenditionOut]:
+    """(profile, output as the profile names it) → rendition: variants are named after the delivered size."""
+    found: dict[tuple[str, str], RenditionOut] = {}
+    for r in outs:
+        for name in (r.spec, *r.also_for):
+            found.setdefault((r.profile, name), r)
+    return found
+
+
 def pick(outs: list[RenditionOut], preference: tuple[tuple[str, str], ...]) -> RenditionOut | None:
-    by_key = {(r.profile, r.variant): r for r in outs}
+    by_key = by_output(outs)
     for wanted in preference:
         if wanted in by_key:
             return by_key[wanted]

@@ -77,6 +77,8 @@ class VersionOut(BaseModel):
     original_filename: str
     probe: dict[str, Any]
     created_at: datetime
+    rendition_error_code: str | None = None
+    rendition_error: str | None = Field(default=None, description="why publication is blocked, if it is")
 
 
 class Rights(BaseModel):

@@ -10,13 +10,17 @@ from service import outbox
 from service.config import get_settings
 from service.db import after_commit, unit_of_work
 from service.jobs import rendition_repository as renditions
+from service.jobs import repository as jobs_repo
 from service.jobs import workdir
+from service.jobs.failures import JobTries, classify, decide
 from service.jobs.isolation import run_isolated
-from service.jobs.runner import JobContext, PermanentJobError, handler
+from service.jobs.runner import JobCancelled, JobContext, PermanentJobError, handler, retry_policy
 from service.models import Asset, Organisation, Rendition, Version
+from service.models.base import utcnow
 from service.qa import items as qa_items
 from service.renditions.files import stored_keys
 from service.runtime import get_store
+from service.workflow import gate
 from transcoding.pipeline import ProcessRequest, ProcessResult
 from transcoding.types import FocalPoint, RenditionOutput
 
@@ -42,6 +46,40 @@ def output_files(out: RenditionOutput) -> list[tuple[str, Path]]:
 
 @handler("process")
 def process_version(ctx: JobContext) -> None:
+    try:
+        _process(ctx)
+    except JobCancelled:
+        raise
+    except Exception as exc:
+        _record_failure(ctx, exc)
+        raise
+
+
+def _record_failure(ctx: JobContext, exc: Exception) -> None:
+    """The version's renditions will not come: publication must know why. Best effort: the runner records
+    the job's own failure whatever happens here (a database outage, say)."""
+    try:
+        if _final(ctx, exc):
+            with unit_of_work() as session:
+                gate.after_failure(session, ctx.version_id, str(getattr(exc, "code", "") or type(exc).__name__),
+                                   str(exc) or type(exc).__name__)
+    except Exception:  # noqa: BLE001 - never hide the processing error behind this one
+        log.exception("job %s: could not record the publication block", ctx.job_id)
+
+
+def _final(ctx: JobContext, exc: Exception) -> bool:
+    """Whether the runner will give up after this failure: the runner's own rule (an outage is retried for its
+    window, bad media fails at once, anything else after its attempts)."""
+    failure, _ = classify(exc)
+    with unit_of_work() as session:
+        job = jobs_repo.get(session, ctx.job_id)
+        if job is None:
+            return True
+        tries = JobTries(job.attempts, job.max_attempts, job.outage_retries, job.outage_since)
+        return not decide(failure, tries, utcnow(), retry_policy()).retry
+
+
+def _process(ctx: JobContext) -> None:
     store = get_store()
     with unit_of_work() as session:
         version = session.get(Version, ctx.version_id)
@@ -55,7 +93,7 @@ def process_version(ctx: JobContext) -> None:
                                  focal=FocalPoint(asset.focal_x, asset.focal_y),
                                  profiles=[str(p) for p in wanted] if isinstance(wanted, list) and wanted else None,
                                  title=asset.title, credit=asset.credit, copyright_notice=asset.copyright_notice,
-                                 usage_terms=asset.usage_terms, asset_id=str(asset.id),
+                                 usage_terms=asset.usage_terms, licence=asset.licence, asset_id=str(asset.id),
                                  asset_url=f"{settings.base_url}/assets/{asset.id}",
                                  organisation=org.name if org else "")
         key, caption_key = version.object_key, version.caption_key
@@ -138,6 +176,7 @@ def _record(ctx: JobContext, result: ProcessResult, uploaded: list[tuple[str, Re
         version = session.get(Version, ctx.version_id)
         if version is None:
             raise PermanentJobError("version no longer exists", "gone")
+        gate.lock(session, version.id)  # the same asset lock as approval: publication cannot race it
         rows = [Rendition(version_id=version.id, profile=o.profile, variant=o.variant, object_key=k,
                           media_type=o.media_type, size=o.path.stat().st_size, width=o.width, height=o.height,
                           duration=o.duration, bitrate=o.bitrate, loudness_lufs=o.loudness_lufs,
@@ -151,6 +190,7 @@ def _record(ctx: JobContext, result: ProcessResult, uploaded: list[tuple[str, Re
         if result.qa is not None:
             qa_items.replace_items(session, version.id, result.qa.get("items", []))
         outbox.emit(session, "asset.changed", asset_id=version.asset_id)
+        gate.after_processing(session, version.id)
 
         def remove_replaced() -> None:
             for key in replaced:

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from service.models.base import Base, BigIntPK, now_col, utcnow, uuid_pk
 
 ASSET_KINDS = ("infographic", "video", "podcast", "qa_set", "poster", "document")
-ASSET_STATUSES = ("draft", "in_review", "changes_requested", "published", "withdrawn", "superseded")
-VERSION_STATUSES = ("draft", "in_review", "changes_requested", "published", "superseded", "rejected")
+# "approved": every approval given, published automatically once the required renditions are ready.
+ASSET_STATUSES = ("draft", "in_review", "changes_requested", "approved", "published", "withdrawn", "superseded")
+VERSION_STATUSES = ("draft", "in_review", "changes_requested", "approved", "published", "superseded", "rejected")
 
 
 class Asset(Base):
@@ -82,6 +83,11 @@ class Version(Base):
     created_at: Mapped[datetime] = now_col()
     submitted_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
+    # Set when processing failed or left a required rendition missing: publication is blocked until a
+    # new file (or a successful re-run) replaces them. Shown to the producer.
+    rendition_error_code: Mapped[str | None] = mapped_column(String(64))
+    rendition_error: Mapped[str | None] = mapped_column(Text)
+    processed_at: Mapped[datetime | None]  # when the processing job last recorded this version's renditions
 
 
 class Rendition(Base):

@@ -9,7 +9,10 @@ from pydantic import BaseModel, Field
 class RenditionOut(BaseModel):
     id: uuid.UUID
     profile: str
-    variant: str
+    variant: str = Field(description="Named after the delivered size (a 720p source's YouTube file is 720p)")
+    spec: str = Field(description="The profile output this file was made for, as the profile names it")
+    also_for: list[str] = Field(default_factory=list,
+                                description="Other outputs of the profile this same file stands for")
     channel: str | None
     label_vi: str | None
     label_en: str | None

@@ -17,15 +17,12 @@ from service.models import Asset, Job, Rendition, Version
 from service.renditions.schemas import ProfileStatus, RenditionOut, RenditionsResponse
 from service.runtime import download_ttl, get_store
 from storage.http import ascii_fold
-from transcoding.pipeline import media_of
+from transcoding.pipeline import SECTIONS, media_of
 from transcoding.profiles import Profile, default_profiles
 
 
 def expected_profiles(asset: Asset, version: Version) -> list[Profile]:
-    media = media_of(asset.kind, version.media_type)
-    if media == "qa":
-        return []
-    sections = ("video", "audio") if media == "video" else (media,)
+    sections = SECTIONS.get(media_of(asset.kind, version.media_type), ())
     return [p for p in default_profiles().values() if asset.kind in p.kinds and any(p.sections(s) for s in sections)]
 
 
@@ -45,7 +42,11 @@ def to_out(asset: Asset, r: Rendition) -> RenditionOut:
     profile = default_profiles().get(r.profile)
     signed = get_store().download_url(r.object_key, expires=download_ttl(), filename=_file_name(asset, r),
                                       content_type=r.media_type)
-    return RenditionOut(id=r.id, profile=r.profile, variant=r.variant, channel=profile.channel if profile else None,
+    extra = r.extra or {}
+    also = extra.get("same_as")
+    return RenditionOut(id=r.id, profile=r.profile, variant=r.variant, spec=str(extra.get("spec") or r.variant),
+                        also_for=[str(a) for a in also] if isinstance(also, list) else [],
+                        channel=profile.channel if profile else None,
                         label_vi=profile.label_vi if profile else None, label_en=profile.label_en if profile else None,
                         media_type=r.media_type, size=r.size, width=r.width, height=r.height, duration=r.duration,
                         bitrate=r.bitrate, loudness_lufs=r.loudness_lufs, true_peak_dbtp=r.true_peak_dbtp,

@@ -14,6 +14,8 @@ from service.auth.principal import Principal
 from service.errors import Forbidden, KhoError, NotFound
 from service.models import Asset, Comment, Version
 from service.models.base import utcnow
+from service.publication.readiness import readiness
+from service.publication.schemas import PublicationOut, publication_out
 from service.runtime import download_ttl, get_store
 from service.workflow import repository, revisions, rules
 from service.workflow.schemas import (
@@ -57,6 +59,15 @@ def review_queue(session: Session, principal: Principal, limit: int) -> list[Que
     # A pending revision may propose the urgent flag: sort again on what the reviewer will decide.
     items.sort(key=lambda i: not i.urgent)
     return items
+
+
+def publication(session: Session, principal: Principal, asset_id: uuid.UUID) -> PublicationOut:
+    """Whether the latest version's renditions let it go live (for the producer and the reviewers)."""
+    asset = workspace_asset(session, principal, asset_id)
+    version = repository.latest_version(session, asset.id)
+    if version is None:
+        raise NotFound(what="phiên bản / version")
+    return publication_out(readiness(session, asset, version), version.status)
 
 
 def versions(session: Session, principal: Principal, asset_id: uuid.UUID) -> list[VersionOutFull]:

@@ -11,6 +11,7 @@ from starlette.requests import ClientDisconnect
 from service.assets.upload import sync_chunks
 from service.deps import CurrentPrincipal, ProducerPrincipal, ReviewerPrincipal, SessionDep
 from service.errors import KhoError
+from service.publication.schemas import PublicationOut
 from service.workflow import queries
 from service.workflow import service as workflow
 from service.workflow.schemas import (
@@ -72,6 +73,12 @@ def review_queue(principal: ReviewerPrincipal, session: SessionDep,
 @router.get("/assets/{asset_id}/downloaders", response_model=DownloadersOut)
 def downloaders(asset_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep) -> DownloadersOut:
     return queries.downloaders(session, principal, asset_id)
+
+
+@router.get("/assets/{asset_id}/publication", response_model=PublicationOut)
+def publication(asset_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep) -> PublicationOut:
+    """Ready, pending (renditions being made) or blocked (a required rendition failed, with the reason)."""
+    return queries.publication(session, principal, asset_id)
 
 
 @router.get("/assets/{asset_id}/versions", response_model=list[VersionOutFull])

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from service.publication.schemas import PublicationOut
+
 
 def _nfc(value: Any) -> Any:
     return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else value
@@ -36,6 +38,7 @@ class TransitionOut(BaseModel):
     approvals: int
     approval_levels: int
     event_id: int
+    publication: PublicationOut | None = None
 
 
 class OrganisationRef(BaseModel):
@@ -92,6 +95,8 @@ class VersionOutFull(BaseModel):
     created_at: datetime
     submitted_at: datetime | None
     decided_at: datetime | None
+    rendition_error_code: str | None = None
+    rendition_error: str | None = Field(default=None, description="why publication is blocked, if it is")
 
 
 class FieldChange(BaseModel):

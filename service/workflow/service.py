@@ -21,6 +21,8 @@ from service.auth.principal import Principal
 from service.errors import Conflict, Forbidden, NotFound, Unprocessable
 from service.models import Asset, Comment, ReviewEvent, Version
 from service.models.base import utcnow
+from service.publication.readiness import readiness
+from service.publication.schemas import publication_out
 from service.workflow import repository, revisions, rules
 from service.workflow.schemas import (
     ClientRef,
@@ -81,7 +83,8 @@ def _out(session: Session, s: Subject, event: ReviewEvent) -> TransitionOut:
                          version=VersionRef(id=s.version.id, number=s.version.number, status=s.version.status),
                          approvals=s.asset.approvals,
                          approval_levels=repository.approval_levels(session, s.asset.owner_org_id),
-                         event_id=event.id)
+                         event_id=event.id,
+                         publication=publication_out(readiness(session, s.asset, s.version), s.version.status))
 
 
 def _require_reviewer(principal: Principal, s: Subject) -> None:
@@ -126,10 +129,30 @@ def approve(session: Session, principal: Principal, asset_id: uuid.UUID, body: D
         s.asset.approvals = level
         event = record(session, s, principal, "approve", "in_review", "in_review", comment=body.comment)
         return _out(session, s, event)
-    return _publish(session, principal, s, body)
+    ready = readiness(session, s.asset, s.version)
+    if ready.state == "blocked":
+        raise Conflict("publication_blocked", reason=ready.reason or ready.code or "",
+                       extra={"publication": publication_out(ready).model_dump()})
+    if ready.state == "pending":
+        return _hold(session, principal, s, body)
+    return _out(session, s, publish(session, principal, s, action="approve", from_status="in_review",
+                                    comment=body.comment))
 
 
-def _publish(session: Session, principal: Principal, s: Subject, body: DecisionIn) -> TransitionOut:
+def _hold(session: Session, principal: Principal, s: Subject, body: DecisionIn) -> TransitionOut:
+    """Every approval is given but the required renditions are still being made: "approved, publishing
+    when ready". The processing job publishes it when it records them (service/workflow/gate.py)."""
+    s.version.status, s.version.decided_at = "approved", utcnow()
+    s.asset.approvals = 0
+    if s.asset.status != "published":
+        s.asset.status = "approved"
+    event = record(session, s, principal, "approve", "in_review", "approved", comment=body.comment)
+    return _out(session, s, event)
+
+
+def publish(session: Session, actor: Principal | None, s: Subject, *, action: str, from_status: str,
+            comment: str | None = None) -> ReviewEvent:
+    """Make the version live: by the last approval, or by the processing job for an approved version."""
     now = utcnow()
     asset, version = s.asset, s.version
     revision = asset.status == "published"
@@ -140,10 +163,10 @@ def _publish(session: Session, principal: Principal, s: Subject, body: DecisionI
     version.status, version.decided_at = "published", now
     asset.status, asset.approvals = "published", 0
     version.proposed = revisions.snapshot(session, asset)  # what went live, for later diffs
-    event = record(session, s, principal, "approve", "in_review", "published", comment=body.comment)
+    event = record(session, s, actor, action, from_status, "published", comment=comment)
     if not revision and (asset.publish_at is None or asset.publish_at <= now):
         release(session, asset, now)
-    return _out(session, s, event)
+    return event
 
 
 def release(session: Session, asset: Asset, now: datetime) -> None:
@@ -193,7 +216,8 @@ def withdraw(session: Session, principal: Principal, asset_id: uuid.UUID, body: 
 def _withdraw(session: Session, s: Subject, actor: Principal | None, reason: str, comment: str | None = None
               ) -> tuple[ReviewEvent, DownloadersOut]:
     s.asset.status, s.asset.withdrawn_reason, s.asset.approvals = "withdrawn", reason, 0
-    if s.version.id != s.asset.current_version_id and s.version.status in repository.OPEN_VERSION_STATUSES:
+    if s.version.id != s.asset.current_version_id and s.version.status in (*repository.OPEN_VERSION_STATUSES,
+                                                                             "approved"):
         s.version.status = "rejected"  # a pending revision of a withdrawn asset can never go live
     takers = downloaders_of(session, s.asset.id)
     event = record(session, s, actor, "withdraw", "published", "withdrawn", reason=reason, comment=comment)

@@ -72,7 +72,8 @@ def test_every_video_profile_has_its_outputs(rendered: tuple) -> None:
         ("web-mp4", "720p"),
         ("web-mp4", "poster"),
         ("youtube", "1080p"),
-        ("vertical", "1080x1920"),
+        ("vertical", "crop-1080x1920"),
+        ("vertical", "fill-1080x1920"),
         ("facebook-feed", "1080x1080"),
         ("facebook-feed", "1080x1350"),
         ("zalo-oa", "720p"),
@@ -115,8 +116,10 @@ def test_shared_encode_is_packaged_many_times(rendered: tuple) -> None:
 
 def test_aspect_crops_and_pads(rendered: tuple) -> None:
     _, outputs, _ = rendered
+    for form in ("crop-1080x1920", "fill-1080x1920"):  # the platforms' full size, both forms
+        v = stream(outputs[("vertical", form)].path, "video")
+        assert v is not None and (v["width"], v["height"]) == (1080, 1920), form
     for key, aspect in [
-        (("vertical", "1080x1920"), 9 / 16),
         (("facebook-feed", "1080x1080"), 1.0),
         (("facebook-feed", "1080x1350"), 4 / 5),
     ]:

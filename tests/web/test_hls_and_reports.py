@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from tests.api.conftest import Factory
 from tests.support import require_or_skip
 from tests.web.conftest import another, csrf_from, sign_in, upload_as
+from tests.workflow.wf_support import process_latest
 
 
 @pytest.fixture(scope="module")
@@ -116,6 +117,7 @@ def test_dashboard_draws_svg_charts_for_reviewers(client: TestClient, factory: F
     producer.post(f"/tai-nguyen/{asset_id}/gui-duyet", data={"csrf_token": token})
     reviewer = another(client)
     sign_in(reviewer, factory, "reviewer", province)
+    assert process_latest(asset_id) == "succeeded"  # renditions first: publication waits for them
     reviewer.post(f"/duyet/{asset_id}/approve", data={"csrf_token": csrf_from(reviewer.get("/duyet").text)})
     staff = another(client)
     sign_in(staff, factory, "staff", factory.org("school", province))
@@ -140,6 +142,7 @@ def test_kits_page_builds_a_collection(client: TestClient, factory: Factory) -> 
     client.post(f"/tai-nguyen/{asset_id}/gui-duyet", data={"csrf_token": csrf_from(client.get("/cua-toi").text)})
     reviewer = another(client)
     sign_in(reviewer, factory, "reviewer", province)
+    assert process_latest(asset_id) == "succeeded"  # renditions first: publication waits for them
     reviewer.post(f"/duyet/{asset_id}/approve", data={"csrf_token": csrf_from(reviewer.get("/duyet").text)})
     page = client.get("/bo-suu-tap")
     assert f'value="{asset_id}"' in page.text

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from tests.api.conftest import Factory
 from tests.web.conftest import another, csrf_from, sign_in, upload_as
+from tests.workflow.wf_support import process_latest
 
 
 def _people(client: TestClient, factory: Factory) -> tuple[TestClient, TestClient, TestClient, str]:
@@ -54,6 +55,7 @@ def test_queue_urgent_first_and_decisions(client: TestClient, factory: Factory) 
     r = reviewer.post(f"/duyet/{third}/reject", data={"reason": "Trùng nội dung", "csrf_token": token},
                       follow_redirects=False)
     assert r.status_code == 303
+    assert process_latest(urgent) == "succeeded"  # renditions first: publication waits for them
     r = reviewer.post(f"/duyet/{urgent}/approve", data={"comment": "Đăng ngay", "csrf_token": token},
                       follow_redirects=False)
     assert r.status_code == 303
@@ -74,6 +76,7 @@ def test_comments_and_withdrawal_with_downloaders(client: TestClient, factory: F
     asset_id = upload_as(producer, "Áp phích Ngày Nhà giáo")
     _submit_from_mine(producer, asset_id)
     token = csrf_from(reviewer.get(f"/duyet/{asset_id}").text)
+    assert process_latest(asset_id) == "succeeded"  # renditions first: publication waits for them
     assert reviewer.post(f"/duyet/{asset_id}/approve", data={"csrf_token": token},
                          follow_redirects=False).status_code == 303
 

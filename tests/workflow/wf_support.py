@@ -26,6 +26,27 @@ def problem(r: Response, status: int, code: str | None = None) -> dict[str, Any]
     return body
 
 
+def process_latest(asset_id: str) -> str:
+    """Run the processing job of the asset's latest version (the real pipeline, inline) unless it already
+    ran; returns the job's final status. Publication waits for the renditions this makes."""
+    from service.db import unit_of_work
+    from service.jobs import repository as jobs_repo
+    from service.jobs.runner import run_job
+    from service.jobs.service import process_job_id
+    from service.workflow import repository
+
+    with unit_of_work() as session:
+        version = repository.latest_version(session, uuid.UUID(asset_id))
+        assert version is not None
+        job_id = process_job_id(version.id)
+    status = run_job(job_id)
+    if status == "skipped":  # already done (or running elsewhere): report what the row says
+        with unit_of_work() as session:
+            job = jobs_repo.get(session, job_id)
+            status = job.status if job else "missing"
+    return status
+
+
 @dataclass
 class Flow:
     client: TestClient
@@ -47,10 +68,17 @@ class Flow:
 
     def act(self, headers: Headers, asset_id: str, action: str, reason: str | None = None,
             **extra: Any) -> Response:
+        """POST a transition. An approval first lets the latest version's renditions be made (the real
+        job, inline), as a worker would have by then: publication waits for them."""
+        if action == "approve":
+            self.process_latest(asset_id)
         payload: dict[str, Any] = dict(extra)
         if reason is not None:
             payload["reason"] = reason
         return self.client.post(f"/api/v1/assets/{asset_id}/{action}", json=payload, headers=headers)
+
+    def process_latest(self, asset_id: str) -> str:
+        return process_latest(asset_id)
 
     def ok(self, headers: Headers, asset_id: str, action: str, reason: str | None = None) -> dict[str, Any]:
         r = self.act(headers, asset_id, action, reason)

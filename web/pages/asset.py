@@ -18,12 +18,14 @@ from service.auth.principal import Principal
 from service.config import get_settings
 from service.deps import SessionDep
 from service.errors import Forbidden
+from service.publication.schemas import PublicationOut
 from service.workflow import queries as review_queries
 from service.workflow import service as workflow
 from service.workflow.schemas import CommentIn, CommentOut, DecisionIn, DownloadersOut, ReviewEventOut
 from web import hls
 from web.present import (
     ProfileDownloads,
+    by_output,
     downloadable,
     labels_for,
     listing_of,
@@ -43,7 +45,7 @@ EMBED_TEMPLATE = env.from_string(
 
 
 def _find(groups: list[ProfileDownloads], *wanted: tuple[str, str]) -> str | None:
-    by_key = {(r.profile, r.variant): r for g in groups for r in g.choices}
+    by_key = by_output([r for g in groups for r in g.choices])
     for key in wanted:
         if key in by_key:
             return by_key[key].signed_url
@@ -74,6 +76,7 @@ class Workspace:
     comments: list[CommentOut] = field(default_factory=list)
     downloaders: DownloadersOut | None = None
     people: dict[uuid.UUID, str] = field(default_factory=dict)
+    publication: PublicationOut | None = None  # whether the latest version's renditions let it go live
 
 
 def _workspace(session: Session, principal: Principal, asset: AssetOut) -> Workspace | None:
@@ -82,6 +85,7 @@ def _workspace(session: Session, principal: Principal, asset: AssetOut) -> Works
                           review_queries.comments(session, principal, asset.id))
         if asset.status == "withdrawn":
             space.downloaders = review_queries.downloaders(session, principal, asset.id)
+        space.publication = review_queries.publication(session, principal, asset.id)
     except Forbidden:
         return None
     space.people = user_names(session, {e.actor_id for e in space.history} | {c.author_id for c in space.comments})

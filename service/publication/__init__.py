@@ -1,0 +1,1 @@
+"""When an approved version may go live: its required renditions exist."""
