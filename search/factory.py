@@ -17,9 +17,10 @@ def make_index(engine: str = "embedded", *, path: Path | None = DEFAULT_PATH, me
                table: str = "search_documents", writer: bool = False) -> SearchIndex:
     """`path=None` with the embedded engine keeps the index in memory (tests, throwaway tools); `shards`
     splits the embedded index into parts searched in parallel (large indexes, see embedded_shards).
-    `database_url` and `table`: where the postgres engine keeps its documents."""
+    `database_url` and `table`: where the postgres engine keeps its documents. `writer`: this process writes
+    the embedded index, which refuses a second writing process at once (search.writer_lock)."""
     if engine == "embedded":
-        return EmbeddedIndex(path, synonyms=synonyms, shards=shards)
+        return EmbeddedIndex(path, synonyms=synonyms, shards=shards, writer=writer)
     if engine == "postgres":
         if not database_url:
             raise ValueError("the postgres engine needs database_url")

@@ -161,11 +161,13 @@ class PostgresIndex:
         variants by exact lookup (short syllables share too few trigrams) and pg_trgm's similar words."""
         if not words:
             return {}
-        candidates = sorted({v for w in words if max_edits(w) for v in edits1(w)} | set(words))
+        # Glued pairs are long enough for trigrams; a syllable's variants are few (~200) and exact.
+        candidates = sorted({v for w in words if not w.startswith(GLUED) for v in edits1(w)} | set(words))
         rows = conn.execute(sa.text(
             f"SELECT term FROM {self.table}_terms WHERE term = ANY(CAST(:c AS text[])) UNION "
             f"SELECT t.term FROM unnest(CAST(:w AS text[])) AS w(word) "
-            f"JOIN {self.table}_terms t ON t.term % w.word"), {"c": candidates, "w": words}).scalars()
+            f"JOIN {self.table}_terms t ON t.term % w.word"),
+            {"c": candidates, "w": [w for w in words if w.startswith(GLUED) and max_edits(w)]}).scalars()
         found = set(rows)
         out: dict[str, list[str]] = {}
         for word in words:

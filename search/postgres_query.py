@@ -129,17 +129,16 @@ class PlanBuilder:
 
 
 def edits1(word: str) -> set[str]:
-    """Every string one deletion, transposition, substitution or insertion away (folded alphabet)."""
-    letters = "abcdefghijklmnopqrstuvwxyz0123456789"
-    prefix = word[:1] if word.startswith(GLUED) else ""
-    body = word[len(prefix):]
-    splits = [(body[:i], body[i:]) for i in range(len(body) + 1)]
+    """Every folded syllable one deletion, transposition, substitution or insertion away (the letters of
+    folded Vietnamese: no f, j, w, z)."""
+    letters = "abcdeghiklmnopqrstuvxy"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     out = {a + b[1:] for a, b in splits if b}
     out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
     out |= {a + c + b[1:] for a, b in splits if b for c in letters}
     out |= {a + c + b for a, b in splits for c in letters}
-    out.discard(body)
-    return {prefix + w for w in out}
+    out.discard(word)
+    return out
 
 
 def distance(a: str, b: str) -> int:

@@ -46,9 +46,21 @@ def _serve(args: argparse.Namespace, with_worker: bool) -> None:
     if with_worker:  # the process that writes the embedded index refills one dropped for a new layout
         from service.indexing.service import rebuild_in_background
 
+        _claim_search_writer()
         rebuild_in_background()
     app = create_app(with_worker=with_worker)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=30)
+
+
+def _claim_search_writer() -> None:
+    """A second process writing one embedded index stops here with a clear message."""
+    from search.writer_lock import IndexBusy
+    from service.runtime import claim_search_writer
+
+    try:
+        claim_search_writer()
+    except IndexBusy as exc:
+        sys.exit(f"kho: {exc}")
 
 
 def _worker(_: argparse.Namespace) -> None:
@@ -58,6 +70,7 @@ def _worker(_: argparse.Namespace) -> None:
 
     from service.worker import Worker
 
+    _claim_search_writer()
     worker = Worker(get_settings().worker_threads)
     worker.start()
     try:
@@ -121,6 +134,7 @@ def _reindex(_: argparse.Namespace) -> None:
     from service.db import unit_of_work
     from service.indexing import service as search
 
+    _claim_search_writer()
     with unit_of_work() as session, tqdm(unit=" tài nguyên / assets") as bar:
         total = search.reindex_all(session, bar.update)
     print(f"Đã lập chỉ mục / indexed: {total}")

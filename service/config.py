@@ -46,7 +46,8 @@ class Settings(BaseSettings):
     s3_secure: bool = False
     s3_region: str | None = None
 
-    search: Literal["embedded", "meilisearch"] = "embedded"
+    # Empty: "postgres" when the database is PostgreSQL (any number of hosts share it), else "embedded".
+    search: Literal["", "embedded", "meilisearch", "postgres"] = ""
     search_path: Path | None = None  # empty → <var_dir>/search
     # Parts the embedded index is split into and searched in parallel: 1 for small indexes (exact
     # scores), the number of cores from a few hundred thousand assets on (bench/RESULTS.md).
@@ -65,6 +66,12 @@ class Settings(BaseSettings):
     upload_limits: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_UPLOAD_LIMITS))
     download_url_ttl_seconds: int = 900
     token_ttl_hours: int = 24 * 7
+
+    @model_validator(mode="after")
+    def _default_search_engine(self) -> Settings:
+        if not self.search:
+            self.search = "postgres" if self.db_url.startswith(("postgresql", "postgres:")) else "embedded"
+        return self
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:

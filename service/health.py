@@ -48,6 +48,13 @@ def _search() -> None:
     from service.config import get_settings
 
     settings = get_settings()
+    if settings.search == "postgres":
+        from service.runtime import get_search_index
+
+        health = get_search_index().health()
+        if not health.ok:
+            raise RuntimeError(health.detail)
+        return
     if settings.search == "meilisearch":
         r = httpx.get(settings.meili_url.rstrip("/") + "/health", timeout=2.0)
         r.raise_for_status()
