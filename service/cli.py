@@ -147,7 +147,11 @@ def _search_check(_: argparse.Namespace) -> None:
     with unit_of_work() as session:
         drift = search.drift(session)
     print(f"thiếu trong chỉ mục / missing from index: {len(drift.missing)}; "
-          f"thừa / stale in index: {len(drift.stale)}")
+          f"thừa / stale in index: {len(drift.stale)}; "
+          f"sai trạng thái / stale status: {len(drift.status)}; "
+          f"nội dung cũ / stale title or summary: {len(drift.content)}")
+    for doc_id, (held, want) in sorted(drift.status.items())[:20]:
+        print(f"  {doc_id}: chỉ mục / index {held} ≠ cơ sở dữ liệu / database {want}")
     if not drift.ok:
         sys.exit(1)
 

@@ -18,6 +18,8 @@ from service.assets import repository as assets_repo
 from service.auth.principal import Principal
 from service.errors import KhoError
 from service.indexing import documents, repository
+from service.indexing.drift import Drift
+from service.indexing.drift import drift as drift_of
 from service.models import Asset
 from service.models.base import utcnow
 from service.runtime import get_search_index
@@ -94,17 +96,6 @@ def rebuild_in_background() -> threading.Thread | None:
     return thread
 
 
-@dataclass(frozen=True)
-class Drift:
-    missing: set[str]  # in the database, not in the index
-    stale: set[str]  # in the index, no longer in the database
-
-    @property
-    def ok(self) -> bool:
-        return not self.missing and not self.stale
-
-
 def drift(session: Session) -> Drift:
-    in_db = repository.all_asset_ids(session)
-    in_index = get_search_index().ids()
-    return Drift(missing=in_db - in_index, stale=in_index - in_db)
+    """Ids, statuses and content of the index against the database (service.indexing.drift)."""
+    return drift_of(session, get_search_index())
