@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -40,8 +39,8 @@ BATCH = 500
 SORT_KEY = {"newest": "k_new", "downloads": "k_dl"}
 # ts_rank weights of the D, C, B, A classes: extracted text, -, body, title.
 WEIGHTS = "{0.2, 0.3, 0.5, 1.0}"
-RANK_PARTS = {"main": 1.0, "exact": 0.5, "glued": 0.6, "synonym": 0.6}
 VARIANTS_PER_WORD = 8
+EXACT_BONUS = 0.25
 
 
 def engine_url(url: str) -> str:
@@ -312,7 +311,14 @@ def _match_sql(plan: TextPlan, params: Params) -> str:
 
 
 def _score_sql(plan: TextPlan, params: Params) -> str:
+    """`ts_rank` over the ranking lexemes, plus a bonus for the syllables typed with their marks. Each call
+    detoasts and walks the document's tsvector and every matching row is ranked, so the calls are few:
+    the glued pairs and synonym tags rank with the words; the exact forms apart, so that typing marks
+    reorders only documents that differ in them (the unaccented query ranks like the accented one)."""
     weights = params.add(WEIGHTS)
-    parts: list[Any] = [f"{RANK_PARTS[name]} * ts_rank(CAST({weights} AS real[]), doc, "
-                        f"CAST({params.add(q)} AS tsquery))" for name, q in plan.rank.items()]
-    return " + ".join(parts)
+    words = " | ".join(f"({q})" for name, q in plan.rank.items() if name != "exact")
+    score = f"ts_rank(CAST({weights} AS real[]), doc, CAST({params.add(words)} AS tsquery))"
+    if "exact" in plan.rank:
+        score += (f" + {EXACT_BONUS} * ts_rank(CAST({weights} AS real[]), doc, "
+                  f"CAST({params.add(plan.rank['exact'])} AS tsquery))")
+    return score
