@@ -41,6 +41,7 @@ SORT_KEY = {"newest": "k_new", "downloads": "k_dl"}
 WEIGHTS = "{0.2, 0.3, 0.5, 1.0}"
 VARIANTS_PER_WORD = 8
 EXACT_BONUS = 0.25
+RANK_CANDIDATES = 600  # matches ranked on the whole document; the rest only on their title
 
 
 def engine_url(url: str) -> str:
@@ -225,8 +226,14 @@ class PostgresIndex:
         t = self.table
         if plan is not None and query.sort == "relevance":
             offset = cur.offset if cur else 0
-            sql = (f"SELECT id, title, summary, {_score_sql(plan, params)} AS score, count(*) OVER () AS total "
-                   f"FROM {t} WHERE {where} ORDER BY score DESC, k_new DESC, id "
+            # Two passes: every match is ranked on its title vector (small, in the row), the best
+            # candidates on the whole document (out of line); a page past them widens the first pass.
+            cap = params.add(max(RANK_CANDIDATES, offset + limit))
+            sql = (f"WITH cand AS (SELECT id, {_score_sql(plan, params, 'title_doc')} AS pre, "
+                   f"count(*) OVER () AS total FROM {t} WHERE {where} ORDER BY pre DESC, k_new DESC, id "
+                   f"LIMIT {cap}) "
+                   f"SELECT d.id, d.title, d.summary, {_score_sql(plan, params, 'd.doc')} AS score, cand.total "
+                   f"FROM cand JOIN {t} d ON d.id = cand.id ORDER BY score DESC, d.k_new DESC, d.id "
                    f"LIMIT {params.add(limit)} OFFSET {params.add(offset)}")
             rows = conn.execute(sa.text(sql), params).all()
             total = int(rows[0].total) if rows else (cur.total if cur else 0)
@@ -310,15 +317,14 @@ def _match_sql(plan: TextPlan, params: Params) -> str:
     return sql
 
 
-def _score_sql(plan: TextPlan, params: Params) -> str:
-    """`ts_rank` over the ranking lexemes, plus a bonus for the syllables typed with their marks. Each call
-    detoasts and walks the document's tsvector and every matching row is ranked, so the calls are few:
-    the glued pairs and synonym tags rank with the words; the exact forms apart, so that typing marks
-    reorders only documents that differ in them (the unaccented query ranks like the accented one)."""
+def _score_sql(plan: TextPlan, params: Params, column: str) -> str:
+    """`ts_rank` of `column` over the ranking lexemes, plus a bonus for the syllables typed with their marks.
+    The glued pairs and synonym tags rank with the words (each call walks the vector); the exact forms
+    apart, so that typing marks reorders only documents that differ in them."""
     weights = params.add(WEIGHTS)
     words = " | ".join(f"({q})" for name, q in plan.rank.items() if name != "exact")
-    score = f"ts_rank(CAST({weights} AS real[]), doc, CAST({params.add(words)} AS tsquery))"
+    score = f"ts_rank(CAST({weights} AS real[]), {column}, CAST({params.add(words)} AS tsquery))"
     if "exact" in plan.rank:
-        score += (f" + {EXACT_BONUS} * ts_rank(CAST({weights} AS real[]), doc, "
+        score += (f" + {EXACT_BONUS} * ts_rank(CAST({weights} AS real[]), {column}, "
                   f"CAST({params.add(plan.rank['exact'])} AS tsquery))")
     return score

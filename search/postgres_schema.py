@@ -22,7 +22,7 @@ from search.synonyms import SynonymTable
 from search.types import SearchDocument
 from search.vietnamese import fold, nfc, syllables
 
-LAYOUT = "kho-search-pg 1"
+LAYOUT = "kho-search-pg 2"
 MAX_POS = 16383  # PostgreSQL's largest tsvector position
 MAX_TOKEN = 48  # longer "syllables" are noise (hashes, URLs) and would bloat the vocabulary
 EXACT, GLUED, SYN = "=", "~", "#"  # lexeme prefixes no typed prefix query can reach
@@ -45,7 +45,11 @@ def ddl(t: str) -> list[str]:
             org_tree text[] NOT NULL, topics text[] NOT NULL, audiences text[] NOT NULL,
             levels text[] NOT NULL, channels text[] NOT NULL, profiles text[] NOT NULL, year text,
             urgent boolean NOT NULL, k_new bigint NOT NULL, k_dl bigint NOT NULL,
-            title text NOT NULL, summary text NOT NULL, updated_at text, doc tsvector NOT NULL)""",
+            title text NOT NULL, summary text NOT NULL, updated_at text, title_doc tsvector NOT NULL,
+            doc tsvector NOT NULL)""",
+        # The whole-document vector (~2 kB) lives out of line, uncompressed: matching reads the GIN index
+        # and the small row, only the few candidates being ranked fetch it, without decompressing.
+        f"ALTER TABLE {t} ALTER COLUMN doc SET STORAGE EXTERNAL",
         f"CREATE INDEX IF NOT EXISTS {t}_doc ON {t} USING gin (doc)",
         f"CREATE INDEX IF NOT EXISTS {t}_new ON {t} (k_new DESC)",
         f"CREATE INDEX IF NOT EXISTS {t}_dl ON {t} (k_dl DESC)",
@@ -100,7 +104,8 @@ def _add_text(vec: _Vector, text: str, weight: str, exact: bool, glue: bool,
 
 def to_row(doc: SearchDocument, synonyms: SynonymTable, vocabulary: set[str]) -> dict[str, object]:
     """The row of `doc`; adds the syllables and glued pairs it holds to `vocabulary`."""
-    vec = _Vector()
+    vec, title = _Vector(), _Vector()
+    _add_text(title, doc.title, "A", True, True, synonyms, vocabulary)
     _add_text(vec, doc.title, "A", True, True, synonyms, vocabulary)
     for text in [doc.summary, *doc.tags, *doc.labels, doc.org_name]:
         _add_text(vec, text, "B", True, True, synonyms, vocabulary)
@@ -113,16 +118,17 @@ def to_row(doc: SearchDocument, synonyms: SynonymTable, vocabulary: set[str]) ->
         "channels": list(doc.channels), "profiles": list(doc.profiles),
         "year": str(doc.year) if doc.year is not None else None, "urgent": doc.urgent,
         "k_new": newest_key(doc), "k_dl": downloads_key(doc), "title": nfc(doc.title),
-        "summary": nfc(doc.summary), "updated_at": doc.updated_at, "doc": vec.literal(),
+        "summary": nfc(doc.summary), "updated_at": doc.updated_at, "title_doc": title.literal(),
+        "doc": vec.literal(),
     }
 
 
 def upsert_sql(t: str) -> str:
     cols = ["id", "status", "kind", "org_id", "org_tree", "topics", "audiences", "levels", "channels",
             "profiles", "year", "urgent", "k_new", "k_dl", "title", "summary", "updated_at"]
-    values = ", ".join(f":{c}" for c in cols) + ", CAST(:doc AS tsvector)"
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*cols[1:], "doc"])
-    return (f"INSERT INTO {t} ({', '.join(cols)}, doc) VALUES ({values}) "
+    values = ", ".join(f":{c}" for c in cols) + ", CAST(:title_doc AS tsvector), CAST(:doc AS tsvector)"
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*cols[1:], "title_doc", "doc"])
+    return (f"INSERT INTO {t} ({', '.join(cols)}, title_doc, doc) VALUES ({values}) "
             f"ON CONFLICT (id) DO UPDATE SET {updates}")
 
 
