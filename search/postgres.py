@@ -309,9 +309,9 @@ def _limit(query: SearchQuery) -> int:
 
 
 def _match_sql(plan: TextPlan, params: Params) -> str:
-    """The GIN-indexed match, and when some units may be missing, the count of units held."""
+    """The GIN-indexed match, and for long relaxed queries the count of units each candidate holds."""
     sql = f"doc @@ CAST({params.add(plan.match())} AS tsquery)"
-    if not plan.all_units:
+    if not plan.exact:
         sql += (f" AND (SELECT count(*) FROM unnest(CAST({params.add(plan.units)} AS tsquery[])) AS u(q) "
                 f"WHERE doc @@ u.q) >= {params.add(plan.need)}")
     return sql

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import combinations
+from math import comb
 
 from search.postgres_schema import EXACT, GLUED, SYN
 from search.query import ParsedQuery, QueryTerm
@@ -19,6 +21,7 @@ from search.synonyms import SynonymMatch
 ALL_UNITS_UP_TO = 3  # queries of up to this many units need them all in loose mode; longer ones may miss one
 FUZZY_MIN_LEN = 4
 GLUED_FUZZY_MIN_LEN = 5
+MAX_COMBINATIONS = 40  # "need of n units" spelt out as a disjunction of conjunctions up to this many
 
 
 @dataclass(frozen=True)
@@ -28,13 +31,22 @@ class TextPlan:
     rank: dict[str, str]  # tsquery per ranking part: "main", "exact", "glued", "synonym"
 
     @property
-    def all_units(self) -> bool:
-        return self.need >= len(self.units)
+    def exact(self) -> bool:
+        """`match()` alone decides which documents hold `need` units (no count over the units)."""
+        return self.need >= len(self.units) or comb(len(self.units), self.need) <= MAX_COMBINATIONS
 
     def match(self) -> str:
-        """One tsquery for the GIN index: every unit when all are needed, otherwise any of them."""
-        joiner = " & " if self.all_units else " | "
-        return joiner.join(f"({u})" for u in self.units)
+        """One tsquery for the GIN index: every unit; or each way of choosing `need` units (the index
+        answers it exactly, no document's vector is read); or, past that many ways, any unit."""
+        if self.need >= len(self.units):
+            return _all(self.units)
+        if self.exact:
+            return " | ".join(f"({_all(list(chosen))})" for chosen in combinations(self.units, self.need))
+        return " | ".join(f"({u})" for u in self.units)
+
+
+def _all(units: list[str]) -> str:
+    return " & ".join(f"({u})" for u in units)
 
 
 def quote(lexeme: str) -> str:
