@@ -59,8 +59,11 @@ class PostgresIndex:
                  pool_size: int = 4) -> None:
         self.table = check_name(table)
         self.synonyms = synonyms or default_synonyms()
+        # No sequential scans on the engine's own connections: the planner prices `doc @@ query` as cheap,
+        # but on a row it detoasts the whole out-of-line vector, while the GIN index answers it exactly
+        # (no recheck); with a common word the "cheaper" scan read every document and took seconds.
         self.db = sa.create_engine(engine_url(url), pool_size=pool_size, max_overflow=pool_size * 2,
-                                   pool_pre_ping=True)
+                                   pool_pre_ping=True, connect_args={"options": "-c enable_seqscan=off"})
         self.dropped_layout = self._open()
 
     # --- opening ---------------------------------------------------------------------------------------
