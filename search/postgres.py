@@ -37,7 +37,7 @@ from search.vietnamese import fold, nfc, syllables, telex_decode
 
 BATCH = 500
 SORT_KEY = {"newest": "k_new", "downloads": "k_dl"}
-# ts_rank weights of the D, C, B, A classes: extracted text, -, body, title.
+# ts_rank weights of the D, C, B, A classes: unused, extracted text (OCR, Q&A, captions), body, title.
 WEIGHTS = "{0.2, 0.3, 0.5, 1.0}"
 VARIANTS_PER_WORD = 8
 EXACT_BONUS = 0.25
@@ -250,7 +250,12 @@ class PostgresIndex:
             where += (f" AND {key} <= {params.add(cur.last_key)}"
                       f" AND NOT ({key} = {params.add(cur.last_key)} AND id = ANY(CAST({params.add(seen)} AS text[])))")
         total_sql = "count(*) OVER ()" if cur is None else "0"
-        sql = (f"SELECT id, title, summary, {key} AS k, {total_sql} AS total FROM {t} WHERE {where} "
+        # The matches first (a materialised set the planner fills from the GIN index), then the order: a
+        # walk down the sort key's index would test `doc @@ query` row by row, reading every vector.
+        head, source = "", f"{t} WHERE {where}"
+        if plan is not None:
+            head, source = f"WITH m AS MATERIALIZED (SELECT id, title, summary, {key} FROM {t} WHERE {where}) ", "m"
+        sql = (f"{head}SELECT id, title, summary, {key} AS k, {total_sql} AS total FROM {source} "
                f"ORDER BY {key} DESC, id LIMIT {params.add(limit + 1)}")
         rows = conn.execute(sa.text(sql), params).all()
         total = (int(rows[0].total) if rows else 0) if cur is None else cur.total
