@@ -68,9 +68,11 @@ def _worker(_: argparse.Namespace) -> None:
 
     from huey.consumer import ConsumerStopped
 
+    from service.indexing.service import rebuild_in_background
     from service.worker import Worker
 
     _claim_search_writer()
+    rebuild_in_background()  # the worker that found the index in an older layout (and dropped it) refills it
     worker = Worker(get_settings().worker_threads)
     worker.start()
     try:
