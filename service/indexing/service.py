@@ -77,8 +77,9 @@ def reindex_all(session: Session, progress: Callable[[int], None] | None = None)
 
 def rebuild_in_background() -> threading.Thread | None:
     """The embedded index drops an index of an older layout (schema version or shard count) when it
-    opens, the PostgreSQL engine a table of an older layout: refill it from the database on a thread, so a restart after changing KHO_SEARCH_SHARDS or an
-    upgrade serves search again without anyone running `kho reindex`. None when nothing was dropped."""
+    opens, the PostgreSQL engine a table of an older layout: refill it from the database on a thread,
+    so a restart after changing KHO_SEARCH_SHARDS or an upgrade serves search again without anyone
+    running `kho reindex`. None when nothing was dropped."""
     if not get_search_index().take_dropped_layout():
         return None
     from service.db import unit_of_work
