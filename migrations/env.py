@@ -31,9 +31,16 @@ def run_online() -> None:
         _run(connection)
 
 
+def _not_search_tables(name: str | None, type_: str, parent_names: object) -> bool:
+    """The PostgreSQL search engine creates and versions its own tables (search/postgres_schema.py):
+    autogenerate must not propose dropping them."""
+    return not (type_ == "table" and (name or "").startswith("search_documents"))
+
+
 def _run(connection: object) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,  # type: ignore[arg-type]
-                      render_as_batch=url.startswith("sqlite"), compare_type=True)
+                      render_as_batch=url.startswith("sqlite"), compare_type=True,
+                      include_name=_not_search_tables)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -54,6 +54,7 @@ from search.types import (
     SearchResult,
     Visibility,
 )
+from search.writer_lock import WriterLock
 
 SCHEMA_VERSION = "7"
 DEFAULT_PATH = Path("var/search")
@@ -70,7 +71,7 @@ class EmbeddedIndex:
 
     def __init__(self, path: Path | None = DEFAULT_PATH, *, synonyms: SynonymTable | None = None,
                  writer_heap: int = 128_000_000, writer_threads: int = 1, facet_cache: int = 256,
-                 shards: int = 1) -> None:
+                 shards: int = 1, writer: bool = False) -> None:
         """`facet_cache`: facet counts kept per index snapshot and query (the landing page, the pages of
         one result list); 0 disables it. `shards`: how many parts a search runs on in parallel; fixed
         when the index is built (an index found with another count is dropped for `kho reindex`)."""
@@ -84,6 +85,10 @@ class EmbeddedIndex:
         self.synonyms = synonyms or default_synonyms()
         self._heap, self._threads = writer_heap, writer_threads
         self._schema = build_schema()
+        # `writer`: this process writes the index (kho run, kho worker): a second one is refused right here.
+        self._writer_lock = WriterLock(path) if path is not None else None
+        if writer and self._writer_lock is not None:
+            self._writer_lock.acquire()
         self._indexes = self._open()
         # Threads for every shard but the caller's own, for several searches at once: with only shards-1
         # threads, concurrent requests would queue their other halves behind each other.
@@ -187,6 +192,8 @@ class EmbeddedIndex:
 
     def _get_writers(self) -> list[tantivy.IndexWriter]:
         if self._writers is None:
+            if self._writer_lock is not None:
+                self._writer_lock.acquire()
             heap = max(self._heap // self.shards, MIN_SHARD_HEAP * self._threads)
             self._writers = [index.writer(heap_size=heap, num_threads=self._threads) for index in self._indexes]
         return self._writers
@@ -236,6 +243,8 @@ class EmbeddedIndex:
             for writer in self._writers or []:
                 writer.wait_merging_threads()
             self._writers = None
+            if self._writer_lock is not None:
+                self._writer_lock.release()
 
     # --- reads -------------------------------------------------------------------------------------------
 

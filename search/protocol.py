@@ -1,4 +1,4 @@
-"""The `SearchIndex` protocol every engine implements (embedded tantivy, Meilisearch)."""
+"""The `SearchIndex` protocol every engine implements (embedded tantivy, PostgreSQL, Meilisearch)."""
 
 from __future__ import annotations
 

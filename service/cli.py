@@ -47,9 +47,21 @@ def _serve(args: argparse.Namespace, with_worker: bool) -> None:
     if with_worker:  # the process that writes the embedded index refills one dropped for a new layout
         from service.indexing.service import rebuild_in_background
 
+        _claim_search_writer()
         rebuild_in_background()
     app = create_app(with_worker=with_worker)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=30)
+
+
+def _claim_search_writer() -> None:
+    """A second process writing one embedded index stops here with a clear message."""
+    from search.writer_lock import IndexBusy
+    from service.runtime import claim_search_writer
+
+    try:
+        claim_search_writer()
+    except IndexBusy as exc:
+        sys.exit(f"kho: {exc}")
 
 
 def _worker(_: argparse.Namespace) -> None:
@@ -57,9 +69,12 @@ def _worker(_: argparse.Namespace) -> None:
 
     from huey.consumer import ConsumerStopped
 
+    from service.indexing.service import rebuild_in_background
     from service.worker import Worker
 
     _wait_for_database()
+    _claim_search_writer()
+    rebuild_in_background()  # the worker that found the index in an older layout (and dropped it) refills it
     worker = Worker(get_settings().worker_threads)
     worker.start()
     try:
@@ -138,6 +153,7 @@ def _reindex(_: argparse.Namespace) -> None:
     from service.db import unit_of_work
     from service.indexing import service as search
 
+    _claim_search_writer()
     with unit_of_work() as session, tqdm(unit=" tài nguyên / assets") as bar:
         total = search.reindex_all(session, bar.update)
     print(f"Đã lập chỉ mục / indexed: {total}")
@@ -150,7 +166,11 @@ def _search_check(_: argparse.Namespace) -> None:
     with unit_of_work() as session:
         drift = search.drift(session)
     print(f"thiếu trong chỉ mục / missing from index: {len(drift.missing)}; "
-          f"thừa / stale in index: {len(drift.stale)}")
+          f"thừa / stale in index: {len(drift.stale)}; "
+          f"sai trạng thái / stale status: {len(drift.status)}; "
+          f"nội dung cũ / stale title or summary: {len(drift.content)}")
+    for doc_id, (held, want) in sorted(drift.status.items())[:20]:
+        print(f"  {doc_id}: chỉ mục / index {held} ≠ cơ sở dữ liệu / database {want}")
     if not drift.ok:
         sys.exit(1)
 

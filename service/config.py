@@ -49,7 +49,8 @@ class Settings(BaseSettings):
     # itself reaches the S3 server by an internal name (KHO_S3_ENDPOINT, e.g. minio:9000).
     s3_public_endpoint: str | None = None
 
-    search: Literal["embedded", "meilisearch"] = "embedded"
+    # Empty: "postgres" when the database is PostgreSQL (any number of hosts share it), else "embedded".
+    search: Literal["", "embedded", "meilisearch", "postgres"] = ""
     search_path: Path | None = None  # empty → <var_dir>/search
     # Parts the embedded index is split into and searched in parallel: 1 for small indexes (exact
     # scores), the number of cores from a few hundred thousand assets on (bench/RESULTS.md).
@@ -79,6 +80,12 @@ class Settings(BaseSettings):
     s3_probe_timeout: float = Field(default=1.0, gt=0)
     # `kho api` / `kho worker` wait this long for the database at start (logging each wait) before giving up.
     startup_wait_seconds: float = Field(default=600, ge=0)
+
+    @model_validator(mode="after")
+    def _default_search_engine(self) -> Settings:
+        if not self.search:
+            self.search = "postgres" if self.db_url.startswith(("postgresql", "postgres:")) else "embedded"
+        return self
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:

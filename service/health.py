@@ -55,6 +55,13 @@ def _queue() -> None:
 
 def _search() -> None:
     settings = get_settings()
+    if settings.search == "postgres":
+        from service.runtime import get_search_index
+
+        health = get_search_index().health()
+        if not health.ok:
+            raise RuntimeError(health.detail)
+        return
     if settings.search == "meilisearch":
         r = httpx.get(settings.meili_url.rstrip("/") + "/health", timeout=PROBE_TIMEOUT)
         r.raise_for_status()

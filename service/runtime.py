@@ -45,6 +45,19 @@ def reset() -> None:
     get_limiter.cache_clear()
 
 
+_search_writer = False  # this process writes the search index (kho run, kho worker, kho reindex)
+
+
+def claim_search_writer() -> SearchIndex:
+    """Open the search index as its writer now, so a second writer of one embedded index fails at start
+    with `search.writer_lock.IndexBusy` (naming KHO_SEARCH=postgres) instead of retrying for minutes."""
+    global _search_writer
+    if not _search_writer:
+        _search_writer = True
+        reset_search()
+    return get_search_index()
+
+
 @once
 def get_search_index() -> SearchIndex:
     from search.factory import make_index
@@ -52,8 +65,10 @@ def get_search_index() -> SearchIndex:
     s = get_settings()
     if s.search == "meilisearch":
         return make_index("meilisearch", meili_url=s.meili_url, meili_key=s.meili_key or None)
+    if s.search == "postgres":
+        return make_index("postgres", database_url=s.db_url)
     s.search_dir.mkdir(parents=True, exist_ok=True)
-    return make_index("embedded", path=s.search_dir, shards=s.search_shards)
+    return make_index("embedded", path=s.search_dir, shards=s.search_shards, writer=_search_writer)
 
 
 def reset_search() -> None:

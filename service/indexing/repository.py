@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Iterator
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from service.models import Asset, Organisation, QaItem, Rendition, Version
 
@@ -24,6 +24,22 @@ def iter_asset_ids(session: Session, batch: int = 1000) -> Iterator[list[uuid.UU
             return
         yield ids
         last = ids[-1]
+
+
+def iter_asset_states(session: Session, batch: int = 2000) -> Iterator[list[Asset]]:
+    """Every asset with only what the index copies and can let drift (status, schedule, title, summary)."""
+    last: uuid.UUID | None = None
+    columns = (Asset.id, Asset.status, Asset.publish_at, Asset.expires_at, Asset.title, Asset.summary)
+    while True:
+        q = select(Asset).options(load_only(*columns)).order_by(Asset.id).limit(batch)
+        if last is not None:
+            q = q.where(Asset.id > last)
+        rows = list(session.scalars(q))
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].id
+        session.expunge_all()  # a check over a million assets keeps no identity map
 
 
 def all_asset_ids(session: Session) -> set[str]:

@@ -19,6 +19,8 @@ from service.assets import repository as assets_repo
 from service.auth.principal import Principal
 from service.errors import KhoError
 from service.indexing import documents, repository
+from service.indexing.drift import Drift
+from service.indexing.drift import drift as drift_of
 from service.models import Asset
 from service.models.base import utcnow
 from service.runtime import get_search_index
@@ -77,8 +79,9 @@ def reindex_all(session: Session, progress: Callable[[int], None] | None = None)
 
 def rebuild_in_background() -> threading.Thread | None:
     """The embedded index drops an index of an older layout (schema version or shard count) when it
-    opens: refill it from the database on a thread, so a restart after changing KHO_SEARCH_SHARDS or an
-    upgrade serves search again without anyone running `kho reindex`. None when nothing was dropped."""
+    opens, the PostgreSQL engine a table of an older layout: refill it from the database on a thread,
+    so a restart after changing KHO_SEARCH_SHARDS or an upgrade serves search again without anyone
+    running `kho reindex`. None when nothing was dropped."""
     if not get_search_index().take_dropped_layout():
         return None
     from service.db import unit_of_work
@@ -96,17 +99,6 @@ def rebuild_in_background() -> threading.Thread | None:
     return thread
 
 
-@dataclass(frozen=True)
-class Drift:
-    missing: set[str]  # in the database, not in the index
-    stale: set[str]  # in the index, no longer in the database
-
-    @property
-    def ok(self) -> bool:
-        return not self.missing and not self.stale
-
-
 def drift(session: Session) -> Drift:
-    in_db = repository.all_asset_ids(session)
-    in_index = get_search_index().ids()
-    return Drift(missing=in_db - in_index, stale=in_index - in_db)
+    """Ids, statuses and content of the index against the database (service.indexing.drift)."""
+    return drift_of(session, get_search_index())

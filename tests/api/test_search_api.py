@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory
+from tests.api.conftest import Factory, Stack
 from tests.api.media import meta, png
 from tests.api.test_renditions import run_processing
 from tests.api.test_upload import upload
@@ -89,10 +90,12 @@ def test_an_index_dropped_for_another_shard_count_refills_itself(client: TestCli
     drain()
 
     def reopen(shards: str | None) -> None:
+        # Shards are the embedded engine's: the PostgreSQL stack (postgres engine by default) opts in.
         if shards is None:
             os.environ.pop("KHO_SEARCH_SHARDS", None)
         else:
             os.environ["KHO_SEARCH_SHARDS"] = shards
+        os.environ["KHO_SEARCH"] = "embedded"
         runtime.reset_search()
         runtime.get_settings.cache_clear()
 
@@ -111,6 +114,54 @@ def test_an_index_dropped_for_another_shard_count_refills_itself(client: TestCli
         assert thread is not None
         thread.join(timeout=120)
     assert search.rebuild_in_background() is None  # opening an index of the right layout drops nothing
+    os.environ.pop("KHO_SEARCH")
+    runtime.reset_search()
+    runtime.get_settings.cache_clear()
+
+
+def test_the_postgres_stack_searches_with_the_postgres_engine(stack: Stack) -> None:
+    from service.runtime import get_search_index
+
+    assert get_search_index().engine == ("postgres" if stack.is_postgres else "embedded")
+
+
+def test_search_check_reports_stale_status_and_content(client: TestClient, factory: Factory,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from service import cli
+    from service.db import unit_of_work
+    from service.indexing import service as search
+    from service.models import Asset
+
+    _, asset = upload(client, factory.headers("producer"), png())
+    publish(asset["id"])
+    drain()
+    asset_id = asset["id"]
+
+    def change(**values: object) -> None:  # a write that emits no outbox event: the index is not told
+        with unit_of_work() as session:
+            row = session.get(Asset, uuid.UUID(asset_id))
+            assert row is not None
+            for key, value in values.items():
+                setattr(row, key, value)
+
+    with unit_of_work() as session:
+        before = search.drift(session)
+    assert asset_id not in before.status and asset_id not in before.content
+    change(status="withdrawn")
+    with unit_of_work() as session:
+        drift = search.drift(session)
+    assert drift.status[asset_id] == ("published", "withdrawn") and not drift.ok
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["search-check"])
+    out = capsys.readouterr().out
+    assert exited.value.code == 1 and f"{asset_id}: chỉ mục / index published" in out
+    change(status="published", title="Tiêu đề đã đổi mà chỉ mục không biết")
+    with unit_of_work() as session:
+        drift = search.drift(session)
+    assert asset_id not in drift.status and asset_id in drift.content
+    with unit_of_work() as session:
+        search.reindex_all(session)
+        assert search.drift(session).ok
 
 
 def test_ocr_text_makes_an_infographic_findable(client: TestClient, factory: Factory, tmp_path: object) -> None:

@@ -54,8 +54,10 @@ def test_sigkill_worker_mid_job(tmp_path: Path) -> None:
     with service_env(tmp_path / "var", **env_extra):
         env = {**os.environ, "PYTHONPATH": str(REPO)}
         logs = [(tmp_path / f"worker{i}.log").open("wb") for i in range(2)]
-        workers = [subprocess.Popen([sys.executable, "-m", "service.cli", "worker"], cwd=REPO, env=env, stdout=log,
-                                    stderr=log, start_new_session=True) for log in logs]
+        # One embedded search folder per worker: a second writer of one folder is refused (search isn't tested here).
+        workers = [subprocess.Popen([sys.executable, "-m", "service.cli", "worker"], cwd=REPO, stdout=log,
+                                    env={**env, "KHO_SEARCH_PATH": str(tmp_path / f"search{i}")},
+                                    stderr=log, start_new_session=True) for i, log in enumerate(logs)]
         try:
             time.sleep(3)
             from service.app import create_app

@@ -9,6 +9,8 @@ import pytest
 
 from search.factory import make_index
 from search.protocol import SearchIndex
+from tests.support import create_pg_database, drop_pg_database, postgres_available
+from tests.support import require_or_skip as require_service
 
 MEILI_URL = os.environ.get("MEILI_URL")
 MEILI_SKIP = (
@@ -26,9 +28,25 @@ def require_or_skip(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(params=["embedded", "embedded-2-shards", "meilisearch"])
+@pytest.fixture(scope="session")
+def search_pg_url() -> Iterator[str]:
+    """One throwaway PostgreSQL database for the search tests; each test takes its own table in it."""
+    require_service(postgres_available(), "PostgreSQL is not running on 127.0.0.1:5432")
+    name = f"kho_search_{uuid.uuid4().hex[:8]}"
+    url = create_pg_database(name)
+    yield url
+    drop_pg_database(name)
+
+
+def postgres_index(url: str) -> SearchIndex:
+    return make_index("postgres", database_url=url, table=f"search_{uuid.uuid4().hex[:10]}")
+
+
+@pytest.fixture(params=["embedded", "embedded-2-shards", "postgres", "meilisearch"])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchIndex]:
-    if request.param == "meilisearch":
+    if request.param == "postgres":
+        index = postgres_index(request.getfixturevalue("search_pg_url"))
+    elif request.param == "meilisearch":
         if not MEILI_URL:
             pytest.skip(MEILI_SKIP)
         index = make_index("meilisearch", path=None, meili_url=MEILI_URL,
@@ -41,7 +59,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchInd
     try:
         yield index
     finally:
-        if request.param == "meilisearch":
+        if request.param in ("meilisearch", "postgres"):
             index.clear()
             drop = getattr(index, "drop", None)
             if drop is not None:

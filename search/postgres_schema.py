@@ -1,0 +1,141 @@
+"""Tables of the PostgreSQL engine and the mapping from `SearchDocument` to a row.
+
+The engine creates its own tables (idempotently, under an advisory lock, when it opens): the index is a
+rebuildable copy, not part of the service's schema, so it needs no migration and a bench or test can keep
+it in any database. A table comment holds the layout; a table of another layout is dropped and refilled.
+
+Text is analysed here, by the project's own Vietnamese analyser, and handed to PostgreSQL as a ready
+`tsvector` (PostgreSQL's parsers know nothing of Vietnamese): folded syllables weighted A (title), B (summary,
+tags, labels, organisation) or C (OCR, Q&A, captions); `=` + the syllable with its marks when it has any
+(an exact "đường" outranks "dương"); `~` + two adjacent syllables glued ("~giaoduc": phrases and typos in
+short syllables); the key of every synonym group named in the text. The vocabulary table holds every folded
+syllable and glued pair ever indexed, with a trigram index for typo candidates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from search.embedded_schema import downloads_key, newest_key
+from search.synonyms import SynonymTable
+from search.types import SearchDocument
+from search.vietnamese import fold, nfc, syllables
+
+LAYOUT = "kho-search-pg 2"
+MAX_POS = 16383  # PostgreSQL's largest tsvector position
+MAX_TOKEN = 48  # longer "syllables" are noise (hashes, URLs) and would bloat the vocabulary
+EXACT, GLUED, SYN = "=", "~", "#"  # lexeme prefixes no typed prefix query can reach
+_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,40}$")
+ARRAY_COLUMNS = {"topic": "topics", "audience": "audiences", "level": "levels", "channel": "channels",
+                 "profile": "profiles"}
+
+
+def check_name(table: str) -> str:
+    if not _NAME.match(table):
+        raise ValueError(f"invalid search table name {table!r}")
+    return table
+
+
+def ddl(t: str) -> list[str]:
+    return [
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        f"""CREATE TABLE IF NOT EXISTS {t} (
+            id text PRIMARY KEY, status text NOT NULL, kind text NOT NULL, org_id text NOT NULL,
+            org_tree text[] NOT NULL, topics text[] NOT NULL, audiences text[] NOT NULL,
+            levels text[] NOT NULL, channels text[] NOT NULL, profiles text[] NOT NULL, year text,
+            urgent boolean NOT NULL, k_new bigint NOT NULL, k_dl bigint NOT NULL,
+            title text NOT NULL, summary text NOT NULL, updated_at text, title_doc tsvector NOT NULL,
+            doc tsvector NOT NULL)""",
+        # The whole-document vector (~2 kB) lives out of line, uncompressed: matching reads the GIN index
+        # and the small row, only the few candidates being ranked fetch it, without decompressing.
+        f"ALTER TABLE {t} ALTER COLUMN doc SET STORAGE EXTERNAL",
+        f"CREATE INDEX IF NOT EXISTS {t}_doc ON {t} USING gin (doc)",
+        f"CREATE INDEX IF NOT EXISTS {t}_new ON {t} (k_new DESC)",
+        f"CREATE INDEX IF NOT EXISTS {t}_dl ON {t} (k_dl DESC)",
+        f"CREATE INDEX IF NOT EXISTS {t}_status ON {t} (status)",
+        f"CREATE INDEX IF NOT EXISTS {t}_org_tree ON {t} USING gin (org_tree)",
+        f"CREATE TABLE IF NOT EXISTS {t}_terms (term text PRIMARY KEY)",
+        f"CREATE INDEX IF NOT EXISTS {t}_terms_trgm ON {t}_terms USING gin (term gin_trgm_ops)",
+        f"COMMENT ON TABLE {t} IS '{LAYOUT}'",
+    ]
+
+
+def drop_sql(t: str) -> list[str]:
+    return [f"DROP TABLE IF EXISTS {t}", f"DROP TABLE IF EXISTS {t}_terms"]
+
+
+class _Vector:
+    """Lexeme → positions with weights, rendered as a tsvector literal."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, list[str]] = {}
+        self.pos = 1
+
+    def add(self, lexeme: str, pos: int, weight: str) -> None:
+        self.entries.setdefault(lexeme, []).append(f"{min(pos, MAX_POS)}{weight}")
+
+    def literal(self) -> str:
+        # Tokens are runs of letters and digits, so quoting needs no escapes; PostgreSQL keeps 256
+        # positions per lexeme, the first ones are the ones that rank.
+        return " ".join(f"'{lex}':{','.join(p[:256])}" for lex, p in self.entries.items())
+
+
+def _add_text(vec: _Vector, text: str, weight: str, exact: bool, glue: bool,
+              synonyms: SynonymTable, vocabulary: set[str]) -> None:
+    words = [w for w in syllables(text) if len(w) <= MAX_TOKEN]
+    if not words:
+        return
+    folded = [fold(w) for w in words]
+    start = vec.pos
+    for i, (word, f) in enumerate(zip(words, folded, strict=True)):
+        vec.add(f, start + i, weight)
+        vocabulary.add(f)
+        if exact and word != f:
+            vec.add(EXACT + word, start + i, weight)
+        if glue and i + 1 < len(folded):
+            glued = f + folded[i + 1]
+            vec.add(GLUED + glued, start + i, weight)
+            vocabulary.add(GLUED + glued)
+    for key in synonyms.keys_in(folded):
+        vec.add(SYN + key, start, weight)
+    vec.pos = start + len(words) + 2  # a gap: a phrase never spans two texts
+
+
+def to_row(doc: SearchDocument, synonyms: SynonymTable, vocabulary: set[str]) -> dict[str, object]:
+    """The row of `doc`; adds the syllables and glued pairs it holds to `vocabulary`."""
+    vec, title = _Vector(), _Vector()
+    _add_text(title, doc.title, "A", True, True, synonyms, vocabulary)
+    _add_text(vec, doc.title, "A", True, True, synonyms, vocabulary)
+    for text in [doc.summary, *doc.tags, *doc.labels, doc.org_name]:
+        _add_text(vec, text, "B", True, True, synonyms, vocabulary)
+    for text in (doc.qa_text, doc.ocr_text, doc.caption_text):
+        _add_text(vec, text, "C", False, False, synonyms, vocabulary)
+    tree = list(dict.fromkeys([*doc.org_path, doc.org_id] if doc.org_id else doc.org_path))
+    return {
+        "id": doc.id, "status": doc.status, "kind": doc.kind, "org_id": doc.org_id, "org_tree": tree,
+        "topics": list(doc.topics), "audiences": list(doc.audiences), "levels": list(doc.levels),
+        "channels": list(doc.channels), "profiles": list(doc.profiles),
+        "year": str(doc.year) if doc.year is not None else None, "urgent": doc.urgent,
+        "k_new": newest_key(doc), "k_dl": downloads_key(doc), "title": nfc(doc.title),
+        "summary": nfc(doc.summary), "updated_at": doc.updated_at, "title_doc": title.literal(),
+        "doc": vec.literal(),
+    }
+
+
+def upsert_sql(t: str) -> str:
+    cols = ["id", "status", "kind", "org_id", "org_tree", "topics", "audiences", "levels", "channels",
+            "profiles", "year", "urgent", "k_new", "k_dl", "title", "summary", "updated_at"]
+    values = ", ".join(f":{c}" for c in cols) + ", CAST(:title_doc AS tsvector), CAST(:doc AS tsvector)"
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*cols[1:], "title_doc", "doc"])
+    return (f"INSERT INTO {t} ({', '.join(cols)}, title_doc, doc) VALUES ({values}) "
+            f"ON CONFLICT (id) DO UPDATE SET {updates}")
+
+
+def vocabulary_sql(t: str) -> str:
+    return f"INSERT INTO {t}_terms (term) SELECT unnest(CAST(:terms AS text[])) ON CONFLICT DO NOTHING"
+
+
+def sorted_terms(terms: Iterable[str]) -> list[str]:
+    """Sorted, so concurrent writers take the vocabulary's row locks in one order and never deadlock."""
+    return sorted(set(terms))
