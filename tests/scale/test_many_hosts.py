@@ -7,7 +7,6 @@ no work folder."""
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import random
 import subprocess
 import time
@@ -37,7 +36,6 @@ PATCHES = 6
 # Short enough for the survivor to take the killed worker's job over soon, long enough that a busy (not
 # dead) worker whose lease is renewed by progress only is not mistaken for a dead one.
 LEASE_SECONDS = 30
-HAS_POSTGRES_SEARCH = importlib.util.find_spec("search.postgres") is not None
 
 
 @pytest.fixture
@@ -132,8 +130,6 @@ def test_one_upload_across_two_api_hosts_survives_a_killed_api_and_worker(scale_
         assert status == "succeeded" and attempts >= 2, (status, attempts)
         _check_nothing_left_behind(asset_id, [api_a, api_b], workers)
         api_a.start()  # the killed API host comes back
-        if not HAS_POSTGRES_SEARCH:
-            pytest.skip("search check: the PostgreSQL search engine (search.postgres) is not in this branch yet")
         for host in (api_a, api_b):
             _wait_found(host, headers, title, asset_id)
     finally:
