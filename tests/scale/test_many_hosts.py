@@ -59,9 +59,7 @@ def scale_mode(tmp_path: Path) -> Iterator[S3Server]:
            "KHO_S3_BUCKET": f"kho-{uuid.uuid4().hex[:8]}", "KHO_QUEUE": "redis",
            "KHO_REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}", "KHO_WORKER_THREADS": "1",
            "KHO_JOB_LEASE_SECONDS": str(LEASE_SECONDS), "KHO_SWEEP_INTERVAL_SECONDS": "2",
-           "KHO_RATE_LIMIT_ENABLED": "false"}
-    if HAS_POSTGRES_SEARCH:
-        env["KHO_SEARCH"] = "postgres"
+           "KHO_RATE_LIMIT_ENABLED": "false", "KHO_SEARCH": "postgres"}
     try:
         with service_env(tmp_path / "test-var", **env):
             yield server
