@@ -12,6 +12,7 @@ from service.db import after_commit, unit_of_work
 from service.jobs import rendition_repository as renditions
 from service.jobs.isolation import run_isolated
 from service.jobs.runner import JobContext, PermanentJobError, handler
+from service.links import urls
 from service.models import Asset, Organisation, Rendition, Version
 from service.qa import items as qa_items
 from service.renditions.files import stored_keys
@@ -53,7 +54,7 @@ def process_version(ctx: JobContext) -> None:
                                  profiles=[str(p) for p in wanted] if isinstance(wanted, list) and wanted else None,
                                  title=asset.title, credit=asset.credit, copyright_notice=asset.copyright_notice,
                                  usage_terms=asset.usage_terms, asset_id=str(asset.id),
-                                 asset_url=f"{settings.base_url}/assets/{asset.id}",
+                                 asset_url=urls.asset_page(asset.id),
                                  organisation=org.name if org else "")
         key, caption_key = version.object_key, version.caption_key
         suffix = source_suffix(key, version.media_type, version.original_filename)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from service.links import urls
 from service.models import Asset, Collection
 
 
@@ -15,11 +16,11 @@ class KitEntry:
     profile: str
 
 
-def readme_text(kit: Collection, entries: list[KitEntry], base_url: str) -> str:
+def readme_text(kit: Collection, entries: list[KitEntry]) -> str:
     lines = [f"BỘ TÀI LIỆU TRUYỀN THÔNG: {kit.title}", "=" * 60, ""]
     if kit.description:
         lines += [kit.description, ""]
-    lines += [f"Gồm {len(entries)} sản phẩm, tải từ Kho Truyền Thông ({base_url}/kits/{kit.slug}).", "",
+    lines += [f"Gồm {len(entries)} sản phẩm, tải từ Kho Truyền Thông ({urls.kit_page(kit.slug)}).", "",
               "DANH SÁCH SẢN PHẨM", "-" * 60]
     for n, e in enumerate(entries, start=1):
         a = e.asset
@@ -31,7 +32,7 @@ def readme_text(kit: Collection, entries: list[KitEntry], base_url: str) -> str:
         if a.licence:
             lines.append(f"   Giấy phép: {a.licence}")
         lines.append(f"   Điều kiện sử dụng: {a.usage_terms or 'Sử dụng cho mục đích tuyên truyền, ghi rõ nguồn.'}")
-        lines += [f"   Nguồn: {base_url}/assets/{a.id}", ""]
+        lines += [f"   Nguồn: {urls.asset_page(a.id)}", ""]
     lines += ["-" * 60, "Khi đăng tải, vui lòng giữ nguyên thông tin bản quyền và ghi rõ nguồn.",
               "Tài nguyên bị thu hồi sẽ được thông báo; khi đó xin gỡ bỏ khỏi các kênh của đơn vị.", ""]
     return "\r\n".join(lines)  # CRLF: opens cleanly in Windows Notepad

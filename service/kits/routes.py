@@ -11,6 +11,7 @@ from starlette.responses import Response, StreamingResponse
 from service.deps import CurrentPrincipal, DownloadPrincipal, ProducerPrincipal, SessionDep
 from service.kits import service as kits
 from service.kits.schemas import KitIn, KitItemIn, KitOut, KitPatch
+from service.links import urls
 from service.models import Collection
 from storage.http import content_disposition
 
@@ -21,7 +22,7 @@ def _out(session: Session, kit: Collection) -> KitOut:
     return KitOut(id=kit.id, slug=kit.slug, title=kit.title, description=kit.description,
                   owner_org_id=kit.owner_org_id, created_at=kit.created_at,
                   items=[KitItemIn(asset_id=i.asset_id, profile=i.profile) for i in kits.items_of(session, kit)],
-                  zip_url=f"/api/v1/kits/{kit.slug}.zip")
+                  zip_url=urls.kit_zip(kit.slug))
 
 
 @router.get("/{slug}.zip", summary="The kit as one ZIP, streamed (chosen profile per asset + README.txt)",

@@ -20,7 +20,6 @@ from service.kits.zipstream import ZipMember, stream_zip
 from service.models import Collection, CollectionItem
 from service.models.base import utcnow
 from service.news import repository as news_repo
-from service.news.ninjs import base_url
 from service.news.rights import delivered_copy, rights_for
 from service.orgs import repository as orgs_repo
 from service.runtime import get_store
@@ -141,7 +140,7 @@ def zip_stream(session: Session, principal: Principal, slug: str) -> tuple[str, 
         entries.append(KitEntry(name, asset, org.name if org else "", rendition.profile if rendition else "original"))
         usage.record("download", principal, asset_id=asset.id, version_id=version.id, rendition=rendition,
                      profile=item.profile or "original", channel="kit", bytes_sent=size)
-    readme = readme_text(kit, entries, base_url()).encode("utf-8")
+    readme = readme_text(kit, entries).encode("utf-8")
     return f"{kit.slug}.zip", stream_zip(_members(get_store(), sources, readme))
 
 

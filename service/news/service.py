@@ -23,7 +23,7 @@ from service.vocab import repository as vocab_repo
 
 
 def encode_cursor(asset: Asset) -> str:
-    return base64.urlsafe_b64encode(f"{asset.updated_at.isoformat()}|{asset.id}".encode()).decode()
+    return base64.urlsafe_b64encode(f"{asset.edited_at.isoformat()}|{asset.id}".encode()).decode()
 
 
 def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:

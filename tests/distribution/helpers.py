@@ -98,7 +98,7 @@ def set_status(asset_id: str, status: str, reason: str | None = None, *, ago: ti
         assert asset is not None
         now = utcnow() - (ago or timedelta(0))
         asset.status = status
-        asset.updated_at = now
+        asset.updated_at = asset.edited_at = now
         if status == "published":
             asset.published_at = now
             version = session.get(Version, asset.current_version_id)
