@@ -14,9 +14,10 @@ class KitEntry:
     asset: Asset
     organisation: str
     profile: str
+    media_type: str = ""
 
 
-def readme_text(kit: Collection, entries: list[KitEntry]) -> str:
+def readme_text(kit: Collection, entries: list[KitEntry], withdrawn: list[Asset] | None = None) -> str:
     lines = [f"BỘ TÀI LIỆU TRUYỀN THÔNG: {kit.title}", "=" * 60, ""]
     if kit.description:
         lines += [kit.description, ""]
@@ -33,6 +34,13 @@ def readme_text(kit: Collection, entries: list[KitEntry]) -> str:
             lines.append(f"   Giấy phép: {a.licence}")
         lines.append(f"   Điều kiện sử dụng: {a.usage_terms or 'Sử dụng cho mục đích tuyên truyền, ghi rõ nguồn.'}")
         lines += [f"   Nguồn: {urls.asset_page(a.id)}", ""]
-    lines += ["-" * 60, "Khi đăng tải, vui lòng giữ nguyên thông tin bản quyền và ghi rõ nguồn.",
+    if withdrawn:
+        lines += ["ĐÃ THU HỒI (không có trong gói tải về)", "-" * 60]
+        for a in withdrawn:
+            lines += [f"- {a.title}" + (f" — lý do: {a.withdrawn_reason}" if a.withdrawn_reason else ""),
+                      f"  {urls.asset_page(a.id)}"]
+        lines.append("")
+    lines += ["Danh mục máy đọc được: manifest.json (mã, tên, bản quyền, SHA-256, đường dẫn).", "",
+              "-" * 60, "Khi đăng tải, vui lòng giữ nguyên thông tin bản quyền và ghi rõ nguồn.",
               "Tài nguyên bị thu hồi sẽ được thông báo; khi đó xin gỡ bỏ khỏi các kênh của đơn vị.", ""]
     return "\r\n".join(lines)  # CRLF: opens cleanly in Windows Notepad
