@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -27,6 +26,7 @@ from service.orgs import repository as orgs_repo
 from service.runtime import get_store
 from service.usage import service as usage
 from storage.base import ObjectStore
+from storage.http import file_title
 from transcoding.rights import DeliveryRights
 
 
@@ -119,8 +119,7 @@ class _Source:
 
 
 def _safe(name: str) -> str:
-    clean = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", unicodedata.normalize("NFC", name)).strip()
-    return re.sub(r"\s+", " ", clean)[:80] or "tai-nguyen"
+    return file_title(name, 80) or "tai-nguyen"
 
 
 def _require_live_items(session: Session, kit_id: uuid.UUID) -> None:

@@ -20,6 +20,7 @@ from service.news.search import get_news_search
 from service.runtime import download_ttl, get_store
 from service.usage import service as usage
 from service.vocab import repository as vocab_repo
+from storage.http import file_title
 
 
 def encode_cursor(asset: Asset) -> str:
@@ -111,7 +112,7 @@ def rendition_link(session: Session, principal: Principal | None, asset_id: uuid
         if rendition is None:
             raise NotFound(what=f"bản {profile} / rendition {profile}")
         key, size, media_type = rendition.object_key, rendition.size, rendition.media_type
-        name = f"{asset.title[:80]}-{profile}{'-' + rendition.variant if rendition.variant else ''}"
+        name = f"{file_title(asset.title)} - {profile}{' ' + rendition.variant if rendition.variant else ''}"
     org = repository.organisations(session, [asset.owner_org_id]).get(asset.owner_org_id)
     store = get_store()
     copy = delivered_copy(store, source_key=key, size=size, media_type=media_type,
