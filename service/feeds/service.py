@@ -109,7 +109,7 @@ def build(session: Session, principal: Principal | None, fmt: str, f: FeedFilter
     return atom.render(meta, live, gone) if fmt == "atom" else jsonfeed.render(meta, live, gone)
 
 
-def enclosure_url(session: Session, principal: Principal | None, asset_id: uuid.UUID) -> str:
+def enclosure_url(session: Session, principal: Principal | None, asset_id: uuid.UUID, method: str = "GET") -> str:
     """A fresh signed link to the rights-stamped episode (feeds need stable URLs, links expire)."""
     asset = news_repo.get_live(session, utcnow(), asset_id)
     if asset is None or asset.kind != "podcast":
@@ -118,17 +118,18 @@ def enclosure_url(session: Session, principal: Principal | None, asset_id: uuid.
     rendition = episode_rendition(news_repo.renditions(session, [version.id])[version.id] if version else [])
     if rendition is None:
         raise NotFound(what="tệp âm thanh / audio file")
-    link = news.rendition_link(session, principal, asset_id, rendition.profile, rendition.variant, channel="podcast")
+    link = news.rendition_link(session, principal, asset_id, rendition.profile, rendition.variant,
+                               channel="podcast", method=method)
     return link.href
 
 
-def transcript_url(session: Session, asset_id: uuid.UUID) -> str:
+def transcript_url(session: Session, asset_id: uuid.UUID, method: str = "GET") -> str:
     asset = news_repo.get_live(session, utcnow(), asset_id)
     version = repository.current_version(session, asset) if asset else None
     if version is None or not version.caption_key:
         raise NotFound(what="bản ghi lời / transcript")
     return get_store().download_url(version.caption_key, expires=download_ttl(), filename=f"{asset_id}.vtt",
-                                    content_type="text/vtt")
+                                    content_type="text/vtt", method=method)
 
 
 def parse_kind(kind: str | None) -> str | None:

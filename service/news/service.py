@@ -94,8 +94,9 @@ class SignedLink:
 
 
 def rendition_link(session: Session, principal: Principal | None, asset_id: uuid.UUID, profile: str,
-                   variant: str | None, channel: str = "api") -> SignedLink:
-    """A time-limited URL (presigned on S3, /objects/{token} locally) to the rights-stamped file."""
+                   variant: str | None, channel: str = "api", method: str = "GET") -> SignedLink:
+    """A time-limited URL (presigned on S3, /objects/{token} locally) to the rights-stamped file. A link
+    for HEAD (a podcast app checking an enclosure) is valid for HEAD and is no download."""
     asset = repository.get_live(session, utcnow(), asset_id)
     if asset is None or asset.current_version_id is None:
         gone = repository.get_any(session, asset_id)
@@ -119,11 +120,12 @@ def rendition_link(session: Session, principal: Principal | None, asset_id: uuid
                           rights=rights_for(asset, org.name if org else ""))
     ttl = download_ttl()
     href = store.download_url(copy.key, expires=ttl, filename=_filename(name, copy.media_type),
-                              content_type=copy.media_type)
+                              content_type=copy.media_type, method=method)
     if href.startswith("/"):
         href = ninjs.base_url() + href
-    usage.record("download", principal, asset_id=asset.id, version_id=version.id, rendition=rendition,
-                 profile=profile, channel=channel, bytes_sent=copy.size)
+    if method == "GET":
+        usage.record("download", principal, asset_id=asset.id, version_id=version.id, rendition=rendition,
+                     profile=profile, channel=channel, bytes_sent=copy.size)
     return SignedLink(href, utcnow() + ttl, copy.media_type, copy.size)
 
 
