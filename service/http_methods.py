@@ -88,11 +88,16 @@ class HeadAsGet:
                 if message.get("more_body", False):
                     raise _HeadAnswered
 
+        inner = {**scope, "method": "GET", HEAD_FLAG: True}
         try:
-            await self.app({**scope, "method": "GET", HEAD_FLAG: True}, receive, headers_only)
+            await self.app(inner, receive, headers_only)
         except _HeadAnswered:
             pass
         except BaseExceptionGroup as group:  # raised inside a task group (streaming responses)
             rest = group.subgroup(lambda e: not isinstance(e, _HeadAnswered))
             if rest is not None:
                 raise rest from None
+        finally:  # what routing learnt (route, endpoint) is for the outer middleware's logs and metrics
+            for key in inner.keys() - scope.keys():
+                if key != HEAD_FLAG:
+                    scope[key] = inner[key]

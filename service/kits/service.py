@@ -128,8 +128,10 @@ def _require_live_items(session: Session, kit_id: uuid.UUID) -> None:
         raise KhoError("kit_empty", status=409)
 
 
-def zip_stream(session: Session, principal: Principal, slug: str) -> tuple[str, Iterator[bytes]]:
-    """(file name, byte stream). Everything the stream needs is read now: it runs after the session ends."""
+def zip_stream(session: Session, principal: Principal, slug: str,
+               downloading: bool = True) -> tuple[str, Iterator[bytes]]:
+    """(file name, byte stream). Everything the stream needs is read now: it runs after the session ends.
+    `downloading` is False for a HEAD request: nothing is delivered, no usage is recorded."""
     kit = get_or_404(session, slug)
     now = utcnow()
     rows = repository.live_items(session, kit.id, now)
@@ -156,8 +158,9 @@ def zip_stream(session: Session, principal: Principal, slug: str) -> tuple[str, 
         sources.append(_Source(key, size, media_type, rights_for(asset, org.name if org else ""), name))
         entries.append(KitEntry(name, asset, org.name if org else "", rendition.profile if rendition else "original",
                                 media_type))
-        usage.record("download", principal, asset_id=asset.id, version_id=version.id, rendition=rendition,
-                     profile=item.profile or "original", channel="kit", bytes_sent=size)
+        if downloading:
+            usage.record("download", principal, asset_id=asset.id, version_id=version.id, rendition=rendition,
+                         profile=item.profile or "original", channel="kit", bytes_sent=size)
     readme = readme_text(kit, entries, [m.asset for m in missing if m.why == "withdrawn"]).encode("utf-8")
     sums: dict[str, tuple[str, int]] = {}
 
