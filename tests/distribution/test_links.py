@@ -1,8 +1,9 @@
 """Every link the product hands out resolves. The links are read with independent parsers from what a
 newsroom, a podcast app or a school receives — feeds (feedparser, plus a sweep of every URL-valued
-attribute), JSON Feed, ninjs items (validated against the IPTC schema), the rights embedded in delivered
-files (XMP parsed with defusedxml from the file bytes, ID3 read with mutagen) and kit ZIPs (manifest.json
-and README.txt) — then each is fetched, following redirects: 200, or 410 for the withdrawn asset."""
+attribute), JSON Feed, ninjs items (validated against the IPTC schema), webhook payloads (verified with
+`standardwebhooks`), the rights embedded in delivered files (XMP parsed with defusedxml from the file
+bytes, ID3 read with mutagen) and kit ZIPs (manifest.json and README.txt) — then each is fetched,
+following redirects, with GET and HEAD: 200, or 410 for the withdrawn asset."""
 
 from __future__ import annotations
 
@@ -22,9 +23,11 @@ import pytest
 from defusedxml.ElementTree import fromstring
 from fastapi.testclient import TestClient
 from mutagen.id3 import ID3
+from standardwebhooks.webhooks import Webhook
 
 from tests.api.conftest import Factory
 from tests.distribution.helpers import Publisher, Rend, api_key, jpeg, ninjs_validator, set_status, unique_mp3
+from tests.distribution.receiver import Receiver
 from tests.distribution.test_feeds import _add_caption
 
 BASE = "http://testserver"
@@ -45,6 +48,25 @@ def _unlimited(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for name in ("rate_limit_anonymous_per_minute", "rate_limit_user_per_minute", "rate_limit_key_per_minute"):
         monkeypatch.setattr(get_ops_settings(), name, 1_000_000)
+
+
+@pytest.fixture
+def receiver(monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiver]:
+    from service.webhooks import consumers
+
+    monkeypatch.setattr(consumers, "DELIVER_ON_COMMIT", False)  # delivered below, step by step
+    r = Receiver().start()
+    yield r
+    r.stop()
+
+
+def _deliver_webhooks() -> None:
+    from service.outbox_pump import drain
+    from service.webhooks.delivery import deliver_due
+
+    while drain():
+        pass
+    deliver_due()
 
 
 @dataclass
@@ -119,8 +141,11 @@ def _download(client: TestClient, url: str, headers: dict[str, str]) -> bytes:
 
 
 def test_every_emitted_link_resolves(client: TestClient, factory: Factory, publisher: Publisher,
-                                     tmp_path: Path) -> None:
+                                     tmp_path: Path, receiver: Receiver) -> None:
     org = factory.org()
+    _, hooks = api_key(factory, scopes=["assets:read", "webhooks:manage"])
+    sub = client.post("/api/v1/webhooks/subscriptions", headers=hooks,
+                      json={"url": receiver.url, "events": ["asset.published", "asset.withdrawn"]}).json()
     image = publisher.publish(org_code=org, title="Nghị quyết 71-NQ/TW: Đột phá", topics=["chuyen-doi-so"],
                               audiences=["hoc-sinh"], credit="Vụ Truyền thông", copyright_notice="© Bộ GDĐT",
                               renditions=[Rend("web-image", "800-jpeg", jpeg((160, 90), 11), "image/jpeg", 160, 90)])
@@ -137,6 +162,13 @@ def test_every_emitted_link_resolves(client: TestClient, factory: Factory, publi
     set_status(gone, "withdrawn", "Sai số liệu")
     _, key = api_key(factory, rate=100_000)
     found = Found()
+
+    _deliver_webhooks()
+    for request in receiver.requests:
+        payload = Webhook(sub["secret"]).verify(request.body, request.headers)
+        if payload["data"]["asset_id"] in (image, podcast, gone):
+            for url in _strings(payload["data"]):
+                found.add("webhook", url)
 
     atom = client.get(f"/feeds/orgs/{org}.atom").content
     parsed = feedparser.parse(atom)
@@ -191,7 +223,7 @@ def test_every_emitted_link_resolves(client: TestClient, factory: Factory, publi
         found.add("kit-readme", url)
 
     sources = {s for srcs in found.links.values() for s in srcs}
-    assert sources == {"atom", "rss", "json-feed", "ninjs", "xmp", "id3", "kit-manifest", "kit-readme"}
+    assert sources == {"atom", "rss", "json-feed", "ninjs", "webhook", "xmp", "id3", "kit-manifest", "kit-readme"}
     assert {u for u in found.links if not _ours(u)} == SPEC_URIS
     for url in found.links:  # canonical forms only: no emitted link relies on a redirect from an old form
         assert not urlsplit(url).path.startswith(("/assets/", "/kits/")), (url, found.links[url])
