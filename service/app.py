@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.errors import PROBLEM_JSON, KhoError, ServiceUnavailable
+from service.http_methods import HeadAsGet, RouteMethods, allow_header
 from storage.base import StorageFull, StorageUnavailable
 
 log = logging.getLogger("kho.api")
@@ -41,9 +42,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 401: "unauthorized", 403: "forbidden", 405: "validation_failed"}.get(
-            exc.status_code, "internal_error")
-        problem = KhoError(code, status=exc.status_code, what="đường dẫn / path", reason=str(exc.detail))
+        if exc.status_code == 405:
+            return problem_response(_method_not_allowed(app, request), request)
+        code = {404: "not_found", 401: "unauthorized", 403: "forbidden"}.get(exc.status_code, "internal_error")
+        problem = KhoError(code, status=exc.status_code, what="đường dẫn / path", reason=str(exc.detail),
+                           headers=dict(exc.headers or {}))
         return problem_response(problem, request)
 
     @app.exception_handler(StorageUnavailable)
@@ -64,6 +67,13 @@ def install_error_handlers(app: FastAPI) -> None:
             return problem_response(busy, request)
         log.exception("unhandled error on %s", request.url.path)
         return problem_response(KhoError("internal_error", status=500), request)
+
+
+def _method_not_allowed(app: FastAPI, request: Request) -> KhoError:
+    """405 with `Allow` naming every method of every route on the path (RFC 9110 §15.5.6)."""
+    allow = allow_header(app.state.route_methods.allowed(request.url.path))
+    return KhoError("method_not_allowed", status=405, method=request.method, allow=allow,
+                    headers={"Allow": allow})
 
 
 @asynccontextmanager
@@ -97,6 +107,8 @@ def create_app(*, with_worker: bool = False) -> FastAPI:
 
     openapi.install(app)
     app.include_router(health_router)
+    app.state.route_methods = RouteMethods(app.routes)
+    app.add_middleware(HeadAsGet, routes=app.state.route_methods)  # innermost: only routes see the GET
     for module in domain_modules("middleware"):  # e.g. metrics, request ids, rate limits
         module.install(app)
     for module in domain_modules("routes"):

@@ -7,6 +7,7 @@ import re
 from fastapi import Request
 from starlette.responses import Response, StreamingResponse
 
+from service.conditional import not_modified
 from service.errors import RangeNotSatisfiable, ServiceUnavailable
 from storage.base import ObjectStore, StorageUnavailable
 from storage.http import content_disposition
@@ -44,8 +45,8 @@ def object_response(request: Request, store: ObjectStore, key: str, *, size: int
         headers["Content-Disposition"] = content_disposition(filename, "inline" if inline else "attachment")
     if etag:
         headers["ETag"] = f'"{etag}"'
-        if request.headers.get("if-none-match", "").strip() in (f'"{etag}"', f'W/"{etag}"'):
-            return Response(status_code=304, headers=headers)
+    if not_modified(request, f'"{etag}"' if etag else None):  # `*` matches whatever the ETag
+        return Response(status_code=304, headers=headers)
     if_range = request.headers.get("if-range")
     wanted = parse_range(request.headers.get("range"), size)
     if wanted and if_range and etag and if_range.strip() != f'"{etag}"':

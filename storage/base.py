@@ -246,7 +246,10 @@ class ObjectStore(Protocol):
         expires: timedelta,
         filename: str | None = None,
         content_type: str | None = None,
-    ) -> str: ...
+        method: str = "GET",
+    ) -> str:
+        """A time-limited URL for `method` (GET, or HEAD: an S3 presigned URL is valid for one method)."""
+        ...
 
     def health(self) -> None:
         """Return if the backend is usable, else raise StorageUnavailable."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from urllib.parse import quote
 
@@ -11,13 +12,31 @@ _FALLBACK_NAME = "download"
 _DISPOSITIONS = frozenset({"attachment", "inline"})
 
 
+# Characters no file system or browser keeps in a file name. A title such as "Nghị quyết 71-NQ/TW: Đột
+# phá" is a name, not a path: its "/" becomes "-" instead of cutting everything before it.
+_SEPARATORS = re.compile(r"\s*[/\\]\s*")
+_COLON = re.compile(r"\s*:\s+|:")
+_RESERVED = re.compile(r'[*?"<>|]+')
+TITLE_LIMIT = 120
+
+
 def _clean(filename: str) -> str:
-    """NFC, keep only the last path segment, drop control characters and surrounding blanks."""
+    """NFC, path separators and reserved characters made safe, control characters and blanks dropped."""
     name = unicodedata.normalize("NFC", filename)
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    name = name.strip()
+    name = _SEPARATORS.sub("-", name)
+    name = _COLON.sub(lambda m: " - " if m.group(0) != ":" else "-", name)
+    name = re.sub(r"-{2,}", "-", name)
+    name = " ".join(_RESERVED.sub("_", name).split()).strip(" .")
     return "" if name in (".", "..") else name
+
+
+def file_title(title: str, limit: int = TITLE_LIMIT) -> str:
+    """A title made into a file name stem: whole words kept, cut at a word boundary when over `limit`."""
+    name = _clean(title)
+    if len(name) > limit:
+        name = name[:limit].rsplit(" ", 1)[0].rstrip(" -.,") or name[:limit]
+    return name
 
 
 def ascii_fold(text: str) -> str:

@@ -364,6 +364,7 @@ class LocalStore:
         expires: timedelta,
         filename: str | None = None,
         content_type: str | None = None,
+        method: str = "GET",  # /objects/ answers GET and HEAD alike
     ) -> str:
         if self.url_signer is None:
             raise StorageError("LocalStore has no url_signer; download URLs are not available")

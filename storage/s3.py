@@ -333,6 +333,7 @@ class S3Store:
         expires: timedelta,
         filename: str | None = None,
         content_type: str | None = None,
+        method: str = "GET",
     ) -> str:
         validate_key(key)
         check_expiry(expires, PRESIGN_MAX)
@@ -342,8 +343,8 @@ class S3Store:
         if content_type is not None:
             headers["response-content-type"] = content_type
         with _translate(f"presign {key!r}"):
-            return self._presigner.presigned_get_object(
-                self.bucket, key, expires=expires, response_headers=headers or None
+            return self._presigner.get_presigned_url(
+                method, self.bucket, key, expires=expires, response_headers=headers or None
             )
 
     def health(self) -> None:

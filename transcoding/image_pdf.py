@@ -78,6 +78,8 @@ def _objects(jpeg: JpegStream, dpi: int, icc: bytes | None, rights: ImageRights 
     decode = b" /Decode [1 0 1 0 1 0 1 0]" if jpeg.components == 4 and jpeg.adobe else b""
     content = f"q {w_pt:.4f} 0 0 {h_pt:.4f} 0 0 cm /Im0 Do Q".encode()
     info = b""
+    if rights and rights.title:
+        info += b" /Title " + _pdf_string(rights.title)
     if rights and rights.credit:
         info += b" /Author " + _pdf_string(rights.credit)
     if rights and rights.copyright_notice:

@@ -44,6 +44,7 @@ class ImageRights:
     usage_terms: str | None = None
     asset_id: str | None = None
     asset_url: str | None = None
+    title: str | None = None  # the asset title: PDF /Title, XMP dc:title (viewers show it, not the file name)
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -66,6 +67,8 @@ class ImageRights:
             parts.append(f"<xmpRights:WebStatement>{escape(self.asset_url)}</xmpRights:WebStatement>")
         if self.asset_id:
             parts.append(f"<dc:identifier>{escape(self.asset_id)}</dc:identifier>")
+        if self.title:
+            parts.append(f"<dc:title>{_alt(self.title)}</dc:title>")
         body = "\n    ".join(parts)
         packet = (
             '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'

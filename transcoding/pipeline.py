@@ -185,7 +185,8 @@ def _image(request: ProcessRequest, source: Path, out_dir: Path, captions: list[
     info = inspect_image(source)
     targets = [(p.name, spec) for p in _profiles(request, "image") for spec in p.image]
     rights = ImageRights(credit=request.credit, copyright_notice=request.copyright_notice,
-                         usage_terms=request.usage_terms, asset_id=request.asset_id, asset_url=request.asset_url)
+                         usage_terms=request.usage_terms, asset_id=request.asset_id, asset_url=request.asset_url,
+                         title=request.title or None)
     outputs = render_images(source, targets, out_dir / "image", focal=request.focal, rights=rights,
                             progress=_scaled(progress, 0.0, 0.8))
     return ProcessResult(probe=info.to_dict(), outputs=label_outputs(outputs), text=_ocr(source))

@@ -45,7 +45,8 @@ class DeliveryRights:
         return ImageRights(credit=self.credit or self.organisation or None,
                            copyright_notice=self.copyright_notice or None,
                            usage_terms=self.usage_terms or None,
-                           asset_id=self.asset_id or None, asset_url=self.asset_url or None)
+                           asset_id=self.asset_id or None, asset_url=self.asset_url or None,
+                           title=self.title or None)
 
 
 def embeddable(media_type: str) -> bool:

@@ -16,6 +16,7 @@ from service.assets.schemas import AssetOut, AssetPage, AssetPatch, Kind
 from service.deps import CurrentPrincipal, DownloadPrincipal, ProducerPrincipal, SessionDep
 from service.errors import KhoError
 from service.http_files import object_response
+from service.http_methods import asked_for
 from service.runtime import get_store
 from service.usage_hook import record_download
 
@@ -80,7 +81,8 @@ def delete_asset(asset_id: uuid.UUID, principal: ProducerPrincipal, session: Ses
 def download_original(asset_id: uuid.UUID, request: Request, principal: DownloadPrincipal,
                       session: SessionDep) -> Response:
     asset, version = assets.original_for_download(session, principal, asset_id)
-    if "range" not in request.headers or request.headers["range"].startswith("bytes=0-"):
+    whole = "range" not in request.headers or request.headers["range"].startswith("bytes=0-")
+    if whole and asked_for(request) == "GET":  # a HEAD delivers nothing
         record_download(session, principal, asset, None)  # one event per download, not per resumed chunk
     return object_response(request, get_store(), version.object_key, size=version.size,
                            media_type=version.media_type, filename=version.original_filename, etag=version.sha256)

@@ -115,7 +115,7 @@ def update_metadata(session: Session, principal: Principal, asset_id: uuid.UUID,
         raise Conflict("invalid_state", action="sửa / edit", state=asset.status)
     changes = patch.model_dump(exclude_unset=True)
     _apply(session, asset, changes)
-    asset.updated_at = utcnow()
+    asset.updated_at = asset.edited_at = utcnow()  # terms live in another table: stamp the edit explicitly
     audit.record(session, "asset.updated", "asset", asset.id, actor=principal, fields=sorted(changes))
     outbox.emit(session, "asset.changed", asset_id=asset.id)
     return asset

@@ -13,6 +13,7 @@ ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
+CATEGORY = "Education"  # one of Apple's listed categories
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")  # Podcasting 2.0 spec
 for _prefix, _uri in (("itunes", ITUNES), ("podcast", PODCAST), ("atom", ATOM), ("content", CONTENT)):
     ET.register_namespace(_prefix, _uri)
@@ -50,7 +51,7 @@ def render(meta: FeedMeta, entries: list[Entry], *, owner_email: str, image_url:
     _el(owner, f"{{{ITUNES}}}name", meta.author)
     _el(owner, f"{{{ITUNES}}}email", owner_email)
     _el(ch, f"{{{ITUNES}}}image", href=image_url)
-    _el(ch, f"{{{ITUNES}}}category", text="Education")
+    ET.SubElement(ch, f"{{{ITUNES}}}category", {"text": CATEGORY})  # Apple reads the attribute, not text
     _el(ch, f"{{{ITUNES}}}explicit", "false")
     _el(ch, f"{{{ITUNES}}}type", "episodic")
     _el(ch, f"{{{PODCAST}}}guid", podcast_guid(meta.self_url))

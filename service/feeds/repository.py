@@ -40,9 +40,9 @@ def live(session: Session, now: datetime, f: FeedFilter, limit: int) -> list[Ass
 
 
 def withdrawn_since(session: Session, since: datetime, f: FeedFilter, limit: int) -> list[Asset]:
-    q = select(Asset).where(Asset.status == "withdrawn", Asset.published_at.is_not(None), Asset.updated_at >= since)
+    q = select(Asset).where(Asset.status == "withdrawn", Asset.published_at.is_not(None), Asset.edited_at >= since)
     q = _filtered(session, q, f)
-    return list(session.scalars(q.order_by(Asset.updated_at.desc()).limit(limit)))
+    return list(session.scalars(q.order_by(Asset.edited_at.desc()).limit(limit)))
 
 
 def org_exists(session: Session, code: str) -> bool:

@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from service.auth.principal import Principal
+from service.conditional import not_modified
 from service.deps import SessionDep, get_principal
 from service.feeds import service as feeds
 from service.feeds.repository import FeedFilter
+from service.http_methods import asked_for
 from service.news.ninjs import base_url
 from transcoding.rights import podcast_artwork
 
@@ -38,7 +40,7 @@ def _serve(request: Request, session: Session, principal: Principal | None, fmt:
                        (f"?{request.url.query}" if request.url.query else ""))
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Cache-Control": "public, max-age=300"}
-    if request.headers.get("if-none-match", "").strip() == etag:
+    if not_modified(request, etag):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=MEDIA[fmt], headers=headers)
 
@@ -102,10 +104,10 @@ def podcast_cover() -> Response:
 
 
 @router.get("/podcast/{asset_id}.mp3", summary="Episode audio (redirect to a fresh signed URL)")
-def enclosure(asset_id: uuid.UUID, session: SessionDep, principal: MaybePrincipal) -> Response:
-    return RedirectResponse(feeds.enclosure_url(session, principal, asset_id), status_code=302)
+def enclosure(asset_id: uuid.UUID, request: Request, session: SessionDep, principal: MaybePrincipal) -> Response:
+    return RedirectResponse(feeds.enclosure_url(session, principal, asset_id, asked_for(request)), status_code=302)
 
 
 @router.get("/podcast/{asset_id}.vtt", summary="Episode transcript (WebVTT)")
-def transcript(asset_id: uuid.UUID, session: SessionDep) -> Response:
-    return RedirectResponse(feeds.transcript_url(session, asset_id), status_code=302)
+def transcript(asset_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    return RedirectResponse(feeds.transcript_url(session, asset_id, asked_for(request)), status_code=302)

@@ -12,37 +12,49 @@ from service.errors import KhoError, NotFound
 from service.feeds import atom, jsonfeed, podcast, repository
 from service.feeds.model import Category, Enclosure, Entry, FeedMeta
 from service.feeds.repository import FeedFilter
-from service.models import Asset, Organisation, Rendition, Version
+from service.links import urls
+from service.models import Asset, Organisation, Rendition
 from service.models.base import utcnow
-from service.news import ninjs
 from service.news import repository as news_repo
 from service.news import service as news
+from service.news.rights import delivered_copy, rights_for
 from service.runtime import download_ttl, get_store
 from service.usage import service as usage
 from service.vocab import repository as vocab_repo
+from transcoding.rights import DeliveryRights
 
 FEED_SIZE = 50
 TOMBSTONE_DAYS = 30
 PUBLISHER = "Bộ Giáo dục và Đào tạo — Kho Truyền Thông"
 OWNER_EMAIL = "truyenthong@moet.gov.vn"
 DEFAULT_LICENCE = "© Bộ Giáo dục và Đào tạo. Được sử dụng cho mục đích tuyên truyền, ghi rõ nguồn."
-AUDIO_PROFILES = ("podcast", "loudspeaker")
+# The episode file, best first: the enclosure URL ends in .mp3 and podcast apps expect what it says.
+EPISODE_RENDITIONS = (("podcast", "mp3-128k"), ("podcast", None), ("loudspeaker", None))
+EPISODE_TYPE = "audio/mpeg"
 
 
-def _audio(version: Version | None, rows: list[Rendition]) -> tuple[str, int, str, float | None] | None:
-    """(profile, size, media type, duration) of the episode file: the podcast rendition, else MP3 original."""
-    for profile in AUDIO_PROFILES:
+def episode_rendition(rows: list[Rendition]) -> Rendition | None:
+    """The MP3 rendition an episode is served as; None until processing made one with a real duration
+    (an episode is not listed before its file exists: apps would show 00:00:00 and a broken download)."""
+    for profile, variant in EPISODE_RENDITIONS:
         for r in rows:
-            if r.profile == profile and r.media_type.startswith("audio/"):
-                return r.profile, r.size, r.media_type, r.duration
-    if version is not None and version.media_type == "audio/mpeg":
-        duration = version.probe.get("duration") if version.probe else None
-        return "original", version.size, version.media_type, duration if isinstance(duration, float | int) else None
+            if (r.profile == profile and (variant is None or r.variant == variant) and r.media_type == EPISODE_TYPE
+                    and r.duration and r.duration > 0):
+                return r
     return None
 
 
+def _enclosure(asset: Asset, rows: list[Rendition], rights: DeliveryRights) -> Enclosure | None:
+    """Length and type of the very bytes the enclosure URL serves: the rights-stamped copy."""
+    rendition = episode_rendition(rows)
+    if rendition is None:
+        return None
+    copy = delivered_copy(get_store(), source_key=rendition.object_key, size=rendition.size,
+                          media_type=rendition.media_type, rights=rights)
+    return Enclosure(urls.podcast_episode(asset.id), copy.size, copy.media_type, rendition.duration)
+
+
 def _entries(session: Session, assets: list[Asset]) -> list[Entry]:
-    base = ninjs.base_url()
     versions = news_repo.versions(session, [a.current_version_id for a in assets if a.current_version_id])
     renditions = news_repo.renditions(session, list(versions))
     terms = vocab_repo.terms_of_assets(session, [a.id for a in assets])
@@ -50,17 +62,19 @@ def _entries(session: Session, assets: list[Asset]) -> list[Entry]:
     out = []
     for a in assets:
         version = versions.get(a.current_version_id) if a.current_version_id else None
-        audio = _audio(version, renditions.get(version.id, []) if version else []) if a.kind == "podcast" else None
         org = orgs.get(a.owner_org_id)
+        rows = renditions.get(version.id, []) if version else []
+        enclosure = (_enclosure(a, rows, rights_for(a, org.name if org else ""))
+                     if a.kind == "podcast" and a.status == "published" else None)
         out.append(Entry(
             asset_id=str(a.id), id=f"urn:uuid:{a.id}", title=a.title, summary=a.summary,
-            url=f"{base}/assets/{a.id}", api_url=ninjs.item_uri(a.id), author=org.name if org else PUBLISHER,
-            published=a.published_at or a.created_at, updated=a.updated_at, rights=a.copyright_notice,
+            url=urls.asset_page(a.id), api_url=urls.news_item(a.id), author=org.name if org else PUBLISHER,
+            published=a.published_at or a.created_at, updated=a.edited_at, rights=a.copyright_notice,
             licence=a.licence, kind=a.kind,
-            categories=[Category(t.code, f"{base}/vocab/{t.vocabulary}", t.label_vi) for t in terms.get(a.id, [])
+            categories=[Category(t.code, urls.vocabulary(t.vocabulary), t.label_vi) for t in terms.get(a.id, [])
                         if t.vocabulary in ("topic", "audience")],
-            enclosure=Enclosure(f"{base}/feeds/podcast/{a.id}.mp3", audio[1], audio[2], audio[3]) if audio else None,
-            transcript_url=f"{base}/feeds/podcast/{a.id}.vtt" if version and version.caption_key else None,
+            enclosure=enclosure,
+            transcript_url=urls.podcast_transcript(a.id) if version and version.caption_key else None,
             withdrawn_reason=a.withdrawn_reason))
     return out
 
@@ -69,7 +83,7 @@ def _meta(f: FeedFilter, self_url: str, entries: list[Entry], title: str) -> Fee
     updated = max([e.updated for e in entries], default=datetime(2026, 1, 1, tzinfo=utcnow().tzinfo))
     return FeedMeta(id=f"urn:kho:feed:{f.topic or '-'}:{f.audience or '-'}:{f.org_code or '-'}:{f.kind or '-'}",
                     title=title, description="Sản phẩm truyền thông Nghị quyết 71-NQ/TW đã được phê duyệt.",
-                    self_url=self_url, home_url=ninjs.base_url(), author=PUBLISHER, updated=updated)
+                    self_url=self_url, home_url=urls.home(), author=PUBLISHER, updated=updated)
 
 
 def _title(f: FeedFilter) -> str:
@@ -89,32 +103,33 @@ def build(session: Session, principal: Principal | None, fmt: str, f: FeedFilter
     if fmt == "podcast":
         meta = _meta(f, self_url, live, "Podcast Nghị quyết 71 — Kho Truyền Thông")
         return podcast.render(meta, live, owner_email=OWNER_EMAIL, licence=DEFAULT_LICENCE,
-                              image_url=f"{ninjs.base_url()}/feeds/podcast/cover.jpg")
+                              image_url=urls.podcast_cover())
     gone = _entries(session, repository.withdrawn_since(session, now - timedelta(days=TOMBSTONE_DAYS), f, FEED_SIZE))
     meta = _meta(f, self_url, live + gone, _title(f))
     return atom.render(meta, live, gone) if fmt == "atom" else jsonfeed.render(meta, live, gone)
 
 
-def enclosure_url(session: Session, principal: Principal | None, asset_id: uuid.UUID) -> str:
+def enclosure_url(session: Session, principal: Principal | None, asset_id: uuid.UUID, method: str = "GET") -> str:
     """A fresh signed link to the rights-stamped episode (feeds need stable URLs, links expire)."""
     asset = news_repo.get_live(session, utcnow(), asset_id)
     if asset is None or asset.kind != "podcast":
         raise NotFound(what="tập podcast / episode")
     version = repository.current_version(session, asset)
-    audio = _audio(version, news_repo.renditions(session, [version.id])[version.id] if version else [])
-    if audio is None:
+    rendition = episode_rendition(news_repo.renditions(session, [version.id])[version.id] if version else [])
+    if rendition is None:
         raise NotFound(what="tệp âm thanh / audio file")
-    link = news.rendition_link(session, principal, asset_id, audio[0], None, channel="podcast")
+    link = news.rendition_link(session, principal, asset_id, rendition.profile, rendition.variant,
+                               channel="podcast", method=method)
     return link.href
 
 
-def transcript_url(session: Session, asset_id: uuid.UUID) -> str:
+def transcript_url(session: Session, asset_id: uuid.UUID, method: str = "GET") -> str:
     asset = news_repo.get_live(session, utcnow(), asset_id)
     version = repository.current_version(session, asset) if asset else None
     if version is None or not version.caption_key:
         raise NotFound(what="bản ghi lời / transcript")
     return get_store().download_url(version.caption_key, expires=download_ttl(), filename=f"{asset_id}.vtt",
-                                    content_type="text/vtt")
+                                    content_type="text/vtt", method=method)
 
 
 def parse_kind(kind: str | None) -> str | None:

@@ -15,6 +15,7 @@ from service.jobs import workdir
 from service.jobs.failures import JobTries, classify, decide
 from service.jobs.isolation import run_isolated
 from service.jobs.runner import JobCancelled, JobContext, PermanentJobError, handler, retry_policy
+from service.links import urls
 from service.models import Asset, Organisation, Rendition, Version
 from service.models.base import utcnow
 from service.qa import items as qa_items
@@ -94,7 +95,7 @@ def _process(ctx: JobContext) -> None:
                                  profiles=[str(p) for p in wanted] if isinstance(wanted, list) and wanted else None,
                                  title=asset.title, credit=asset.credit, copyright_notice=asset.copyright_notice,
                                  usage_terms=asset.usage_terms, licence=asset.licence, asset_id=str(asset.id),
-                                 asset_url=f"{settings.base_url}/assets/{asset.id}",
+                                 asset_url=urls.asset_page(asset.id),
                                  organisation=org.name if org else "")
         key, caption_key = version.object_key, version.caption_key
         suffix = source_suffix(key, version.media_type, version.original_filename)

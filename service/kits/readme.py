@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from service.links import urls
 from service.models import Asset, Collection
 
 
@@ -13,13 +14,14 @@ class KitEntry:
     asset: Asset
     organisation: str
     profile: str
+    media_type: str = ""
 
 
-def readme_text(kit: Collection, entries: list[KitEntry], base_url: str) -> str:
+def readme_text(kit: Collection, entries: list[KitEntry], withdrawn: list[Asset] | None = None) -> str:
     lines = [f"BỘ TÀI LIỆU TRUYỀN THÔNG: {kit.title}", "=" * 60, ""]
     if kit.description:
         lines += [kit.description, ""]
-    lines += [f"Gồm {len(entries)} sản phẩm, tải từ Kho Truyền Thông ({base_url}/kits/{kit.slug}).", "",
+    lines += [f"Gồm {len(entries)} sản phẩm, tải từ Kho Truyền Thông ({urls.kit_page(kit.slug)}).", "",
               "DANH SÁCH SẢN PHẨM", "-" * 60]
     for n, e in enumerate(entries, start=1):
         a = e.asset
@@ -31,7 +33,14 @@ def readme_text(kit: Collection, entries: list[KitEntry], base_url: str) -> str:
         if a.licence:
             lines.append(f"   Giấy phép: {a.licence}")
         lines.append(f"   Điều kiện sử dụng: {a.usage_terms or 'Sử dụng cho mục đích tuyên truyền, ghi rõ nguồn.'}")
-        lines += [f"   Nguồn: {base_url}/assets/{a.id}", ""]
-    lines += ["-" * 60, "Khi đăng tải, vui lòng giữ nguyên thông tin bản quyền và ghi rõ nguồn.",
+        lines += [f"   Nguồn: {urls.asset_page(a.id)}", ""]
+    if withdrawn:
+        lines += ["ĐÃ THU HỒI (không có trong gói tải về)", "-" * 60]
+        for a in withdrawn:
+            lines += [f"- {a.title}" + (f" — lý do: {a.withdrawn_reason}" if a.withdrawn_reason else ""),
+                      f"  {urls.asset_page(a.id)}"]
+        lines.append("")
+    lines += ["Danh mục máy đọc được: manifest.json (mã, tên, bản quyền, SHA-256, đường dẫn).", "",
+              "-" * 60, "Khi đăng tải, vui lòng giữ nguyên thông tin bản quyền và ghi rõ nguồn.",
               "Tài nguyên bị thu hồi sẽ được thông báo; khi đó xin gỡ bỏ khỏi các kênh của đơn vị.", ""]
     return "\r\n".join(lines)  # CRLF: opens cleanly in Windows Notepad

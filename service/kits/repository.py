@@ -43,6 +43,13 @@ def live_items(session: Session, collection_id: uuid.UUID, now: datetime) -> lis
     return [(i, a) for i, a in session.execute(q)]
 
 
+def items_with_assets(session: Session, collection_id: uuid.UUID) -> list[tuple[CollectionItem, Asset]]:
+    """Every item whatever its asset's status (a kit reports withdrawn members instead of hiding them)."""
+    q = (select(CollectionItem, Asset).join(Asset, Asset.id == CollectionItem.asset_id)
+         .where(CollectionItem.collection_id == collection_id).order_by(CollectionItem.position))
+    return [(i, a) for i, a in session.execute(q)]
+
+
 def existing_assets(session: Session, ids: list[uuid.UUID]) -> set[uuid.UUID]:
     if not ids:
         return set()

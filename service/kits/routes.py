@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response, StreamingResponse
 
 from service.deps import CurrentPrincipal, DownloadPrincipal, ProducerPrincipal, SessionDep
+from service.http_methods import asked_for
 from service.kits import service as kits
 from service.kits.schemas import KitIn, KitItemIn, KitOut, KitPatch
+from service.links import urls
 from service.models import Collection
 from storage.http import content_disposition
 
@@ -21,13 +23,13 @@ def _out(session: Session, kit: Collection) -> KitOut:
     return KitOut(id=kit.id, slug=kit.slug, title=kit.title, description=kit.description,
                   owner_org_id=kit.owner_org_id, created_at=kit.created_at,
                   items=[KitItemIn(asset_id=i.asset_id, profile=i.profile) for i in kits.items_of(session, kit)],
-                  zip_url=f"/api/v1/kits/{kit.slug}.zip")
+                  zip_url=urls.kit_zip(kit.slug))
 
 
 @router.get("/{slug}.zip", summary="The kit as one ZIP, streamed (chosen profile per asset + README.txt)",
             responses={200: {"content": {"application/zip": {}}}, 409: {"description": "No published assets"}})
-def download_zip(slug: str, principal: DownloadPrincipal, session: SessionDep) -> Response:
-    filename, stream = kits.zip_stream(session, principal, slug)
+def download_zip(slug: str, request: Request, principal: DownloadPrincipal, session: SessionDep) -> Response:
+    filename, stream = kits.zip_stream(session, principal, slug, downloading=asked_for(request) == "GET")
     return StreamingResponse(stream, media_type="application/zip",
                              headers={"Content-Disposition": content_disposition(filename, "attachment"),
                                       "Cache-Control": "no-store"})

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
+import hashlib
 import unicodedata
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -14,18 +14,19 @@ from service.audit import service as audit
 from service.auth.principal import Principal
 from service.errors import Conflict, Forbidden, KhoError, NotFound
 from service.kits import repository
+from service.kits.manifest import MANIFEST_NAME, Missing, manifest_bytes, missing_reason
 from service.kits.readme import KitEntry, readme_text
 from service.kits.schemas import KitItemIn
 from service.kits.zipstream import ZipMember, stream_zip
 from service.models import Collection, CollectionItem
 from service.models.base import utcnow
 from service.news import repository as news_repo
-from service.news.ninjs import base_url
 from service.news.rights import delivered_copy, rights_for
 from service.orgs import repository as orgs_repo
 from service.runtime import get_store
 from service.usage import service as usage
 from storage.base import ObjectStore
+from storage.http import file_title
 from transcoding.rights import DeliveryRights
 
 
@@ -46,6 +47,8 @@ def _require_editor(session: Session, principal: Principal, kit: Collection) -> 
 
 
 def _items(session: Session, kit_id: uuid.UUID, items: list[KitItemIn]) -> list[CollectionItem]:
+    if not items:
+        raise KhoError("kit_no_items", status=422)
     wanted = list(dict.fromkeys(i.asset_id for i in items))
     missing = set(wanted) - repository.existing_assets(session, wanted)
     if missing:
@@ -69,6 +72,8 @@ def create(session: Session, principal: Principal, *, slug: str, title: str, des
                      owner_org_id=principal.organisation_id, created_by_id=principal.user_id)
     repository.add(session, kit)
     repository.replace_items(session, kit.id, _items(session, kit.id, items))
+    session.flush()
+    _require_live_items(session, kit.id)
     audit.record(session, "kit.created", "collection", kit.id, actor=principal, slug=slug, items=len(items))
     return kit
 
@@ -83,6 +88,8 @@ def update(session: Session, principal: Principal, slug: str, *, title: str | No
         kit.description = unicodedata.normalize("NFC", description)
     if items is not None:
         repository.replace_items(session, kit.id, _items(session, kit.id, items))
+        session.flush()
+        _require_live_items(session, kit.id)
     audit.record(session, "kit.updated", "collection", kit.id, actor=principal)
     return kit
 
@@ -112,16 +119,27 @@ class _Source:
 
 
 def _safe(name: str) -> str:
-    clean = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", unicodedata.normalize("NFC", name)).strip()
-    return re.sub(r"\s+", " ", clean)[:80] or "tai-nguyen"
+    return file_title(name, 80) or "tai-nguyen"
 
 
-def zip_stream(session: Session, principal: Principal, slug: str) -> tuple[str, Iterator[bytes]]:
-    """(file name, byte stream). Everything the stream needs is read now: it runs after the session ends."""
+def _require_live_items(session: Session, kit_id: uuid.UUID) -> None:
+    """A kit is public as soon as it exists: refuse one with nothing anyone could download."""
+    if not repository.live_items(session, kit_id, utcnow()):
+        raise KhoError("kit_empty", status=409)
+
+
+def zip_stream(session: Session, principal: Principal, slug: str,
+               downloading: bool = True) -> tuple[str, Iterator[bytes]]:
+    """(file name, byte stream). Everything the stream needs is read now: it runs after the session ends.
+    `downloading` is False for a HEAD request: nothing is delivered, no usage is recorded."""
     kit = get_or_404(session, slug)
-    rows = repository.live_items(session, kit.id, utcnow())
+    now = utcnow()
+    rows = repository.live_items(session, kit.id, now)
     if not rows:
         raise KhoError("kit_empty", status=409)
+    live_ids = {a.id for _, a in rows}
+    missing = [Missing(a, missing_reason(a, now)) for _, a in repository.items_with_assets(session, kit.id)
+               if a.id not in live_ids]
     versions = news_repo.versions(session, [a.current_version_id for _, a in rows if a.current_version_id])
     orgs = news_repo.organisations(session, [a.owner_org_id for _, a in rows])
     sources: list[_Source] = []
@@ -138,11 +156,18 @@ def zip_stream(session: Session, principal: Principal, slug: str) -> tuple[str, 
             version.original_filename else _ext(media_type)
         name = f"{n:02d} - {_safe(asset.title)}{ext}"
         sources.append(_Source(key, size, media_type, rights_for(asset, org.name if org else ""), name))
-        entries.append(KitEntry(name, asset, org.name if org else "", rendition.profile if rendition else "original"))
-        usage.record("download", principal, asset_id=asset.id, version_id=version.id, rendition=rendition,
-                     profile=item.profile or "original", channel="kit", bytes_sent=size)
-    readme = readme_text(kit, entries, base_url()).encode("utf-8")
-    return f"{kit.slug}.zip", stream_zip(_members(get_store(), sources, readme))
+        entries.append(KitEntry(name, asset, org.name if org else "", rendition.profile if rendition else "original",
+                                media_type))
+        if downloading:
+            usage.record("download", principal, asset_id=asset.id, version_id=version.id, rendition=rendition,
+                         profile=item.profile or "original", channel="kit", bytes_sent=size)
+    readme = readme_text(kit, entries, [m.asset for m in missing if m.why == "withdrawn"]).encode("utf-8")
+    sums: dict[str, tuple[str, int]] = {}
+
+    def manifest() -> list[bytes]:  # called after every file was streamed: `sums` is complete
+        return [manifest_bytes(kit, entries, missing, sums, now)]
+
+    return f"{kit.slug}.zip", stream_zip(_members(get_store(), sources, readme, sums, manifest))
 
 
 def _ext(media_type: str) -> str:
@@ -151,15 +176,23 @@ def _ext(media_type: str) -> str:
     return mimetypes.guess_extension(media_type) or ".bin"
 
 
-def _members(store: ObjectStore, sources: list[_Source], readme: bytes) -> Iterator[ZipMember]:
+def _members(store: ObjectStore, sources: list[_Source], readme: bytes, sums: dict[str, tuple[str, int]],
+             manifest: Callable[[], list[bytes]]) -> Iterator[ZipMember]:
     now = utcnow()
     yield ZipMember("README.txt", len(readme), now, lambda: [readme], compress=True)
     for src in sources:
-        yield ZipMember(src.name, src.size + 1024 * 1024, now, lambda s=src: _read(store, s))  # type: ignore[misc]
+        yield ZipMember(src.name, src.size + 1024 * 1024, now,
+                        lambda s=src: _read(store, s, sums))  # type: ignore[misc]
+    yield ZipMember(MANIFEST_NAME, 0, now, manifest, compress=True)
 
 
-def _read(store: ObjectStore, src: _Source) -> Iterable[bytes]:
-    """The rights-stamped copy (made on first delivery), read in chunks."""
+def _read(store: ObjectStore, src: _Source, sums: dict[str, tuple[str, int]]) -> Iterable[bytes]:
+    """The rights-stamped copy (made on first delivery), read in chunks and hashed on the way."""
     copy = delivered_copy(store, source_key=src.key, size=src.size, media_type=src.media_type, rights=src.rights)
+    digest, size = hashlib.sha256(), 0
     with store.open(copy.key) as reader:
-        yield from reader.iter_chunks()
+        for chunk in reader.iter_chunks():
+            digest.update(chunk)
+            size += len(chunk)
+            yield chunk
+    sums[src.name] = (digest.hexdigest(), size)

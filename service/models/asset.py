@@ -4,8 +4,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, String, Text, UniqueConstraint, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from service.models.base import Base, BigIntPK, now_col, utcnow, uuid_pk
 
@@ -20,7 +20,8 @@ class Asset(Base):
     a pending new version carries its proposed metadata in `Version.proposed` until approved."""
 
     __tablename__ = "assets"
-    __table_args__ = (Index("ix_assets_status_updated", "status", "updated_at"),)
+    __table_args__ = (Index("ix_assets_status_updated", "status", "updated_at"),
+                      Index("ix_assets_status_edited", "status", "edited_at"))
 
     id: Mapped[uuid.UUID] = uuid_pk()
     kind: Mapped[str] = mapped_column(String(16), index=True)
@@ -50,6 +51,10 @@ class Asset(Base):
     download_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = now_col()
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # When the item last changed for its readers (metadata, version, status): what ninjs `versioncreated`,
+    # ETags, the sync cursor and feed `<updated>` are built on. Row writes that are not editorial
+    # (download counters, bookkeeping) move `updated_at` only; see `_stamp_editorial_changes`.
+    edited_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AssetTerm(Base):
@@ -174,3 +179,21 @@ class ReviewEvent(Base):
     to_status: Mapped[str] = mapped_column(String(24))
     reason: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = now_col()
+
+
+# Columns whose change is not news to a reader: everything else on an asset is editorial, so a column
+# added later moves `edited_at` unless it is listed here.
+NOT_EDITORIAL = frozenset({"download_count", "approvals", "updated_at", "edited_at"})
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_editorial_changes(session: Session, _context: object, _instances: object) -> None:
+    """Move `edited_at` when an editorial column of an asset changed, whichever code path changed it."""
+    for obj in session.dirty:
+        if not isinstance(obj, Asset):
+            continue
+        state = inspect(obj)
+        if "edited_at" in state.dict and state.attrs.edited_at.history.has_changes():
+            continue
+        if any(attr.key not in NOT_EDITORIAL and attr.history.has_changes() for attr in state.attrs):
+            obj.edited_at = utcnow()

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.db import after_commit
-from service.news.rights import delivered_prefix
+from service.news.rights import delivered_prefix, forget_delivered
 from service.outbox_pump import consumer
 from service.runtime import get_store
 
@@ -21,5 +21,6 @@ def drop_delivered_copies(session: Session, payload: dict[str, Any]) -> None:
 
     def drop() -> None:
         get_store().delete_prefix(delivered_prefix(asset_id))
+        forget_delivered(get_store(), asset_id)
 
     after_commit(session, drop)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from service.config import get_settings
+from service.links import urls
 from service.models import Asset, Organisation, Rendition, Version, VocabularyTerm
 
 NINJS_STANDARD = {"name": "ninjs", "version": "2.1", "schema": "https://www.iptc.org/std/ninjs/ninjs-schema_2.1.json"}
@@ -23,11 +23,11 @@ def _ts(value: datetime | None) -> str | None:
 
 
 def base_url() -> str:
-    return get_settings().base_url.rstrip("/")
+    return urls.base_url()
 
 
 def item_uri(asset_id: object) -> str:
-    return f"{base_url()}/api/v1/news/items/{asset_id}"
+    return urls.news_item(asset_id)
 
 
 def rendition_name(r: Rendition) -> str:
@@ -71,14 +71,14 @@ def renditions(asset: Asset, version: Version | None, rows: list[Rendition]) -> 
 
 def subjects(terms: list[VocabularyTerm]) -> list[dict[str, Any]]:
     return [{"name": t.label_vi, "rel": VOCAB_FIELD.get(t.vocabulary, t.vocabulary),
-             "uri": f"{base_url()}/vocab/{t.vocabulary}/{t.code}", "literal": f"{t.vocabulary}:{t.code}"}
+             "uri": urls.term(t.vocabulary, t.code), "literal": f"{t.vocabulary}:{t.code}"}
             for t in terms if t.vocabulary in VOCAB_FIELD]
 
 
 def tombstone(asset: Asset) -> dict[str, Any]:
     """What a syncing client needs to take a withdrawn item down — nothing of its content."""
     return {"uri": item_uri(asset.id), "type": NINJS_TYPE.get(asset.kind, "text"),
-            "versioncreated": _ts(asset.updated_at), "pubstatus": PUBSTATUS.get(asset.status, "withheld"),
+            "versioncreated": _ts(asset.edited_at), "pubstatus": PUBSTATUS.get(asset.status, "withheld"),
             "standard": NINJS_STANDARD, "altids": [{"role": "kho-id", "value": str(asset.id)}]}
 
 
@@ -90,8 +90,8 @@ def to_ninjs(asset: Asset, version: Version | None, rows: list[Rendition], terms
         "uri": item_uri(asset.id), "standard": NINJS_STANDARD, "type": NINJS_TYPE.get(asset.kind, "text"),
         "representationtype": "full", "profile": f"kho-{asset.kind}",
         "version": str(version.number) if version else "1",
-        "firstcreated": _ts(asset.created_at), "versioncreated": _ts(max(asset.updated_at, asset.published_at)
-                                                                    if asset.published_at else asset.updated_at),
+        "firstcreated": _ts(asset.created_at), "versioncreated": _ts(max(asset.edited_at, asset.published_at)
+                                                                    if asset.published_at else asset.edited_at),
         "contentcreated": _ts(version.created_at if version else asset.created_at),
         "pubstatus": "usable", "urgency": 2 if asset.urgent else 5, "language": asset.language,
         "title": asset.title, "headlines": [{"role": "main", "value": asset.title}],

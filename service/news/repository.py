@@ -27,15 +27,15 @@ def page(session: Session, now: datetime, *, updated_since: datetime | None, aft
     """Oldest change first (a client resumes from its last cursor); ties broken by id."""
     q = select(Asset).where(_syncable(now, with_tombstones=updated_since is not None))
     if updated_since is not None:
-        q = q.where(Asset.updated_at > updated_since)
+        q = q.where(Asset.edited_at > updated_since)
     if kind:
         q = q.where(Asset.kind == kind)
     if text:
         pattern = f"%{text.lower()}%"
         q = q.where(or_(func.lower(Asset.title).like(pattern), func.lower(Asset.summary).like(pattern)))
     if after:
-        q = q.where(or_(Asset.updated_at > after[0], and_(Asset.updated_at == after[0], Asset.id > after[1])))
-    return list(session.scalars(q.order_by(Asset.updated_at, Asset.id).limit(limit)))
+        q = q.where(or_(Asset.edited_at > after[0], and_(Asset.edited_at == after[0], Asset.id > after[1])))
+    return list(session.scalars(q.order_by(Asset.edited_at, Asset.id).limit(limit)))
 
 
 def by_ids_live(session: Session, now: datetime, ids: list[uuid.UUID]) -> list[Asset]:

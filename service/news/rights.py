@@ -9,10 +9,12 @@ import hashlib
 import json
 import mimetypes
 import tempfile
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from service.config import get_settings
+from service.links import urls
 from service.models import Asset
 from storage.base import ObjectStore
 from transcoding.rights import DeliveryRights, embed_rights, embeddable
@@ -26,14 +28,34 @@ class Delivered:
 
 
 def rights_for(asset: Asset, organisation_name: str) -> DeliveryRights:
-    base = get_settings().base_url.rstrip("/")
     return DeliveryRights(title=asset.title, organisation=organisation_name, credit=asset.credit,
                           copyright_notice=asset.copyright_notice, usage_terms=asset.usage_terms,
-                          asset_id=str(asset.id), asset_url=f"{base}/assets/{asset.id}")
+                          asset_id=str(asset.id), asset_url=urls.asset_page(asset.id))
+
+
+# Sizes of stamped copies already made. Keys are content addresses (source + rights), so an entry never
+# goes stale; feeds state each enclosure's exact length without asking the store every time.
+_KNOWN_SIZES: OrderedDict[tuple[ObjectStore, str], int] = OrderedDict()
+_KNOWN_MAX = 4096
+
+
+def _remember(store: ObjectStore, key: str, size: int) -> int:
+    _KNOWN_SIZES[(store, key)] = size
+    _KNOWN_SIZES.move_to_end((store, key))
+    while len(_KNOWN_SIZES) > _KNOWN_MAX:
+        _KNOWN_SIZES.popitem(last=False)
+    return size
 
 
 def delivered_prefix(asset_id: object) -> str:
     return f"delivered/{asset_id}/"
+
+
+def forget_delivered(store: ObjectStore, asset_id: object) -> None:
+    """Called when the asset's stamped copies are deleted (withdrawal)."""
+    prefix = delivered_prefix(asset_id)
+    for known in [k for k in _KNOWN_SIZES if k[0] is store and k[1].startswith(prefix)]:
+        _KNOWN_SIZES.pop(known, None)
 
 
 def delivered_copy(store: ObjectStore, *, source_key: str, size: int, media_type: str,
@@ -44,8 +66,11 @@ def delivered_copy(store: ObjectStore, *, source_key: str, size: int, media_type
     digest = hashlib.sha256(json.dumps([source_key, asdict(rights)], ensure_ascii=False).encode()).hexdigest()
     ext = mimetypes.guess_extension(media_type) or ".bin"
     key = f"{delivered_prefix(rights.asset_id)}{digest[:32]}{ext}"
+    known = _KNOWN_SIZES.get((store, key))
+    if known is not None:
+        return Delivered(key, known, media_type)
     if store.exists(key):
-        return Delivered(key, store.stat(key).size, media_type)
+        return Delivered(key, _remember(store, key, store.stat(key).size), media_type)
     tmp_root = get_settings().tmp_dir
     tmp_root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=tmp_root) as work:
@@ -55,4 +80,4 @@ def delivered_copy(store: ObjectStore, *, source_key: str, size: int, media_type
                 out.write(chunk)
         embed_rights(path, media_type, rights)
         stat = store.put_file(key, path, content_type=media_type)
-    return Delivered(key, stat.size, media_type)
+    return Delivered(key, _remember(store, key, stat.size), media_type)

@@ -13,8 +13,10 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from service.assets.schemas import Kind
 from service.auth.principal import Principal
+from service.conditional import http_date, not_modified
 from service.deps import DownloadPrincipal, ReadPrincipal, SessionDep
 from service.errors import TooManyRequests
+from service.http_methods import asked_for
 from service.news import service as news
 from service.news.ratelimit import get_limiter
 from service.news.schemas import ITEM_RESPONSES, LINK_RESPONSES, PAGE_RESPONSES, NewsPage, SignedLinkOut
@@ -44,12 +46,22 @@ Reader = Annotated[Principal, Depends(limited_reader)]
 Downloader = Annotated[Principal, Depends(limited_downloader)]
 
 
-def _etagged(request: Request, body: Any) -> Response:
+def _last_modified(items: list[dict[str, Any]]) -> datetime | None:
+    """The latest editorial change among the items (ninjs `versioncreated`): reading never moves it."""
+    stamps = [datetime.fromisoformat(i["versioncreated"].replace("Z", "+00:00"))
+              for i in items if i.get("versioncreated")]
+    return max(stamps, default=None)
+
+
+def _etagged(request: Request, body: Any, items: list[dict[str, Any]]) -> Response:
     raw = json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
     etag = '"' + hashlib.sha256(raw).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Cache-Control": "private, max-age=0, must-revalidate",
                **getattr(request.state, "rate_headers", {})}
-    if etag in [t.strip().removeprefix("W/") for t in request.headers.get("if-none-match", "").split(",")]:
+    modified = _last_modified(items)
+    if modified is not None:
+        headers["Last-Modified"] = http_date(modified)
+    if not_modified(request, etag, modified):
         return Response(status_code=304, headers=headers)
     return Response(raw, media_type="application/json", headers=headers)
 
@@ -63,7 +75,7 @@ def list_items(request: Request, principal: Reader, session: SessionDep,
                limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Response:
     items, next_cursor = news.list_items(session, principal, updated_since=updated_since, cursor=cursor,
                                          limit=limit, kind=kind)
-    return _etagged(request, {"items": items, "next_cursor": next_cursor})
+    return _etagged(request, {"items": items, "next_cursor": next_cursor}, items)
 
 
 @router.get("/search", response_model=NewsPage, responses=PAGE_RESPONSES, summary="Search published items")
@@ -74,19 +86,20 @@ def search_items(request: Request, principal: Reader, session: SessionDep,
                  offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
                  limit: Annotated[int, Query(ge=1, le=100)] = 20) -> Response:
     items = news.search_items(session, principal, query=q, kind=kind, offset=offset, limit=limit)
-    return _etagged(request, {"items": items, "next_cursor": None})
+    return _etagged(request, {"items": items, "next_cursor": None}, items)
 
 
 @router.get("/items/{asset_id}", responses=ITEM_RESPONSES, summary="One item in ninjs 2.1")
 def get_item(asset_id: uuid.UUID, request: Request, principal: Reader, session: SessionDep) -> Response:
-    return _etagged(request, news.get_item(session, principal, asset_id))
+    item = news.get_item(session, principal, asset_id)
+    return _etagged(request, item, [item])
 
 
 @router.get("/items/{asset_id}/renditions/{profile}", responses=LINK_RESPONSES, response_model=SignedLinkOut,
             summary="Download a rendition (or 'original') through a time-limited signed URL")
 def download_rendition(asset_id: uuid.UUID, profile: str, request: Request, principal: Downloader,
                        session: SessionDep, variant: str | None = None, redirect: bool = True) -> Response:
-    link = news.rendition_link(session, principal, asset_id, profile, variant)
+    link = news.rendition_link(session, principal, asset_id, profile, variant, method=asked_for(request))
     headers = {"Cache-Control": "no-store", **getattr(request.state, "rate_headers", {})}
     if redirect:
         return RedirectResponse(link.href, status_code=307, headers=headers)

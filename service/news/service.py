@@ -21,10 +21,11 @@ from service.news.search import get_news_search
 from service.runtime import download_ttl, get_store
 from service.usage import service as usage
 from service.vocab import repository as vocab_repo
+from storage.http import file_title
 
 
 def encode_cursor(asset: Asset) -> str:
-    return base64.urlsafe_b64encode(f"{asset.updated_at.isoformat()}|{asset.id}".encode()).decode()
+    return base64.urlsafe_b64encode(f"{asset.edited_at.isoformat()}|{asset.id}".encode()).decode()
 
 
 def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
@@ -94,8 +95,9 @@ class SignedLink:
 
 
 def rendition_link(session: Session, principal: Principal | None, asset_id: uuid.UUID, profile: str,
-                   variant: str | None, channel: str = "api") -> SignedLink:
-    """A time-limited URL (presigned on S3, /objects/{token} locally) to the rights-stamped file."""
+                   variant: str | None, channel: str = "api", method: str = "GET") -> SignedLink:
+    """A time-limited URL (presigned on S3, /objects/{token} locally) to the rights-stamped file. A link
+    for HEAD (a podcast app checking an enclosure) is valid for HEAD and is no download."""
     asset = repository.get_live(session, utcnow(), asset_id)
     if asset is None or asset.current_version_id is None:
         gone = repository.get_any(session, asset_id)
@@ -112,18 +114,19 @@ def rendition_link(session: Session, principal: Principal | None, asset_id: uuid
         if rendition is None:
             raise NotFound(what=f"bản {profile} / rendition {profile}")
         key, size, media_type = rendition.object_key, rendition.size, rendition.media_type
-        name = f"{asset.title[:80]}-{profile}{'-' + rendition.variant if rendition.variant else ''}"
+        name = f"{file_title(asset.title)} - {profile}{' ' + rendition.variant if rendition.variant else ''}"
     org = repository.organisations(session, [asset.owner_org_id]).get(asset.owner_org_id)
     store = get_store()
     copy = delivered_copy(store, source_key=key, size=size, media_type=media_type,
                           rights=rights_for(asset, org.name if org else ""))
     ttl = download_ttl()
     href = store.download_url(copy.key, expires=ttl, filename=_filename(name, copy.media_type),
-                              content_type=copy.media_type)
+                              content_type=copy.media_type, method=method)
     if href.startswith("/"):
         href = ninjs.base_url() + href
-    usage.record("download", principal, asset_id=asset.id, version_id=version.id, rendition=rendition,
-                 profile=profile, channel=channel, bytes_sent=copy.size)
+    if method == "GET":
+        usage.record("download", principal, asset_id=asset.id, version_id=version.id, rendition=rendition,
+                     profile=profile, channel=channel, bytes_sent=copy.size)
     return SignedLink(href, utcnow() + ttl, copy.media_type, copy.size)
 
 

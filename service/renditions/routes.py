@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from service.deps import AdminPrincipal, CurrentPrincipal, DownloadPrincipal, ProducerPrincipal, SessionDep
 from service.http_files import object_response
+from service.http_methods import asked_for
 from service.jobs.routes import JobOut
 from service.renditions import service as renditions
 from service.renditions.schemas import ProfileOut, RegenerateRequest, RenditionsResponse
@@ -32,7 +33,8 @@ def regenerate(asset_id: uuid.UUID, body: RegenerateRequest, principal: Producer
 def download_rendition(asset_id: uuid.UUID, rendition_id: uuid.UUID, request: Request,
                        principal: DownloadPrincipal, session: SessionDep) -> Response:
     asset, r = renditions.get_for_download(session, principal, asset_id, rendition_id)
-    if "range" not in request.headers or request.headers["range"].startswith("bytes=0-"):
+    whole = "range" not in request.headers or request.headers["range"].startswith("bytes=0-")
+    if whole and asked_for(request) == "GET":  # a HEAD delivers nothing
         record_download(session, principal, asset, r)
     return object_response(request, get_store(), r.object_key, size=r.size, media_type=r.media_type,
                            filename=renditions.file_name(asset, r), etag=f"{r.id.hex}-{r.size}")

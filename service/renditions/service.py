@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 import uuid
 
 from sqlalchemy.orm import Session
@@ -16,7 +17,7 @@ from service.jobs.rendition_repository import of_version
 from service.models import Asset, Job, Rendition, Version
 from service.renditions.schemas import ProfileStatus, RenditionOut, RenditionsResponse
 from service.runtime import download_ttl, get_store
-from storage.http import ascii_fold
+from storage.http import ascii_fold, file_title
 from transcoding.pipeline import SECTIONS, media_of
 from transcoding.profiles import Profile, default_profiles
 
@@ -34,8 +35,9 @@ def current_version(session: Session, asset: Asset) -> Version:
 
 
 def _file_name(asset: Asset, r: Rendition) -> str:
-    ext = r.object_key.rsplit(".", 1)[-1] if "." in r.object_key.rsplit("/", 1)[-1] else "bin"
-    return f"{asset.title[:80]} - {r.profile} {r.variant}.{ext}"
+    guessed = (mimetypes.guess_extension(r.media_type.split(";")[0]) or ".bin").lstrip(".")
+    ext = r.object_key.rsplit(".", 1)[-1] if "." in r.object_key.rsplit("/", 1)[-1] else guessed
+    return f"{file_title(asset.title)} - {r.profile} {r.variant}.{ext}"
 
 
 def to_out(asset: Asset, r: Rendition) -> RenditionOut:

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.db import after_commit
+from service.links import urls
 from service.models import Asset
-from service.news.ninjs import item_uri
 from service.outbox_pump import consumer
 from service.webhooks import delivery, service
 
@@ -23,7 +23,8 @@ def _data(session: Session, payload: dict[str, Any]) -> dict[str, Any] | None:
     except ValueError:
         return None
     asset = session.get(Asset, asset_id)
-    data: dict[str, Any] = {"asset_id": str(asset_id), "uri": item_uri(asset_id)}
+    data: dict[str, Any] = {"asset_id": str(asset_id), "uri": urls.news_item(asset_id),
+                            "url": urls.asset_page(asset_id)}
     if asset is not None:
         data.update(kind=asset.kind, title=asset.title, status=asset.status)
         if asset.status == "withdrawn":

@@ -44,6 +44,21 @@ def mp3() -> bytes:
     return out.stdout
 
 
+def unique_mp3() -> bytes:
+    """`mp3()` with an ID3 tag of its own: the repository refuses a second upload of the same bytes."""
+    import tempfile
+
+    from mutagen.id3 import ID3, TXXX
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "a.mp3"
+        path.write_bytes(mp3())
+        tags = ID3()
+        tags.add(TXXX(desc="test", text=[uuid.uuid4().hex]))
+        tags.save(path)
+        return path.read_bytes()
+
+
 def mp4_bytes(tmp: Path) -> bytes:
     path = tmp / f"{uuid.uuid4().hex}.mp4"
     subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x180:rate=15:duration=2",
@@ -98,7 +113,7 @@ def set_status(asset_id: str, status: str, reason: str | None = None, *, ago: ti
         assert asset is not None
         now = utcnow() - (ago or timedelta(0))
         asset.status = status
-        asset.updated_at = now
+        asset.updated_at = asset.edited_at = now
         if status == "published":
             asset.published_at = now
             version = session.get(Version, asset.current_version_id)

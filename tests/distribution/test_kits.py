@@ -3,7 +3,9 @@ live assets, and the ZIP writer itself with ZIP64-sized entries."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import zipfile
 from datetime import UTC, datetime
 
@@ -42,13 +44,28 @@ def test_kit_crud_and_streamed_zip(client: TestClient, factory: Factory, publish
     zf = zipfile.ZipFile(io.BytesIO(data))
     assert zf.testzip() is None
     names = zf.namelist()
-    assert names[0] == "README.txt" and len(names) == 3  # withdrawn and draft assets are left out
+    assert names[0] == "README.txt" and names[-1] == "manifest.json"
+    assert len(names) == 4  # withdrawn and draft assets are left out of the files…
     assert names[1] == "01 - Áp phích Ngày Nhà giáo.jpg" and names[2].startswith("02 - Infographic tuyển sinh")
     readme = zf.read("README.txt").decode("utf-8")
     for text in ("BỘ TÀI LIỆU TRUYỀN THÔNG: Ngày Nhà giáo Việt Nam 20/11", "Áp phích Ngày Nhà giáo",
                  "Ghi công: Nhóm thiết kế", "Bản quyền: © 2026 Sở GDĐT", "Điều kiện sử dụng: Không chỉnh sửa"):
         assert text in readme
-    assert "Sẽ bị thu hồi" not in readme and "Bản nháp" not in readme
+    assert "Bản nháp" not in readme
+    assert "ĐÃ THU HỒI" in readme and "Sẽ bị thu hồi" in readme  # …and the withdrawal is said, not hidden
+    manifest = json.loads(zf.read("manifest.json"))
+    files = {f["asset_id"]: f for f in manifest["files"]}
+    assert list(files) == [a, b]
+    for f in manifest["files"]:
+        content = zf.read(f["path"])
+        assert f["sha256"] == hashlib.sha256(content).hexdigest() and f["size"] == len(content)
+    assert files[a]["rights"]["copyright"] == "© 2026 Sở GDĐT" and files[a]["rights"]["credit"] == "Nhóm thiết kế"
+    assert files[a]["url"] == f"http://testserver/tai-nguyen/{a}" and files[a]["profile"] == "web-image"
+    assert files[a]["media_type"] == "image/jpeg" and files[a]["title"] == "Áp phích Ngày Nhà giáo"
+    assert manifest["kit"]["url"] == f"http://testserver/bo-suu-tap/{slug}"
+    gone = {m["asset_id"]: m for m in manifest["not_included"]}
+    assert gone[c]["status"] == "withdrawn" and gone[c]["reason"] == "Số liệu đã cũ" and gone[c]["title"]
+    assert gone[draft] == {"asset_id": draft, "status": "not_published"}  # a draft's title stays private
     img = Image.open(io.BytesIO(zf.read(names[1])))
     assert img.size == (200, 100) and "© 2026 Sở GDĐT" in img.info["xmp"].decode("utf-8")
 
@@ -56,6 +73,29 @@ def test_kit_crud_and_streamed_zip(client: TestClient, factory: Factory, publish
     assert [i["asset_id"] for i in r.json()["items"]] == [b]
     assert client.delete(f"/api/v1/kits/{slug}", headers=producer).status_code == 204
     assert client.get(f"/api/v1/kits/{slug}", headers=producer).status_code == 404
+
+
+def test_a_kit_without_downloadable_assets_is_refused(client: TestClient, factory: Factory,
+                                                      publisher: Publisher) -> None:
+    org = factory.org()
+    producer = factory.headers("producer", org)
+    draft = publisher.upload(org_code=org, title="Bản nháp")
+    live = publisher.publish(org_code=org, title="Đã phát hành")
+    slug = f"rong-{org[-8:].lower()}"
+    empty = client.post("/api/v1/kits", json={"slug": slug, "title": "Rỗng", "items": []}, headers=producer)
+    assert empty.status_code == 422 and empty.json()["code"] == "kit_no_items"
+    assert empty.headers["content-type"].startswith("application/problem+json")
+    drafts = client.post("/api/v1/kits", json={"slug": slug, "title": "Nháp", "items": [{"asset_id": draft}]},
+                         headers=producer)
+    assert drafts.status_code == 409 and drafts.json()["code"] == "kit_empty"
+    assert client.get(f"/api/v1/kits/{slug}", headers=producer).status_code == 404  # nothing half-written
+    ok = client.post("/api/v1/kits", json={"slug": slug, "title": "Có", "items": [{"asset_id": live}]},
+                     headers=producer)
+    assert ok.status_code == 201
+    emptied = client.patch(f"/api/v1/kits/{slug}", json={"items": []}, headers=producer)
+    assert emptied.status_code == 422
+    assert client.get(f"/api/v1/kits/{slug}", headers=producer).json()["items"] == [{"asset_id": live,
+                                                                                     "profile": None}]
 
 
 def test_zip_writer_streams_in_chunks_and_marks_zip64() -> None:

@@ -59,16 +59,31 @@ def test_moodle_xml_has_required_elements(qa: QaSet) -> None:
             for answer in answers:
                 assert answer.get("format") == "html"
                 _one(answer, "feedback")
-        elif kind == "shortanswer":
-            answer = _one(element, "answer")
-            assert answer.get("fraction") == "100"
-            assert _text_of(answer) == item.answer.to_plain_text()
         else:
             assert kind == "essay"
             assert _one(element, "responseformat").text == "editor"
             assert _one(element, "graderinfo").get("format") == "html"
             assert _text_of(_one(element, "graderinfo")) == item.answer.to_html()
-    assert {q.get("type") for q in items} == {"multichoice", "shortanswer", "essay"}
+    assert {q.get("type") for q in items} == {"multichoice", "essay"}
+
+
+def test_an_open_question_is_an_essay_never_a_shortanswer() -> None:
+    """A model answer as the only accepted "shortanswer" would fail every student who words it otherwise."""
+    item = QaItem("Nghị quyết 71 ban hành năm nào?", RichText.from_plain("Năm 2025."))
+    question = fromstring(render_moodle(QaSet("T", "", (item,)))).findall("question")[1]
+    assert question.get("type") == "essay"
+    assert question.findall("answer") == []
+    assert "Năm 2025." in _text_of(_one(question, "graderinfo"))
+
+
+def test_a_slash_in_the_title_stays_inside_one_category() -> None:
+    qa = QaSet("Nghị quyết 71-NQ/TW: Đột phá", "", (SPECIAL_ITEM,))
+    moodle = _text_of(_one(fromstring(render_moodle(qa)).findall("question")[0], "category"))
+    gift = next(line for line in render_gift(qa).splitlines() if line.startswith("$CATEGORY:"))
+    for path in (moodle, gift.removeprefix("$CATEGORY: ")):
+        assert path.startswith("$course$/top/")
+        leaf = path.removeprefix("$course$/top/")
+        assert "/" not in leaf and leaf.startswith("Nghị quyết 71-NQ-TW") and "Đột phá" in leaf
 
 
 def test_moodle_choices_without_correct_become_essay() -> None:
@@ -150,11 +165,15 @@ def test_gift_escapes_every_special_character() -> None:
     assert "Điều 1: khoản 2" in str(parsed["feedback"])
 
 
-def test_gift_has_quiz_items_only(qa: QaSet, tmp_path: Path) -> None:
+def test_gift_has_every_item_open_ones_as_essays(qa: QaSet, tmp_path: Path) -> None:
     text = render_gift(qa)
     blocks = [b for b in text.split("\n\n") if b.startswith("::")]
-    assert len(blocks) == sum(item.is_quiz for item in qa.items)
-    for block, item in zip(blocks, [i for i in qa.items if i.is_quiz], strict=True):
+    assert len(blocks) == len(qa.items) and any(not i.is_quiz for i in qa.items)
+    for block, item in zip(blocks, qa.items, strict=True):
         parsed = _read_gift_question(block)
-        assert parsed["choices"] == list(item.choices)
-        assert parsed["correct"] == item.correct
+        if item.is_quiz:
+            assert parsed["choices"] == list(item.choices)
+            assert parsed["correct"] == item.correct
+        else:  # GIFT's essay: an answer block holding only the general feedback
+            assert parsed["choices"] == [] and parsed["correct"] is None
+            assert str(parsed["feedback"]).startswith(item.answer.to_html())

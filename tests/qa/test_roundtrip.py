@@ -67,8 +67,9 @@ def test_selected_formats_and_unknown_format(qa: QaSet, tmp_path: Path) -> None:
         export_qa(qa, tmp_path, ["qa-pptx"])
 
 
-def test_gift_skipped_without_quiz_items(tmp_path: Path) -> None:
+def test_gift_exported_for_a_set_without_quiz_items(tmp_path: Path) -> None:
     from transcoding.qa import QaItem, RichText
 
     plain = QaSet("Không trắc nghiệm", "", (QaItem("Hỏi?", RichText.from_plain("Đáp.")),))
-    assert export_qa(plain, tmp_path, ["qa-gift"]) == []
+    (gift,) = export_qa(plain, tmp_path, ["qa-gift"])
+    assert gift.profile == "qa-gift" and "::Câu 1::" in gift.path.read_text(encoding="utf-8")

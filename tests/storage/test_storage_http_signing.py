@@ -30,7 +30,8 @@ def star_value(header: str) -> str:
         ("Hỏi đáp Nghị quyết 71.xlsx", "Hoi dap Nghi quyet 71.xlsx"),
         ("report.pdf", "report.pdf"),
         ('say "hi".txt', "say _hi_.txt"),
-        ("C:\\Users\\me\\Bài giảng.docx", "Bai giang.docx"),
+        ("C:\\Users\\me\\Bài giảng.docx", "C-Users-me-Bai giang.docx"),
+        ("Nghị quyết 71-NQ/TW: Đột phá.mp3", "Nghi quyet 71-NQ-TW - Dot pha.mp3"),
     ],
 )
 def test_ascii_fallback_folds_vietnamese(name: str, fallback: str) -> None:
@@ -43,8 +44,10 @@ def test_ascii_fallback_folds_vietnamese(name: str, fallback: str) -> None:
 def test_filename_star_keeps_the_exact_nfc_name() -> None:
     nfd = unicodedata.normalize("NFD", "Tôn sư trọng đạo – 20/11.png")
     header = content_disposition(nfd)
-    # the "/" is a path separator: only the last segment is a file name
-    assert star_value(header) == unicodedata.normalize("NFC", "11.png")
+    # a "/" in a title is part of the name: it becomes "-", the name is never cut at it
+    assert star_value(header) == unicodedata.normalize("NFC", "Tôn sư trọng đạo – 20-11.png")
+    title = "Nghị quyết 71-NQ/TW: Đột phá phát triển giáo dục và đào tạo.pdf"
+    assert star_value(content_disposition(title)) == "Nghị quyết 71-NQ-TW - Đột phá phát triển giáo dục và đào tạo.pdf"
     assert star_value(content_disposition("Tôn sư trọng đạo.png")) == "Tôn sư trọng đạo.png"
     assert unicodedata.is_normalized("NFC", star_value(content_disposition(nfd.replace("/", "-"))))
 
@@ -53,7 +56,8 @@ def test_unsafe_characters_never_reach_the_header() -> None:
     header = content_disposition('a"b\\c\r\nX-Injected: 1\x00.txt')
     assert "\r" not in header and "\n" not in header and "\x00" not in header
     assert header.count('"') == 2
-    assert content_disposition("../../etc/passwd") == content_disposition("passwd")
+    traversal = star_value(content_disposition("../../etc/passwd"))
+    assert "/" not in traversal and not traversal.startswith(".") and traversal.endswith("etc-passwd")
     assert 'filename="download"' in content_disposition("")
     assert 'filename="download"' in content_disposition("..")
 

@@ -103,3 +103,16 @@ def test_unusual_jpeg_streams_are_not_embedded() -> None:
     assert (
         clean_jpeg(b"\xff\xd8\xff\xc3\x00\x0b\x08\x00\x10\x00\x10\x01\x01\x11\x00") is None
     )  # lossless SOF3
+
+
+def test_print_pdf_title_is_the_asset_title_read_by_pypdf(tmp_path: Path) -> None:
+    """Viewers show the document Title: it must be the asset's title, not the internal file name."""
+    from pypdf import PdfReader
+
+    src = tmp_path / "photo.jpg"
+    camera_jpeg(src, quadrants((300, 200)))
+    title = "Nghị quyết 71-NQ/TW: Đột phá phát triển giáo dục"
+    rights = ImageRights(credit="Bộ GDĐT", copyright_notice="© Bộ GDĐT", title=title)
+    [out] = render_images(src, [("print", PRINT)], tmp_path / "o", rights=rights)
+    meta = PdfReader(out.path).metadata
+    assert meta is not None and meta.title == title and meta.author == "Bộ GDĐT"

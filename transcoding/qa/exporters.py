@@ -7,6 +7,7 @@ from pathlib import Path
 
 from transcoding.qa.cardlayout import SIZE
 from transcoding.qa.cards import layout_cards, render_card
+from transcoding.qa.exporters_contest import write_contest
 from transcoding.qa.exporters_docx import write_docx
 from transcoding.qa.exporters_pdf import PAGES, write_pdf
 from transcoding.qa.exporters_quiz import write_gift, write_moodle
@@ -29,7 +30,7 @@ _SINGLE: dict[str, tuple[str, str, str, Writer]] = {
     "qa-moodle": ("qa-moodle.xml", "moodle-xml", "application/xml", write_moodle),
     "qa-gift": ("qa-gift.txt", "gift", "text/plain; charset=utf-8", write_gift),
 }
-EXPORT_FORMATS: tuple[str, ...] = (*_SINGLE, "qa-pdf", "qa-cards")
+EXPORT_FORMATS: tuple[str, ...] = (*_SINGLE, "qa-pdf", "qa-cards", "qa-contest")
 
 
 def _pdf(qa: QaSet, out_dir: Path, progress: ProgressFn) -> list[RenditionOutput]:
@@ -55,16 +56,22 @@ def _cards(qa: QaSet, out_dir: Path, progress: ProgressFn) -> list[RenditionOutp
     return outputs
 
 
+def _contest(qa: QaSet, out_dir: Path) -> list[RenditionOutput]:
+    folder = out_dir / "contest"
+    folder.mkdir(exist_ok=True)
+    return [RenditionOutput(path, "qa-contest", variant, DOCX) for path, variant in write_contest(qa, folder)]
+
+
 def _one(qa: QaSet, fmt: str, out_dir: Path, progress: ProgressFn) -> list[RenditionOutput]:
     if fmt == "qa-pdf":
         return _pdf(qa, out_dir, progress)
     if fmt == "qa-cards":
         return _cards(qa, out_dir, progress)
-    if fmt == "qa-gift" and not any(item.is_quiz for item in qa.items):
-        return []  # GIFT carries quiz items only; an empty file would only confuse an LMS import
+    if fmt == "qa-contest":
+        return _contest(qa, out_dir)
     name, variant, media_type, writer = _SINGLE[fmt]
     writer(qa, out_dir / name)
-    extra = {"items": sum(item.is_quiz for item in qa.items)} if fmt == "qa-gift" else {}
+    extra = {"items": len(qa.items)} if fmt == "qa-gift" else {}
     return [RenditionOutput(out_dir / name, fmt, variant, media_type, extra=extra)]
 
 

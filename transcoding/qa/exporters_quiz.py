@@ -1,4 +1,6 @@
-"""LMS exports: Moodle XML (every item) and GIFT (multiple-choice items with a correct choice only)."""
+"""LMS exports, Moodle XML and GIFT, of every item: a multiple-choice item with a correct choice is
+auto-graded; any other item is an essay with the model answer as the grader's information (an open
+answer matched word for word, as "shortanswer" does, would fail nearly every student)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,6 @@ from transcoding.qa.model import QaItem, QaSet
 from transcoding.qa.text import preview
 
 # --- Moodle XML ------------------------------------------------------------------------------------
-SHORT_ANSWER_LIMIT = 60  # a one-line answer this short can be auto-graded as "shortanswer"
-
 
 def _text(parent: ET.Element, tag: str, value: str, fmt: str | None = "html") -> ET.Element:
     element = ET.SubElement(parent, tag, {"format": fmt} if fmt else {})
@@ -23,26 +23,26 @@ def _para(text: str) -> str:
     return f"<p>{html.escape(text, quote=False)}</p>"
 
 
-def _short_answer(item: QaItem) -> str | None:
-    plain = item.answer.to_plain_text()
-    if "\n" in plain or len(plain) > SHORT_ANSWER_LIMIT or not plain:
-        return None
-    if any(span.formatted for block in item.answer.blocks for span in getattr(block, "spans", ())):
-        return None
-    return plain if len(item.answer.blocks) == 1 and not hasattr(item.answer.blocks[0], "items") else None
+def category_name(title: str) -> str:
+    """The set title as ONE category: Moodle reads '/' as a sub-category and GIFT reserves its specials."""
+    name = title.replace("/", "-").replace("\\", "-")
+    return " ".join("".join(" " if ch in GIFT_SPECIAL else ch for ch in name).split()) or "Kho"
 
 
-def _question(quiz: ET.Element, number: int, item: QaItem) -> None:
-    short = None if item.choices else _short_answer(item)
-    # Moodle refuses a multichoice question without a 100% choice: such items become essays.
-    kind = "multichoice" if item.is_quiz else ("shortanswer" if short else "essay")
-    question = ET.SubElement(quiz, "question", {"type": kind})
-    _text(question, "name", f"Câu {number}. {preview(item.question, 200)}", fmt=None)
+def _question_html(item: QaItem) -> str:
     text = _para(item.question)
     if item.choices and not item.is_quiz:
         text += '<ol type="A">' + "".join(f"<li>{html.escape(c, quote=False)}</li>" for c in item.choices)
         text += "</ol>"
-    _text(question, "questiontext", text)
+    return text
+
+
+def _question(quiz: ET.Element, number: int, item: QaItem) -> None:
+    # Moodle refuses a multichoice question without a 100% choice: such items become essays too.
+    kind = "multichoice" if item.is_quiz else "essay"
+    question = ET.SubElement(quiz, "question", {"type": kind})
+    _text(question, "name", f"Câu {number}. {preview(item.question, 200)}", fmt=None)
+    _text(question, "questiontext", _question_html(item))
     feedback = item.answer.to_html()
     if item.source:
         feedback += f"<p><em>Nguồn: {html.escape(item.source, quote=False)}</em></p>"
@@ -52,11 +52,6 @@ def _question(quiz: ET.Element, number: int, item: QaItem) -> None:
     ET.SubElement(question, "hidden").text = "0"
     if kind == "multichoice":
         _multichoice(question, item)
-    elif kind == "shortanswer":
-        ET.SubElement(question, "usecase").text = "0"
-        answer = ET.SubElement(question, "answer", {"fraction": "100", "format": "moodle_auto_format"})
-        ET.SubElement(answer, "text").text = short
-        _text(answer, "feedback", "")
     else:
         ET.SubElement(question, "responseformat").text = "editor"
         ET.SubElement(question, "responserequired").text = "1"
@@ -85,7 +80,7 @@ def _multichoice(question: ET.Element, item: QaItem) -> None:
 def render_moodle(qa: QaSet) -> bytes:
     quiz = ET.Element("quiz")
     category = ET.SubElement(quiz, "question", {"type": "category"})
-    _text(category, "category", f"$course$/top/{qa.title.replace('/', '-')}", fmt=None)
+    _text(category, "category", f"$course$/top/{category_name(qa.title)}", fmt=None)
     for number, item in enumerate(qa.items, 1):
         _question(quiz, number, item)
     ET.indent(quiz)
@@ -107,9 +102,10 @@ def gift_escape(text: str) -> str:
 
 
 def _gift_item(number: int, item: QaItem) -> str:
+    """Multiple choice with its answers, or an essay: GIFT's empty answer block (general feedback only)."""
     title = gift_escape(f"Câu {number}")
-    lines = [f"::{title}::[html]{gift_escape(_para(item.question))} {{"]
-    for index, choice in enumerate(item.choices):
+    lines = [f"::{title}::[html]{gift_escape(_question_html(item))} {{"]
+    for index, choice in enumerate(item.choices if item.is_quiz else ()):
         lines.append(f"\t{'=' if index == item.correct else '~'}{gift_escape(choice)}")
     feedback = item.answer.to_html()
     if item.source:
@@ -121,9 +117,8 @@ def _gift_item(number: int, item: QaItem) -> str:
 
 
 def render_gift(qa: QaSet) -> str:
-    category = "".join(" " if ch in GIFT_SPECIAL else ch for ch in qa.title).strip() or "Kho"
-    header = f"// {qa.title}\n$CATEGORY: $course$/top/{category}\n\n"
-    items = [_gift_item(number, item) for number, item in enumerate(qa.items, 1) if item.is_quiz]
+    header = f"// {qa.title}\n$CATEGORY: $course$/top/{category_name(qa.title)}\n\n"
+    items = [_gift_item(number, item) for number, item in enumerate(qa.items, 1)]
     return header + "\n\n".join(items) + "\n"
 
 

@@ -15,9 +15,11 @@ from starlette.responses import RedirectResponse, Response
 from service.assets import service as assets
 from service.assets.schemas import AssetOut
 from service.auth.principal import Principal
-from service.config import get_settings
 from service.deps import SessionDep
 from service.errors import Forbidden
+from service.links import service as links
+from service.links import urls
+from service.links.urls import ASSET_PAGE
 from service.publication.schemas import PublicationOut
 from service.workflow import queries as review_queries
 from service.workflow import service as workflow
@@ -35,7 +37,7 @@ from web.present import (
 )
 from web.render import env, lang_of, render
 from web.routing import page_router
-from web.session import CsrfChecked, RequiredUser
+from web.session import CsrfChecked, LoginRequired, OptionalUser, RequiredUser
 
 router = page_router()
 
@@ -92,8 +94,12 @@ def _workspace(session: Session, principal: Principal, asset: AssetOut) -> Works
     return space
 
 
-@router.get("/tai-nguyen/{asset_id}")
-def asset_page(asset_id: uuid.UUID, request: Request, user: RequiredUser, session: SessionDep) -> Response:
+@router.get(ASSET_PAGE)
+def asset_page(asset_id: uuid.UUID, request: Request, user: OptionalUser, session: SessionDep) -> Response:
+    """The canonical public URL of an asset: members see everything they may, anyone else the public
+    face of a live asset (410 once withdrawn); drafts and reviews stay behind sign-in."""
+    if user is None:
+        return _public_page(request, session, asset_id)
     principal = user.principal
     out = assets.to_out(session, [assets.get_visible(session, principal, asset_id)])[0]
     lang = lang_of(request)
@@ -101,7 +107,7 @@ def asset_page(asset_id: uuid.UUID, request: Request, user: RequiredUser, sessio
     groups = profile_groups(listing, lang)
     # A withdrawn asset's files are not served (the player would only meet 410s).
     stream = hls.media_for(session, principal, listing) if out.status != "withdrawn" else hls.HlsMedia(None, [])
-    page_url = f"{get_settings().base_url.rstrip('/')}/tai-nguyen/{out.id}"
+    page_url = urls.asset_page(out.id)
     embed = EMBED_TEMPLATE.render(url=page_url, title=out.title, credit=out.rights.credit, licence=out.rights.licence)
     return render(request, "asset.html", {
         "asset": out, "labels": labels_for(session, lang),
@@ -109,7 +115,22 @@ def asset_page(asset_id: uuid.UUID, request: Request, user: RequiredUser, sessio
         "downloads": downloadable(groups) if out.status != "withdrawn" else [], "media": _media(groups, stream),
         "listing": listing, "page_url": page_url, "embed_code": embed,
         "workspace": _workspace(session, principal, out),
-    })
+    }, status_code=410 if out.status == "withdrawn" else 200)
+
+
+def _public_page(request: Request, session: Session, asset_id: uuid.UUID) -> Response:
+    try:
+        found = links.public_asset(session, asset_id)
+    except links.Withdrawn as gone:
+        return render(request, "public_asset.html", {"asset": gone.asset, "org_name": "",
+                                                     "page_url": urls.asset_page(asset_id),
+                                                     "labels": labels_for(session, lang_of(request))},
+                      status_code=410)
+    if found is None:
+        raise LoginRequired(request.url.path)
+    return render(request, "public_asset.html", {
+        "asset": found.asset, "org_name": found.organisation.name if found.organisation else "",
+        "page_url": urls.asset_page(asset_id), "labels": labels_for(session, lang_of(request))})
 
 
 @router.post("/tai-nguyen/{asset_id}/thu-hoi", dependencies=[CsrfChecked])

@@ -17,11 +17,14 @@ from service.deps import SessionDep
 from service.errors import KhoError
 from service.kits import service as kits
 from service.kits.schemas import KitItemIn
+from service.links import service as links
+from service.links import urls
+from service.links.urls import KIT_PAGE
 from service.models import Asset
 from web.forms import message
 from web.render import render
 from web.routing import page_router
-from web.session import CsrfChecked, ProducerUser, RequiredUser
+from web.session import CsrfChecked, OptionalUser, ProducerUser, RequiredUser
 
 router = page_router()
 KIT_PROFILES = ("", "web-image", "zalo-oa", "facebook-feed", "web-mp4", "youtube", "vertical", "podcast",
@@ -48,6 +51,15 @@ def _page(request: Request, user: RequiredUser, session: SessionDep, error: str 
 @router.get("/bo-suu-tap")
 def collections(request: Request, user: RequiredUser, session: SessionDep) -> Response:
     return _page(request, user, session)
+
+
+@router.get(KIT_PAGE)
+def collection(slug: str, request: Request, user: OptionalUser, session: SessionDep) -> Response:
+    """The canonical public URL of a kit: what it holds, what was withdrawn from it, the ZIP."""
+    found = links.public_kit(session, slug)
+    return render(request, "public_kit.html", {"kit": found.kit, "live": found.live, "withdrawn": found.withdrawn,
+                                               "kit_url": urls.kit_page(slug), "zip_url": urls.kit_zip(slug),
+                                               "asset_url": urls.asset_page})
 
 
 @router.post("/bo-suu-tap", dependencies=[CsrfChecked])
