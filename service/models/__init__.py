@@ -32,3 +32,4 @@ __all__ = [
     "WebhookDelivery", "WebhookSubscription",
 ]
 from service.models.distribution import WebhookAttempt  # noqa: E402,F401  (distribution)
+from service.models.notifications import EmailMessage, Notification, NotificationPreference  # noqa: E402,F401
