@@ -47,14 +47,14 @@ def _claim(now: datetime, limit: int) -> list[Outgoing]:
 
 def _record(out: Outgoing, error: str | None) -> None:
     with unit_of_work() as session:
+        if error is None:
+            repository.mark_sent(session, out.id, utcnow())
+            return
         row = repository.email(session, out.id)
         if row is None:
             return
         row.attempts += 1
         row.claimed_until = None
-        if error is None:
-            row.sent_at, row.last_error = utcnow(), None
-            return
         row.last_error = error[:2000]
         if row.attempts >= MAX_ATTEMPTS:
             row.failed_at = utcnow()

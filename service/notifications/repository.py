@@ -144,6 +144,13 @@ def claim_email(session: Session, message_id: uuid.UUID, now: datetime, until: d
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def mark_sent(session: Session, message_id: uuid.UUID, now: datetime) -> None:
+    """One statement (no read first): the send loop commits this after every message."""
+    session.execute(update(EmailMessage).where(EmailMessage.id == message_id)
+                    .values(sent_at=now, attempts=EmailMessage.attempts + 1, claimed_until=None, last_error=None)
+                    .execution_options(synchronize_session=False))
+
+
 def email(session: Session, message_id: uuid.UUID) -> EmailMessage | None:
     return session.get(EmailMessage, message_id)
 

@@ -38,9 +38,12 @@ class Inbox:
     rcpt_delay: float = 0.0  # seconds to wait in RCPT: a slow relay, so a kill can land mid-delivery
     messages: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    rcpt_started: int = 0  # how many RCPT commands arrived (the sender is inside one while it waits)
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,  # noqa: N802
                           rcpt_options: list[str]) -> str:
+        with self.lock:
+            self.rcpt_started += 1
         if self.rcpt_delay:
             await asyncio.sleep(self.rcpt_delay)
         envelope.rcpt_tos.append(address)

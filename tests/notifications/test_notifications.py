@@ -245,3 +245,47 @@ def test_in_app_list_unread_count_and_bell(flow: Flow, fresh_tree: Tree) -> None
     # Another person cannot mark my notifications.
     r = flow.client.post("/api/v1/notifications/read", headers=tree.h["staff"], json={"ids": [first]})
     assert r.json()["marked"] == 0
+
+
+def test_relay_down_is_retried_with_backoff_then_sent_once(flow: Flow, fresh_tree: Tree, inbox: Inbox) -> None:
+    import os
+    import socket
+
+    from sqlalchemy import select
+
+    from service.config import get_settings
+    from service.db import unit_of_work
+    from service.models import EmailMessage
+    from service.models.base import utcnow
+    from service.notifications.delivery import deliver_due
+    from service.outbox_pump import drain
+
+    tree = fresh_tree
+    producer_email = email_of(flow, tree.h["producer"])
+    with socket.socket() as s:  # a port nobody listens on: the relay is down
+        s.bind(("127.0.0.1", 0))
+        dead = s.getsockname()[1]
+    good = os.environ["KHO_SMTP_PORT"]
+    os.environ["KHO_SMTP_PORT"] = str(dead)
+    get_settings.cache_clear()
+    try:
+        publish(flow, tree, "Thông cáo báo chí khi máy chủ thư lỗi")
+        while drain():
+            pass
+        deliver_due()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # the sender started by the commit may hold the claim a moment
+            with unit_of_work() as session:
+                rows = list(session.scalars(select(EmailMessage).where(EmailMessage.to_addr == producer_email)))
+                if rows and rows[0].attempts:
+                    break
+            time.sleep(0.05)
+        assert len(rows) == 1 and rows[0].sent_at is None and rows[0].attempts == 1
+        assert "ConnectionRefused" in (rows[0].last_error or "") and rows[0].next_attempt_at > utcnow()
+    finally:
+        os.environ["KHO_SMTP_PORT"] = good
+        get_settings.cache_clear()
+    assert deliver_due() == 0  # not due yet
+    deliver_due(now=utcnow() + timedelta(hours=2))
+    assert [m.message["Subject"] for m in inbox.to(producer_email)] == [
+        "Tài nguyên của bạn đã được đăng: Thông cáo báo chí khi máy chủ thư lỗi"]
