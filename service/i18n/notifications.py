@@ -47,6 +47,13 @@ UI: dict[str, tuple[str, str]] = {
     "notify_kind_urgent_published": ("Tin phản bác khẩn", "Urgent rebuttals"),
     "notify_kind_comment": ("Bình luận", "Comments"),
     "nav_notifications": ("Thông báo", "Notifications"),
+    "withdrawn_title": ("Đã thu hồi", "Withdrawn"),
+    "withdrawn_at": ("Ngày thu hồi", "Withdrawn on"),
+    "withdrawn_reason": ("Lý do", "Reason"),
+    "withdrawn_stop": (
+        "Tài nguyên này không còn được phép sử dụng. Nếu đã đăng hoặc phát, vui lòng gỡ xuống.",
+        "This asset may no longer be used. If you posted or broadcast it, please take it down."),
+    "withdrawn_use_replacement": ("Dùng bản thay thế: {title}", "Use the replacement: {title}"),
     "bell_label": ("Thông báo: {count} chưa đọc", "Notifications: {count} unread"),
 }
 

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from tests.api.conftest import Factory
 from tests.notifications.smtp import Inbox
+from tests.web.conftest import csrf_from
 from tests.workflow.wf_support import Flow, Headers, Tree, problem
 
 
@@ -107,6 +108,20 @@ def test_withdrawal_reaches_every_taker_with_the_replacement(flow: Flow, fresh_t
 
     settle()  # a second pass over the same events adds nothing
     assert all(len(inbox.to(email)) == 1 for email, _ in staff)
+
+    # The link on a fanpage or in the e-mail now answers 410 with the reason and the replacement.
+    browser = TestClient(flow.client.app, raise_server_exceptions=False)
+    taker_email = staff[0][0]
+    form = browser.get("/dang-nhap")
+    r = browser.post("/dang-nhap", data={"email": taker_email, "password": "pw-" + taker_email, "next": "/",
+                                         "csrf_token": csrf_from(form.text)}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    page = browser.get(f"/tai-nguyen/{wrong}")
+    assert page.status_code == 410 and "Đã thu hồi" in page.text and reason in page.text
+    assert f'href="/tai-nguyen/{right}"' in page.text and right_title in page.text
+    assert browser.get(f"/tai-nguyen/{uuid.uuid4()}").status_code == 404
+    # The bell counts the unread notice.
+    assert 'data-unread="1"' in browser.get("/").text
 
 
 def test_replacement_must_be_another_published_asset(flow: Flow, fresh_tree: Tree) -> None:

@@ -17,7 +17,7 @@ from service.assets.schemas import AssetOut
 from service.auth.principal import Principal
 from service.config import get_settings
 from service.deps import SessionDep
-from service.errors import Forbidden
+from service.errors import Forbidden, NotFound
 from service.workflow import queries as review_queries
 from service.workflow import service as workflow
 from service.workflow.schemas import CommentIn, CommentOut, DecisionIn, DownloadersOut, ReviewEventOut
@@ -91,7 +91,14 @@ def _workspace(session: Session, principal: Principal, asset: AssetOut) -> Works
 @router.get("/tai-nguyen/{asset_id}")
 def asset_page(asset_id: uuid.UUID, request: Request, user: RequiredUser, session: SessionDep) -> Response:
     principal = user.principal
-    out = assets.to_out(session, [assets.get_visible(session, principal, asset_id)])[0]
+    try:
+        visible = assets.get_visible(session, principal, asset_id)
+    except NotFound:
+        notice = review_queries.withdrawal_notice(session, asset_id)
+        if notice is None:
+            raise
+        return render(request, "withdrawn.html", {"notice": notice}, status_code=410)
+    out = assets.to_out(session, [visible])[0]
     lang = lang_of(request)
     listing = listing_of(session, principal, out)
     groups = profile_groups(listing, lang)
