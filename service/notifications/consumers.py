@@ -90,3 +90,15 @@ def on_withdrawn(session: Session, payload: dict[str, Any]) -> None:
                      replacement_link=asset_link(replacement.id) if replacement else None)
     people = recipients.takers(session, asset) + recipients.makers(session, asset, asset.current_version_id)
     notify(session, people, notice, f"withdrawn:{asset.id}", asset.id)
+
+
+@consumer("comment.added")
+def on_comment(session: Session, payload: dict[str, Any]) -> None:
+    asset = _asset(session, payload)
+    comment_id = _uuid(payload.get("comment_id"))
+    comment = repository.comment(session, comment_id) if comment_id else None
+    if asset is None or comment is None:
+        return
+    people = recipients.makers(session, asset, comment.version_id) + recipients.mentioned(session, asset, comment.body)
+    notify(session, recipients.without(people, _uuid(payload.get("author_id"))),
+           _notice(asset, "comment", quote=comment.body[:500]), f"comment:{comment.id}", asset.id)

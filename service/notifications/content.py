@@ -18,6 +18,7 @@ class Notice:
     replacement_title: str | None = None
     replacement_link: str | None = None
     reminder: bool = False
+    quote: str | None = None  # a comment's words
 
 
 def headline(notice: Notice, lang: str) -> str:
@@ -30,6 +31,8 @@ def lines(notice: Notice, lang: str) -> list[str]:
     out = []
     if notice.kind == "withdrawn":
         out.append(ui_text("notify_withdrawn_body", lang))
+    if notice.quote:
+        out.append(f"“{notice.quote}”")
     if notice.reason:
         out.append(ui_text("notify_reason", lang, reason=notice.reason))
     if notice.replacement_title and notice.replacement_link:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from sqlalchemy.orm import Session
 
+from service.assets import policy
+from service.auth.principal import Principal
 from service.models import Asset, Organisation, User
 from service.notifications import repository
 
@@ -48,3 +51,22 @@ def reviewers(session: Session, ids: list[uuid.UUID]) -> list[User]:
 
 def without(people: list[User], actor_id: uuid.UUID | None) -> list[User]:
     return [p for p in people if p.id != actor_id]
+
+
+MENTION = re.compile(r"@([\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
+
+
+def mentioned(session: Session, asset: Asset, text: str) -> list[User]:
+    """People named as @e-mail in a comment who may see the asset's workspace (others are not told that a
+    discussion they cannot open exists)."""
+    people = repository.users_by_email(session, MENTION.findall(text))
+    owner = repository.organisation(session, asset.owner_org_id)
+    if owner is None:
+        return []
+    return [p for p in people if policy.in_workspace(_principal(session, p), owner.id, owner.path)]
+
+
+def _principal(session: Session, user: User) -> Principal:
+    org = repository.organisation(session, user.organisation_id)
+    return Principal(kind="user", id=user.id, label=user.full_name, organisation_id=user.organisation_id,
+                     organisation_path=org.path if org else "", role=user.role)

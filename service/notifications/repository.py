@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from service.models import (
     ApiClient,
     Asset,
+    Comment,
     EmailMessage,
     Notification,
     NotificationPreference,
@@ -27,6 +28,17 @@ def users(session: Session, ids: Iterable[uuid.UUID]) -> list[User]:
     if not wanted:
         return []
     return list(session.scalars(select(User).where(User.id.in_(wanted), User.is_active.is_(True))))
+
+
+def users_by_email(session: Session, emails: Iterable[str]) -> list[User]:
+    wanted = {e.lower() for e in emails}
+    if not wanted:
+        return []
+    return list(session.scalars(select(User).where(func.lower(User.email).in_(wanted), User.is_active.is_(True))))
+
+
+def comment(session: Session, comment_id: uuid.UUID) -> Comment | None:
+    return session.get(Comment, comment_id)
 
 
 def organisation(session: Session, org_id: uuid.UUID) -> Organisation | None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service import outbox
 from service.assets import policy
 from service.assets import service as assets
 from service.auth.principal import Principal
@@ -129,6 +130,7 @@ def add_comment(session: Session, principal: Principal, asset_id: uuid.UUID, bod
     comment = Comment(asset_id=asset.id, version_id=version_id, author_id=principal.user_id, body=body.body,
                       created_at=utcnow())
     repository.add(session, comment)
+    outbox.emit(session, "comment.added", asset_id=asset.id, comment_id=comment.id, author_id=principal.user_id)
     return CommentOut.model_validate(comment)
 
 

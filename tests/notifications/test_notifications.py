@@ -304,3 +304,19 @@ def test_relay_down_is_retried_with_backoff_then_sent_once(flow: Flow, fresh_tre
     deliver_due(now=utcnow() + timedelta(hours=2))
     assert [m.message["Subject"] for m in inbox.to(producer_email)] == [
         "Tài nguyên của bạn đã được đăng: Thông cáo báo chí khi máy chủ thư lỗi"]
+
+
+def test_comment_tells_the_makers_and_the_people_it_mentions(flow: Flow, fresh_tree: Tree, inbox: Inbox) -> None:
+    tree = fresh_tree
+    asset_id = flow.upload(tree.h["producer"], title="Áp phích khai giảng")
+    producer2_email = email_of(flow, tree.h["producer2"])
+    outsider_email = email_of(flow, tree.h["other_producer"])
+    body = f"Nhờ @{producer2_email} và @{outsider_email} xem lại màu chữ"
+    r = flow.client.post(f"/api/v1/assets/{asset_id}/comments", json={"body": body}, headers=tree.h["reviewer"])
+    assert r.status_code in (200, 201), r.text
+    settle()
+    producer_email = email_of(flow, tree.h["producer"])
+    for email in (producer_email, producer2_email):
+        [mail] = inbox.to(email)
+        assert mail.message["Subject"] == "Bình luận mới về: Áp phích khai giảng" and "xem lại màu chữ" in mail.text
+    assert inbox.to(outsider_email) == []  # a producer of another unit cannot open this workspace
