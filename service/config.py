@@ -87,6 +87,17 @@ class Settings(BaseSettings):
             self.search = "postgres" if self.db_url.startswith(("postgresql", "postgres:")) else "embedded"
         return self
 
+    # E-mail for notifications; no host means in-app notifications only.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_tls: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "Kho Truyền Thông <no-reply@kho.local>"
+    smtp_timeout_seconds: float = Field(default=20, gt=0)
+    notify_urgent_remind_minutes: float = Field(default=30, gt=0)  # remind reviewers of an urgent item nobody took
+    notify_digest_hour: int = Field(default=7, ge=0, le=23)  # local hour (UTC+7) of the daily digest
+
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:
         if self.env != "production":

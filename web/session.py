@@ -19,6 +19,7 @@ from service.auth.principal import Principal
 from service.config import get_settings
 from service.deps import SESSION_COOKIE, SessionDep
 from service.errors import Forbidden, KhoError
+from service.notifications import service as notifications
 
 ANON_CSRF_COOKIE = "kho_csrf"
 CSRF_FIELD = "csrf_token"
@@ -41,6 +42,7 @@ class CsrfRejected(KhoError):
 class WebUser:
     principal: Principal
     csrf_token: str
+    unread: int = 0  # unread notifications, for the bell in the header
 
     @property
     def role(self) -> str:
@@ -76,7 +78,8 @@ def optional_user(request: Request, session: SessionDep) -> WebUser | None:
         principal, token = auth_service.resolve_user_token(session, cookie, "session")
     except KhoError:
         return None
-    user = WebUser(principal, token.csrf_token or "")
+    unread = notifications.unread_count(session, principal.user_id) if principal.user_id else 0
+    user = WebUser(principal, token.csrf_token or "", unread)
     request.state.web_user = user
     request.state.principal = principal
     return user

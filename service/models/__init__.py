@@ -32,4 +32,5 @@ __all__ = [
     "WebhookDelivery", "WebhookSubscription",
 ]
 from service.models.distribution import WebhookAttempt  # noqa: E402,F401  (distribution)
+from service.models.notifications import EmailMessage, Notification, NotificationPreference  # noqa: E402,F401
 from service.models.ops import UploadPart  # noqa: E402,F401  (tus staging in the object store)

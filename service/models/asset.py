@@ -47,6 +47,8 @@ class Asset(Base):
         ForeignKey("versions.id", ondelete="SET NULL", use_alter=True, name="fk_assets_current_version"))
     approvals: Mapped[int] = mapped_column(default=0)  # approvals gathered for the version under review
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    # The asset that replaces a withdrawn one: its page, search and kits point people there.
+    replaced_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("assets.id", ondelete="SET NULL"))
     published_at: Mapped[datetime | None]
     download_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = now_col()

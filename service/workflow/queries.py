@@ -4,10 +4,13 @@ Version-level material is shown only inside the asset's workspace (see service.a
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service import outbox
 from service.assets import policy
 from service.assets import service as assets
 from service.auth.principal import Principal
@@ -138,9 +141,34 @@ def add_comment(session: Session, principal: Principal, asset_id: uuid.UUID, bod
     comment = Comment(asset_id=asset.id, version_id=version_id, author_id=principal.user_id, body=body.body,
                       created_at=utcnow())
     repository.add(session, comment)
+    outbox.emit(session, "comment.added", asset_id=asset.id, comment_id=comment.id, author_id=principal.user_id)
     return CommentOut.model_validate(comment)
 
 
 def downloaders(session: Session, principal: Principal, asset_id: uuid.UUID) -> DownloadersOut:
     workspace_asset(session, principal, asset_id)
     return downloaders_of(session, asset_id)
+
+
+@dataclass(frozen=True)
+class WithdrawalNotice:
+    """What anyone holding a link to a withdrawn asset is told: what, when, why, and what to use instead."""
+
+    title: str
+    withdrawn_at: datetime | None
+    reason: str
+    replacement_id: uuid.UUID | None
+    replacement_title: str | None
+
+
+def withdrawal_notice(session: Session, asset_id: uuid.UUID) -> WithdrawalNotice | None:
+    """Public facts about a withdrawn asset (its title and the reason were public while it was live)."""
+    asset = session.get(Asset, asset_id)
+    if asset is None or asset.status != "withdrawn":
+        return None
+    event = repository.last_event(session, asset_id, "withdraw")
+    replacement = session.get(Asset, asset.replaced_by_id) if asset.replaced_by_id else None
+    live = replacement is not None and replacement.status == "published"
+    return WithdrawalNotice(asset.title, event.at if event else None, asset.withdrawn_reason or "",
+                            replacement.id if live and replacement else None,
+                            replacement.title if live and replacement else None)

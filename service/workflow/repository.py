@@ -31,6 +31,15 @@ def get_asset_for_update(session: Session, asset_id: uuid.UUID, visible: ColumnE
     return session.scalar(q)
 
 
+def visible_asset(session: Session, asset_id: uuid.UUID, visible: ColumnElement[bool]) -> Asset | None:
+    return session.scalar(select(Asset).where(Asset.id == asset_id, visible))
+
+
+def last_event(session: Session, asset_id: uuid.UUID, action: str) -> ReviewEvent | None:
+    return session.scalar(select(ReviewEvent).where(ReviewEvent.asset_id == asset_id, ReviewEvent.action == action)
+                          .order_by(ReviewEvent.at.desc(), ReviewEvent.id.desc()).limit(1))
+
+
 def latest_version(session: Session, asset_id: uuid.UUID) -> Version | None:
     return session.scalar(select(Version).where(Version.asset_id == asset_id)
                           .order_by(Version.number.desc()).limit(1))

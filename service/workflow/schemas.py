@@ -21,6 +21,8 @@ class DecisionIn(BaseModel):
 
     reason: str | None = Field(default=None, max_length=5000)
     comment: str | None = Field(default=None, max_length=20000)
+    # Withdraw only: the published asset that replaces the withdrawn one.
+    replacement_asset_id: uuid.UUID | None = None
 
     _clean = field_validator("reason", "comment", mode="before")(_nfc)
 

@@ -63,7 +63,8 @@ def _reason(body: DecisionIn) -> str:
 
 
 def record(session: Session, s: Subject, actor: Principal | None, action: str, from_status: str,
-           to_status: str, *, reason: str | None = None, comment: str | None = None) -> ReviewEvent:
+           to_status: str, *, reason: str | None = None, comment: str | None = None,
+           urgent: bool = False) -> ReviewEvent:
     """History row + audit entry + outbox event for one transition (and the decision's comment)."""
     event = ReviewEvent(asset_id=s.asset.id, version_id=s.version.id, actor_id=actor.user_id if actor else None,
                         action=action, from_status=from_status, to_status=to_status, reason=reason)
@@ -75,6 +76,9 @@ def record(session: Session, s: Subject, actor: Principal | None, action: str, f
                  from_status=from_status, to_status=to_status, asset_status=s.asset.status, reason=reason)
     s.asset.updated_at = utcnow()
     outbox.emit(session, "asset.changed", asset_id=s.asset.id)
+    outbox.emit(session, "review.transition", asset_id=s.asset.id, version_id=s.version.id, action=action,
+                to_status=to_status, actor_id=actor.user_id if actor else None, reason=reason, event_id=event.id,
+                urgent=urgent)
     return event
 
 
@@ -109,7 +113,8 @@ def submit(session: Session, principal: Principal, asset_id: uuid.UUID, body: De
     s.asset.approvals = 0
     if s.asset.status != "published":
         s.asset.status = "in_review"
-    event = record(session, s, principal, "submit", before, "in_review", comment=body.comment)
+    event = record(session, s, principal, "submit", before, "in_review", comment=body.comment,
+                   urgent=bool(meta.get("urgent")))
     if meta.get("urgent"):
         reviewers = repository.reviewers_for(session, rules.ancestor_ids(s.owner_path), principal.user_id)
         outbox.emit(session, "review.urgent", asset_id=s.asset.id, version_id=s.version.id,
@@ -208,9 +213,21 @@ def withdraw(session: Session, principal: Principal, asset_id: uuid.UUID, body: 
     if s.asset.status != "published":
         raise _state_error("gỡ bỏ / withdraw", s.asset.status)
     reason = _reason(body)
+    if body.replacement_asset_id is not None:
+        s.asset.replaced_by_id = _replacement(session, principal, s.asset.id, body.replacement_asset_id)
     event, takers = _withdraw(session, s, principal, reason, body.comment)
     base = _out(session, s, event)
     return WithdrawOut(**base.model_dump(), reason=reason, downloaders=takers)
+
+
+def _replacement(session: Session, principal: Principal, asset_id: uuid.UUID, replacement_id: uuid.UUID
+                 ) -> uuid.UUID:
+    """A withdrawn asset may point at the published asset that replaces it (its page, notices and search
+    send people there)."""
+    other = repository.visible_asset(session, replacement_id, policy.visible_filter(principal, utcnow()))
+    if other is None or other.id == asset_id or other.status != "published":
+        raise Unprocessable("replacement_invalid")
+    return other.id
 
 
 def _withdraw(session: Session, s: Subject, actor: Principal | None, reason: str, comment: str | None = None

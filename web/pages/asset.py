@@ -16,7 +16,7 @@ from service.assets import service as assets
 from service.assets.schemas import AssetOut
 from service.auth.principal import Principal
 from service.deps import SessionDep
-from service.errors import Forbidden
+from service.errors import Forbidden, NotFound
 from service.links import service as links
 from service.links import urls
 from service.links.urls import ASSET_PAGE
@@ -101,7 +101,13 @@ def asset_page(asset_id: uuid.UUID, request: Request, user: OptionalUser, sessio
     if user is None:
         return _public_page(request, session, asset_id)
     principal = user.principal
-    out = assets.to_out(session, [assets.get_visible(session, principal, asset_id)])[0]
+    try:
+        visible = assets.get_visible(session, principal, asset_id)
+    except NotFound:
+        if review_queries.withdrawal_notice(session, asset_id) is None:
+            raise
+        return _withdrawn_page(request, session, asset_id)
+    out = assets.to_out(session, [visible])[0]
     lang = lang_of(request)
     listing = listing_of(session, principal, out)
     groups = profile_groups(listing, lang)
@@ -118,14 +124,19 @@ def asset_page(asset_id: uuid.UUID, request: Request, user: OptionalUser, sessio
     }, status_code=410 if out.status == "withdrawn" else 200)
 
 
+def _withdrawn_page(request: Request, session: Session, asset_id: uuid.UUID) -> Response:
+    """410 for anyone holding a link to a withdrawn asset: when, why, and the replacement to use instead."""
+    notice = review_queries.withdrawal_notice(session, asset_id)
+    assert notice is not None
+    return render(request, "withdrawn.html", {"notice": notice, "page_url": urls.asset_page(asset_id)},
+                  status_code=410)
+
+
 def _public_page(request: Request, session: Session, asset_id: uuid.UUID) -> Response:
     try:
         found = links.public_asset(session, asset_id)
-    except links.Withdrawn as gone:
-        return render(request, "public_asset.html", {"asset": gone.asset, "org_name": "",
-                                                     "page_url": urls.asset_page(asset_id),
-                                                     "labels": labels_for(session, lang_of(request))},
-                      status_code=410)
+    except links.Withdrawn:
+        return _withdrawn_page(request, session, asset_id)
     if found is None:
         raise LoginRequired(request.url.path)
     return render(request, "public_asset.html", {
