@@ -32,3 +32,17 @@ __all__ = [
     "WebhookDelivery", "WebhookSubscription",
 ]
 from service.models.distribution import WebhookAttempt  # noqa: E402,F401  (distribution)
+from service.models.plans import (  # noqa: E402,F401  (plans, targets, evidence)
+    Evidence,
+    Plan,
+    PlanTask,
+    ReportingLine,
+    ReportSnapshot,
+    Target,
+    TargetDeclaration,
+    TaskAsset,
+    TaskNote,
+    UnitContact,
+    UnitProfile,
+    UsageDaily,
+)
