@@ -139,7 +139,8 @@ def zip_stream(session: Session, principal: Principal, slug: str) -> tuple[str, 
         name = f"{n:02d} - {_safe(asset.title)}{ext}"
         sources.append(_Source(key, size, media_type, rights_for(asset, org.name if org else ""), name))
         entries.append(KitEntry(name, asset, org.name if org else "", rendition.profile if rendition else "original"))
-        usage.record("download", principal, asset_id=asset.id, version_id=version.id, rendition=rendition,
+        usage.record("download", principal, session=session, asset_id=asset.id, version_id=version.id,
+                     rendition=rendition,
                      profile=item.profile or "original", channel="kit", bytes_sent=size)
     readme = readme_text(kit, entries, base_url()).encode("utf-8")
     return f"{kit.slug}.zip", stream_zip(_members(get_store(), sources, readme))
