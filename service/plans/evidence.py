@@ -45,14 +45,14 @@ def channels(session: Session) -> list[str]:
 def _check(session: Session, fields: dict[str, Any]) -> None:
     allowed = channels(session)
     if "channel" in fields and fields["channel"] not in allowed:
-        raise KhoError("validation_failed", reason=f"channel must be one of {', '.join(allowed)}")
+        raise KhoError("validation_failed", status=422, reason=f"channel must be one of {', '.join(allowed)}")
     if fields.get("post_url") is not None and not str(fields["post_url"]).startswith(("http://", "https://")):
-        raise KhoError("validation_failed", reason="post_url must be an http(s) URL")
+        raise KhoError("validation_failed", status=422, reason="post_url must be an http(s) URL")
 
 
 def _store_image(session: Session, store: ObjectStore, evidence: Evidence, content: bytes) -> None:
     if len(content) > MAX_IMAGE_BYTES:
-        raise KhoError("validation_failed", reason="image larger than 15 MiB")
+        raise KhoError("validation_failed", status=422, reason="image larger than 15 MiB")
     media_type = sniff_image(content)
     key = f"evidence/{evidence.id.hex}/{uuid.uuid4().hex}"
     store.put(key, io.BytesIO(content), size=len(content), content_type=media_type)
@@ -176,7 +176,7 @@ def set_lines(session: Session, principal: Principal, org_code: str, reports_to:
         raise Forbidden()
     targets = [access.org_by_code(session, c).id for c in dict.fromkeys(reports_to)]
     if org.id in targets:
-        raise KhoError("validation_failed", reason="a unit cannot report to itself")
+        raise KhoError("validation_failed", status=422, reason="a unit cannot report to itself")
     repository.replace_lines(session, org.id, targets, "edited")
 
 

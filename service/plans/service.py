@@ -73,7 +73,7 @@ def create_plan(session: Session, principal: Principal, body: PlanIn) -> Plan:
         repository.orgs(session, [principal.organisation_id])[principal.organisation_id]
     access.require_own_unit_manager(principal, org)
     if body.parent_plan_id is not None and repository.plan(session, body.parent_plan_id) is None:
-        raise KhoError("validation_failed", reason="unknown parent plan")
+        raise KhoError("validation_failed", status=422, reason="unknown parent plan")
     plan = Plan(organisation_id=org.id, year=body.year, title=nfc(body.title), number=nfc(body.number),
                 issued_on=body.issued_on, parent_plan_id=body.parent_plan_id, created_by_id=principal.user_id)
     repository.add(session, plan)
@@ -84,7 +84,7 @@ def attach_document(session: Session, store: ObjectStore, principal: Principal, 
                     content: bytes, filename: str, content_type: str) -> Plan:
     plan, _ = _managed_plan(session, principal, plan_id)
     if not content or len(content) > MAX_DOCUMENT_BYTES:
-        raise KhoError("validation_failed", reason="document must be 1 byte – 50 MiB")
+        raise KhoError("validation_failed", status=422, reason="document must be 1 byte – 50 MiB")
     key = f"plans/{plan.id.hex}/{uuid.uuid4().hex}"
     store.put(key, io.BytesIO(content), size=len(content), content_type=content_type)
     on_rollback(session, lambda: store.delete(key))
@@ -179,9 +179,9 @@ def add_target(session: Session, principal: Principal, plan_id: uuid.UUID, body:
     fields = {**base, **{k: v for k, v in given.items() if v is not None}}
     for required in ("code", "label", "value", "measure"):
         if fields.get(required) in (None, ""):
-            raise KhoError("validation_failed", reason=f"{required} is required (or a template_code)")
+            raise KhoError("validation_failed", status=422, reason=f"{required} is required (or a template_code)")
     if fields.get("applies_to") == "children" and not fields.get("child_kind"):
-        raise KhoError("validation_failed", reason="child_kind is required when applies_to is children")
+        raise KhoError("validation_failed", status=422, reason="child_kind is required when applies_to is children")
     target = Target(plan_id=plan.id, code=nfc(fields["code"]), label=nfc(fields["label"]),
                     unit_of_measure=fields.get("unit_of_measure", ""), value=float(fields["value"]),
                     value_max=fields.get("value_max"), is_percent=bool(fields.get("is_percent")),
