@@ -20,6 +20,7 @@ from web.pages import (
     home,
     kits,
     media,
+    plans,
     produce,
     review,
 )
@@ -52,7 +53,7 @@ class CachedStatic(StaticFiles):
 
 def mount_web(app: FastAPI) -> None:
     for module in (auth, home, asset, media, produce, review, admin, admin_orgs, admin_users, admin_vocab, kits,
-                   dashboard):
+                   dashboard, plans):
         app.include_router(module.router)
     app.mount("/static", CachedStatic(directory=str(WEB_DIR / "static")), name="static")
 
