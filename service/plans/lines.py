@@ -9,15 +9,17 @@ import unicodedata
 import uuid
 from collections import defaultdict, deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
+    """A NamedTuple, not a dataclass: a national report builds ~40k of them."""
+
     id: uuid.UUID
     parent_id: uuid.UUID | None
     kind: str
     name: str
+    code: str = ""
 
 
 def _is_education_department(unit: Unit) -> bool:
@@ -50,6 +52,7 @@ def derived_lines(units: dict[uuid.UUID, Unit]) -> dict[uuid.UUID, list[uuid.UUI
             children[u.parent_id].append(u)
     for kids in children.values():
         kids.sort(key=lambda u: str(u.id))
+    departments: dict[uuid.UUID, Unit | None] = {}  # per province, found once
     out: dict[uuid.UUID, list[uuid.UUID]] = {}
     for u in units.values():
         parent = units.get(u.parent_id) if u.parent_id else None
@@ -60,7 +63,9 @@ def derived_lines(units: dict[uuid.UUID, Unit]) -> dict[uuid.UUID, list[uuid.UUI
             targets = [_ancestor(units, u, "ministry"), parent if parent.kind == "province" else None]
         elif u.kind in ("commune", "school") and parent.kind != "department":
             province = _ancestor(units, u, "province")
-            department = _education_department(children, province) if province else None
+            if province is not None and province.id not in departments:
+                departments[province.id] = _education_department(children, province)
+            department = departments.get(province.id) if province else None
             targets = [department or parent]
         else:
             targets = [parent]
@@ -78,12 +83,15 @@ def effective_lines(units: dict[uuid.UUID, Unit], explicit: Iterable[tuple[uuid.
     return lines
 
 
-def reporters_of(lines: dict[uuid.UUID, list[uuid.UUID]], root: uuid.UUID) -> set[uuid.UUID]:
-    """Every unit whose reports reach `root`, directly or through others (root included)."""
+def reverse_lines(lines: dict[uuid.UUID, list[uuid.UUID]]) -> dict[uuid.UUID, list[uuid.UUID]]:
     reverse: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     for org_id, tos in lines.items():
         for to in tos:
             reverse[to].append(org_id)
+    return reverse
+
+
+def reachable(reverse: dict[uuid.UUID, list[uuid.UUID]], root: uuid.UUID) -> set[uuid.UUID]:
     seen, queue = {root}, deque([root])
     while queue:
         for child in reverse.get(queue.popleft(), []):
@@ -91,6 +99,11 @@ def reporters_of(lines: dict[uuid.UUID, list[uuid.UUID]], root: uuid.UUID) -> se
                 seen.add(child)
                 queue.append(child)
     return seen
+
+
+def reporters_of(lines: dict[uuid.UUID, list[uuid.UUID]], root: uuid.UUID) -> set[uuid.UUID]:
+    """Every unit whose reports reach `root`, directly or through others (root included)."""
+    return reachable(reverse_lines(lines), root)
 
 
 def direct_reporters(lines: dict[uuid.UUID, list[uuid.UUID]], root: uuid.UUID) -> set[uuid.UUID]:

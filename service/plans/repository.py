@@ -7,7 +7,7 @@ from collections.abc import Collection
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, delete, func, or_, select
+from sqlalchemy import ColumnElement, bindparam, delete, func, or_, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.types import Uuid
@@ -30,17 +30,20 @@ from service.models import (
 from service.plans.lines import Unit
 
 
-def in_ids(session: Session, column: InstrumentedAttribute[Any], ids: Collection[uuid.UUID]) -> ColumnElement[bool]:
+def in_ids(session: Session, column: InstrumentedAttribute[Any], ids: Collection[uuid.UUID] | None
+           ) -> ColumnElement[bool]:
     """`column IN ids` that stays one bound parameter on PostgreSQL (a Ministry's scope is ~40k units,
-    past the 65k-parameter limit of an expanded IN)."""
+    past the 65k-parameter limit of an expanded IN). None means every unit: no condition at all."""
+    if ids is None:
+        return true()
     if session.get_bind().dialect.name == "postgresql":
         return column == func.any(bindparam(f"ids_{uuid.uuid4().hex[:8]}", list(ids), type_=ARRAY(Uuid())))
     return column.in_(list(ids))
 
 
 def units(session: Session) -> dict[uuid.UUID, Unit]:
-    q = select(Organisation.id, Organisation.parent_id, Organisation.kind, Organisation.name)
-    return {i: Unit(i, p, k, n) for i, p, k, n in session.execute(q)}
+    q = select(Organisation.id, Organisation.parent_id, Organisation.kind, Organisation.name, Organisation.code)
+    return {i: Unit(i, p, k, n, c) for i, p, k, n, c in session.execute(q)}
 
 
 def explicit_lines(session: Session) -> list[tuple[uuid.UUID, uuid.UUID]]:

@@ -9,6 +9,10 @@ from typing import Any
 
 from service.reports.period import VN
 
+# A national report covers ~40k units: the document lists the first ones, the data sheets carry them all.
+UNIT_ROWS = 30
+NAMED_UNITS = 50
+
 
 @dataclass
 class Section:
@@ -51,10 +55,18 @@ def target_rows(report: dict[str, Any]) -> list[list[str]]:
         unit = "%" if t["is_percent"] else t["unit_of_measure"]
         rows.append([t["code"], t["label"], f"{number(t['target'])} {unit}".strip(),
                      number(t["achieved"]), number(t["progress_pct"]), "Đạt" if t["met"] else "Chưa đạt"])
-        for u in t.get("units", []):
+        units = t.get("units", [])
+        for u in units[:UNIT_ROWS]:
             rows.append(["", f"– {u['name']}", "", number(u["achieved"]), number(u["progress_pct"]),
                          "Đạt" if u["met"] else "Chưa đạt"])
+        if len(units) > UNIT_ROWS:
+            rows.append(["", f"– … và {len(units) - UNIT_ROWS} đơn vị khác (xem bản XLSX / JSON)", "", "", "", ""])
     return rows
+
+
+def _names(units: list[dict[str, Any]]) -> str:
+    listed = ", ".join(u["name"] for u in units[:NAMED_UNITS])
+    return listed + (f" và {len(units) - NAMED_UNITS} đơn vị khác" if len(units) > NAMED_UNITS else "")
 
 
 def _kinds(by_kind: list[dict[str, Any]]) -> str:
@@ -78,8 +90,8 @@ def sections(report: dict[str, Any]) -> list[Section]:
     unmet = [t for t in report.get("plan_targets", []) if not t["met"]]
     problems = Section("II. Tồn tại, hạn chế", [
         *[f"- Chỉ tiêu {t['code']} chưa đạt: thực hiện {number(t['achieved'])}/{number(t['target'])}." for t in unmet],
-        *([f"- Đơn vị chưa báo cáo, chưa sử dụng sản phẩm nào: "
-           f"{', '.join(u['name'] for u in report['silent_units'])}."] if report["silent_units"] else []),
+        *([f"- Đơn vị chưa báo cáo, chưa sử dụng sản phẩm nào ({len(report['silent_units'])}): "
+           f"{_names(report['silent_units'])}."] if report["silent_units"] else []),
         *[f"- Nhiệm vụ quá hạn: {t['title']} (hạn {t['due_on']})." for t in tasks["overdue_list"]],
     ] or ["- Không có."])
     direction = Section("III. Phương hướng", [

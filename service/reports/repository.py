@@ -27,13 +27,8 @@ from service.models import (
 )
 from service.plans.repository import in_ids
 
-Ids = Collection[uuid.UUID]
+Ids = Collection[uuid.UUID] | None  # None: every unit (the national report needs no filter)
 PULL_KINDS = ("download", "api_pull")
-
-
-def scope_orgs(session: Session, ids: Ids) -> list[Organisation]:
-    return list(session.scalars(select(Organisation).where(in_ids(session, Organisation.id, ids))
-                                .order_by(Organisation.path)))
 
 
 def products_by_kind(session: Session, ids: Ids, start: datetime, end: datetime) -> dict[str, int]:

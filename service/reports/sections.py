@@ -9,15 +9,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.models import Organisation
 from service.models.base import utcnow
+from service.plans.lines import Unit
 from service.reports import repository
 from service.reports.period import Period
+from service.reports.repository import Ids
 
 LISTED = 100
 
 
-def tasks(session: Session, scope: set[uuid.UUID], orgs: dict[uuid.UUID, Organisation], p: Period) -> dict[str, Any]:
+def tasks(session: Session, scope: Ids, orgs: dict[uuid.UUID, Unit], p: Period) -> dict[str, Any]:
     # Overdue as of the end of the period, or today while the period is still running.
     as_of = min(utcnow().date(), p.end.date() - timedelta(days=1))
     done, overdue, open_ = [], [], 0
@@ -35,7 +36,7 @@ def tasks(session: Session, scope: set[uuid.UUID], orgs: dict[uuid.UUID, Organis
             "done_list": done[:LISTED], "overdue_list": overdue[:LISTED]}
 
 
-def evidence(session: Session, scope: set[uuid.UUID], p: Period) -> dict[str, Any]:
+def evidence(session: Session, scope: Ids, p: Period) -> dict[str, Any]:
     """Returned evidence is listed by status but does not count toward totals or reach."""
     by_review: dict[str, int] = defaultdict(int)
     channels: dict[str, dict[str, Any]] = {}

@@ -18,10 +18,11 @@ from service.models.base import utcnow
 from service.orgs import repository as orgs_repo
 from service.plans import access
 from service.plans import repository as plans_repo
-from service.plans.lines import reporters_of
+from service.plans.lines import Unit, reporters_of
 from service.reports import repository, sections
 from service.reports import targets as target_facts
 from service.reports.period import Period, parse_period
+from service.reports.repository import Ids as Scope
 
 PULL_KINDS = ("download", "api_pull")
 KIND_LABELS = {"infographic": "Infographic", "video": "Video", "podcast": "Podcast", "qa_set": "Bộ hỏi - đáp",
@@ -37,7 +38,7 @@ def org_for_report(session: Session, principal: Principal, code: str) -> Organis
     return org
 
 
-def _products(session: Session, scope: set[uuid.UUID], p: Period) -> dict[str, Any]:
+def _products(session: Session, scope: Scope, p: Period) -> dict[str, Any]:
     by_kind = repository.products_by_kind(session, scope, p.start, p.end)
     return {"total": sum(by_kind.values()),
             "by_kind": [{"kind": k, "label": KIND_LABELS.get(k, k), "count": n} for k, n in sorted(by_kind.items())],
@@ -47,18 +48,19 @@ def _products(session: Session, scope: set[uuid.UUID], p: Period) -> dict[str, A
                             repository.products_by_term(session, scope, p.start, p.end, "audience")]}
 
 
-def _approvals(session: Session, scope: set[uuid.UUID], p: Period) -> dict[str, Any]:
+def _approvals(session: Session, scope: Scope, p: Period) -> dict[str, Any]:
     hours = [(d - s).total_seconds() / 3600 for s, d in repository.approvals(session, scope, p.start, p.end)]
     return {"count": len(hours), "turnaround_hours_mean": round(statistics.fmean(hours), 1) if hours else None,
             "turnaround_hours_median": round(statistics.median(hours), 1) if hours else None}
 
 
-def _usage(session: Session, scope: set[uuid.UUID], orgs: dict[uuid.UUID, Organisation], p: Period
-           ) -> dict[str, Any]:
+def _usage(session: Session, scope: Scope, orgs: dict[uuid.UUID, Unit], p: Period) -> dict[str, Any]:
     units: dict[str, dict[str, Any]] = {}
     totals: dict[str, int] = defaultdict(int)
     for org_id, kind, n in repository.usage_by_unit(session, scope, p.start, p.end):
-        unit = orgs[org_id]
+        unit = orgs.get(org_id)
+        if unit is None:
+            continue
         row = units.setdefault(str(org_id), {"organisation_id": str(org_id), "name": unit.name, "kind": unit.kind})
         row[kind] = row.get(kind, 0) + n
         totals[kind] += n
@@ -71,7 +73,7 @@ def _usage(session: Session, scope: set[uuid.UUID], orgs: dict[uuid.UUID, Organi
                                                                             key=lambda r: r["channel"])}
 
 
-def _reach(org: Organisation, orgs: dict[uuid.UUID, Organisation], reached: set[uuid.UUID]) -> dict[str, Any]:
+def _reach(org: Organisation, orgs: dict[uuid.UUID, Unit], reached: set[uuid.UUID]) -> dict[str, Any]:
     below = [o for o in orgs.values() if o.id != org.id]
     by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for o in below:
@@ -97,9 +99,12 @@ def build_report(session: Session, org: Organisation, period_label: str) -> dict
     started = time.perf_counter()
     p = parse_period(period_label)
     units, graph = access.lines(session)
-    scope = reporters_of(graph, org.id)
-    orgs = {o.id: o for o in repository.scope_orgs(session, scope)}
+    members = reporters_of(graph, org.id)
+    orgs = {i: units[i] for i in members}
+    # The whole sector (a Ministry report) needs no unit filter in SQL at all.
+    scope: Scope = None if len(members) == len(units) else members
     facts = target_facts.gather(session, scope, units, graph, p)
+    facts.remember(org.id, members)
     products, usage = _products(session, scope, p), _usage(session, scope, orgs, p)
     reach = _reach(org, orgs, facts.reached)
     report: dict[str, Any] = {
@@ -116,10 +121,10 @@ def build_report(session: Session, org: Organisation, period_label: str) -> dict
         "products": products["total"], "reach_pct": reach["share_pct"],
         "downloads": usage["totals"].get("download", 0), "api_pulls": usage["totals"].get("api_pull", 0)}
     report["targets"] = _targets(session, org, p, actual)
-    codes = {i: o.code for i, o in orgs.items()}
-    report["plan_targets"] = target_facts.measured(session, org.id, scope, facts, p, codes)
+    codes = {i: u.code for i, u in orgs.items()}
+    report["plan_targets"] = target_facts.measured(session, org.id, members, facts, p, codes)
     report["silent_units"] = [{"code": codes[i], "name": orgs[i].name, "kind": orgs[i].kind}
-                              for i in target_facts.silent_units(scope, org.id, facts)]
+                              for i in target_facts.silent_units(members, org.id, facts)]
     report["tasks"] = sections.tasks(session, scope, orgs, p)
     report["evidence"] = sections.evidence(session, scope, p)
     report["frozen"] = None

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from service.models import Target, TargetDeclaration
 from service.plans import repository as plans_repo
-from service.plans.lines import Unit, reporters_of
+from service.plans.lines import Unit, reachable, reverse_lines
 from service.reports import repository
 from service.reports.period import Period
+from service.reports.repository import Ids
 
 
 @dataclass
@@ -29,13 +30,28 @@ class Facts:
     contacts: set[uuid.UUID]
     staff: dict[uuid.UUID, int]
     declarations: dict[tuple[uuid.UUID, uuid.UUID], TargetDeclaration] = field(default_factory=dict)
+    reverse: dict[uuid.UUID, list[uuid.UUID]] = field(default_factory=dict)
+    _scopes: dict[uuid.UUID, set[uuid.UUID]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.reverse = reverse_lines(self.graph)  # once: a Ministry report measures ~40k schools
+
+    def remember(self, unit_id: uuid.UUID, scope: set[uuid.UUID]) -> None:
+        self._scopes[unit_id] = scope
+
+    def scope(self, unit_id: uuid.UUID) -> set[uuid.UUID]:
+        if not self.reverse.get(unit_id):
+            return {unit_id}  # a school: nothing reports to it
+        if unit_id not in self._scopes:
+            self._scopes[unit_id] = reachable(self.reverse, unit_id)
+        return self._scopes[unit_id]
 
     def active(self, org_id: uuid.UUID) -> bool:
         """Published or used at least one asset (a counted download or evidence not returned)."""
         return self.products.get(org_id, 0) > 0 or org_id in self.reached or org_id in self.evidence_units
 
 
-def gather(session: Session, scope: set[uuid.UUID], units: dict[uuid.UUID, Unit],
+def gather(session: Session, scope: Ids, units: dict[uuid.UUID, Unit],
            graph: dict[uuid.UUID, list[uuid.UUID]], p: Period) -> Facts:
     evidence_units: set[uuid.UUID] = set()
     evidence_staff: dict[uuid.UUID, int] = {}
@@ -55,7 +71,7 @@ def _share(part: float, whole: float) -> float | None:
 
 
 def measure(t: Target, unit_id: uuid.UUID, facts: Facts) -> float | None:
-    scope = reporters_of(facts.graph, unit_id)
+    scope = facts.scope(unit_id)
     below = scope - {unit_id}
     if t.measure == "products_published":
         return float(sum(facts.products.get(i, 0) for i in scope))
@@ -67,7 +83,7 @@ def measure(t: Target, unit_id: uuid.UUID, facts: Facts) -> float | None:
             ({unit_id} if facts.units[unit_id].kind == "school" else set())
         return _share(sum(facts.active(i) for i in schools), len(schools))
     if t.measure == "staff_reached_share":
-        known = {i: n for i, n in facts.staff.items() if i in scope}
+        known = {i: facts.staff[i] for i in scope if i in facts.staff}
         reached = sum(min(n, facts.downloaders.get(i, 0) + facts.evidence_staff.get(i, 0)) for i, n in known.items())
         return _share(reached, sum(known.values()))
     declared = facts.declarations.get((t.id, unit_id))
