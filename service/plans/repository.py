@@ -85,6 +85,11 @@ def tasks_of(session: Session, plan_ids: Collection[uuid.UUID]) -> list[PlanTask
                                 .order_by(PlanTask.plan_id, PlanTask.created_at, PlanTask.position)))
 
 
+def tasks_led_by(session: Session, org_ids: Collection[uuid.UUID], limit: int = 1000) -> list[PlanTask]:
+    return list(session.scalars(select(PlanTask).where(in_ids(session, PlanTask.lead_org_id, org_ids))
+                                .order_by(PlanTask.due_on, PlanTask.created_at).limit(limit)))
+
+
 def task(session: Session, task_id: uuid.UUID) -> PlanTask | None:
     return session.get(PlanTask, task_id)
 

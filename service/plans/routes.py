@@ -115,6 +115,11 @@ def list_tasks(plan_id: uuid.UUID, principal: CurrentPrincipal, session: Session
     return plans.tasks_visible(session, principal, plan_id)
 
 
+@router.get("/tasks", response_model=list[TaskOut], summary="Tasks led by my unit or by units reporting to it")
+def led_tasks(principal: CurrentPrincipal, session: SessionDep, overdue: bool = False) -> list[TaskOut]:
+    return plans.tasks_led(session, principal, overdue)
+
+
 @router.patch("/tasks/{task_id}", response_model=TaskOut)
 def patch_task(task_id: uuid.UUID, body: TaskPatch, principal: CurrentPrincipal, session: SessionDep) -> TaskOut:
     task = plans.update_task(session, principal, task_id, body)

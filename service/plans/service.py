@@ -141,14 +141,22 @@ def tasks_visible(session: Session, principal: Principal, plan_id: uuid.UUID) ->
     return [task_out(t, today, links.get(t.id)) for t in tasks]
 
 
+def tasks_led(session: Session, principal: Principal, overdue_only: bool) -> list[TaskOut]:
+    """Tasks led by the caller's unit, or (for its reviewers and admins) by any unit reporting to it."""
+    tasks = repository.tasks_led_by(session, access.visible_units(session, principal))
+    today = utcnow().date()
+    out = [task_out(t, today) for t in tasks]
+    return [t for t in out if t.status == "overdue"] if overdue_only else out
+
+
 def update_task(session: Session, principal: Principal, task_id: uuid.UUID, body: TaskPatch) -> PlanTask:
     task = repository.task(session, task_id)
     if task is None:
         raise NotFound(what="nhiệm vụ / task")
-    plan = get_plan(session, principal, task.plan_id)
-    # The lead unit reports progress; the plan's owner may too.
+    # The lead unit reports progress (it may not see the rest of the plan); the plan's owner may too.
     is_lead = task.lead_org_id == principal.organisation_id and principal.kind == "user"
     if not is_lead:
+        plan = get_plan(session, principal, task.plan_id)
         owner = repository.orgs(session, [plan.organisation_id])[plan.organisation_id]
         access.require_own_unit_manager(principal, owner)
     if body.status and body.status != "overdue":

@@ -70,7 +70,33 @@ def _share(part: float, whole: float) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
+def _declared(t: Target, unit_id: uuid.UUID, facts: Facts) -> float | None:
+    declared = facts.declarations.get((t.id, unit_id))
+    if declared is None:
+        return None
+    return _share(declared.achieved, declared.total) if declared.total else declared.achieved
+
+
+def _measure_alone(t: Target, unit_id: uuid.UUID, facts: Facts) -> float | None:
+    """A unit nothing reports to (a school): the same measures without building any set, ~40k times a report."""
+    if t.measure == "products_published":
+        return float(facts.products.get(unit_id, 0))
+    if t.measure == "contact_share":
+        return 100.0 if unit_id in facts.contacts else 0.0
+    if t.measure == "active_schools_share":
+        return (100.0 if facts.active(unit_id) else 0.0) if facts.units[unit_id].kind == "school" else None
+    if t.measure == "staff_reached_share":
+        staff = facts.staff.get(unit_id)
+        if not staff:
+            return None
+        reached = facts.downloaders.get(unit_id, 0) + facts.evidence_staff.get(unit_id, 0)
+        return _share(min(staff, reached), staff)
+    return _declared(t, unit_id, facts)
+
+
 def measure(t: Target, unit_id: uuid.UUID, facts: Facts) -> float | None:
+    if not facts.reverse.get(unit_id):
+        return _measure_alone(t, unit_id, facts)
     scope = facts.scope(unit_id)
     below = scope - {unit_id}
     if t.measure == "products_published":
@@ -86,10 +112,7 @@ def measure(t: Target, unit_id: uuid.UUID, facts: Facts) -> float | None:
         known = {i: facts.staff[i] for i in scope if i in facts.staff}
         reached = sum(min(n, facts.downloaders.get(i, 0) + facts.evidence_staff.get(i, 0)) for i, n in known.items())
         return _share(reached, sum(known.values()))
-    declared = facts.declarations.get((t.id, unit_id))
-    if declared is None:
-        return None
-    return _share(declared.achieved, declared.total) if declared.total else declared.achieved
+    return _declared(t, unit_id, facts)
 
 
 def _row(t: Target, achieved: float | None, goal: float) -> dict[str, Any]:

@@ -99,3 +99,27 @@ def test_editing_the_reporting_line_moves_visibility(client: TestClient, factory
     assert lines["reports_to"] == [tree.department]
     assert client.get(f"/api/v1/reporting-lines/{tree.school_a}", headers=national).json()["reports_to"] == \
         [tree.other_department]
+
+
+def test_overdue_tasks_reach_the_lead_unit_and_its_parent(client: TestClient, factory: Factory) -> None:
+    tree = Tree.build(factory)
+    national = factory.headers("admin", tree.ministry)
+    plan = client.post("/api/v1/plans", json={"year": 2026, "title": "Kế hoạch của Bộ"}, headers=national).json()["id"]
+    late = client.post(f"/api/v1/plans/{plan}/tasks", headers=national,
+                       json={"title": "Báo cáo quý", "timing": "Quý I/2026", "lead_organisation_code": tree.school_a})
+    assert late.status_code == 201 and late.json()["status"] == "overdue"
+    client.post(f"/api/v1/plans/{plan}/tasks", headers=national,
+                json={"title": "Chuyên mục", "timing": "Thường xuyên", "lead_organisation_code": tree.school_a})
+    staff_a = factory.headers("staff", tree.school_a)
+    assert client.get(f"/api/v1/plans/{plan}", headers=staff_a).status_code == 403  # not the Ministry's plan…
+    mine = client.get("/api/v1/tasks", params={"overdue": "true"}, headers=staff_a).json()
+    assert [t["title"] for t in mine] == ["Báo cáo quý"]  # …but its own overdue task
+    so = factory.headers("reviewer", tree.department)
+    assert [t["title"] for t in client.get("/api/v1/tasks?overdue=true", headers=so).json()] == ["Báo cáo quý"]
+    other = factory.headers("reviewer", tree.other_department)
+    assert client.get("/api/v1/tasks?overdue=true", headers=other).json() == []
+    r = client.patch(f"/api/v1/tasks/{late.json()['id']}", json={"status": "done", "note": "Đã gửi"},
+                     headers=staff_a)
+    assert r.status_code == 200 and r.json()["status"] == "done"
+    assert client.patch(f"/api/v1/tasks/{late.json()['id']}", json={"status": "in_progress"},
+                        headers=factory.headers("staff", tree.school_b)).status_code == 403
