@@ -66,6 +66,8 @@ def record(session: Session, store: ObjectStore, principal: Principal, fields: d
     if principal.kind != "user":
         raise Forbidden()
     _check(session, {"channel": fields.get("channel"), **fields})
+    if fields.get("asset_id") and not repository.asset_exists(session, fields["asset_id"]):
+        raise NotFound(what="sản phẩm / asset")
     evidence = Evidence(id=uuid.uuid4(), organisation_id=principal.organisation_id, created_by_id=principal.user_id,
                         asset_id=fields.get("asset_id"), channel=fields["channel"],
                         used_on=fields.get("used_on") or utcnow().date(),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.types import Uuid
 
 from service.models import (
+    Asset,
     Evidence,
     Organisation,
     Plan,
@@ -105,6 +106,10 @@ def task_assets(session: Session, task_ids: Collection[uuid.UUID]) -> dict[uuid.
                                     .where(in_ids(session, TaskAsset.task_id, task_ids))):
             out.setdefault(t, []).append(a)
     return out
+
+
+def asset_exists(session: Session, asset_id: uuid.UUID) -> bool:
+    return session.get(Asset, asset_id) is not None
 
 
 def link_asset(session: Session, task_id: uuid.UUID, asset_id: uuid.UUID) -> None:

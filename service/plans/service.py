@@ -168,6 +168,8 @@ def update_task(session: Session, principal: Principal, task_id: uuid.UUID, body
         repository.add(session, TaskNote(task_id=task.id, author_id=principal.user_id, text=nfc(body.note or ""),
                                          status=body.status))
     if body.link_asset_id:
+        if not repository.asset_exists(session, body.link_asset_id):
+            raise NotFound(what="sản phẩm / asset")
         repository.link_asset(session, task.id, body.link_asset_id)
     session.flush()
     return task

@@ -12,6 +12,9 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 
+from docx.opc.exceptions import OpcError
+from openpyxl.utils.exceptions import InvalidFileException
+
 from service.errors import KhoError
 from service.plans.timing import parse_timing
 
@@ -116,7 +119,8 @@ def read_table(content: bytes, filename: str) -> list[list[str]]:
             return _docx(content)
         if name.endswith((".csv", ".tsv", ".txt")):
             return _csv(content)
-    except (zipfile.BadZipFile, KeyError, ValueError, UnicodeDecodeError, csv.Error) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, UnicodeDecodeError, csv.Error, OSError, InvalidFileException,
+            OpcError) as exc:
         raise KhoError("plan_table_unreadable", status=422, reason=str(exc)[:200]) from exc
     raise KhoError("plan_table_unreadable", status=422, reason="XLSX, CSV or DOCX expected")
 

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
 from tests.api.conftest import Factory
+from tests.distribution.helpers import Publisher
 
 SEED = Path("/work/shared/seeds/001_57c4452351f66f85.txt")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -53,7 +54,7 @@ def new_plan(client: TestClient, headers: dict[str, str], year: int = 2026) -> s
     return str(r.json()["id"])
 
 
-def test_ministry_appendix_as_xlsx(client: TestClient, factory: Factory) -> None:
+def test_ministry_appendix_as_xlsx(client: TestClient, factory: Factory, publisher: Publisher) -> None:
     rows = appendix_rows()
     numbered = [r for r in rows[1:] if r[0].strip().isdigit()]
     assert len(numbered) == 23
@@ -82,6 +83,14 @@ def test_ministry_appendix_as_xlsx(client: TestClient, factory: Factory) -> None
     assert listed["partner_units"] == ["Các đơn vị thuộc Bộ", "Các sở GDĐT", "Các cơ sở giáo dục"]
     r = client.patch(f"/api/v1/tasks/{first['id']}", json={"status": "done", "note": "Đã ban hành"}, headers=headers)
     assert r.status_code == 200 and r.json()["status"] == "done"
+    unknown = "00000000-0000-4000-8000-000000000000"
+    assert client.patch(f"/api/v1/tasks/{two['id']}", json={"link_asset_id": unknown}, headers=headers
+                        ).status_code == 404
+    asset = publisher.publish(org_code=ministry, title="Kế hoạch truyền thông dạng infographic")
+    r = client.patch(f"/api/v1/tasks/{two['id']}", json={"link_asset_id": asset}, headers=headers)
+    assert r.status_code == 200 and r.json()["asset_ids"] == [asset]
+    assert client.post("/api/v1/evidence", headers=headers, data={"channel": "web", "asset_id": unknown}
+                       ).status_code == 404
 
 
 def test_csv_and_docx_layouts_and_unknown_timing(client: TestClient, factory: Factory) -> None:
@@ -120,7 +129,9 @@ def test_unreadable_tables_are_422_and_write_nothing(client: TestClient, factory
     unit = factory.org("department")
     headers = factory.headers("admin", unit)
     plan_id = new_plan(client, headers)
+    truncated = xlsx_of([["STT", "Nhiệm vụ", "Thời gian"]])[:300]
     for name, content in (("x.xlsx", b"PK\x03\x04 not a zip"), ("x.docx", b"garbage"), ("x.pdf", b"%PDF-1.4"),
+                          ("y.xlsx", truncated), ("y.docx", truncated), ("x.csv", b"\xff\xfe\x00bad"),
                           ("x.csv", b"a,b\n1,2\n")):
         r = client.post(f"/api/v1/plans/{plan_id}/tasks:import", headers=headers,
                         files={"file": (name, content, "application/octet-stream")})
