@@ -45,4 +45,8 @@ UI: dict[str, tuple[str, str]] = {
     "open_report": ("Xem báo cáo", "Open report"),
     "submit_report": ("Gửi báo cáo cấp trên", "Submit to the parent unit"),
     "report_frozen_at": ("Đã gửi lúc {at}", "Submitted at {at}"),
+    "task_update": ("Cập nhật", "Update"),
+    "evidence_review": ("Xem xét minh chứng của đơn vị cấp dưới", "Review evidence of units below"),
+    "review_accept": ("Chấp nhận", "Accept"),
+    "review_return": ("Trả lại", "Return"),
 }

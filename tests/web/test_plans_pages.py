@@ -84,3 +84,28 @@ def test_plan_pages_and_phone_evidence_form(client: TestClient, factory: Factory
     child = reviewer.get(f"/bao-cao/tuyen?don_vi={tree.school_a}&ky=2026")
     assert child.status_code == 200 and name_of(tree.school_a) in child.text
     assert phone.get(f"/bao-cao/tuyen?don_vi={tree.school_b}&ky=2026").status_code == 403
+
+    # The Sở accepts the evidence from its review page; the school cannot reach that page.
+    review = reviewer.get("/minh-chung/duyet")
+    assert review.status_code == 200 and name_of(tree.school_a) in review.text
+    evidence_id = listed[0]["id"]
+    r = reviewer.post(f"/minh-chung/{evidence_id}/duyet", data={"csrf_token": csrf_from(review.text),
+                                                               "decision": "accepted", "note": "Tốt"},
+                      follow_redirects=False)
+    assert r.status_code == 303
+    assert phone.get(f"/api/v1/evidence/{evidence_id}").json()["review"] == "accepted"
+    assert phone.get("/minh-chung/duyet").status_code == 403
+
+    # The board moves a task through its form.
+    admin = another(client)
+    sign_in(admin, factory, "admin", tree.department)
+    board = admin.get(f"/ke-hoach/{plan}")
+    task = next(t for t in admin.get(f"/api/v1/plans/{plan}/tasks").json() if t["title"] == "Chuyên mục")
+    r = admin.post(f"/ke-hoach/nhiem-vu/{task['id']}", data={"csrf_token": csrf_from(board.text), "status": "done",
+                                                              "note": "Đã vận hành"}, follow_redirects=False)
+    assert r.status_code == 303
+    after = admin.get(f"/ke-hoach/{plan}").text
+    assert after.index("Chuyên mục") > after.index("Hoàn thành (1)")
+    r = phone.post(f"/ke-hoach/nhiem-vu/{task['id']}", data={"csrf_token": csrf_from(form.text),
+                                                              "status": "not_started"})
+    assert r.status_code == 403

@@ -17,13 +17,14 @@ from service.orgs import repository as orgs_repo
 from service.plans import access, repository
 from service.plans import evidence as evidence_service
 from service.plans import service as plans
+from service.plans.schemas import ReviewIn, TaskPatch
 from service.reports import service as reports
 from service.reports.period import current_half
 from service.runtime import get_store
-from web.forms import blank_to_none, message
+from web.forms import blank_to_none, message, validated
 from web.render import render
 from web.routing import page_router
-from web.session import CsrfChecked, RequiredUser
+from web.session import CsrfChecked, RequiredUser, ReviewerUser
 
 router = page_router()
 COLUMNS = ("not_started", "in_progress", "overdue", "done")
@@ -83,6 +84,33 @@ def record_evidence(request: Request, user: RequiredUser, session: SessionDep,
         session.rollback()
         return evidence_page(request, user, session, error=message(request, exc), status_code=exc.status)
     return RedirectResponse("/minh-chung?saved=true", status_code=303)
+
+
+@router.post("/ke-hoach/nhiem-vu/{task_id}", dependencies=[CsrfChecked])
+def move_task(task_id: uuid.UUID, request: Request, user: RequiredUser, session: SessionDep,
+              status: Annotated[str, Form(max_length=16)],
+              note: Annotated[str, Form(max_length=5000)] = "") -> Response:
+    body = validated(TaskPatch, status=status, note=note or None)
+    task = plans.update_task(session, user.principal, task_id, body)
+    return RedirectResponse(f"/ke-hoach/{task.plan_id}", status_code=303)
+
+
+@router.get("/minh-chung/duyet")
+def evidence_review_page(request: Request, user: ReviewerUser, session: SessionDep) -> Response:
+    """Evidence recorded by the units reporting to mine, waiting for a decision first."""
+    below = access.report_scope(session, user.principal.organisation_id) - {user.principal.organisation_id}
+    listed = sorted(repository.evidence_of(session, below, None, None, 200), key=lambda e: e.review != "pending")
+    units = repository.orgs(session, {e.organisation_id for e in listed})
+    return render(request, "plans/evidence_review.html", {"evidence": [(e, units[e.organisation_id])
+                                                                        for e in listed]})
+
+
+@router.post("/minh-chung/{evidence_id}/duyet", dependencies=[CsrfChecked])
+def review_evidence(evidence_id: uuid.UUID, request: Request, user: ReviewerUser, session: SessionDep,
+                    decision: Annotated[str, Form(max_length=16)],
+                    note: Annotated[str, Form(max_length=5000)] = "") -> Response:
+    evidence_service.review(session, user.principal, evidence_id, validated(ReviewIn, decision=decision, note=note))
+    return RedirectResponse("/minh-chung/duyet", status_code=303)
 
 
 @router.get("/bao-cao/tuyen")
