@@ -28,6 +28,7 @@ from service.plans.schemas import (
     ImportRowOut,
     LinesIn,
     LinesOut,
+    NoteOut,
     PlanIn,
     PlanOut,
     ProfileIn,
@@ -124,6 +125,11 @@ def led_tasks(principal: CurrentPrincipal, session: SessionDep, overdue: bool = 
 def patch_task(task_id: uuid.UUID, body: TaskPatch, principal: CurrentPrincipal, session: SessionDep) -> TaskOut:
     task = plans.update_task(session, principal, task_id, body)
     return plans.task_out(task, utcnow().date(), repository.task_assets(session, [task.id]).get(task.id))
+
+
+@router.get("/tasks/{task_id}/notes", response_model=list[NoteOut])
+def task_notes(task_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep) -> list[NoteOut]:
+    return [NoteOut.model_validate(n) for n in plans.task_notes(session, principal, task_id)]
 
 
 @router.get("/targets/templates", response_model=list[TargetOut])

@@ -182,3 +182,12 @@ class LinesOut(BaseModel):
     organisation_code: str
     reports_to: list[str]
     reporters: list[str]
+
+
+class NoteOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    author_id: uuid.UUID | None
+    text: str
+    status: str | None
+    at: datetime

@@ -175,6 +175,16 @@ def update_task(session: Session, principal: Principal, task_id: uuid.UUID, body
     return task
 
 
+def task_notes(session: Session, principal: Principal, task_id: uuid.UUID) -> list[TaskNote]:
+    task = repository.task(session, task_id)
+    if task is None:
+        raise NotFound(what="nhiệm vụ / task")
+    # The lead unit and the units it reports to follow the task, as does whoever sees the plan.
+    if task.lead_org_id is None or task.lead_org_id not in access.visible_units(session, principal):
+        get_plan(session, principal, task.plan_id)
+    return repository.notes_of(session, task.id)
+
+
 def add_target(session: Session, principal: Principal, plan_id: uuid.UUID, body: TargetIn) -> Target:
     plan, _ = _managed_plan(session, principal, plan_id)
     base: dict[str, Any] = {}

@@ -121,5 +121,8 @@ def test_overdue_tasks_reach_the_lead_unit_and_its_parent(client: TestClient, fa
     r = client.patch(f"/api/v1/tasks/{late.json()['id']}", json={"status": "done", "note": "Đã gửi"},
                      headers=staff_a)
     assert r.status_code == 200 and r.json()["status"] == "done"
+    notes = client.get(f"/api/v1/tasks/{late.json()['id']}/notes", headers=so).json()
+    assert [(n["text"], n["status"]) for n in notes] == [("Đã gửi", "done")]
+    assert client.get(f"/api/v1/tasks/{late.json()['id']}/notes", headers=other).status_code == 403
     assert client.patch(f"/api/v1/tasks/{late.json()['id']}", json={"status": "in_progress"},
                         headers=factory.headers("staff", tree.school_b)).status_code == 403
