@@ -21,6 +21,7 @@ from web.pages import (
     kits,
     media,
     notifications,
+    plans,
     produce,
     review,
 )
@@ -53,7 +54,7 @@ class CachedStatic(StaticFiles):
 
 def mount_web(app: FastAPI) -> None:
     for module in (auth, home, asset, media, produce, review, admin, admin_orgs, admin_users, admin_vocab, kits,
-                   dashboard, notifications):
+                   dashboard, notifications, plans):
         app.include_router(module.router)
     app.mount("/static", CachedStatic(directory=str(WEB_DIR / "static")), name="static")
 

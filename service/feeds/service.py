@@ -99,7 +99,7 @@ def build(session: Session, principal: Principal | None, fmt: str, f: FeedFilter
     if fmt == "podcast":
         f = FeedFilter(f.topic, f.audience, f.org_code, "podcast")
     live = _entries(session, repository.live(session, now, f, FEED_SIZE))
-    usage.record("feed_fetch", principal, channel=f"feed-{fmt}")
+    usage.record("feed_fetch", principal, session=session, channel=f"feed-{fmt}")
     if fmt == "podcast":
         meta = _meta(f, self_url, live, "Podcast Nghị quyết 71 — Kho Truyền Thông")
         return podcast.render(meta, live, owner_email=OWNER_EMAIL, licence=DEFAULT_LICENCE,

@@ -159,8 +159,8 @@ def zip_stream(session: Session, principal: Principal, slug: str,
         entries.append(KitEntry(name, asset, org.name if org else "", rendition.profile if rendition else "original",
                                 media_type))
         if downloading:
-            usage.record("download", principal, asset_id=asset.id, version_id=version.id, rendition=rendition,
-                         profile=item.profile or "original", channel="kit", bytes_sent=size)
+            usage.record("download", principal, session=session, asset_id=asset.id, version_id=version.id,
+                         rendition=rendition, profile=item.profile or "original", channel="kit", bytes_sent=size)
     readme = readme_text(kit, entries, [m.asset for m in missing if m.why == "withdrawn"]).encode("utf-8")
     sums: dict[str, tuple[str, int]] = {}
 

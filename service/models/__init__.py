@@ -34,3 +34,17 @@ __all__ = [
 from service.models.distribution import WebhookAttempt  # noqa: E402,F401  (distribution)
 from service.models.notifications import EmailMessage, Notification, NotificationPreference  # noqa: E402,F401
 from service.models.ops import UploadPart  # noqa: E402,F401  (tus staging in the object store)
+from service.models.plans import (  # noqa: E402,F401  (plans, targets, evidence)
+    Evidence,
+    Plan,
+    PlanTask,
+    ReportingLine,
+    ReportSnapshot,
+    Target,
+    TargetDeclaration,
+    TaskAsset,
+    TaskNote,
+    UnitContact,
+    UnitProfile,
+    UsageDaily,
+)

@@ -52,10 +52,11 @@ def to_items(session: Session, assets: list[Asset]) -> list[dict[str, Any]]:
     return out
 
 
-def _pulled(principal: Principal, assets: list[Asset]) -> None:
+def _pulled(session: Session, principal: Principal, assets: list[Asset]) -> None:
     for a in assets:
         if a.status == "published":
-            usage.record("api_pull", principal, asset_id=a.id, version_id=a.current_version_id, channel="api")
+            usage.record("api_pull", principal, session=session, asset_id=a.id, version_id=a.current_version_id,
+                         channel="api")
 
 
 def list_items(session: Session, principal: Principal, *, updated_since: datetime | None, cursor: str | None,
@@ -64,14 +65,14 @@ def list_items(session: Session, principal: Principal, *, updated_since: datetim
                            limit=limit + 1, kind=kind)
     more = len(rows) > limit
     rows = rows[:limit]
-    _pulled(principal, rows)
+    _pulled(session, principal, rows)
     return to_items(session, rows), encode_cursor(rows[-1]) if more and rows else None
 
 
 def search_items(session: Session, principal: Principal, *, query: str, kind: str | None, offset: int,
                  limit: int) -> list[dict[str, Any]]:
     rows = get_news_search().search(session, utcnow(), cut_query(query), kind=kind, offset=offset, limit=limit)
-    _pulled(principal, rows)
+    _pulled(session, principal, rows)
     return to_items(session, rows)
 
 
@@ -82,7 +83,7 @@ def get_item(session: Session, principal: Principal, asset_id: uuid.UUID) -> dic
         if gone is not None and gone.status == "withdrawn" and gone.published_at is not None:
             return ninjs.tombstone(gone)
         raise NotFound(what="tin bài / news item")
-    _pulled(principal, [asset])
+    _pulled(session, principal, [asset])
     return to_items(session, [asset])[0]
 
 
@@ -125,8 +126,8 @@ def rendition_link(session: Session, principal: Principal | None, asset_id: uuid
     if href.startswith("/"):
         href = ninjs.base_url() + href
     if method == "GET":
-        usage.record("download", principal, asset_id=asset.id, version_id=version.id, rendition=rendition,
-                     profile=profile, channel=channel, bytes_sent=copy.size)
+        usage.record("download", principal, session=session, asset_id=asset.id, version_id=version.id,
+                     rendition=rendition, profile=profile, channel=channel, bytes_sent=copy.size)
     return SignedLink(href, utcnow() + ttl, copy.media_type, copy.size)
 
 

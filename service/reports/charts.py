@@ -51,4 +51,8 @@ def report_charts(report: dict[str, Any]) -> list[bytes]:
         charts.append(_bar([u["name"][:40] for u in units], [u.get("download", 0) + u.get("api_pull", 0)
                                                              for u in units],
                            "10 đơn vị sử dụng nhiều nhất", horizontal=True))
+    targets = report.get("plan_targets", [])
+    if targets:
+        charts.append(_bar([t["code"] for t in targets], [t["progress_pct"] or 0 for t in targets],
+                           "Tỷ lệ thực hiện chỉ tiêu (%)", horizontal=True))
     return charts

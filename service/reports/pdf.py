@@ -8,15 +8,48 @@ from typing import Any
 from fpdf import FPDF
 
 from service.reports.charts import report_charts
+from service.reports.layout import header, sections, title_lines
 from transcoding.fonts import font_path
 
 
-def _table(pdf: FPDF, header: list[str], rows: list[list[str]]) -> None:
-    with pdf.table(text_align="LEFT", first_row_as_headings=True) as table:
+def _table(pdf: FPDF, header: list[str], rows: list[list[str]], widths: tuple[int, ...] | None = None) -> None:
+    with pdf.table(text_align="LEFT", first_row_as_headings=True, col_widths=widths) as table:
         for values in [header, *rows]:
             row = table.row()
             for v in values:
                 row.cell(v)
+
+
+def _header(pdf: FPDF, report: dict[str, Any]) -> None:
+    left, right = header(report)
+    top = pdf.get_y()
+    pdf.set_font("Viet", "B", 10)
+    for line in left:
+        pdf.cell(80, 5, line[:60], align="C", new_x="LMARGIN", new_y="NEXT")
+    bottom = pdf.get_y()
+    pdf.set_xy(95, top)
+    for i, line in enumerate(right):
+        pdf.set_font("Viet", "B" if i < 2 else "", 10)
+        pdf.set_x(95)
+        pdf.cell(100, 5, line, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(max(bottom, pdf.get_y()) + 4)
+    for i, line in enumerate(title_lines(report)):
+        pdf.set_font("Viet", "B", 14 if i == 0 else 11)
+        pdf.multi_cell(0, 7, line, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+
+
+def _sections(pdf: FPDF, report: dict[str, Any]) -> None:
+    for section in sections(report):
+        pdf.set_font("Viet", "B", 12)
+        pdf.cell(0, 8, section.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Viet", "", 10)
+        for line in section.lines:
+            pdf.multi_cell(0, 5.5, line, new_x="LMARGIN", new_y="NEXT")
+        if section.table and section.table[1]:
+            pdf.set_font("Viet", "", 8)
+            _table(pdf, *section.table, widths=(30, 70, 22, 18, 16, 18))
+        pdf.ln(2)
 
 
 def report_pdf(report: dict[str, Any]) -> bytes:
@@ -25,11 +58,8 @@ def report_pdf(report: dict[str, Any]) -> bytes:
     pdf.add_font("Viet", "B", str(font_path("bold")))
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_page()
-    org, period = report["organisation"], report["period"]
-    pdf.set_font("Viet", "B", 15)
-    kind = "sáu tháng" if period["kind"] == "half" else "năm"
-    pdf.multi_cell(0, 8, f"BÁO CÁO {kind.upper()} {period['label']} — CÔNG TÁC TRUYỀN THÔNG NGHỊ QUYẾT 71",
-                   new_x="LMARGIN", new_y="NEXT")
+    org = report["organisation"]
+    _header(pdf, report)
     pdf.set_font("Viet", "", 11)
     pdf.multi_cell(0, 6, f"Đơn vị: {org['name']} ({org['code']})", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
@@ -45,6 +75,8 @@ def report_pdf(report: dict[str, Any]) -> bytes:
         ["Sản phẩm bị thu hồi", str(len(report["withdrawn"]))],
     ]
     _table(pdf, ["Chỉ số", "Giá trị"], summary)
+    pdf.ln(3)
+    _sections(pdf, report)
     if report["targets"]:
         pdf.ln(3)
         pdf.set_font("Viet", "B", 12)

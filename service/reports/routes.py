@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from starlette.responses import JSONResponse, Response
 
-from service.deps import ReviewerPrincipal, SessionDep
+from service.deps import CurrentPrincipal, SessionDep
 from service.models.base import utcnow
 from service.reports import service as reports
 from service.reports.period import current_half
@@ -19,7 +19,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @router.get("/{org_code}", summary="Report of an organisation subtree for a period (2026-H1, 2026-H2, 2026)",
             responses={200: {"content": {"application/json": {}, XLSX: {}, "application/pdf": {}}}})
-def report(org_code: str, principal: ReviewerPrincipal, session: SessionDep,
+def report(org_code: str, principal: CurrentPrincipal, session: SessionDep,
            period: Annotated[str | None, Query(pattern=r"^\d{4}(-H[12])?$")] = None,
            format: Literal["json", "xlsx", "pdf"] = "json") -> Response:  # noqa: A002 - the public name
     data: dict[str, Any] = reports.report_for(session, principal, org_code, period or current_half(utcnow()))
@@ -35,3 +35,10 @@ def report(org_code: str, principal: ReviewerPrincipal, session: SessionDep,
         return Response(report_pdf(data), media_type="application/pdf",
                         headers={"Content-Disposition": content_disposition(f"{name}.pdf", "attachment")})
     return JSONResponse(data)
+
+
+@router.post("/{org_code}:submit", summary="Freeze the report and submit it to the units this one reports to")
+def submit(org_code: str, principal: CurrentPrincipal, session: SessionDep,
+           period: Annotated[str, Query(pattern=r"^\d{4}(-H[12])?$")],
+           number: Annotated[str, Query(max_length=100)] = "") -> JSONResponse:
+    return JSONResponse(reports.submit(session, principal, org_code, period, number), status_code=201)

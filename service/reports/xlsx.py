@@ -10,6 +10,8 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from service.reports.layout import header, sections, title_lines
+
 
 def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]]) -> Worksheet:
     ws = wb.create_sheet(title)
@@ -32,6 +34,44 @@ def _chart(ws: Worksheet, title: str, rows: int, anchor: str) -> None:
     chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=rows + 1), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=rows + 1))
     ws.add_chart(chart, anchor)
+
+
+def _progress_chart(ws: Worksheet, rows: int) -> None:
+    if rows == 0:
+        return
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "Tỷ lệ thực hiện chỉ tiêu (%)"
+    chart.add_data(Reference(ws, min_col=5, min_row=1, max_row=rows + 1), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=rows + 1))
+    ws.add_chart(chart, "H2")
+
+
+def _administrative_sheet(wb: Workbook, report: dict[str, Any]) -> None:
+    """The report as the signed document reads: header, title, I / II / III (first sheet of the workbook)."""
+    ws = wb.create_sheet("Báo cáo", 0)
+    wb.active = 0
+    left, right = header(report)
+    for i in range(max(len(left), len(right))):
+        ws.append([left[i] if i < len(left) else None, None, None, right[i] if i < len(right) else None])
+    ws.append([])
+    for line in title_lines(report):
+        ws.append([line])
+        ws.cell(ws.max_row, 1).font = Font(bold=True)
+    for section in sections(report):
+        ws.append([])
+        ws.append([section.title])
+        ws.cell(ws.max_row, 1).font = Font(bold=True)
+        for line in section.lines:
+            ws.append([line])
+        if section.table and section.table[1]:
+            head, rows = section.table
+            ws.append(head)
+            for row in rows:
+                ws.append(row)
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 60
+    ws.column_dimensions["D"].width = 40
 
 
 def report_xlsx(report: dict[str, Any]) -> bytes:
@@ -75,6 +115,18 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
     _sheet(wb, "Chỉ tiêu", ["Chỉ tiêu", "Tối thiểu", "Tối đa", "Thực hiện", "Tỷ lệ (%)", "Đạt"],
            [[t["metric"], t["target_min"], t["target_max"], t["actual"], t["progress_pct"],
              "Đạt" if t["met"] else "Chưa đạt"] for t in report["targets"]])
+    ws = _sheet(wb, "Chỉ tiêu kế hoạch", ["Mã", "Chỉ tiêu", "Mục tiêu", "Thực hiện", "Tỷ lệ (%)", "Kết quả"],
+                [[t["code"], t["label"], t["target"], t["achieved"], t["progress_pct"],
+                  "Đạt" if t["met"] else "Chưa đạt"] for t in report.get("plan_targets", [])])
+    _progress_chart(ws, len(report.get("plan_targets", [])))
+    _sheet(wb, "Đơn vị chưa sử dụng", ["Mã", "Đơn vị", "Loại"],
+           [[u["code"], u["name"], u["kind"]] for u in report.get("silent_units", [])])
+    _sheet(wb, "Nhiệm vụ quá hạn", ["STT", "Nhiệm vụ", "Chủ trì", "Hạn"],
+           [[t["position"], t["title"], t["lead_unit"], t["due_on"]] for t in report["tasks"]["overdue_list"]])
+    _sheet(wb, "Minh chứng theo kênh", ["Kênh", "Số minh chứng", "Lượt xem", "Lượt nghe", "Bản in"],
+           [[c["channel"], c["records"], c["views"], c["listeners"], c["copies"]]
+            for c in report["evidence"]["by_channel"]])
+    _administrative_sheet(wb, report)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -1,4 +1,7 @@
-"""Usage-event SQL: the bulk insert used by the buffer (and test seeding) and the follow-up queries."""
+"""Usage-event SQL: the one insert path (the request's own transaction) and the follow-up queries.
+
+Each download or API pull also claims its (local day, person, asset, kind) row in `usage_daily`; reports count
+those rows, so a download counts once per person per asset per day however often the file is fetched."""
 
 from __future__ import annotations
 
@@ -8,17 +11,48 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from service.models import Organisation, UsageEvent
+from service.models import Organisation, UsageDaily, UsageEvent
+from service.reports.period import VN
 
 DOWNLOAD_KINDS = ("download", "api_pull")
 
 
+def actor_of(row: dict[str, Any]) -> str | None:
+    for prefix, key in (("u", "user_id"), ("c", "api_client_id"), ("o", "organisation_id")):
+        if row.get(key):
+            return f"{prefix}:{row[key].hex}"
+    return None
+
+
+def daily_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        actor = actor_of(row)
+        if row["kind"] not in DOWNLOAD_KINDS or row.get("asset_id") is None or actor is None:
+            continue
+        key = (row["at"].astimezone(VN).date(), actor, row["asset_id"], row["kind"])
+        out.setdefault(key, {"day": key[0], "actor": actor, "asset_id": row["asset_id"], "kind": row["kind"],
+                             "organisation_id": row.get("organisation_id"), "user_id": row.get("user_id"),
+                             "channel": row.get("channel")})
+    return list(out.values())
+
+
 def insert_many(session: Session, rows: list[dict[str, Any]]) -> None:
-    """One executemany (batched VALUES on PostgreSQL): ~100k rows/s, no ORM objects."""
-    if rows:
-        session.execute(insert(UsageEvent), rows)
+    """One executemany (batched VALUES on PostgreSQL), no ORM objects, in the caller's transaction: the counts
+    commit or roll back with the request that caused them."""
+    if not rows:
+        return
+    session.execute(insert(UsageEvent), rows)
+    daily = daily_rows(rows)
+    if daily:
+        dialect = session.get_bind().dialect.name
+        table = pg_insert(UsageDaily) if dialect == "postgresql" else sqlite_insert(UsageDaily)
+        stmt = table.on_conflict_do_nothing()
+        session.execute(stmt, daily)
 
 
 @dataclass(frozen=True)

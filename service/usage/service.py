@@ -1,5 +1,6 @@
-"""Recording usage: downloads, API pulls, feed fetches and webhook deliveries (see buffer.py for why
-the write is deferred)."""
+"""Recording usage: downloads, API pulls, feed fetches and webhook deliveries. One path: the event is a row
+written in the caller's transaction, so a committed request never loses it and a rolled-back one never counts.
+Callers without a transaction of their own (feeds) get a short one of their own."""
 
 from __future__ import annotations
 
@@ -9,20 +10,20 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from service.auth.principal import Principal
+from service.db import unit_of_work
 from service.models import Rendition
 from service.models.base import utcnow
 from service.usage import repository
-from service.usage.buffer import BUFFER
 
 UsageKind = Literal["download", "api_pull", "feed_fetch", "webhook_delivery"]
 
 
-def record(kind: UsageKind, principal: Principal | None, *, asset_id: uuid.UUID | None = None,
-           version_id: uuid.UUID | None = None, rendition: Rendition | None = None,
+def record(kind: UsageKind, principal: Principal | None, *, session: Session | None = None,
+           asset_id: uuid.UUID | None = None, version_id: uuid.UUID | None = None, rendition: Rendition | None = None,
            profile: str | None = None,
            channel: str | None = None, bytes_sent: int | None = None,
            organisation_id: uuid.UUID | None = None, api_client_id: uuid.UUID | None = None) -> None:
-    BUFFER.add({
+    row = {
         "at": utcnow(), "kind": kind, "asset_id": asset_id,
         "version_id": version_id or (rendition.version_id if rendition else None),
         "rendition_id": rendition.id if rendition else None,
@@ -31,11 +32,12 @@ def record(kind: UsageKind, principal: Principal | None, *, asset_id: uuid.UUID 
         "user_id": principal.user_id if principal else None,
         "api_client_id": api_client_id or (principal.client_id if principal else None),
         "bytes_sent": bytes_sent,
-    })
-
-
-def flush() -> int:
-    return BUFFER.flush()
+    }
+    if session is not None:
+        repository.insert_many(session, [row])
+        return
+    with unit_of_work() as own:
+        repository.insert_many(own, [row])
 
 
 def downloaders_of(session: Session, asset_id: uuid.UUID) -> list[repository.Downloader]:

@@ -87,7 +87,8 @@ def _record(out: Outgoing, outcome: Outcome, now: datetime) -> None:
             delivery.delivered_at, delivery.next_attempt_at = now, None
             sub.consecutive_failures = 0
             client = session.get(ApiClient, sub.api_client_id)
-            usage.record("webhook_delivery", None, asset_id=_asset_id(delivery.payload), channel="webhook",
+            usage.record("webhook_delivery", None, session=session, asset_id=_asset_id(delivery.payload),
+                         channel="webhook",
                          organisation_id=client.organisation_id if client else None, api_client_id=sub.api_client_id)
             return
         sub.consecutive_failures += 1

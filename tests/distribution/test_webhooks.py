@@ -141,7 +141,6 @@ def test_withdrawal_reaches_every_subscriber_and_lists_downloaders(client: TestC
                 Webhook(sub["secret"]).verify(q.body, q.headers)
             withdrawn = [e for e in received if e["type"] == "asset.withdrawn" and e["data"]["asset_id"] == asset_id]
             assert len(withdrawn) == 1 and withdrawn[0]["data"]["reason"] == "Thông tin đã được cập nhật"
-        usage.flush()
         with unit_of_work() as session:
             import uuid
 

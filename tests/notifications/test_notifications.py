@@ -16,12 +16,10 @@ from tests.workflow.wf_support import Flow, Headers, Tree, problem
 
 
 def settle() -> None:
-    """Run the worker's side now: usage buffer, outbox consumers, then e-mail delivery."""
+    """Run the worker's side now: outbox consumers, then e-mail delivery."""
     from service.notifications.delivery import deliver_due
     from service.outbox_pump import drain
-    from service.usage import service as usage
 
-    getattr(usage, "flush", lambda: 0)()
     while drain():
         pass
     deliver_due()
