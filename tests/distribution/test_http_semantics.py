@@ -64,7 +64,8 @@ def _world(client: TestClient, factory: Factory, publisher: Publisher) -> World:
     values = {"asset_id": image, "rendition_id": rendition["id"], "slug": slug, "token": token, "org_id": org_id,
               "org_code": org, "code": "chuyen-doi-so", "kind": "infographic", "profile": "web-image",
               "vocabulary": "topic", "term_id": term["id"], "job_id": str(uuid.uuid4()),
-              "sub_id": str(uuid.uuid4()), "upload_id": uuid.uuid4().hex, "name": "master.m3u8"}
+              "sub_id": str(uuid.uuid4()), "upload_id": uuid.uuid4().hex, "name": "master.m3u8",
+              "plan_id": str(uuid.uuid4()), "task_id": str(uuid.uuid4()), "evidence_id": str(uuid.uuid4())}
     return World(values, podcast, admin, key)
 
 
