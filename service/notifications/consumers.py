@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service.links import urls
 from service.models import Asset
 from service.notifications import recipients, repository
 from service.notifications.content import Notice
@@ -102,3 +103,32 @@ def on_comment(session: Session, payload: dict[str, Any]) -> None:
     people = recipients.makers(session, asset, comment.version_id) + recipients.mentioned(session, asset, comment.body)
     notify(session, recipients.without(people, _uuid(payload.get("author_id"))),
            _notice(asset, "comment", quote=comment.body[:500]), f"comment:{comment.id}", asset.id)
+
+
+@consumer("report.submitted")
+def on_report_submitted(session: Session, payload: dict[str, Any]) -> None:
+    snapshot_id = _uuid(payload.get("snapshot_id"))
+    snapshot = repository.report_snapshot(session, snapshot_id) if snapshot_id else None
+    org = repository.organisation(session, snapshot.organisation_id) if snapshot else None
+    if snapshot is None or org is None:
+        return
+    notice = Notice(kind="report_submitted", title=f"{org.name} — {snapshot.period}",
+                    link=f"{urls.base_url()}/bao-cao/tuyen?don_vi={org.code}&ky={snapshot.period}")
+    notify(session, recipients.overseers(session, org.id), notice, f"report-submitted:{snapshot.id}")
+
+
+@consumer("evidence.reviewed")
+def on_evidence_reviewed(session: Session, payload: dict[str, Any]) -> None:
+    evidence_id = _uuid(payload.get("evidence_id"))
+    evidence = repository.evidence(session, evidence_id) if evidence_id else None
+    if evidence is None:
+        return
+    asset = repository.asset(session, evidence.asset_id) if evidence.asset_id else None
+    people = recipients.unit_people(session, [evidence.organisation_id]).get(evidence.organisation_id, [])
+    if evidence.created_by_id:
+        people = people + repository.users(session, [evidence.created_by_id])
+    status = "Đã chấp nhận" if evidence.review == "accepted" else "Trả lại"
+    notice = Notice(kind="evidence_reviewed", title=f"{asset.title if asset else evidence.channel} ({status})",
+                    link=f"{urls.base_url()}/minh-chung", reason=evidence.review_note)
+    notify(session, recipients.without(people, _uuid(payload.get("reviewer_id"))), notice,
+           f"evidence:{evidence.id}:{payload.get('at')}")

@@ -19,11 +19,12 @@ class Notice:
     replacement_link: str | None = None
     reminder: bool = False
     quote: str | None = None  # a comment's words
+    due: str | None = None  # a deadline, as people write it (dd/mm/yyyy)
 
 
 def headline(notice: Notice, lang: str) -> str:
     key = "notify_urgent_review_again" if notice.reminder else f"notify_{notice.kind}"
-    return ui_text(key, lang, title=notice.title)
+    return ui_text(key, lang, title=notice.title, due=notice.due or "")
 
 
 def lines(notice: Notice, lang: str) -> list[str]:

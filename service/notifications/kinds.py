@@ -17,6 +17,11 @@ KINDS = (
     "withdrawn",          # an asset I made or took was withdrawn
     "urgent_published",   # an urgent rebuttal went live in my scope
     "comment",            # someone commented on my asset
+    "task_due",           # a plan task my unit leads is due soon
+    "task_overdue",       # a plan task my unit (or a unit reporting to mine) leads is overdue
+    "report_due",         # my unit's six-month or year-end report is due soon, or overdue
+    "report_submitted",   # a unit reporting to mine submitted (froze) its report
+    "evidence_reviewed",  # evidence of use my unit recorded was accepted or returned
 )
 
 # Withdrawals and urgent rebuttals exist to stop wrong information spreading: nobody may switch them off.

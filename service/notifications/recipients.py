@@ -11,6 +11,7 @@ from service.assets import policy
 from service.auth.principal import Principal
 from service.models import Asset, Organisation, User
 from service.notifications import repository
+from service.plans import access
 
 # A unit that speaks for a wider scope than its own subtree: the Ministry's offices speak for the whole
 # sector; a Sở GDĐT for its province (whose wards and schools sit under the People's Committee).
@@ -70,3 +71,27 @@ def _principal(session: Session, user: User) -> Principal:
     org = repository.organisation(session, user.organisation_id)
     return Principal(kind="user", id=user.id, label=user.full_name, organisation_id=user.organisation_id,
                      organisation_path=org.path if org else "", role=user.role)
+
+
+UNIT_MANAGERS = ("admin", "reviewer", "producer")
+
+
+def unit_people(session: Session, org_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[User]]:
+    """Who answers for each unit: its contact person (đầu mối) when they have an account, else the unit's
+    managers, else everyone in it."""
+    people = repository.people_of_units(session, org_ids)
+    contacts = repository.contact_emails(session, org_ids)
+    chosen: dict[uuid.UUID, list[User]] = {}
+    for org_id, members in people.items():
+        contact = [u for u in members if u.email.lower() == contacts.get(org_id)]
+        managers = [u for u in members if u.role in UNIT_MANAGERS]
+        chosen[org_id] = contact or managers or members
+    return chosen
+
+
+def overseers(session: Session, org_id: uuid.UUID) -> list[User]:
+    """The administrators and reviewers of the units this one reports to (its reporting line)."""
+    _, graph = access.lines(session)
+    above = graph.get(org_id, [])
+    people = repository.people_of_units(session, above)
+    return [u for members in people.values() for u in members if u.role in ("admin", "reviewer")]

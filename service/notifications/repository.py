@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from service.models import (
     User,
     Version,
 )
+from service.models.plans import Evidence, PlanTask, ReportSnapshot, UnitContact
 
 
 def users(session: Session, ids: Iterable[uuid.UUID]) -> list[User]:
@@ -173,3 +174,39 @@ def urgent_waiting(session: Session, older_than: datetime) -> list[tuple[Asset, 
                            .where(Version.status == "in_review", Version.submitted_at < older_than,
                                   Asset.urgent.is_(True)))
     return [(r[0], r[1]) for r in rows]
+
+
+def people_of_units(session: Session, org_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[User]]:
+    wanted = list(set(org_ids))
+    found: dict[uuid.UUID, list[User]] = {}
+    if not wanted:
+        return found
+    for user in session.scalars(select(User).where(User.organisation_id.in_(wanted), User.is_active.is_(True))):
+        found.setdefault(user.organisation_id, []).append(user)
+    return found
+
+
+def contact_emails(session: Session, org_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    wanted = list(set(org_ids))
+    if not wanted:
+        return {}
+    rows = session.execute(select(UnitContact.organisation_id, UnitContact.email)
+                           .where(UnitContact.organisation_id.in_(wanted), UnitContact.role == "contact"))
+    return {r[0]: r[1].lower() for r in rows if r[1]}
+
+
+def open_tasks_due_by(session: Session, until: date) -> list[PlanTask]:
+    return list(session.scalars(select(PlanTask).where(PlanTask.due_on <= until, PlanTask.lead_org_id.is_not(None),
+                                                       PlanTask.status.in_(("not_started", "in_progress", "overdue")))))
+
+
+def submitted_reports(session: Session, period: str) -> set[uuid.UUID]:
+    return set(session.scalars(select(ReportSnapshot.organisation_id).where(ReportSnapshot.period == period)))
+
+
+def report_snapshot(session: Session, snapshot_id: uuid.UUID) -> ReportSnapshot | None:
+    return session.get(ReportSnapshot, snapshot_id)
+
+
+def evidence(session: Session, evidence_id: uuid.UUID) -> Evidence | None:
+    return session.get(Evidence, evidence_id)

@@ -3,12 +3,12 @@ has reviewed."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from service.config import get_settings
 from service.db import unit_of_work
 from service.models.base import utcnow
-from service.notifications import delivery, digests
+from service.notifications import delivery, digests, plan_reminders
 from service.notifications.reminders import remind_urgent
 from service.scheduled import scheduled
 
@@ -30,3 +30,18 @@ def remind_urgent_reviews(now: datetime | None = None) -> None:
     wait = timedelta(minutes=get_settings().notify_urgent_remind_minutes)
     with unit_of_work() as session:
         remind_urgent(session, (now or utcnow()) - wait)
+
+
+@scheduled
+def remind_deadlines(today: date | None = None) -> None:
+    """Once a day per process is enough (reminders are keyed by day and deadline, so repeats add nothing)."""
+    day = today or utcnow().astimezone(digests.VIETNAM).date()
+    if today is None and _last_deadline_run.get("day") == day:
+        return
+    with unit_of_work() as session:
+        plan_reminders.remind_tasks(session, day)
+        plan_reminders.remind_reports(session, day)
+    _last_deadline_run["day"] = day
+
+
+_last_deadline_run: dict[str, date] = {}

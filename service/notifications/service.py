@@ -59,7 +59,7 @@ def notify(session: Session, recipients: list[User], notice: Notice, event_key: 
 
 def notice_of(row: Notification) -> Notice:
     fields = {k: row.data.get(k) for k in ("kind", "title", "link", "reason", "replacement_title",
-                                          "replacement_link", "reminder", "quote")}
+                                          "replacement_link", "reminder", "quote", "due")}
     fields["kind"] = fields["kind"] or row.kind
     fields["reminder"] = bool(fields["reminder"])
     return Notice(**fields)  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service import outbox
 from service.auth.principal import Principal
 from service.db import on_rollback
 from service.errors import Forbidden, KhoError, NotFound, UnsupportedMedia
@@ -114,6 +115,8 @@ def review(session: Session, principal: Principal, evidence_id: uuid.UUID, body:
     evidence.review, evidence.review_note = body.decision, nfc(body.note) or None
     evidence.reviewed_by_id, evidence.reviewed_at = principal.user_id, utcnow()
     session.flush()
+    outbox.emit(session, "evidence.reviewed", evidence_id=evidence.id, decision=body.decision,
+                reviewer_id=principal.user_id, at=evidence.reviewed_at.isoformat())
     return evidence
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service import outbox
 from service.auth.principal import Principal
 from service.errors import Conflict, NotFound
 from service.models import Organisation, ReportSnapshot
@@ -150,6 +151,8 @@ def submit(session: Session, principal: Principal, code: str, period_label: str,
         raise Conflict("report_frozen", period=label)
     data = build_report(session, org, label)
     data["frozen"] = {"at": utcnow().isoformat(), "by": principal.label, "number": number}
-    plans_repo.add(session, ReportSnapshot(organisation_id=org.id, period=label, number=number, data=data,
-                                           frozen_by_id=principal.user_id))
+    snapshot = ReportSnapshot(organisation_id=org.id, period=label, number=number, data=data,
+                              frozen_by_id=principal.user_id)
+    plans_repo.add(session, snapshot)
+    outbox.emit(session, "report.submitted", snapshot_id=snapshot.id, organisation_id=org.id, period=label)
     return data

@@ -65,3 +65,13 @@ def test_mail_reads_back_with_diacritics_and_links() -> None:
     html = parsed.get_body(("html",)).get_content()  # type: ignore[union-attr]
     assert "Lý do: Số liệu đã cũ" in text and "Reason: Số liệu đã cũ" in text
     assert 'href="https://kho.vn/tai-nguyen/1"' in html and "Bản đính chính" in html
+
+
+def test_a_long_vietnamese_subject_arrives_exactly() -> None:
+    """CPython's header folder loses the space between two encoded words ("Tổ chức" → "Tổchức")."""
+    subject = "Nhiệm vụ quá hạn (31/03/2031): Tổ chức chuyên đề về Nghị quyết 71 " + "đột phá giáo dục " * 12
+    raw = mime(sender="Kho Truyền Thông <no-reply@kho.vn>", to="a@truong.vn", subject=subject, text="t",
+               html="<p>h</p>", key="n:2", unsubscribe="https://kho.vn/x", domain="kho.vn").as_bytes()
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert parsed["Subject"] == subject and parsed["From"] == "Kho Truyền Thông <no-reply@kho.vn>"
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
