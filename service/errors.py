@@ -7,6 +7,21 @@ from typing import Any
 from service.i18n import error_text
 
 PROBLEM_JSON = "application/problem+json"
+ECHO_LIMIT = 200  # characters of client input an error body may repeat, per string
+
+
+def clip(value: Any, limit: int = ECHO_LIMIT) -> Any:
+    """Input echoed in an error body is cut to `limit` characters per string (a 100k-character title
+    must not come back whole); nested lists and dicts are clipped too, to a bounded length."""
+    if isinstance(value, str):
+        return value if len(value) <= limit else value[:limit] + "…"
+    if isinstance(value, bytes):
+        return clip(value.decode("utf-8", "replace"), limit)
+    if isinstance(value, dict):
+        return {clip(k, limit): clip(v, limit) for k, v in list(value.items())[:50]}
+    if isinstance(value, list | tuple):
+        return [clip(v, limit) for v in list(value)[:50]]
+    return value
 
 
 class KhoError(Exception):
@@ -17,9 +32,9 @@ class KhoError(Exception):
                  extra: dict[str, Any] | None = None, **params: Any) -> None:
         self.code = code or self.code
         self.status = status or self.status
-        self.params = params
+        self.params = {name: clip(value, 500) for name, value in params.items()}
         self.headers = headers or {}
-        self.extra = extra or {}
+        self.extra = clip(extra or {}, 1000)
         super().__init__(self.detail_en)
 
     @property

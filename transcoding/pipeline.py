@@ -7,6 +7,9 @@ which outputs to make comes from the platform profiles (transcoding/profiles/*.y
 from __future__ import annotations
 
 import logging
+import struct
+import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +17,14 @@ from typing import Any
 
 from transcoding.profiles import Profile, default_profiles
 from transcoding.tools import tesseract_path
-from transcoding.types import BadMediaError, FocalPoint, ProgressFn, RenditionOutput, no_progress
+from transcoding.types import (
+    BadMediaError,
+    FocalPoint,
+    ProcessingError,
+    ProgressFn,
+    RenditionOutput,
+    no_progress,
+)
 
 log = logging.getLogger("kho.transcoding")
 
@@ -23,6 +33,10 @@ OOXML_TYPES = frozenset({
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 })
+# What parsers and decoders raise on malformed bytes (programming errors such as AttributeError or
+# NameError are not listed: they stay retried and logged with their traceback).
+DECODE_ERRORS = (ValueError, TypeError, LookupError, ArithmeticError, EOFError, SyntaxError, struct.error,
+                 zlib.error, zipfile.BadZipFile, RecursionError, NotImplementedError)
 QA_TYPES = frozenset({
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -110,7 +124,12 @@ def process(request: ProcessRequest, source: Path, out_dir: Path, *, captions: l
         progress(1.0)
         return ProcessResult(probe={"media_type": request.media_type, "size": source.stat().st_size})
     check_not_polyglot(source, request.media_type)
-    result = handler(request, source, out_dir, captions or [], progress)
+    try:
+        result = handler(request, source, out_dir, captions or [], progress)
+    except DECODE_ERRORS as exc:  # a decoder choking on the input: permanent, named, never retried
+        if isinstance(exc, ProcessingError):
+            raise
+        raise BadMediaError(f"{media}: {type(exc).__name__}: {exc}", code="corrupt_media") from exc
     result.probe.setdefault("media_type", request.media_type)
     progress(1.0)
     return result

@@ -19,6 +19,7 @@ from datetime import timedelta
 from service.config import get_settings
 from service.db import unit_of_work
 from service.jobs import repository
+from service.jobs.public import public_error
 from service.models import Job
 from service.models.base import utcnow
 
@@ -133,9 +134,8 @@ def _is_permanent(exc: Exception) -> tuple[bool, str]:
 
 def _fail(job_id: str, exc: Exception) -> str:
     permanent, code = _is_permanent(exc)
-    message = str(exc)[:2000] or type(exc).__name__
-    if not permanent:
-        log.exception("job %s failed", job_id)
+    message = public_error(str(exc) or type(exc).__name__)
+    log.warning("job %s failed (%s): %s", job_id, code, exc, exc_info=not permanent)
     with unit_of_work() as session:
         job: Job | None = repository.get(session, job_id)
         if job is None:
