@@ -23,7 +23,7 @@ from schemathesis.checks import content_type_conformance, not_a_server_error, re
 from tests.api.conftest import Factory, Stack
 from tests.corpus.hostile import deep_array, deep_json
 
-EXAMPLES = 5
+EXAMPLES = 8
 # Raw-body operations (tus chunks, import ZIPs) take bytes like application/octet-stream.
 schemathesis.serializer.alias("application/offset+octet-stream", "application/octet-stream")
 schemathesis.serializer.alias("application/zip", "application/octet-stream")
@@ -91,6 +91,10 @@ def make_hostile(case: Any, mutation: str, char: str) -> dict[str, Any]:
     return {}
 
 
+# One app, schema and admin per stack: building them for each of the operations took most of the time.
+_TARGETS: dict[str, tuple[Any, dict[str, str]]] = {}
+
+
 @pytest.fixture
 def fuzz_target(stack: Stack, factory: Factory) -> tuple[Any, dict[str, str]]:
     from service.app import create_app
@@ -98,7 +102,10 @@ def fuzz_target(stack: Stack, factory: Factory) -> tuple[Any, dict[str, str]]:
 
     get_ops_settings().rate_limit_user_per_minute = 1_000_000
     get_ops_settings().rate_limit_anonymous_per_minute = 1_000_000
-    return schemathesis.openapi.from_asgi("/openapi.json", create_app()), factory.headers("admin")
+    if stack.name not in _TARGETS:
+        _TARGETS[stack.name] = (schemathesis.openapi.from_asgi("/openapi.json", create_app()),
+                                factory.headers("admin"))
+    return _TARGETS[stack.name]
 
 
 @pytest.mark.parametrize("label", [pytest.param(x, marks=[pytest.mark.xfail(reason=KNOWN[x])] if x in KNOWN
