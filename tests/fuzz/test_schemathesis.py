@@ -45,9 +45,18 @@ def no_traceback_or_server_path(ctx: Any, response: Any, case: Any) -> bool | No
     return None
 
 
+@schemathesis.check
+def client_errors_say_so(ctx: Any, response: Any, case: Any) -> bool | None:
+    """A 4xx is the client's error and must not be presented as an internal one ("try again later")."""
+    if 400 <= response.status_code < 500 and "internal_error" in (response.text or ""):
+        raise AssertionError(f"a {response.status_code} titled as an internal error: {response.text[:300]}")
+    return None
+
+
 # Errors are documented as application/problem+json (service/openapi.py), so every answer's content type
 # is checked against the schema, errors included.
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, no_traceback_or_server_path]
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, no_traceback_or_server_path,
+          client_errors_say_so]
 # Findings in code this suite does not own: operation label → why (marked xfail). None open now.
 KNOWN: dict[str, str] = {}
 
