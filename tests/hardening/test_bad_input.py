@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from typing import Any
 from urllib.parse import quote
 
@@ -215,3 +216,16 @@ def test_job_error_served_without_traceback_or_path(client: TestClient, factory:
         assert r.status_code == 200, r.text
         assert "Traceback" not in r.text and "/srv/" not in r.text and "site-packages" not in r.text, r.text
         assert "original.tif" in r.text
+
+
+@pytest.mark.parametrize("text", CONTROLS)
+def test_organisation_csv_row_with_control_character_is_a_row_error(client: TestClient, factory: Factory,
+                                                                     text: str) -> None:
+    parent = factory.org()
+    code = f"X-{uuid.uuid4().hex[:6]}"
+    csv = f"code,name,parent_code,kind\n{code},Trường {text} thử,{parent},school\n"
+    r = client.post("/api/v1/organisations/import", content=csv.encode(),
+                    headers={**factory.headers("admin", parent), "Content-Type": "text/csv"})
+    assert r.status_code == 200, r.text
+    assert r.json()["rows"][0]["status"] == "error" and "control character" in r.json()["rows"][0]["error"]
+    assert code not in client.get("/api/v1/organisations", headers=factory.headers("admin", parent)).text
