@@ -1,6 +1,7 @@
 """Screens every request before routing: the path and query string, and JSON and URL-encoded form
 bodies (read whole: they are small, the body limit of the ops middleware applies while reading).
-Multipart and raw upload bodies stream past untouched; their metadata is screened where it is parsed.
+Multipart and raw upload bodies, and anything sent to an upload path, stream past untouched; their
+metadata is screened where it is parsed (service/inputs/models.py).
 
 Pure ASGI, so streamed uploads are not buffered."""
 
@@ -17,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service.errors import PROBLEM_JSON, KhoError
 from service.inputs.jsontext import decode_text, loads
 from service.inputs.text import ControlCharacters, control_character
+from service.ops.guards import is_upload
 
 
 def install(app: FastAPI) -> None:
@@ -60,7 +62,9 @@ class InputScreen:
             await self.app(scope, receive, send)
             return
         content_type = Headers(scope=scope).get("content-type", "")
-        is_json, is_form = _is_json(content_type), content_type.startswith("application/x-www-form-urlencoded")
+        # Upload paths stream files of gigabytes whatever they are labelled: never read them whole here.
+        is_json = _is_json(content_type) and not is_upload(scope["path"])
+        is_form = content_type.startswith("application/x-www-form-urlencoded") and not is_upload(scope["path"])
         try:
             screen_parameters(scope)
             if is_json or is_form:
