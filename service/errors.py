@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from service.i18n import error_text
 
 PROBLEM_JSON = "application/problem+json"
 ECHO_LIMIT = 200  # characters of client input an error body may repeat, per string
+# An absolute file path: a slash not preceded by a word character, a colon, a dot or another slash (so
+# URLs and fractions are left alone), at least two segments. The API's own URL paths are not files.
+_PATH = re.compile(r"(?<![\w:/.\\])/(?!api/|feeds/)(?:[^\s'\"<>:;,()\[\]{}/]+/)+[^\s'\"<>:;,()\[\]{}]*")
+
+
+def _last_segment(match: re.Match[str]) -> str:
+    name = match.group().rstrip("/").rsplit("/", 1)[-1]
+    return f"…/{name}" if name else "…"
+
+
+def scrub_paths(text: str) -> str:
+    """Server file paths (in a decoder's or a library's message) cut to their last segment: an answer
+    never shows where the server keeps its files."""
+    return _PATH.sub(_last_segment, text)
 
 
 def clip(value: Any, limit: int = ECHO_LIMIT) -> Any:
@@ -32,7 +47,7 @@ class KhoError(Exception):
                  extra: dict[str, Any] | None = None, **params: Any) -> None:
         self.code = code or self.code
         self.status = status or self.status
-        self.params = {name: clip(value, 500) for name, value in params.items()}
+        self.params = {name: scrub_paths(v) if isinstance(v, str) else v for name, v in clip(params, 500).items()}
         self.headers = headers or {}
         self.extra = clip(extra or {}, 1000)
         super().__init__(self.detail_en)

@@ -115,3 +115,9 @@ def test_interlaced_png_passes_and_short_one_does_not(tmp_path: Path) -> None:
     with pytest.raises(BadMediaError) as caught:
         check_png_complete(tmp_path / "s.png")
     assert caught.value.code == "truncated_image"
+
+
+def test_problem_details_never_show_a_server_path() -> None:
+    error = KhoError("bad_request", reason="Package not found at '/tmp/kho-qa-1x2/original.docx' for /api/v1/assets")
+    assert "/tmp/" not in error.detail_en and "…/original.docx" in error.detail_en
+    assert "/api/v1/assets" in error.detail_en
