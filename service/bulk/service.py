@@ -20,7 +20,7 @@ from service.auth.principal import Principal
 from service.bulk import manifest
 from service.config import get_settings
 from service.db import unit_of_work
-from service.errors import KhoError
+from service.errors import KhoError, scrub_paths
 from service.inputs.text import client_filename
 from service.ops.settings import get_ops_settings
 from service.tus.metadata import asset_meta
@@ -148,5 +148,5 @@ def _import_row(archive: zipfile.ZipFile, files: dict[str, zipfile.ZipInfo], bas
         if exc.status >= 500:
             raise  # an outage is not a bad row: stop, the client retries the whole import
     except (zipfile.BadZipFile, OSError) as exc:
-        result.code, result.detail = "import_not_zip", str(exc)[:300]
+        result.code, result.detail = "import_not_zip", scrub_paths(str(exc))[:300]
     return result
