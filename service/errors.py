@@ -70,7 +70,7 @@ class KhoError(Exception):
             "code": self.code,
         }
         if instance:
-            body["instance"] = instance
+            body["instance"] = clip(instance, 500)
         body.update(self.extra)
         return body
 
