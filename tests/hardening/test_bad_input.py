@@ -132,7 +132,8 @@ def test_echoed_input_is_truncated(client: TestClient, factory: Factory) -> None
     for r in (upload(client, headers, meta(title=LONG_TITLE)),
               client.patch(f"/api/v1/assets/{asset_id}", json={"title": LONG_TITLE}, headers=headers),
               client.post("/api/v1/auth/token", json={"email": LONG_TITLE, "password": "x"}),
-              client.post("/api/v1/auth/token", json={"email": "a@b.c", LONG_TITLE: "x", "password": "x"})):
+              client.post("/api/v1/auth/token", json={"email": "a@b.c", LONG_TITLE: "x", "password": "x"}),
+              client.get(f"/api/v1/kits/{quote(LONG_TITLE[:20_000] + chr(1))}", headers=headers)):
         assert 400 <= r.status_code < 500, r.status_code
         assert len(r.content) < 6_000, (r.status_code, len(r.content))
 
