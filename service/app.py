@@ -44,7 +44,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 405:
             return problem_response(_method_not_allowed(app, request), request)
-        code = {404: "not_found", 401: "unauthorized", 403: "forbidden"}.get(exc.status_code, "internal_error")
+        code = {404: "not_found", 401: "unauthorized", 403: "forbidden"}.get(
+            exc.status_code, "bad_request" if exc.status_code < 500 else "internal_error")
         problem = KhoError(code, status=exc.status_code, what="đường dẫn / path", reason=str(exc.detail),
                            headers=dict(exc.headers or {}))
         return problem_response(problem, request)
@@ -59,12 +60,16 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import DataError, OperationalError
         from sqlalchemy.exc import TimeoutError as PoolTimeout
 
         if isinstance(exc, OperationalError | PoolTimeout):  # down, or every connection busy: retry later
             busy = ServiceUnavailable("database_unavailable", headers={"Retry-After": "2"})
             return problem_response(busy, request)
+        if isinstance(exc, DataError | OverflowError):  # last line behind service/inputs: a value the
+            # database refuses (NUL on PostgreSQL, an integer past 64 bits on SQLite, a date out of range)
+            log.warning("refused value on %s: %s", request.url.path, (str(exc).splitlines() or [""])[0], exc_info=exc)
+            return problem_response(KhoError("unstorable_value", status=422), request)
         log.exception("unhandled error on %s", request.url.path)
         return problem_response(KhoError("internal_error", status=500), request)
 

@@ -2,11 +2,41 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from service.i18n import error_text
 
 PROBLEM_JSON = "application/problem+json"
+ECHO_LIMIT = 200  # characters of client input an error body may repeat, per string
+# An absolute file path: a slash not preceded by a word character, a colon, a dot or another slash (so
+# URLs and fractions are left alone), at least two segments. The API's own URL paths are not files.
+_PATH = re.compile(r"(?<![\w:/.\\])/(?!api/|feeds/)(?:[^\s'\"<>:;,()\[\]{}/]+/)+[^\s'\"<>:;,()\[\]{}]*")
+
+
+def _last_segment(match: re.Match[str]) -> str:
+    name = match.group().rstrip("/").rsplit("/", 1)[-1]
+    return f"…/{name}" if name else "…"
+
+
+def scrub_paths(text: str) -> str:
+    """Server file paths (in a decoder's or a library's message) cut to their last segment: an answer
+    never shows where the server keeps its files."""
+    return _PATH.sub(_last_segment, text)
+
+
+def clip(value: Any, limit: int = ECHO_LIMIT) -> Any:
+    """Input echoed in an error body is cut to `limit` characters per string (a 100k-character title
+    must not come back whole); nested lists and dicts are clipped too, to a bounded length."""
+    if isinstance(value, str):
+        return value if len(value) <= limit else value[:limit] + "…"
+    if isinstance(value, bytes):
+        return clip(value.decode("utf-8", "replace"), limit)
+    if isinstance(value, dict):
+        return {clip(k, limit): clip(v, limit) for k, v in list(value.items())[:50]}
+    if isinstance(value, list | tuple):
+        return [clip(v, limit) for v in list(value)[:50]]
+    return value
 
 
 class KhoError(Exception):
@@ -17,9 +47,9 @@ class KhoError(Exception):
                  extra: dict[str, Any] | None = None, **params: Any) -> None:
         self.code = code or self.code
         self.status = status or self.status
-        self.params = params
+        self.params = {name: scrub_paths(v) if isinstance(v, str) else v for name, v in clip(params, 500).items()}
         self.headers = headers or {}
-        self.extra = extra or {}
+        self.extra = clip(extra or {}, 1000)
         super().__init__(self.detail_en)
 
     @property
@@ -40,7 +70,7 @@ class KhoError(Exception):
             "code": self.code,
         }
         if instance:
-            body["instance"] = instance
+            body["instance"] = clip(instance, 500)
         body.update(self.extra)
         return body
 

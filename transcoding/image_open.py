@@ -17,7 +17,8 @@ from typing import Any
 
 from PIL import Image, ImageCms, UnidentifiedImageError
 
-from transcoding.types import BadMediaError
+from transcoding.png_check import check_png_complete
+from transcoding.types import BadMediaError, ProcessingError
 
 # Formats producers upload (MPO phone pictures open through the JPEG plugin); everything else (PSD, EPS,
 # ICO, XPM, ...) is refused before any plugin parses it.
@@ -32,7 +33,8 @@ _TRANSPOSE = {
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
-_DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error)
+_DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error, TypeError,
+                  KeyError, IndexError, ZeroDivisionError)
 # Image.MAX_IMAGE_PIXELS is process-global; the lock keeps one call's limit from leaking into another's.
 _LIMIT_LOCK = threading.Lock()
 
@@ -68,6 +70,21 @@ def _bomb_guard(max_pixels: int) -> Iterator[None]:
             Image.MAX_IMAGE_PIXELS = previous
 
 
+@contextmanager
+def _decoding(what: str) -> Iterator[None]:
+    """Whatever a Pillow plugin raises on untrusted bytes (TypeError for a TIFF frame without dimensions,
+    KeyError, IndexError, ...) is a permanent, named failure of the input, never a retried crash. Only
+    running out of memory and a vanished file are not the input's fault."""
+    try:
+        yield
+    except (MemoryError, FileNotFoundError, ProcessingError):
+        raise
+    except UnidentifiedImageError as exc:  # its message holds the file's path
+        raise BadMediaError(f"{what}: not a readable image", code="corrupt_image") from exc
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        raise BadMediaError(f"{what}: {type(exc).__name__}: {exc}", code="corrupt_image") from exc
+
+
 def _too_large(width: int, height: int, max_pixels: int) -> BadMediaError:
     return BadMediaError(
         f"image is {width}x{height} = {width * height} pixels, over the limit of {max_pixels}",
@@ -88,13 +105,12 @@ def open_image(path: Path, *, max_pixels: int) -> Image.Image:
     if not path.is_file():
         raise FileNotFoundError(path)
     _reject_svg(path)
-    try:
-        with _bomb_guard(max_pixels):
-            image = Image.open(path, formats=ALLOWED_FORMATS)
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-        raise BadMediaError(f"image is too large: {exc}", code="image_too_large") from exc
-    except _DECODE_ERRORS as exc:
-        raise BadMediaError(f"not a readable image: {exc}", code="corrupt_image") from exc
+    with _decoding("not a readable image"):
+        try:
+            with _bomb_guard(max_pixels):
+                image = Image.open(path, formats=ALLOWED_FORMATS)
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+            raise BadMediaError(f"image is too large: {exc}", code="image_too_large") from exc
     if image.width * image.height > max_pixels:  # also when another thread changed the global limit
         image.close()
         raise _too_large(image.width, image.height, max_pixels)
@@ -128,11 +144,12 @@ def decode(image: Image.Image, orientation: int, need: tuple[int, int]) -> Image
         raw_need = (need[1], need[0]) if orientation >= 5 else need
         if raw_need[0] < image.width and raw_need[1] < image.height:
             image.draft(None, raw_need)
-    try:
+    with _decoding("image data is corrupt or truncated"):
         image.seek(0)
         image.load()
-    except _DECODE_ERRORS as exc:
-        raise BadMediaError(f"image data is corrupt or truncated: {exc}", code="corrupt_image") from exc
+    filename = getattr(image, "filename", None)
+    if image.format == "PNG" and isinstance(filename, str) and filename:
+        check_png_complete(Path(filename))  # Pillow leaves missing rows black without a word
     return image
 
 
@@ -166,7 +183,7 @@ def has_alpha(image: Image.Image) -> bool:
 
 def inspect_image(path: Path, *, max_pixels: int = 200_000_000) -> ImageInfo:
     """Read an image's header (no full decode). BadMediaError for anything unusable."""
-    with open_image(path, max_pixels=max_pixels) as image:
+    with open_image(path, max_pixels=max_pixels) as image, _decoding("unreadable image header"):
         orientation = exif_orientation(image)
         width, height = oriented_size(image, orientation)
         return ImageInfo(

@@ -7,6 +7,9 @@ which outputs to make comes from the platform profiles (transcoding/profiles/*.y
 from __future__ import annotations
 
 import logging
+import struct
+import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +18,14 @@ from typing import Any
 from transcoding.labels import label_outputs
 from transcoding.profiles import Profile, default_profiles
 from transcoding.tools import tesseract_path
-from transcoding.types import BadMediaError, FocalPoint, ProgressFn, RenditionOutput, no_progress
+from transcoding.types import (
+    BadMediaError,
+    FocalPoint,
+    ProcessingError,
+    ProgressFn,
+    RenditionOutput,
+    no_progress,
+)
 
 log = logging.getLogger("kho.transcoding")
 
@@ -34,6 +44,10 @@ OFFICE_TYPES = OOXML_TYPES | ODF_TYPES
 # office documents become a PDF that gets the document outputs.
 SECTIONS: dict[str, tuple[str, ...]] = {"video": ("video", "audio"), "audio": ("audio",), "image": ("image",),
                                         "document": ("document",), "office": ("document",)}
+# What parsers and decoders raise on malformed bytes (programming errors such as AttributeError or
+# NameError are not listed: they stay retried and logged with their traceback).
+DECODE_ERRORS = (ValueError, TypeError, LookupError, ArithmeticError, EOFError, SyntaxError, struct.error,
+                 zlib.error, zipfile.BadZipFile, RecursionError, NotImplementedError)
 QA_TYPES = frozenset({
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -122,7 +136,12 @@ def process(request: ProcessRequest, source: Path, out_dir: Path, *, captions: l
         progress(1.0)
         return ProcessResult(probe={"media_type": request.media_type, "size": source.stat().st_size})
     check_not_polyglot(source, request.media_type)
-    result = handler(request, source, out_dir, captions or [], progress)
+    try:
+        result = handler(request, source, out_dir, captions or [], progress)
+    except DECODE_ERRORS as exc:  # a decoder choking on the input: permanent, named, never retried
+        if isinstance(exc, ProcessingError):
+            raise
+        raise BadMediaError(f"{media}: {type(exc).__name__}: {exc}", code="corrupt_media") from exc
     result.probe.setdefault("media_type", request.media_type)
     progress(1.0)
     return result

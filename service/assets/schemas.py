@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from service.inputs.text import Line
 from service.models.asset import ASSET_KINDS
 
 Kind = Literal["infographic", "video", "podcast", "qa_set", "poster", "document"]
@@ -57,12 +58,12 @@ class _Editable(BaseModel):
 
 class AssetCreate(_Editable):
     kind: Kind
-    title: str = Field(min_length=1, max_length=500)
+    title: Line = Field(min_length=1, max_length=500)
     owner_org_id: uuid.UUID | None = None
 
 
 class AssetPatch(_Editable):
-    title: str | None = Field(default=None, min_length=1, max_length=500)
+    title: Line | None = Field(default=None, min_length=1, max_length=500)
 
 
 class VersionOut(BaseModel):

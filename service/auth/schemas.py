@@ -5,9 +5,11 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from service.inputs.text import Line
+
 
 class TokenRequest(BaseModel):
-    email: str = Field(min_length=3, max_length=320)
+    email: Line = Field(min_length=3, max_length=320)
     password: str = Field(min_length=1, max_length=1000)
 
 
@@ -27,7 +29,7 @@ class MeResponse(BaseModel):
 
 
 class ApiKeyCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: Line = Field(min_length=1, max_length=200)
     organisation_id: uuid.UUID | None = None
     scopes: list[str] = Field(default_factory=lambda: ["assets:read", "assets:download"])
     rate_limit_per_minute: int = Field(default=600, ge=1, le=100000)

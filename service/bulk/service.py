@@ -14,12 +14,14 @@ from typing import Any
 
 from service.assets import service as assets
 from service.assets.ingest import store_original
+from service.assets.upload import check_fits_kind
 from service.audit import service as audit
 from service.auth.principal import Principal
 from service.bulk import manifest
 from service.config import get_settings
 from service.db import unit_of_work
-from service.errors import KhoError
+from service.errors import KhoError, scrub_paths
+from service.inputs.text import client_filename
 from service.ops.settings import get_ops_settings
 from service.tus.metadata import asset_meta
 from transcoding.qa.ziplimits import ZipLimitError, ZipLimits, check_zip
@@ -135,8 +137,9 @@ def _import_row(archive: zipfile.ZipFile, files: dict[str, zipfile.ZipInfo], bas
         with unit_of_work() as session, archive.open(info) as source:
             stored = store_original(store, source, kind=meta.kind, limit=get_settings().upload_limits[meta.kind],
                                     asset_id=asset_id, version=1)
-            asset = assets.create_from_upload(session, store, principal, meta, stored,
-                                              PurePosixPath(info.filename).name, asset_id)
+            filename = client_filename(info.filename)
+            asset = assets.create_from_upload(session, store, principal, meta, stored, filename, asset_id)
+            check_fits_kind(store, stored, meta.kind, filename)  # after: the rollback deletes the bytes
         result.status, result.asset_id = "created", str(asset.id)
     except KhoError as exc:
         result.code, result.detail = exc.code, exc.detail_vi
@@ -145,5 +148,5 @@ def _import_row(archive: zipfile.ZipFile, files: dict[str, zipfile.ZipInfo], bas
         if exc.status >= 500:
             raise  # an outage is not a bad row: stop, the client retries the whole import
     except (zipfile.BadZipFile, OSError) as exc:
-        result.code, result.detail = "import_not_zip", str(exc)[:300]
+        result.code, result.detail = "import_not_zip", scrub_paths(str(exc))[:300]
     return result

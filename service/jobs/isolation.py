@@ -3,6 +3,7 @@ decompression bomb or a runaway decoder kills one job, never the worker. Progres
 
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
 import os
 import resource
@@ -14,6 +15,8 @@ from typing import Any
 
 from transcoding.pipeline import ProcessRequest, ProcessResult
 from transcoding.types import BadMediaError, ProgressFn, TransientProcessingError
+
+log = logging.getLogger("kho.jobs")
 
 
 def _child(conn: Connection, request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
@@ -32,14 +35,14 @@ def _child(conn: Connection, request: ProcessRequest, source: Path, out_dir: Pat
                          progress=lambda f: conn.send(("progress", f)))
         conn.send(("ok", result))
     except MemoryError:
-        conn.send(("error", True, "memory_limit", "processing exceeded the memory limit"))
+        conn.send(("error", True, "memory_limit", "processing exceeded the memory limit", ""))
     except Exception as exc:  # noqa: BLE001 - reported to the parent with its retry class
         permanent = bool(getattr(exc, "permanent", False))
         code = str(getattr(exc, "code", type(exc).__name__))
         message = str(exc) or type(exc).__name__
-        if not permanent and not hasattr(exc, "permanent"):
-            message += "\n" + traceback.format_exc(limit=5)
-        conn.send(("error", permanent, code, message[:4000]))
+        # The traceback is for the worker's log, never for the job row the API serves.
+        details = "" if hasattr(exc, "permanent") else traceback.format_exc(limit=8)
+        conn.send(("error", permanent, code, message[:4000], details))
     finally:
         conn.close()
 
@@ -67,7 +70,9 @@ def run_isolated(request: ProcessRequest, source: Path, out_dir: Path, *, captio
                 elif message[0] == "ok":
                     return message[1]
                 else:
-                    _, permanent, code, text = message
+                    _, permanent, code, text, details = message
+                    if details:
+                        log.error("processing child failed (%s): %s\n%s", code, text, details)
                     raise (BadMediaError(text, code=code) if permanent else TransientProcessingError(text, code=code))
             elif not proc.is_alive():
                 break

@@ -9,6 +9,7 @@ from service.assets import service as assets
 from service.deps import CurrentPrincipal, SessionDep
 from service.errors import NotFound
 from service.jobs import repository
+from service.jobs.public import public_error
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
 
@@ -34,4 +35,5 @@ def get_job(job_id: str, principal: CurrentPrincipal, session: SessionDep) -> Jo
     if job is None or job.asset_id is None:
         raise NotFound(what="công việc / job")
     assets.get_visible(session, principal, job.asset_id)  # the job is visible iff its asset is
-    return JobOut.model_validate(job)
+    out = JobOut.model_validate(job)
+    return out.model_copy(update={"error": public_error(job.error)})

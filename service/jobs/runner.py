@@ -28,6 +28,7 @@ from service.config import get_settings
 from service.db import after_commit, unit_of_work
 from service.jobs import repository
 from service.jobs.failures import Failure, JobTries, PermanentJobError, RetryPolicy, classify, decide
+from service.jobs.public import public_error
 from service.models.base import utcnow
 
 __all__ = ["JobCancelled", "JobContext", "LeaseLost", "PermanentJobError", "handler", "run_job"]
@@ -207,7 +208,7 @@ def _finish(ctx: JobContext, status: str, error: str | None = None, code: str | 
 
 def _fail(ctx: JobContext, exc: Exception) -> str:
     failure, code = classify(exc)
-    message = str(exc)[:2000] or type(exc).__name__
+    message = public_error(str(exc)[:2000]) or type(exc).__name__
     if failure is Failure.OUTAGE:
         log.warning("job %s: %s (%s); will retry", ctx.job_id, code, message.splitlines()[0][:300])
     elif failure is Failure.LIMITED:

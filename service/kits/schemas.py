@@ -5,6 +5,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.inputs.text import Line
+
 
 class KitItemIn(BaseModel):
     asset_id: uuid.UUID
@@ -18,13 +20,13 @@ class KitIn(BaseModel):
         "items": [{"asset_id": "6f1c2d1e-4b8a-4a55-9f4e-2f0c4c1d9a10", "profile": "web-image"}]}]})
 
     slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,99}$")
-    title: str = Field(min_length=1, max_length=300)
+    title: Line = Field(min_length=1, max_length=300)
     description: str = Field(default="", max_length=5000)
     items: list[KitItemIn] = Field(default_factory=list, max_length=500)
 
 
 class KitPatch(BaseModel):
-    title: str | None = Field(default=None, min_length=1, max_length=300)
+    title: Line | None = Field(default=None, min_length=1, max_length=300)
     description: str | None = Field(default=None, max_length=5000)
     items: list[KitItemIn] | None = Field(default=None, max_length=500)
 

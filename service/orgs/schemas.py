@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from service.inputs.text import Line
+
 OrgKind = Literal["ministry", "ministry_unit", "province", "department", "commune", "school", "newsroom"]
 
 
@@ -18,8 +20,8 @@ class OrgCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-    name: str = Field(min_length=1, max_length=300)
-    name_en: str | None = Field(default=None, max_length=300)
+    name: Line = Field(min_length=1, max_length=300)
+    name_en: Line | None = Field(default=None, max_length=300)
     kind: OrgKind
     parent_id: uuid.UUID | None = None
     approval_levels: int = Field(default=1, ge=1, le=5)
@@ -30,8 +32,8 @@ class OrgCreate(BaseModel):
 class OrgPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=300)
-    name_en: str | None = Field(default=None, max_length=300)
+    name: Line | None = Field(default=None, min_length=1, max_length=300)
+    name_en: Line | None = Field(default=None, max_length=300)
     approval_levels: int | None = Field(default=None, ge=1, le=5)
 
     _clean = field_validator("name", "name_en", mode="before")(_nfc)

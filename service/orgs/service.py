@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from service.audit import service as audit
 from service.auth.principal import Principal
 from service.errors import Conflict, Forbidden, KhoError, NotFound
+from service.inputs.text import find_control
 from service.models import Organisation
 from service.models.org import ORG_KINDS
 from service.orgs import repository
@@ -115,6 +116,8 @@ def _read_csv(text: str) -> list[tuple[int, dict[str, str]]]:
 
 
 def _row_problem(row: dict[str, str]) -> str | None:
+    if (found := find_control(row)) is not None:  # the rule of every other way in (service/inputs)
+        return f"control character U+{ord(found[1]):04X} in column {found[0][0]}"
     if not _CODE_OK.match(row.get("code", "")):
         return "invalid code"
     if not row.get("name") or len(row["name"]) > 300:

@@ -15,6 +15,7 @@ from service.auth.principal import Principal
 from service.errors import KhoError, NotFound, ServiceUnavailable
 from service.jobs import repository as jobs_repo
 from service.jobs import service as jobs
+from service.jobs.public import public_error
 from service.models import Asset, Version
 from service.models.base import utcnow
 from service.qa import items as qa_items
@@ -141,5 +142,5 @@ def get_qa(session: Session, principal: Principal, asset_id: uuid.UUID,
     items = [qa_items.to_out(row.position + 1, qa_items.to_model(row)) for row in rows]
     return QaSetOut(asset_id=asset.id, version=version_ref(version), state=state,
                     job_id=job.id if job else None,
-                    job_error=job.error if job and state == "failed" else None,
+                    job_error=public_error(job.error) if job and state == "failed" else None,
                     count=len(items), items=items, import_report=report)

@@ -13,6 +13,7 @@ from service.auth.principal import Principal
 from service.errors import Conflict, KhoError, NotFound
 from service.jobs import repository as jobs_repo
 from service.jobs import service as jobs
+from service.jobs.public import public_error
 from service.jobs.rendition_repository import of_version
 from service.models import Asset, Job, Rendition, Version
 from service.renditions.schemas import ProfileStatus, RenditionOut, RenditionsResponse
@@ -75,7 +76,7 @@ def list_renditions(session: Session, principal: Principal, asset_id: uuid.UUID)
         profiles.append(ProfileStatus(profile=name, status=status, renditions=[to_out(asset, r) for r in ready]))
     return RenditionsResponse(asset_id=asset.id, version_id=version.id, job_id=job.id if job else None,
                               job_status=job_state, job_progress=job.progress if job else None,
-                              job_error=job.error if job else None, profiles=profiles)
+                              job_error=public_error(job.error) if job else None, profiles=profiles)
 
 
 def get_for_download(session: Session, principal: Principal, asset_id: uuid.UUID,

@@ -3,39 +3,27 @@ validated with the same schema and vocabularies as POST /api/v1/assets, before a
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from service.assets.schemas import AssetCreate
-from service.errors import KhoError
+from service.inputs import models as inputs
+from service.inputs.text import client_filename
 from service.vocab import service as vocab
 
 
 def asset_meta(raw: dict[str, Any]) -> AssetCreate:
-    try:
-        return AssetCreate.model_validate(raw)
-    except ValidationError as exc:
-        reasons = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
-        raise KhoError("malformed_metadata", status=422, reason=reasons,
-                       extra={"errors": json.loads(exc.json(include_url=False))[:20]}) from exc
+    return inputs.validate(AssetCreate, raw)
 
 
 def from_tus(fields: dict[str, str]) -> tuple[AssetCreate, str]:
     """`metadata` (a JSON AssetCreate) plus loose keys (kind, title, …) → (metadata, file name)."""
-    try:
-        raw: Any = json.loads(fields["metadata"]) if "metadata" in fields else {}
-    except ValueError as exc:
-        raise KhoError("malformed_metadata", status=422, reason=str(exc)[:300]) from exc
-    if not isinstance(raw, dict):
-        raise KhoError("malformed_metadata", status=422, reason="metadata must be a JSON object")
+    raw = inputs.metadata_object(fields.get("metadata"))
     for key in ("kind", "title", "summary", "language"):
         if key in fields:
             raw.setdefault(key, fields[key])
-    filename = fields.get("filename") or fields.get("name") or "upload"
-    return asset_meta(raw), filename[:400]
+    return asset_meta(raw), client_filename(fields.get("filename") or fields.get("name"))
 
 
 def check_terms(session: Session, meta: AssetCreate) -> None:

@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session
 
 from service.assets import service as assets
 from service.assets.ingest import StoredOriginal, check_type, store_original
+from service.assets.upload import check_fits_kind
 from service.auth.principal import Principal
 from service.config import get_settings
 from service.db import after_commit, on_rollback, unit_of_work
 from service.errors import BadRequest, Forbidden, KhoError, PayloadTooLarge
+from service.inputs.text import client_filename
 from service.models import Upload
 from service.models.base import utcnow
 from service.ops.settings import get_ops_settings
@@ -154,8 +156,9 @@ def _ingest(session: Session, principal: Principal, store: ObjectStore, upload: 
     stored = store_original(store, source, kind=meta.kind, limit=get_settings().upload_limits[meta.kind],
                             asset_id=asset_id, version=1)
     _verify(store, upload, stored)
-    asset = assets.create_from_upload(session, store, principal, meta, stored,
-                                      str(upload.upload_metadata.get("filename") or "upload"), asset_id)
+    filename = client_filename(str(upload.upload_metadata.get("filename") or ""))
+    asset = assets.create_from_upload(session, store, principal, meta, stored, filename, asset_id)
+    check_fits_kind(store, stored, meta.kind, filename)  # after: the rollback now deletes the stored bytes
     upload.asset_id = asset.id
     upload.completed_at = utcnow()
     repository.remove_parts(session, upload.id)

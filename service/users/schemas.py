@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from service.inputs.text import Line
+
 Role = Literal["admin", "producer", "reviewer", "staff"]
 
 
@@ -17,8 +19,8 @@ def _nfc(value: Any) -> Any:
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: str = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
-    full_name: str = Field(min_length=1, max_length=200)
+    email: Line = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
+    full_name: Line = Field(min_length=1, max_length=200)
     password: str = Field(min_length=10, max_length=1000)
     role: Role
     organisation_id: uuid.UUID | None = None
@@ -29,7 +31,7 @@ class UserCreate(BaseModel):
 class UserPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    full_name: Line | None = Field(default=None, min_length=1, max_length=200)
     role: Role | None = None
     is_active: bool | None = None
     organisation_id: uuid.UUID | None = None

@@ -30,7 +30,7 @@ def ingest_version(chunks: Iterator[bytes], content_type: str, principal: Princi
     received = upload.receive(chunks, content_type, store, asset_id=asset.id, version=number,
                               kind_of=lambda _fields: asset.kind)
     try:
-        upload.check_fits_kind(store, received, asset.kind)
+        upload.check_fits_kind(store, received.stored, asset.kind, received.filename)
         patch = upload.validate_model(AssetPatch, upload.metadata_dict(received.fields, loose=False))
         version = revisions.add_file_version(session, store, principal, asset, received.stored, received.filename,
                                              patch, number)

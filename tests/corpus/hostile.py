@@ -119,6 +119,40 @@ def eps_binary_header() -> bytes:
     return b"\xc5\xd0\xd3\xc6" + struct.pack("<IIIIII", 30, len(body), 0, 0, 0, 0) + b"\xff\xff" + body
 
 
+def tiff_without_frame_dimensions() -> bytes:
+    """A valid one-frame TIFF whose IFD chain goes on to a second frame without ImageWidth/ImageLength:
+    Pillow opens it, then raises TypeError("Missing dimensions") when the frames are counted."""
+    img = Image.frombytes("RGB", (32, 32), os.urandom(32 * 32 * 3))
+    buf = io.BytesIO()
+    img.save(buf, "TIFF")
+    data = bytearray(buf.getvalue())
+    (ifd,) = struct.unpack("<I", data[4:8])
+    (entries,) = struct.unpack("<H", data[ifd : ifd + 2])
+    if len(data) % 2:
+        data += b"\x00"
+    second = len(data)
+    data += struct.pack("<H", 1) + struct.pack("<HHII", 0x0103, 3, 1, 1) + struct.pack("<I", 0)  # Compression only
+    data[ifd + 2 + 12 * entries : ifd + 6 + 12 * entries] = struct.pack("<I", second)
+    return bytes(data)
+
+
+def png_short_image_data(side: int = 120) -> bytes:
+    """A PNG with a well-formed chunk structure (IEND, right CRCs) whose compressed image data holds only
+    the top half of the rows: Pillow decodes it without an error and leaves the bottom half black."""
+    img = Image.frombytes("RGB", (side, side), os.urandom(side * side * 3))
+    raw = img.tobytes()
+    rows = b"".join(b"\x00" + raw[y * side * 3 : (y + 1) * side * 3] for y in range(side // 2))
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows))
+            + _chunk(b"IEND", b""))
+
+
+def png_without_iend() -> bytes:
+    """Every pixel present but the file cut before IEND: Pillow's own verify() calls it truncated."""
+    data = noisy_image("PNG", 80)
+    return data[: data.rindex(b"IEND") - 4]
+
+
 CORPUS: list[HostileFile] = [
     HostileFile("truncated-png", "cut.png", "infographic", lambda: truncated("PNG")),
     HostileFile("truncated-jpeg", "cut.jpg", "infographic", lambda: truncated("JPEG")),
@@ -135,4 +169,41 @@ CORPUS: list[HostileFile] = [
     HostileFile("svg-external-entity", "xxe.svg", "infographic", svg_external_entity),
     HostileFile("eps-postscript", "poster.eps", "poster", eps),
     HostileFile("eps-binary-header", "poster2.eps", "poster", eps_binary_header),
+    HostileFile("tiff-frame-without-dimensions", "scan.tiff", "infographic", tiff_without_frame_dimensions),
+    HostileFile("png-short-image-data", "band.png", "infographic", png_short_image_data),
+    HostileFile("png-without-iend", "no-end.png", "infographic", png_without_iend),
 ]
+
+# Hostile text for request fields: each must be refused with a 4xx on every stack, never stored.
+CONTROL_STRINGS: dict[str, str] = {
+    "nul": "Tiêu đề\x00ẩn",
+    "bell": "Tiêu đề\x07",
+    "escape": "\x1b[31mđỏ\x1b[0m",
+    "delete": "xoá\x7f",
+    "c1-control": "Tiêu đề\x85",
+    "vertical-tab": "dòng\x0bdòng",
+}
+# Only where text may span lines (summary, comments) are tab, line feed and carriage return allowed.
+LINE_BREAKS: dict[str, str] = {"line-feed": "hai\ndòng", "carriage-return": "hai\r\ndòng", "tab": "cột\tcột"}
+HOSTILE_FILENAMES: dict[str, str] = {
+    "parent-traversal": "../../etc/passwd.png",
+    "windows-traversal": "..\\..\\windows\\ảnh.png",
+    "header-injection": "ảnh.png\r\nX-Injected: 1",
+    "nul-byte": "ảnh\x00.png",
+    "bidi-override": "gnp.\u202eexe.png",
+    "only-dots": "..",
+    "very-long": "dài" * 400 + ".png",
+}
+LONG_TITLE = "Nghị quyết 71 " * 8_000  # about 112,000 characters
+
+
+def deep_json(depth: int = 100_000) -> str:
+    """An object nested `depth` levels: json.loads raises RecursionError from about 1,000 levels."""
+    return '{"a":' * depth + "1" + "}" * depth
+
+
+def deep_array(depth: int = 100_000) -> str:
+    return "[" * depth + "]" * depth
+
+
+INVALID_UTF8_JSON = b'{"email": "\xff\xfe@truong.edu.vn", "password": "x"}'

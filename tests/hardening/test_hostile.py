@@ -4,6 +4,7 @@ memory-capped child): a clear 4xx at upload or a failed job with a reason; never
 from __future__ import annotations
 
 import os
+import re
 import stat
 import time
 from pathlib import Path
@@ -122,3 +123,51 @@ def test_memory_bomb_kills_the_job_not_the_worker(client: TestClient, factory: F
     assert job_status == "failed" and code and error
     assert code in ("memory_limit", "processor_crashed", "too_large", "decompression_bomb") or "pixel" in error
     assert client.get("/healthz").status_code == 200  # the worker (this process) is still serving
+
+
+SERVER_PATH = re.compile(r"Traceback|site-packages|(?<![\w:/.])/(?:tmp|srv|home|work|usr|var|opt|root)/")
+
+
+@pytest.mark.parametrize(("name", "code"), [("tiff-frame-without-dimensions", "corrupt_image"),
+                                            ("png-short-image-data", "truncated_image"),
+                                            ("png-without-iend", "truncated_image")])
+def test_undecodable_image_is_one_named_permanent_failure(client: TestClient, factory: Factory, stack: Stack,
+                                                          name: str, code: str) -> None:
+    """Tried once (not three times), named, no rendition made, and what the API shows of the failure
+    carries neither a traceback nor a server path."""
+    item = next(c for c in CORPUS if c.name == name)
+    headers = factory.headers("producer")
+    status, body = upload(client, headers, item, item.make())
+    assert status == 201, body
+    version_id = body["current_version"]["id"]
+    job_status, job_code, _ = run_processing(version_id)
+    assert (job_status, job_code) == ("failed", code)
+    job = client.get(f"/api/v1/jobs/process:{version_id}", headers=headers)
+    assert job.status_code == 200 and job.json()["attempts"] == 1, job.text
+    renditions = client.get(f"/api/v1/assets/{body['id']}/renditions", headers=headers)
+    assert renditions.status_code == 200
+    assert all(p["renditions"] == [] for p in renditions.json()["profiles"])
+    for text in (job.text, renditions.text):
+        assert job.json()["error"] and not SERVER_PATH.search(text), text
+
+
+def test_qa_zip_bomb_refused_at_upload_on_tus_and_bulk_import(client: TestClient, factory: Factory) -> None:
+    """The same early check as a multipart upload: no asset, no stored bytes, no job to fail later."""
+    from tests.corpus.hostile import zip_bomb_docx
+    from tests.corpus.imports import archive, manifest_csv
+    from tests.hardening.tusmedia import TUS, tus_metadata
+
+    headers = factory.headers("producer")
+    bomb = zip_bomb_docx()
+    rows, keys = count_assets(), stored_keys()
+    tus_meta = tus_metadata({"filename": "bomb.docx", "metadata": meta("qa_set", title="Bộ câu hỏi bom")})
+    r = client.post("/api/v1/uploads/", content=bomb, headers={
+        **headers, **TUS, "Upload-Length": str(len(bomb)), "Upload-Metadata": tus_meta,
+        "Content-Type": "application/offset+octet-stream"})
+    assert 400 <= r.status_code < 500 and r.headers["content-type"].startswith("application/problem+json"), r.text
+    manifest = manifest_csv([["bomb.docx", "qa_set", "Bộ câu hỏi bom", "", "", "", "", ""]])
+    r = client.post("/api/v1/imports", content=archive({"bomb.docx": bomb, "manifest.csv": manifest}),
+                    headers={**headers, "Content-Type": "application/zip"})
+    assert r.status_code == 200, r.text
+    assert r.json()["created"] == 0 and r.json()["rows"][0]["status"] == "error", r.json()
+    assert (count_assets(), stored_keys()) == (rows, keys)
