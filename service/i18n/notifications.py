@@ -65,6 +65,14 @@ UI: dict[str, tuple[str, str]] = {
         "Tài nguyên này không còn được phép sử dụng. Nếu đã đăng hoặc phát, vui lòng gỡ xuống.",
         "This asset may no longer be used. If you posted or broadcast it, please take it down."),
     "withdrawn_use_replacement": ("Dùng bản thay thế: {title}", "Use the replacement: {title}"),
+    "urgent_lane_heading": ("Luồng khẩn (tin phản bác)", "Urgent lane (rebuttals)"),
+    "urgent_lane_medians": ("Trung vị: {publish} giờ từ khi tải lên đến khi đăng; "
+                            "{use} giờ từ khi đăng đến lần sử dụng đầu tiên.",
+                            "Median: {publish} h from upload to publication; {use} h from publication to first use."),
+    "urgent_lane_asset": ("Tài nguyên", "Asset"),
+    "urgent_lane_to_publish": ("Giờ đến khi đăng", "Hours to publication"),
+    "urgent_lane_to_first_use": ("Giờ đến lần dùng đầu", "Hours to first use"),
+    "urgent_lane_not_used": ("Chưa có ai dùng", "Not used yet"),
     "bell_label": ("Thông báo: {count} chưa đọc", "Notifications: {count} unread"),
 }
 

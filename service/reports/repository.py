@@ -119,6 +119,17 @@ def top_assets(session: Session, ids: Ids, start: datetime, end: datetime, limit
     return [(i, t, k, int(c)) for i, t, k, c in session.execute(q)]
 
 
+def urgent_lane(session: Session, ids: Ids, start: datetime, end: datetime
+                ) -> list[tuple[uuid.UUID, str, datetime, datetime, datetime | None]]:
+    """Urgent assets published in the period: (id, title, uploaded, published, first use)."""
+    first_use = (select(func.min(UsageEvent.at)).where(UsageEvent.asset_id == Asset.id,
+                                                      UsageEvent.kind.in_(PULL_KINDS)).scalar_subquery())
+    q = (select(Asset.id, Asset.title, Asset.created_at, Asset.published_at, first_use)
+         .where(in_ids(session, Asset.owner_org_id, ids), Asset.urgent.is_(True), Asset.published_at >= start,
+                Asset.published_at < end).order_by(Asset.published_at.desc()))
+    return [(i, t, c, p, f) for i, t, c, p, f in session.execute(q) if p is not None]
+
+
 def withdrawn(session: Session, ids: Ids, start: datetime, end: datetime) -> list[tuple[Asset, int]]:
     downloads = select(func.count()).where(UsageDaily.asset_id == Asset.id).scalar_subquery()
     q = (select(Asset, downloads)

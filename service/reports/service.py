@@ -7,6 +7,7 @@ import statistics
 import time
 import uuid
 from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -53,6 +54,22 @@ def _approvals(session: Session, scope: Scope, p: Period) -> dict[str, Any]:
     hours = [(d - s).total_seconds() / 3600 for s, d in repository.approvals(session, scope, p.start, p.end)]
     return {"count": len(hours), "turnaround_hours_mean": round(statistics.fmean(hours), 1) if hours else None,
             "turnaround_hours_median": round(statistics.median(hours), 1) if hours else None}
+
+
+def _hours(start: datetime, end: datetime | None) -> float | None:
+    return round((end - start).total_seconds() / 3600, 2) if end is not None else None
+
+
+def _urgent(session: Session, scope: Scope, p: Period) -> dict[str, Any]:
+    """The urgent lane (rebuttals): how long from upload to publication, and from publication to first use."""
+    rows = repository.urgent_lane(session, scope, p.start, p.end)
+    publish = [h for _i, _t, up, pub, _f in rows if (h := _hours(up, pub)) is not None]
+    use = [h for _i, _t, _up, pub, first in rows if (h := _hours(pub, first)) is not None]
+    items = [{"asset_id": str(i), "title": t, "uploaded_at": up.isoformat(), "published_at": pub.isoformat(),
+              "first_use_at": first.isoformat() if first else None, "hours_to_publish": _hours(up, pub),
+              "hours_to_first_use": _hours(pub, first)} for i, t, up, pub, first in rows]
+    return {"items": items, "median_hours_to_publish": round(statistics.median(publish), 2) if publish else None,
+            "median_hours_to_first_use": round(statistics.median(use), 2) if use else None}
 
 
 def _usage(session: Session, scope: Scope, orgs: dict[uuid.UUID, Unit], p: Period) -> dict[str, Any]:
@@ -114,6 +131,7 @@ def build_report(session: Session, org: Organisation, period_label: str) -> dict
         "products": products, "approvals": _approvals(session, scope, p), "usage": usage, "reach": reach,
         "top_assets": [{"asset_id": str(i), "title": t, "kind": k, "count": n} for i, t, k, n in
                        repository.top_assets(session, scope, p.start, p.end, 10)],
+        "urgent": _urgent(session, scope, p),
         "withdrawn": [{"asset_id": str(a.id), "title": a.title, "reason": a.withdrawn_reason or "",
                        "withdrawn_at": a.updated_at.isoformat(), "downloads": n}
                       for a, n in repository.withdrawn(session, scope, p.start, p.end)],

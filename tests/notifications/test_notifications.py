@@ -318,3 +318,25 @@ def test_comment_tells_the_makers_and_the_people_it_mentions(flow: Flow, fresh_t
         [mail] = inbox.to(email)
         assert mail.message["Subject"] == "Bình luận mới về: Áp phích khai giảng" and "xem lại màu chữ" in mail.text
     assert inbox.to(outsider_email) == []  # a producer of another unit cannot open this workspace
+
+
+def test_dashboard_measures_the_urgent_lane(flow: Flow, fresh_tree: Tree) -> None:
+    from datetime import datetime
+
+    from service.models.base import utcnow
+    from service.reports.period import current_half
+
+    tree = fresh_tree
+    asset_id = publish(flow, tree, "Phản bác: thông tin sai về học phí", urgent=True)
+    publish(flow, tree, "Infographic thường")  # not urgent: not in the lane
+    assert flow.client.get(f"/api/v1/assets/{asset_id}/original", headers=tree.h["staff"]).status_code == 200
+    r = flow.client.get(f"/api/v1/reports/{tree.codes['dept']}", params={"period": current_half(utcnow())},
+                        headers=tree.h["reviewer"])
+    assert r.status_code == 200, r.text
+    lane = r.json()["urgent"]
+    [item] = lane["items"]
+    detail = flow.asset(tree.h["producer"], asset_id)
+    uploaded, published = datetime.fromisoformat(detail["created_at"]), datetime.fromisoformat(detail["published_at"])
+    assert item["asset_id"] == asset_id and item["first_use_at"] is not None
+    assert abs(item["hours_to_publish"] - (published - uploaded).total_seconds() / 3600) < 0.01
+    assert item["hours_to_first_use"] >= 0 and lane["median_hours_to_publish"] == item["hours_to_publish"]
