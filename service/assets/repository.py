@@ -46,8 +46,10 @@ def owner_path(session: Session, asset: Asset) -> str:
 
 def page(session: Session, visible: ColumnElement[bool], *, kind: str | None, status: str | None,
          org_id: uuid.UUID | None, term_codes: dict[str, list[str]], after: tuple[datetime, uuid.UUID] | None,
-         limit: int) -> list[Asset]:
+         limit: int, language: str | None = None) -> list[Asset]:
     q = select(Asset).where(visible)
+    if language:
+        q = q.where(Asset.language == language)
     if kind:
         q = q.where(Asset.kind == kind)
     if status:

@@ -32,3 +32,4 @@ __all__ = [
     "WebhookDelivery", "WebhookSubscription",
 ]
 from service.models.distribution import WebhookAttempt  # noqa: E402,F401  (distribution)
+from service.models.language import Caption, TranslationRequest  # noqa: E402,F401  (languages)

@@ -18,6 +18,7 @@ from service.auth.principal import Principal
 from service.config import get_settings
 from service.deps import SessionDep
 from service.errors import Forbidden
+from service.languages.service import label as language_label
 from service.workflow import queries as review_queries
 from service.workflow import service as workflow
 from service.workflow.schemas import CommentIn, CommentOut, DecisionIn, DownloadersOut, ReviewEventOut
@@ -105,6 +106,7 @@ def asset_page(asset_id: uuid.UUID, request: Request, user: RequiredUser, sessio
         "downloads": downloadable(groups) if out.status != "withdrawn" else [], "media": _media(groups, stream),
         "listing": listing, "page_url": page_url, "embed_code": embed,
         "workspace": _workspace(session, principal, out),
+        "language_label": language_label(out.language, lang),
     })
 
 

@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from service.assets import service as assets
 from service.config import get_settings
 from service.deps import SessionDep
+from service.languages.service import choices as language_choices
 from service.ops.settings import get_ops_settings
 from service.workflow import service as workflow
 from service.workflow.schemas import DecisionIn
@@ -31,7 +32,8 @@ def upload_page(request: Request, user: ProducerUser, session: SessionDep) -> Re
     labels = labels_for(session, lang_of(request))
     limits = {k: v // (1024 * 1024) for k, v in get_settings().upload_limits.items()}
     return render(request, "upload.html", {"labels": labels, "kinds": UPLOAD_KINDS, "limits": limits,
-                                           "chunk_bytes": get_ops_settings().tus_web_chunk_bytes})
+                                           "chunk_bytes": get_ops_settings().tus_web_chunk_bytes,
+                                           "languages": language_choices(lang_of(request))})
 
 
 @router.get("/cua-toi")

@@ -1,0 +1,11 @@
+"""Page strings of languages, language versions, captions and translation requests: (Vietnamese, English)."""
+
+UI: dict[str, tuple[str, str]] = {
+    "language": ("Ngôn ngữ", "Language"),
+    "language_versions": ("Các phiên bản ngôn ngữ", "Language versions"),
+    "language_original": ("bản gốc", "original"),
+    "transcript": ("Lời thoại (phụ đề)", "Transcript (captions)"),
+    "transcript_of": ("Lời thoại", "Transcript"),
+    "no_captions": ("Chưa có phụ đề.", "No captions yet."),
+    "captions": ("Phụ đề", "Captions"),
+}

@@ -1,0 +1,42 @@
+"""Queries of language groups (an original and its language versions), captions and translation requests."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session
+
+from service.models import Asset, Caption
+
+
+def group_members(session: Session, root_ids: set[uuid.UUID], visible: ColumnElement[bool] | None = None
+                  ) -> dict[uuid.UUID, list[Asset]]:
+    """Root id → the original and its language versions (original first, then by language)."""
+    if not root_ids:
+        return {}
+    q = select(Asset).where(or_(Asset.id.in_(root_ids), Asset.variant_of_id.in_(root_ids)))
+    if visible is not None:
+        q = q.where(visible)
+    groups: dict[uuid.UUID, list[Asset]] = {r: [] for r in root_ids}
+    for a in session.scalars(q.order_by(Asset.variant_of_id.is_not(None), Asset.language)):
+        groups[a.variant_of_id or a.id].append(a)
+    return groups
+
+
+def group_languages(session: Session, root_id: uuid.UUID) -> list[str]:
+    q = select(Asset.language).where(or_(Asset.id == root_id, Asset.variant_of_id == root_id))
+    return list(session.scalars(q))
+
+
+def captions_of(session: Session, version_id: uuid.UUID) -> list[Caption]:
+    return list(session.scalars(select(Caption).where(Caption.version_id == version_id).order_by(Caption.language)))
+
+
+def caption(session: Session, version_id: uuid.UUID, language: str) -> Caption | None:
+    return session.scalar(select(Caption).where(Caption.version_id == version_id, Caption.language == language))
+
+
+def count_by_language(session: Session, visible: ColumnElement[bool]) -> dict[str, int]:
+    q = select(Asset.language, func.count()).where(visible).group_by(Asset.language)
+    return {str(lang): int(n) for lang, n in session.execute(q).tuples()}
