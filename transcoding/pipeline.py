@@ -43,6 +43,7 @@ class ProcessRequest:
     asset_id: str = ""
     asset_url: str = ""
     organisation: str = ""
+    caption_language: str = ""  # the captions burned into the social feed cuts (the asset's own language)
 
 
 @dataclass
@@ -125,7 +126,8 @@ def _video(request: ProcessRequest, source: Path, out_dir: Path, captions: list[
 
     info = probe(source, "video")
     outputs = render_video(source, info, _profiles(request, "video"), out_dir / "video", focal=request.focal,
-                           captions=captions, progress=_scaled(progress, 0.0, 0.85))
+                           captions=captions, burn_language=request.caption_language,
+                           progress=_scaled(progress, 0.0, 0.85))
     audio_profiles = _profiles(request, "audio")
     if audio_profiles and info.audio is not None:
         tags = AudioTags(title=request.title, artist=request.organisation or request.credit,

@@ -17,7 +17,9 @@ from pathlib import Path
 from PIL import Image
 
 from transcoding.audio_loudness import normalising_chain
+from transcoding.captions_burn import burn_into
 from transcoding.ffmpeg_run import run_ffmpeg
+from transcoding.languages import stream_tag
 from transcoding.probe import MediaInfo, measure_ebur128
 from transcoding.profiles import Profile
 from transcoding.types import BadMediaError, FocalPoint, ProgressFn, RenditionOutput, no_progress
@@ -62,6 +64,8 @@ class _VideoJob:
         self.focal, self.progress = focal, progress
         self.video: dict[VideoEncode, Artifact] = {}
         self.audio: dict[AudioEncode, Artifact] = {}
+        self.subtitles: list[tuple[Path, str, str]] = []  # soft captions for the MP4s
+        self.burned: set[tuple[str, str]] = set()  # (profile, variant) with captions in the picture
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.out_dir).as_posix()
@@ -148,7 +152,9 @@ class _VideoJob:
         out = self.out_dir / item.profile / f"{item.spec.variant}.mp4"
         out.parent.mkdir(parents=True, exist_ok=True)
         enc = item.video
-        package_mp4(self.parts(enc, item.audio), out, faststart=item.spec.faststart)
+        burned = (item.profile, item.spec.variant) in self.burned
+        subtitles = [] if burned else self.subtitles
+        package_mp4(self.parts(enc, item.audio), out, faststart=item.spec.faststart, subtitles=subtitles)
         if item.spec.max_bytes and out.stat().st_size > item.spec.max_bytes:
             enc = self._refit(item, out)
         video = self.video[enc]
@@ -168,6 +174,8 @@ class _VideoJob:
                 "files": [self.rel(out)],
                 "fps": enc.fps,
                 "audio_copied": bool(item.audio and self.audio[item.audio].copied),
+                **({"burned_captions": True} if burned else {}),
+                **({"subtitle_languages": [tag for _, tag, _ in subtitles]} if subtitles else {}),
             },
         )
         if item.spec.loudness is not None and item.audio is not None:
@@ -331,6 +339,15 @@ def _stamp(t: float) -> str:
     return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
 
 
+def _subtitle_files(caps: list[Caption], work: Path) -> list[tuple[Path, str, str]]:
+    files = []
+    for n, cap in enumerate(caps):
+        path = work / f"sub{n}.vtt"
+        path.write_text(cap.webvtt, encoding="utf-8")
+        files.append((path, stream_tag(cap.language), cap.name))
+    return files
+
+
 def render_video(
     input_path: Path,
     info: MediaInfo,
@@ -339,6 +356,7 @@ def render_video(
     *,
     focal: FocalPoint = FocalPoint(),
     captions: Sequence[Path] = (),
+    burn_language: str = "",
     progress: ProgressFn = no_progress,
 ) -> list[RenditionOutput]:
     """Every `video:` output of `profiles` for one probed source, written under `out_dir/<profile>/`."""
@@ -350,6 +368,10 @@ def render_video(
     work = Path(tempfile.mkdtemp(prefix=".work-", dir=out_dir))
     try:
         job = _VideoJob(input_path, info, out_dir, work, focal, progress)
+        if caps:
+            job.subtitles = _subtitle_files(caps, work)
+            burn = next((c for c in caps if c.language == burn_language.lower()), caps[0])
+            job.burned = burn_into(planned, burn, work)
         job.encode(planned)
         outputs: list[RenditionOutput] = []
         for n, item in enumerate(planned):

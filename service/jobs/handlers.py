@@ -12,6 +12,7 @@ from service.db import after_commit, unit_of_work
 from service.jobs import rendition_repository as renditions
 from service.jobs.isolation import run_isolated
 from service.jobs.runner import JobContext, PermanentJobError, handler
+from service.languages import repository as language_repo
 from service.models import Asset, Organisation, Rendition, Version
 from service.qa import items as qa_items
 from service.renditions.files import stored_keys
@@ -54,8 +55,9 @@ def process_version(ctx: JobContext) -> None:
                                  title=asset.title, credit=asset.credit, copyright_notice=asset.copyright_notice,
                                  usage_terms=asset.usage_terms, asset_id=str(asset.id),
                                  asset_url=f"{settings.base_url}/assets/{asset.id}",
-                                 organisation=org.name if org else "")
+                                 organisation=org.name if org else "", caption_language=asset.language)
         key, caption_key = version.object_key, version.caption_key
+        caption_keys = {c.language: c.object_key for c in language_repo.captions_of(session, version.id)}
         suffix = source_suffix(key, version.media_type, version.original_filename)
     # Absolute: ffmpeg runs some steps inside its own work folder, where a relative path would not resolve.
     work = (get_settings().tmp_dir / f"job-{uuid.uuid4().hex}").resolve()
@@ -66,7 +68,10 @@ def process_version(ctx: JobContext) -> None:
             for chunk in reader.iter_chunks():
                 out.write(chunk)
         captions: list[Path] = []
-        if caption_key:
+        for language, caption_object in caption_keys.items():  # named so the processor reads the language
+            captions.append(work / f"captions.{language.lower()}.vtt")
+            store_to_file(caption_object, captions[-1])
+        if caption_key and not caption_keys:
             captions.append(work / ("captions" + Path(caption_key).suffix))
             store_to_file(caption_key, captions[0])
         result = run_isolated(request, source, work / "out", captions=captions, progress=ctx.progress,
