@@ -138,6 +138,7 @@ def _video(request: ProcessRequest, source: Path, out_dir: Path, captions: list[
 
 
 def _caption_text(captions: list[Path]) -> str:
+    from transcoding.captions_check import plain
     from transcoding.video_captions import load_caption
 
     texts = []
@@ -146,7 +147,9 @@ def _caption_text(captions: list[Path]) -> str:
             caption = load_caption(path)
         except BadMediaError:
             continue
-        texts.append(" ".join(getattr(cue, "text", "") for cue in getattr(caption, "cues", [])))
+        # Cue text lines only: not the header, not the timing lines.
+        lines = [plain(ln) for ln in caption.webvtt.split("\n")[1:] if ln and "-->" not in ln]
+        texts.append(" ".join(ln for ln in lines if ln))
     return "\n".join(t for t in texts if t)
 
 

@@ -22,6 +22,7 @@ from web.pages import (
     media,
     produce,
     review,
+    transcript,
 )
 from web.render import WEB_DIR
 
@@ -52,7 +53,7 @@ class CachedStatic(StaticFiles):
 
 def mount_web(app: FastAPI) -> None:
     for module in (auth, home, asset, media, produce, review, admin, admin_orgs, admin_users, admin_vocab, kits,
-                   dashboard):
+                   dashboard, transcript):
         app.include_router(module.router)
     app.mount("/static", CachedStatic(directory=str(WEB_DIR / "static")), name="static")
 

@@ -88,6 +88,21 @@ def listing(session: Session, principal: Principal, asset_id: uuid.UUID) -> list
                         f"/api/v1/assets/{asset.id}/captions/{r.language}.vtt") for r in rows]
 
 
+@dataclass(frozen=True)
+class Transcript:
+    language: str
+    label_vi: str
+    label_en: str
+    lines: list[str]
+
+
+def transcripts(session: Session, principal: Principal, asset_id: uuid.UUID) -> list[Transcript]:
+    asset = assets.get_visible(session, principal, asset_id)
+    rows = repository.captions_of(session, _version(session, asset).id)
+    return [Transcript(r.language, label(r.language, "vi"), label(r.language, "en"), r.text.splitlines())
+            for r in rows]
+
+
 def get(session: Session, principal: Principal, asset_id: uuid.UUID, language: str) -> tuple[Asset, Caption]:
     asset = assets.get_visible(session, principal, asset_id)
     row = repository.caption(session, _version(session, asset).id, language)

@@ -40,3 +40,13 @@ def caption(session: Session, version_id: uuid.UUID, language: str) -> Caption |
 def count_by_language(session: Session, visible: ColumnElement[bool]) -> dict[str, int]:
     q = select(Asset.language, func.count()).where(visible).group_by(Asset.language)
     return {str(lang): int(n) for lang, n in session.execute(q).tuples()}
+
+
+def caption_text_by_version(session: Session, version_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not version_ids:
+        return {}
+    out: dict[uuid.UUID, list[str]] = {}
+    for version_id, text in session.execute(select(Caption.version_id, Caption.text)
+                                            .where(Caption.version_id.in_(version_ids)).order_by(Caption.language)):
+        out.setdefault(version_id, []).append(text)
+    return {k: "\n".join(v) for k, v in out.items()}
