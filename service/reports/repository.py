@@ -24,6 +24,14 @@ def products_by_kind(session: Session, path: str, start: datetime, end: datetime
     return {k: int(n) for k, n in session.execute(q)}
 
 
+def products_by_language(session: Session, path: str, start: datetime, end: datetime) -> dict[str, int]:
+    q = (select(Asset.language, func.count(Asset.id))
+         .join(Organisation, Organisation.id == Asset.owner_org_id)
+         .where(Organisation.path.startswith(path), Asset.published_at >= start, Asset.published_at < end)
+         .group_by(Asset.language))
+    return {str(k): int(n) for k, n in session.execute(q)}
+
+
 def products_by_term(session: Session, path: str, start: datetime, end: datetime, vocabulary: str
                      ) -> list[tuple[str, str, int]]:
     q = (select(VocabularyTerm.code, VocabularyTerm.label_vi, func.count(Asset.id))

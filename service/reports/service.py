@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from service.auth.principal import Principal
 from service.errors import Forbidden, NotFound
+from service.languages.service import label as language_label
 from service.models import Organisation
 from service.orgs import repository as orgs_repo
 from service.reports import repository
@@ -38,7 +39,9 @@ def _products(session: Session, org: Organisation, p: Period) -> dict[str, Any]:
             "by_topic": [{"code": c, "label": label, "count": n}
                          for c, label, n in repository.products_by_term(session, org.path, p.start, p.end, "topic")],
             "by_audience": [{"code": c, "label": label, "count": n} for c, label, n in
-                            repository.products_by_term(session, org.path, p.start, p.end, "audience")]}
+                            repository.products_by_term(session, org.path, p.start, p.end, "audience")],
+            "by_language": [{"code": c, "label": language_label(c), "count": n} for c, n in
+                            sorted(repository.products_by_language(session, org.path, p.start, p.end).items())]}
 
 
 def _approvals(session: Session, org: Organisation, p: Period) -> dict[str, Any]:

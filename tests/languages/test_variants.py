@@ -81,6 +81,14 @@ def test_a_vietnamese_query_finds_the_group_and_every_language_is_offered(flow: 
     assert item["language"] == "vi"
     assert {(a["language"], a["uri"].rsplit("/", 1)[-1]) for a in item["associations"]} == {("en", en), ("hmn", hmn)}
 
+    from service.models.base import utcnow
+
+    report = flow.get(tree.h["top_reviewer"], f"/api/v1/reports/{tree.codes['dept']}", period=str(utcnow().year))
+    assert report.status_code == 200, report.text
+    by_language = {x["code"]: x for x in report.json()["products"]["by_language"]}
+    assert by_language["hmn"]["count"] >= 1 and by_language["hmn"]["label"] == "Tiếng Hmông"
+    assert by_language["vi"]["count"] >= 1
+
     web = another(flow.client)
     sign_in(web, flow.factory, "staff")
     page = web.get(f"/tai-nguyen/{original}")
