@@ -8,4 +8,7 @@ UI: dict[str, tuple[str, str]] = {
     "transcript_of": ("Lời thoại", "Transcript"),
     "no_captions": ("Chưa có phụ đề.", "No captions yet."),
     "captions": ("Phụ đề", "Captions"),
+    "compare_translation": ("Đối chiếu bản gốc và bản dịch", "Original and translation side by side"),
+    "original_version": ("Bản gốc", "Original"),
+    "translation_version": ("Bản dịch", "Translation"),
 }

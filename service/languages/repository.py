@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from service.models import Asset, Caption
+from service.models import Asset, Caption, TranslationRequest
 
 
 def group_members(session: Session, root_ids: set[uuid.UUID], visible: ColumnElement[bool] | None = None
@@ -50,3 +50,17 @@ def caption_text_by_version(session: Session, version_ids: list[uuid.UUID]) -> d
                                             .where(Caption.version_id.in_(version_ids)).order_by(Caption.language)):
         out.setdefault(version_id, []).append(text)
     return {k: "\n".join(v) for k, v in out.items()}
+
+
+def translation_requests_for(session: Session, org_id: uuid.UUID) -> list[TranslationRequest]:
+    own = select(Asset.id).where(Asset.owner_org_id == org_id)
+    q = (select(TranslationRequest)
+         .where(or_(TranslationRequest.unit_org_id == org_id, TranslationRequest.asset_id.in_(own)))
+         .order_by(TranslationRequest.status != "open", TranslationRequest.due_on))
+    return list(session.scalars(q))
+
+
+def open_translation_request(session: Session, root_id: uuid.UUID, language: str) -> TranslationRequest | None:
+    return session.scalar(select(TranslationRequest).where(
+        TranslationRequest.asset_id == root_id, TranslationRequest.language == language,
+        TranslationRequest.status == "open").order_by(TranslationRequest.created_at).limit(1))

@@ -32,6 +32,17 @@ def link(session: Session, principal: Principal, asset: Asset, variant_of: uuid.
         raise Conflict("variant_language_taken", tag=asset.language)
     asset.variant_of_id = root
     session.flush()
+    deliver_request(session, asset)
+
+
+def deliver_request(session: Session, variant: Asset) -> None:
+    """A new language version fulfils the open translation request for its language in its group."""
+    if variant.variant_of_id is None:
+        return
+    row = repository.open_translation_request(session, variant.variant_of_id, variant.language)
+    if row is not None:
+        row.status, row.variant_id = "delivered", variant.id
+        session.flush()
 
 
 def languages_of(session: Session, assets: list[Asset], now: datetime) -> dict[uuid.UUID, list[LanguageVersionOut]]:
