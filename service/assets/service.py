@@ -43,6 +43,7 @@ def owner_org_for(session: Session, principal: Principal, requested: uuid.UUID |
 def _apply(session: Session, asset: Asset, changes: dict[str, Any]) -> None:
     if changes.get("language") is not None:
         changes = {**changes, "language": require_supported(changes["language"])}
+        variants.require_language_free(session, asset, changes["language"])
     for field in SCALAR_FIELDS:
         if field in changes and changes[field] is not None:
             setattr(asset, field, changes[field])

@@ -24,8 +24,10 @@ def group_members(session: Session, root_ids: set[uuid.UUID], visible: ColumnEle
     return groups
 
 
-def group_languages(session: Session, root_id: uuid.UUID) -> list[str]:
+def group_languages(session: Session, root_id: uuid.UUID, *, besides: uuid.UUID | None = None) -> list[str]:
     q = select(Asset.language).where(or_(Asset.id == root_id, Asset.variant_of_id == root_id))
+    if besides is not None:
+        q = q.where(Asset.id != besides)
     return list(session.scalars(q))
 
 

@@ -35,6 +35,12 @@ def link(session: Session, principal: Principal, asset: Asset, variant_of: uuid.
     deliver_request(session, asset)
 
 
+def require_language_free(session: Session, asset: Asset, code: str) -> None:
+    """A group holds one version per language: changing a member's language must not duplicate one."""
+    if code != asset.language and code in repository.group_languages(session, root_id(asset), besides=asset.id):
+        raise Conflict("variant_language_taken", tag=code)
+
+
 def deliver_request(session: Session, variant: Asset) -> None:
     """A new language version fulfils the open translation request for its language in its group."""
     if variant.variant_of_id is None:

@@ -86,6 +86,9 @@ def test_captions_survive_upload_packaging_transcript_and_search(flow: Flow, tre
     page = web.get(f"/tai-nguyen/{video}/loi-thoai")
     assert page.status_code == 200
     assert "<li>Hmôngz: Txưz kiv đuô ntơưv</li>" in page.text and "<li>Chào mừng thầy cô</li>" in page.text
+    asset_page = web.get(f"/tai-nguyen/{video}").text
+    assert 'srclang="hmn" label="Tiếng Hmông"' in asset_page and 'srclang="vi" label="Tiếng Việt"' in asset_page
+    assert f'href="/tai-nguyen/{video}/loi-thoai"' in asset_page
 
     publish(video)
     drain()

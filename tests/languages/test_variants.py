@@ -101,13 +101,18 @@ def test_a_group_holds_one_version_per_language(flow: Flow, tree: Tree) -> None:
     from tests.api.media import meta, multipart, png
 
     original = flow.upload(tree.h["producer"], language="vi")
-    flow.upload(tree.h["producer"], language="en", variant_of=original)
+    english = flow.upload(tree.h["producer"], language="en", variant_of=original)
+    r = flow.client.patch(f"/api/v1/assets/{english}", json={"language": "vi"}, headers=tree.h["producer"])
+    problem(r, 409, "variant_language_taken")
+
     body, ctype = multipart(meta(language="en", variant_of=original, alt_text="Ảnh"), "a.png", png())
     r = flow.client.post("/api/v1/assets", content=body, headers={**tree.h["producer"], "Content-Type": ctype})
     problem(r, 409, "variant_language_taken")
     body, ctype = multipart(meta(language="vi", variant_of=original, alt_text="Ảnh"), "a.png", png())
     r = flow.client.post("/api/v1/assets", content=body, headers={**tree.h["producer"], "Content-Type": ctype})
     problem(r, 409, "variant_language_taken")
+    r = flow.client.patch(f"/api/v1/assets/{english}", json={"language": "en-GB"}, headers=tree.h["producer"])
+    assert r.status_code == 200 and r.json()["language"] == "en-GB"  # a regional tag is a language of its own
 
 
 def test_the_upload_form_offers_languages_with_vietnamese_labels(flow: Flow, tree: Tree) -> None:

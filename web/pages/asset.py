@@ -107,6 +107,7 @@ def asset_page(asset_id: uuid.UUID, request: Request, user: RequiredUser, sessio
         "listing": listing, "page_url": page_url, "embed_code": embed,
         "workspace": _workspace(session, principal, out),
         "language_label": language_label(out.language, lang),
+        "caption_labels": {code: language_label(code, lang) for code, _ in stream.captions},
     })
 
 
