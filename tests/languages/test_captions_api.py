@@ -94,3 +94,22 @@ def test_captions_survive_upload_packaging_transcript_and_search(flow: Flow, tre
     drain()
     hits = flow.get(tree.h["staff"], "/api/v1/search", q="Txưz kiv đuô").json()["items"]
     assert video in [x["asset"]["id"] for x in hits], json.dumps(hits)[:500]
+
+
+def test_a_podcast_caption_is_its_transcript(flow: Flow, tree: Tree) -> None:
+    from tests.distribution.helpers import mp3
+
+    h = tree.h["producer"]
+    podcast = flow.upload(h, kind="podcast", content=mp3() + uuid.uuid4().bytes, title="Podcast có lời thoại")
+    r = _send(flow, h, podcast, "vi", VI_SRT.encode())
+    assert r.status_code == 201, r.text
+    from service.db import unit_of_work
+    from service.models import Asset, Version
+
+    with unit_of_work() as session:
+        asset = session.get(Asset, uuid.UUID(podcast))
+        assert asset is not None and asset.current_version_id is not None
+        version = session.get(Version, asset.current_version_id)
+        assert version is not None and version.caption_key and version.caption_key.endswith(".vtt")
+    vtt = flow.client.get(f"/api/v1/assets/{podcast}/captions/vi.vtt", headers=h).text
+    assert "Đổi mới giáo dục" in vtt
