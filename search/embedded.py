@@ -52,7 +52,7 @@ from search.types import (
     Visibility,
 )
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"  # 7: the language keyword field
 DEFAULT_PATH = Path("var/search")
 SNAPSHOTS_KEPT = 16
 SNAPSHOT_TTL_S = 600.0

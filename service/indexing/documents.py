@@ -63,6 +63,7 @@ def build(session: Session, asset_ids: list[uuid.UUID]) -> list[SearchDocument]:
             updated_at=a.updated_at.isoformat(), downloads=a.download_count, urgent=a.urgent,
             qa_text=html.unescape(_TAGS.sub(" ", qa.get(a.current_version_id, ""))) if a.current_version_id else "",
             ocr_text=version.extracted_text if version and a.kind in ("infographic", "poster", "document") else "",
+            language=a.language,
             caption_text="\n".join(t for t in (version.extracted_text, captions.get(version.id, "")) if t)
             if version and a.kind in ("video", "podcast") else "",
         ))

@@ -68,6 +68,11 @@ def test_a_vietnamese_query_finds_the_group_and_every_language_is_offered(flow: 
     offered = {x["language"]: x["asset_id"] for x in hits[0]["asset"]["languages"]}
     assert offered == {"vi": original, "en": en, "hmn": hmn}
     assert flow.asset(staff, hmn)["variant_of_id"] == original  # linked to the original, not to `en`
+    hmong_only = flow.get(staff, "/api/v1/search", q=marker, language="hmn").json()["items"]
+    assert [x["asset"]["id"] for x in hmong_only] == [hmn]
+    both = flow.get(staff, "/api/v1/search", q=marker, language=["vi", "en"]).json()["items"]
+    assert {x["asset"]["id"] for x in both} == {original, en}
+    assert flow.get(staff, "/api/v1/search", q=marker, language="qya").status_code == 422
 
     variants = flow.get(staff, f"/api/v1/assets/{en}/variants").json()
     assert [(v["language"], v["original"]) for v in variants][0] == ("vi", True)
