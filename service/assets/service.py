@@ -98,6 +98,10 @@ def get_visible(session: Session, principal: Principal, asset_id: uuid.UUID) -> 
     return asset
 
 
+def can_edit(session: Session, principal: Principal, asset: Asset) -> bool:
+    return policy.can_edit(principal, asset, repository.owner_path(session, asset))
+
+
 def require_editable(session: Session, principal: Principal, asset: Asset) -> None:
     if not policy.can_edit(principal, asset, repository.owner_path(session, asset)):
         raise Forbidden()

@@ -113,3 +113,25 @@ def test_a_podcast_caption_is_its_transcript(flow: Flow, tree: Tree) -> None:
         assert version is not None and version.caption_key and version.caption_key.endswith(".vtt")
     vtt = flow.client.get(f"/api/v1/assets/{podcast}/captions/vi.vtt", headers=h).text
     assert "Đổi mới giáo dục" in vtt
+
+
+def test_the_transcript_page_takes_caption_files(flow: Flow, tree: Tree) -> None:
+    from tests.distribution.helpers import mp3
+    from tests.web.conftest import csrf_from
+
+    podcast = flow.upload(tree.h["producer"], kind="podcast", content=mp3() + uuid.uuid4().bytes, title="Podcast")
+    web = another(flow.client)
+    sign_in(web, flow.factory, "producer", tree.codes["dept"])
+    page = web.get(f"/tai-nguyen/{podcast}/loi-thoai")
+    assert 'name="language"' in page.text and 'value="hmn"' in page.text
+    token = csrf_from(page.text)
+    r = web.post(f"/tai-nguyen/{podcast}/loi-thoai", data={"csrf_token": token, "language": "hmn"},
+                 files={"file": ("hmn.srt", HMN.encode(), "application/x-subrip")}, follow_redirects=True)
+    assert r.status_code == 200 and "<li>Hmôngz: Txưz kiv đuô ntơưv</li>" in r.text
+    bad = b"1\n00:00:01,000 --> 00:00:00,500\nSai\n"
+    r = web.post(f"/tai-nguyen/{podcast}/loi-thoai", data={"csrf_token": token, "language": "vi"},
+                 files={"file": ("vi.srt", bad, "application/x-subrip")})
+    assert r.status_code == 422 and "dòng 2" in r.text
+    staff = another(flow.client)
+    sign_in(staff, flow.factory, "staff")
+    assert staff.get(f"/tai-nguyen/{podcast}/loi-thoai").status_code == 404  # a draft is not theirs to see
