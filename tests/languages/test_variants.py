@@ -151,3 +151,34 @@ def test_the_upload_form_offers_languages_with_vietnamese_labels(flow: Flow, tre
     assert parser.selected == "vi" and parser.options[:2] == ["vi", "en"]
     assert {"hmn", "tyz", "tdd", "blt", "km", "cja", "cjm", "rad", "jra"} <= set(parser.options)
     assert "Tiếng Gia Rai (jra)" in page.text
+
+
+def test_the_web_upload_page_makes_a_language_version_through_tus(flow: Flow, tree: Tree) -> None:
+    """What upload.js sends for /tai-len?variant_of=…: the shared fields (with the hidden `variant_of`) in the
+    tus Upload-Metadata JSON."""
+    import json
+
+    from tests.api.media import png
+    from tests.hardening.tusmedia import TUS, tus_metadata
+
+    original = flow.upload(tree.h["producer"], language="vi")
+    web = another(flow.client)
+    sign_in(web, flow.factory, "producer", tree.codes["dept"])
+    page = web.get(f"/tai-len?variant_of={original}")
+    assert f'<input type="hidden" name="variant_of" value="{original}">' in page.text
+    asset_page = web.get(f"/tai-nguyen/{original}").text
+    assert f'href="/tai-len?variant_of={original}"' in asset_page
+
+    content = png()
+    metadata = json.dumps({"kind": "infographic", "title": "Kev kawm", "alt_text": "Duab", "language": "hmn",
+                           "variant_of": original}, ensure_ascii=False)
+    r = flow.client.post("/api/v1/uploads/", content=content, headers={
+        **tree.h["producer"], **TUS, "Content-Type": "application/offset+octet-stream",
+        "Upload-Length": str(len(content)),
+        "Upload-Metadata": tus_metadata({"filename": "a.png", "metadata": metadata})})
+    assert r.status_code == 201, r.text
+    head = flow.client.head(r.headers["location"], headers={**tree.h["producer"], **TUS})
+    variant = head.headers["kho-asset-id"]
+    assert flow.asset(tree.h["producer"], variant)["variant_of_id"] == original
+    assert {v["language"] for v in flow.get(tree.h["producer"], f"/api/v1/assets/{original}/variants").json()} == {
+        "vi", "hmn"}
