@@ -64,8 +64,12 @@ def upload(session: Session, store: ObjectStore, principal: Principal, asset_id:
     row = repository.caption(session, version.id, code)
     if row is not None:
         old = row.object_key
-        after_commit(session, lambda: store.delete(old))
         row.object_key, row.cues, row.text, row.created_by_id = key, len(checked.cues), checked.text, principal.user_id
+        if version.caption_key == old:
+            version.caption_key = key
+        session.flush()
+        if not repository.caption_object_in_use(session, old, besides=row.id):
+            after_commit(session, lambda: store.delete(old))
     else:
         row = Caption(version_id=version.id, language=code, object_key=key, cues=len(checked.cues),
                       text=checked.text, created_by_id=principal.user_id)

@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from service.models import Asset, Caption, TranslationRequest
+from service.models import Asset, Caption, TranslationRequest, Version
 
 
 def group_members(session: Session, root_ids: set[uuid.UUID], visible: ColumnElement[bool] | None = None
@@ -66,3 +66,17 @@ def open_translation_request(session: Session, root_id: uuid.UUID, language: str
     return session.scalar(select(TranslationRequest).where(
         TranslationRequest.asset_id == root_id, TranslationRequest.language == language,
         TranslationRequest.status == "open").order_by(TranslationRequest.created_at).limit(1))
+
+
+def copy_captions(session: Session, from_version: uuid.UUID, to_version: uuid.UUID) -> None:
+    for c in captions_of(session, from_version):
+        session.add(Caption(version_id=to_version, language=c.language, object_key=c.object_key, cues=c.cues,
+                            text=c.text, created_by_id=c.created_by_id))
+    session.flush()
+
+
+def caption_object_in_use(session: Session, key: str, besides: uuid.UUID) -> bool:
+    """Another caption row or version still points at the stored object (versions share captions)."""
+    rows = select(func.count()).select_from(Caption).where(Caption.object_key == key, Caption.id != besides)
+    versions = select(func.count()).select_from(Version).where(Version.caption_key == key)
+    return bool(session.scalar(rows)) or bool(session.scalar(versions))

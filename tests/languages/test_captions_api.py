@@ -135,3 +135,32 @@ def test_the_transcript_page_takes_caption_files(flow: Flow, tree: Tree) -> None
     staff = another(flow.client)
     sign_in(staff, flow.factory, "staff")
     assert staff.get(f"/tai-nguyen/{podcast}/loi-thoai").status_code == 404  # a draft is not theirs to see
+
+
+def test_captions_follow_a_metadata_revision_and_a_replacement_keeps_shared_files(flow: Flow, tree: Tree) -> None:
+    from service.db import unit_of_work
+    from service.languages import repository as language_repo
+    from service.models import Asset
+    from service.runtime import get_store
+    from tests.distribution.helpers import mp3
+
+    h = tree.h
+    podcast = flow.upload(h["producer"], kind="podcast", content=mp3() + uuid.uuid4().bytes, title="Podcast bản 1")
+    assert _send(flow, h["producer"], podcast, "vi", VI_SRT.encode()).status_code == 201
+    flow.ok(h["producer"], podcast, "submit")
+    flow.ok(h["reviewer"], podcast, "approve")
+    r = flow.client.patch(f"/api/v1/assets/{podcast}", json={"title": "Podcast bản 2"}, headers=h["producer"])
+    assert r.status_code == 200, r.text
+    flow.ok(h["producer"], podcast, "submit")
+    flow.ok(h["reviewer"], podcast, "approve")
+    with unit_of_work() as session:
+        asset = session.get(Asset, uuid.UUID(podcast))
+        assert asset is not None and asset.title == "Podcast bản 2" and asset.current_version_id
+        [caption] = language_repo.captions_of(session, asset.current_version_id)
+        shared_key = caption.object_key
+    assert "Chào mừng thầy cô" in flow.client.get(f"/api/v1/assets/{podcast}/captions/vi.vtt", headers=h["staff"]).text
+
+    replacement = VI_SRT.replace("Chào mừng thầy cô", "Kính chào thầy cô").encode()
+    assert _send(flow, h["producer"], podcast, "vi", replacement).status_code == 201
+    assert "Kính chào" in flow.client.get(f"/api/v1/assets/{podcast}/captions/vi.vtt", headers=h["staff"]).text
+    assert get_store().exists(shared_key)  # version 1 still points at it
