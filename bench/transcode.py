@@ -8,6 +8,7 @@
 2. Quick transcode: web-mp4 of a conforming 60 s 1280x720 source (remux) vs the same profile with quick
    transcoding switched off (re-encode).
 3. bench/transcode_images.py's main(), when that file exists.
+4. `--captions-only`: the vertical and Facebook feed cuts with captions burned in vs without (target ≤ 1.15×).
 
 CPU seconds are user+system of all child processes (getrusage(RUSAGE_CHILDREN)), so ffprobe and the
 loudness passes count too.
@@ -283,14 +284,40 @@ def images() -> None:
         module.main()
 
 
+def burned_captions(work: Path, seconds: int) -> None:
+    """The feed cuts with captions burned in (a two-line cue every 2 s, the whole clip long) vs the same
+    outputs without captions, from the same source in the same run."""
+    source = work / "source-captions.mp4"
+    make_source(source, seconds, "1920x1080", ["-preset", "ultrafast", "-crf", "18"])
+    info = probe(source, "video")
+    profiles = [load_profiles()[name] for name in ("vertical", "facebook-feed")]
+    vtt = work / "captions.vi.vtt"
+    cues = [f"00:00:{t:02d}.000 --> 00:00:{t + 2:02d}.000\nNghị quyết 71 về đột phá phát triển giáo dục\n"
+            f"và đào tạo — câu {t // 2 + 1}" for t in range(0, min(seconds, 58), 2)]
+    vtt.write_text("WEBVTT\n\n" + "\n\n".join(cues) + "\n", encoding="utf-8")
+    print(f"\nBurned-in captions, {seconds} s 1920x1080 source (vertical, facebook-feed)")
+    plain = measure("without captions", lambda: render_video(source, info, profiles, work / "plain"))
+    burned = measure("captions burned in", lambda: render_video(source, info, profiles, work / "burned",
+                                                                  captions=[vtt], burn_language="vi"))
+    print(f"  ratio burned/plain: cpu {burned['cpu'] / plain['cpu']:.3f}   wall {burned['wall'] / plain['wall']:.3f}"
+          "   (target <= 1.15)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--skip-images", action="store_true")
+    parser.add_argument("--captions-only", action="store_true", help="only the burned-in captions comparison")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kho-bench-video-"))
+    if args.captions_only:
+        try:
+            burned_captions(work, args.seconds)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return
     try:
         full_set(work, args.seconds)
         quick(work, args.seconds)

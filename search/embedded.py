@@ -56,7 +56,7 @@ from search.types import (
 )
 from search.writer_lock import WriterLock
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"  # 7: organisation out of the text; 8: the language keyword field
 DEFAULT_PATH = Path("var/search")
 SNAPSHOTS_KEPT = 16
 SNAPSHOT_TTL_S = 600.0

@@ -33,6 +33,7 @@ FOLDED = "vi_fold"
 # Facet/filter fields: raw (untokenised) fast text columns, aggregated by tantivy's terms aggregation.
 KEYWORD_FIELDS: tuple[str, ...] = (
     "kind", "status", "topic", "audience", "level", "channel", "profile", "org", "orgtree", "year", "urgent",
+    "language",
 )
 TIE_BITS = 20
 
@@ -132,6 +133,7 @@ def to_tantivy(doc: SearchDocument, bits: FacetBits, synonyms: SynonymTable) -> 
         "orgtree": list(dict.fromkeys([*doc.org_path, doc.org_id])) if doc.org_id else list(doc.org_path),
         "year": [str(doc.year)] if doc.year is not None else [],
         "urgent": ["true" if doc.urgent else "false"],
+        "language": [doc.language],
     }
     for name, values in keywords.items():
         for value in values:

@@ -19,7 +19,7 @@ from search.vietnamese import STOP_WORDS, fold, nfc
 
 FACET_ATTRS = {"kind": "kind", "topic": "topic", "audience": "audience", "level": "level",
                "channel": "channel", "profile": "profile", "org": "org", "year": "year"}
-FILTER_ATTRS = {**FACET_ATTRS, "org": "orgtree", "status": "status", "urgent": "urgent"}
+FILTER_ATTRS = {**FACET_ATTRS, "org": "orgtree", "status": "status", "urgent": "urgent", "language": "language"}
 SORTS = {"newest": "k_new", "downloads": "k_dl"}  # unique numeric keys (< 2^53) for keyset cursors
 STOP_WORDS_WITH_MARKS = ["và", "của", "các", "những", "là", "cho", "với", "trong", "được", "về", "có", "này",
                          "thì", "mà", "để", "một", "đến", "từ", "theo", "đã", "đang", "sẽ", "bị", "tại",
@@ -42,7 +42,7 @@ def to_meili(doc: SearchDocument) -> dict[str, Any]:
         "topic": doc.topics, "audience": doc.audiences, "level": doc.levels, "channel": doc.channels,
         "profile": doc.profiles, "org": doc.org_id,
         "orgtree": list(dict.fromkeys([*doc.org_path, doc.org_id] if doc.org_id else doc.org_path)),
-        "year": str(doc.year) if doc.year is not None else None, "urgent": doc.urgent,
+        "year": str(doc.year) if doc.year is not None else None, "urgent": doc.urgent, "language": doc.language,
         "k_new": newest_key(doc), "k_dl": downloads_key(doc), "downloads": doc.downloads,
     }
 

@@ -47,7 +47,7 @@ def filter_sql(name: str, values: Sequence[object], params: Params) -> str:
         return f"org_tree && CAST({params.add(words)} AS text[])"
     if name == "urgent":
         return f"urgent = ANY(CAST({params.add([w == 'true' for w in words])} AS boolean[]))"
-    column = {"kind": "kind", "status": "status", "year": "year"}[name]
+    column = {"kind": "kind", "status": "status", "year": "year", "language": "language"}[name]
     return f"{column} = ANY(CAST({params.add(words)} AS text[]))"
 
 

@@ -6,7 +6,7 @@ it in any database. A table comment holds the layout; a table of another layout 
 
 Text is analysed here, by the project's own Vietnamese analyser, and handed to PostgreSQL as a ready
 `tsvector` (PostgreSQL's parsers know nothing of Vietnamese): folded syllables weighted A (title), B (summary,
-tags, labels, organisation) or C (OCR, Q&A, captions); `=` + the syllable with its marks when it has any
+tags, labels) or C (OCR, Q&A, captions); `=` + the syllable with its marks when it has any
 (an exact "đường" outranks "dương"); `~` + two adjacent syllables glued ("~giaoduc": phrases and typos in
 short syllables); the key of every synonym group named in the text. The vocabulary table holds every folded
 syllable and glued pair ever indexed, with a trigram index for typo candidates.
@@ -22,7 +22,7 @@ from search.synonyms import SynonymTable
 from search.types import SearchDocument
 from search.vietnamese import fold, nfc, syllables
 
-LAYOUT = "kho-search-pg 2"
+LAYOUT = "kho-search-pg 3"  # 3: language column; the organisation name is no longer text
 MAX_POS = 16383  # PostgreSQL's largest tsvector position
 MAX_TOKEN = 48  # longer "syllables" are noise (hashes, URLs) and would bloat the vocabulary
 EXACT, GLUED, SYN = "=", "~", "#"  # lexeme prefixes no typed prefix query can reach
@@ -44,7 +44,7 @@ def ddl(t: str) -> list[str]:
             id text PRIMARY KEY, status text NOT NULL, kind text NOT NULL, org_id text NOT NULL,
             org_tree text[] NOT NULL, topics text[] NOT NULL, audiences text[] NOT NULL,
             levels text[] NOT NULL, channels text[] NOT NULL, profiles text[] NOT NULL, year text,
-            urgent boolean NOT NULL, k_new bigint NOT NULL, k_dl bigint NOT NULL,
+            urgent boolean NOT NULL, language text NOT NULL, k_new bigint NOT NULL, k_dl bigint NOT NULL,
             title text NOT NULL, summary text NOT NULL, updated_at text, title_doc tsvector NOT NULL,
             doc tsvector NOT NULL)""",
         # The whole-document vector (~2 kB) lives out of line, uncompressed: matching reads the GIN index
@@ -107,7 +107,8 @@ def to_row(doc: SearchDocument, synonyms: SynonymTable, vocabulary: set[str]) ->
     vec, title = _Vector(), _Vector()
     _add_text(title, doc.title, "A", True, True, synonyms, vocabulary)
     _add_text(vec, doc.title, "A", True, True, synonyms, vocabulary)
-    for text in [doc.summary, *doc.tags, *doc.labels, doc.org_name]:
+    # The owner's name is a facet and filter, never text: "Huế" or "giáo dục" would match every asset of a Sở.
+    for text in [doc.summary, *doc.tags, *doc.labels]:
         _add_text(vec, text, "B", True, True, synonyms, vocabulary)
     for text in (doc.qa_text, doc.ocr_text, doc.caption_text):
         _add_text(vec, text, "C", False, False, synonyms, vocabulary)
@@ -117,7 +118,7 @@ def to_row(doc: SearchDocument, synonyms: SynonymTable, vocabulary: set[str]) ->
         "topics": list(doc.topics), "audiences": list(doc.audiences), "levels": list(doc.levels),
         "channels": list(doc.channels), "profiles": list(doc.profiles),
         "year": str(doc.year) if doc.year is not None else None, "urgent": doc.urgent,
-        "k_new": newest_key(doc), "k_dl": downloads_key(doc), "title": nfc(doc.title),
+        "language": doc.language, "k_new": newest_key(doc), "k_dl": downloads_key(doc), "title": nfc(doc.title),
         "summary": nfc(doc.summary), "updated_at": doc.updated_at, "title_doc": title.literal(),
         "doc": vec.literal(),
     }
@@ -125,7 +126,7 @@ def to_row(doc: SearchDocument, synonyms: SynonymTable, vocabulary: set[str]) ->
 
 def upsert_sql(t: str) -> str:
     cols = ["id", "status", "kind", "org_id", "org_tree", "topics", "audiences", "levels", "channels",
-            "profiles", "year", "urgent", "k_new", "k_dl", "title", "summary", "updated_at"]
+            "profiles", "year", "urgent", "language", "k_new", "k_dl", "title", "summary", "updated_at"]
     values = ", ".join(f":{c}" for c in cols) + ", CAST(:title_doc AS tsvector), CAST(:doc AS tsvector)"
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*cols[1:], "title_doc", "doc"])
     return (f"INSERT INTO {t} ({', '.join(cols)}, title_doc, doc) VALUES ({values}) "

@@ -16,7 +16,7 @@ SortOrder = Literal["relevance", "newest", "downloads"]
 # "org" filters on the organisation subtree (org_id or any ancestor in org_path); its facet counts the
 # owning organisation.
 FACET_FIELDS: tuple[str, ...] = ("kind", "topic", "audience", "level", "channel", "profile", "org", "year")
-FILTER_FIELDS: tuple[str, ...] = (*FACET_FIELDS, "status", "urgent")
+FILTER_FIELDS: tuple[str, ...] = (*FACET_FIELDS, "status", "urgent", "language")
 
 
 @dataclass
@@ -46,6 +46,7 @@ class SearchDocument:
     qa_text: str = ""
     ocr_text: str = ""
     caption_text: str = ""
+    language: str = "vi"  # BCP 47 code of the asset (a filter: one language of a language group)
 
 
 @dataclass(frozen=True)

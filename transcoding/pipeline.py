@@ -69,6 +69,7 @@ class ProcessRequest:
     asset_url: str = ""
     organisation: str = ""
     licence: str = ""
+    caption_language: str = ""  # the captions burned into the social feed cuts (the asset's own language)
 
 
 @dataclass
@@ -160,7 +161,8 @@ def _video(request: ProcessRequest, source: Path, out_dir: Path, captions: list[
                          copyright_notice=request.copyright_notice, licence=request.licence,
                          usage_terms=request.usage_terms, source_url=request.asset_url)
     outputs = render_video(source, info, _profiles(request, "video"), out_dir / "video", focal=request.focal,
-                           captions=captions, progress=_scaled(progress, 0.0, 0.85), rights=rights)
+                           captions=captions, progress=_scaled(progress, 0.0, 0.85), rights=rights,
+                           burn_language=request.caption_language)
     audio_profiles = _profiles(request, "audio")
     if audio_profiles and info.audio is not None:
         tags = AudioTags(title=request.title, artist=request.organisation or request.credit,
@@ -171,6 +173,7 @@ def _video(request: ProcessRequest, source: Path, out_dir: Path, captions: list[
 
 
 def _caption_text(captions: list[Path]) -> str:
+    from transcoding.captions_check import plain
     from transcoding.video_captions import load_caption
 
     texts = []
@@ -179,7 +182,9 @@ def _caption_text(captions: list[Path]) -> str:
             caption = load_caption(path)
         except BadMediaError:
             continue
-        texts.append(" ".join(getattr(cue, "text", "") for cue in getattr(caption, "cues", [])))
+        # Cue text lines only: not the header, not the timing lines.
+        lines = [plain(ln) for ln in caption.webvtt.split("\n")[1:] if ln and "-->" not in ln]
+        texts.append(" ".join(ln for ln in lines if ln))
     return "\n".join(t for t in texts if t)
 
 

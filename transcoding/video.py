@@ -18,7 +18,9 @@ from typing import Any
 from PIL import Image
 
 from transcoding.audio_loudness import normalising_chain
+from transcoding.captions_burn import burn_into
 from transcoding.ffmpeg_run import run_ffmpeg
+from transcoding.languages import stream_tag
 from transcoding.probe import MediaInfo, measure_ebur128
 from transcoding.profiles import Profile
 from transcoding.types import BadMediaError, FocalPoint, ProgressFn, RenditionOutput, no_progress
@@ -65,6 +67,8 @@ class _VideoJob:
         self.focal, self.progress, self.rights = focal, progress, rights
         self.video: dict[VideoEncode, Artifact] = {}
         self.audio: dict[AudioEncode, Artifact] = {}
+        self.subtitles: list[tuple[Path, str, str]] = []  # soft captions for the MP4s
+        self.burned: set[tuple[str, str]] = set()  # (profile, variant) with captions in the picture
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.out_dir).as_posix()
@@ -151,8 +155,10 @@ class _VideoJob:
         out = self.out_dir / item.profile / f"{item.spec.variant}.mp4"
         out.parent.mkdir(parents=True, exist_ok=True)
         enc = item.video
+        burned = (item.profile, item.spec.variant) in self.burned
+        subtitles = [] if burned else self.subtitles
         package_mp4(self.parts(enc, item.audio), out, faststart=item.spec.faststart,
-                    metadata=self.rights.ffmpeg_args())
+                    metadata=self.rights.ffmpeg_args(), subtitles=subtitles)
         if item.spec.max_bytes and out.stat().st_size > item.spec.max_bytes:
             enc = self._refit(item, out)
         video = self.video[enc]
@@ -175,6 +181,8 @@ class _VideoJob:
                 "fps": enc.fps,
                 "audio_copied": bool(item.audio and self.audio[item.audio].copied),
                 **{k: v for k, v in (("label_vi", item.spec.label_vi), ("label_en", item.spec.label_en)) if v},
+                **({"burned_captions": True} if burned else {}),
+                **({"subtitle_languages": [tag for _, tag, _ in subtitles]} if subtitles else {}),
             },
         )
         if item.spec.loudness is not None and item.audio is not None:
@@ -191,8 +199,9 @@ class _VideoJob:
         path = self.work / f"refit-{item.profile}.mp4"
         run_ffmpeg(main_args(self.source, self.info, {enc: path}, {}, []), duration=self.info.duration)
         self.video[enc] = Artifact(path, "mp4", "v:0")
+        burned = (item.profile, item.spec.variant) in self.burned
         package_mp4(self.parts(enc, item.audio), out, faststart=item.spec.faststart,
-                    metadata=self.rights.ffmpeg_args())
+                    metadata=self.rights.ffmpeg_args(), subtitles=[] if burned else self.subtitles)
         if out.stat().st_size > item.spec.max_bytes:
             raise BadMediaError(
                 f"{item.profile}: the video cannot fit in {item.spec.max_bytes} bytes",
@@ -339,6 +348,15 @@ def _stamp(t: float) -> str:
     return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
 
 
+def _subtitle_files(caps: list[Caption], work: Path) -> list[tuple[Path, str, str]]:
+    files = []
+    for n, cap in enumerate(caps):
+        path = work / f"sub{n}.vtt"
+        path.write_text(cap.webvtt, encoding="utf-8")
+        files.append((path, stream_tag(cap.language), cap.name))
+    return files
+
+
 def render_video(
     input_path: Path,
     info: MediaInfo,
@@ -347,6 +365,7 @@ def render_video(
     *,
     focal: FocalPoint = FocalPoint(),
     captions: Sequence[Path] = (),
+    burn_language: str = "",
     progress: ProgressFn = no_progress,
     rights: VideoRights = VideoRights(),
 ) -> list[RenditionOutput]:
@@ -359,6 +378,10 @@ def render_video(
     work = Path(tempfile.mkdtemp(prefix=".work-", dir=out_dir))
     try:
         job = _VideoJob(input_path, info, out_dir, work, focal, progress, rights)
+        if caps:
+            job.subtitles = _subtitle_files(caps, work)
+            burn = next((c for c in caps if c.language == burn_language.lower()), caps[0])
+            job.burned = burn_into(planned, burn, work)
         job.encode(planned)
         outputs: list[RenditionOutput] = []
         for n, item in enumerate(planned):

@@ -8,11 +8,11 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from transcoding.languages import display_name
 from transcoding.types import BadMediaError
 
 MAX_CAPTION_BYTES = 2_000_000
 MAX_CUES = 20_000
-LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English", "fr": "Français", "zh": "中文", "km": "ភាសាខ្មែរ"}
 
 _TIME = r"(?:(\d{1,2}):)?(\d{1,2}):(\d{2})[,.](\d{1,3})"
 _TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}")
@@ -85,9 +85,7 @@ def load_caption(path: Path) -> Caption:
             code="caption_unreadable",
         )
     lang = language_of(path)
-    return Caption(
-        lang, LANGUAGE_NAMES.get(lang.split("-")[0], lang), "WEBVTT\n\n" + "\n\n".join(cues) + "\n", len(cues)
-    )
+    return Caption(lang, display_name(lang), "WEBVTT\n\n" + "\n\n".join(cues) + "\n", len(cues))
 
 
 def subtitle_playlist(vtt_name: str, duration: float) -> str:

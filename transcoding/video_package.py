@@ -30,18 +30,26 @@ def _inputs(parts: list[Artifact]) -> tuple[list[str], list[str]]:
     return args, maps
 
 
-def package_mp4(parts: list[Artifact], out: Path, *, faststart: bool = True,
-                metadata: Sequence[str] = ()) -> None:
+def package_mp4(parts: list[Artifact], out: Path, *, faststart: bool = True, metadata: Sequence[str] = (),
+                subtitles: Sequence[tuple[Path, str, str]] = ()) -> None:
     """Mux video (+ audio) into a progressive MP4; faststart puts the index before the media data.
-    The source's own tags are dropped; `metadata` (`-metadata key=value` pairs) is what the file says."""
+    The source's own tags are dropped; `metadata` (`-metadata key=value` pairs) is what the file says.
+    `subtitles` (WebVTT file, ISO 639 three-letter tag, track name) become mov_text tracks."""
     args, maps = _inputs(parts)
     flags = ["-movflags", "+faststart"] if faststart else []
+    subs: list[str] = []
+    first = len({p.path for p in parts})
+    for n, (vtt, tag, name) in enumerate(subtitles):
+        args += input_args(vtt, "webvtt")
+        maps += ["-map", f"{first + n}:s:0"]
+        subs += [f"-metadata:s:s:{n}", f"language={tag}", f"-metadata:s:s:{n}", f"handler_name={name}"]
     run_ffmpeg(
         [
             *args,
             *maps,
             "-c",
             "copy",
+            *(["-c:s", "mov_text", *subs] if subtitles else []),
             "-map_metadata",
             "-1",
             "-map_chapters",

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from transcoding.audio_spec import LoudnessTarget
+from transcoding.captions_spec import CaptionBurn
 
 Preset = Literal["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower"]
 
@@ -59,6 +60,7 @@ class VideoOutputSpec(BaseModel):
     max_bytes: int | None = Field(default=None, gt=0)  # size ceiling: the bitrate is fitted to the duration
     quick: bool = True  # remux instead of re-encoding when the source already conforms
     faststart: bool = True
+    burn_captions: CaptionBurn | None = None  # mp4 only: draw the asset-language captions into the picture
     # poster / sprite
     at_fraction: float = Field(default=0.1, ge=0, le=1)  # poster frame position
     jpeg_quality: int = Field(default=85, ge=1, le=100)

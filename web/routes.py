@@ -24,6 +24,7 @@ from web.pages import (
     plans,
     produce,
     review,
+    transcript,
 )
 from web.render import WEB_DIR
 
@@ -37,7 +38,8 @@ def content_security_policy() -> str:
         media += f" {scheme}://{settings.s3_endpoint}"
     return "; ".join([
         "default-src 'self'", "script-src 'self'", "style-src 'self'", f"img-src {media} data:",
-        f"media-src {media}", f"connect-src {media}",
+        # data: for media: the full hls.js build gives the subtitle <track>s it makes an empty "data:,WEBVTT".
+        f"media-src {media} data:", f"connect-src {media}",
         "worker-src 'self' blob:", "object-src 'none'", "base-uri 'none'", "form-action 'self'",
         "frame-ancestors 'none'",
     ])
@@ -54,7 +56,7 @@ class CachedStatic(StaticFiles):
 
 def mount_web(app: FastAPI) -> None:
     for module in (auth, home, asset, media, produce, review, admin, admin_orgs, admin_users, admin_vocab, kits,
-                   dashboard, notifications, plans):
+                   dashboard, notifications, plans, transcript):
         app.include_router(module.router)
     app.mount("/static", CachedStatic(directory=str(WEB_DIR / "static")), name="static")
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from service.models import Asset, AssetTerm, Organisation, Rendition, Version, VocabularyTerm
+from service.models import Asset, AssetTerm, Caption, Organisation, Rendition, Version, VocabularyTerm
 from service.renditions.files import stored_keys
 
 
@@ -46,8 +46,10 @@ def owner_path(session: Session, asset: Asset) -> str:
 
 def page(session: Session, visible: ColumnElement[bool], *, kind: str | None, status: str | None,
          org_id: uuid.UUID | None, term_codes: dict[str, list[str]], after: tuple[datetime, uuid.UUID] | None,
-         limit: int) -> list[Asset]:
+         limit: int, language: str | None = None) -> list[Asset]:
     q = select(Asset).where(visible)
+    if language:
+        q = q.where(Asset.language == language)
     if kind:
         q = q.where(Asset.kind == kind)
     if status:
@@ -75,7 +77,9 @@ def object_keys_of_asset(session: Session, asset_id: uuid.UUID) -> list[str]:
     originals = session.scalars(select(Version.object_key).where(Version.asset_id == asset_id))
     renditions = session.execute(select(Rendition.object_key, Rendition.extra)
                                  .join(Version, Version.id == Rendition.version_id).where(Version.asset_id == asset_id))
-    return [*originals, *(k for key, extra in renditions for k in stored_keys(key, extra))]
+    captions = session.scalars(select(Caption.object_key).join(Version, Version.id == Caption.version_id)
+                               .where(Version.asset_id == asset_id))
+    return [*originals, *captions, *(k for key, extra in renditions for k in stored_keys(key, extra))]
 
 
 def delete_asset(session: Session, asset: Asset) -> None:
@@ -95,6 +99,7 @@ def all_object_keys(session: Session) -> set[str]:
     for key, extra in session.execute(select(Rendition.object_key, Rendition.extra)):
         keys.update(stored_keys(key, extra))
     keys.update(k for k in session.scalars(select(Version.caption_key)) if k)
+    keys.update(session.scalars(select(Caption.object_key)))
     return keys
 
 

@@ -53,10 +53,12 @@ def list_assets(principal: CurrentPrincipal, session: SessionDep,
                 topic: Annotated[list[str] | None, Query()] = None,
                 audience: Annotated[list[str] | None, Query()] = None,
                 level: Annotated[list[str] | None, Query()] = None,
+                language: Annotated[str | None, Query(max_length=35)] = None,
                 cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> AssetPage:
     rows, next_cursor = assets.list_page(session, principal, kind=kind, status=status, org_id=org,
                                          terms={"topic": topic or [], "audience": audience or [],
-                                                "level": level or []}, cursor=cursor, limit=limit)
+                                                "level": level or []}, cursor=cursor, limit=limit,
+                                         language=language)
     return AssetPage(items=assets.to_out(session, rows), next_cursor=next_cursor)
 
 

@@ -27,7 +27,7 @@ class _Editable(BaseModel):
 
     summary: str | None = Field(default=None, max_length=5000)
     alt_text: str | None = Field(default=None, max_length=2000)
-    language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
+    language: str | None = Field(default=None, min_length=2, max_length=35)  # BCP 47, checked against the list
     topics: list[str] | None = Field(default=None, max_length=20)
     audiences: list[str] | None = Field(default=None, max_length=20)
     levels: list[str] | None = Field(default=None, max_length=10)
@@ -60,6 +60,7 @@ class AssetCreate(_Editable):
     kind: Kind
     title: Line = Field(min_length=1, max_length=500)
     owner_org_id: uuid.UUID | None = None
+    variant_of: uuid.UUID | None = None  # this upload is a language version of that asset
 
 
 class AssetPatch(_Editable):
@@ -89,6 +90,16 @@ class Rights(BaseModel):
     usage_terms: str
 
 
+class LanguageVersionOut(BaseModel):
+    language: str
+    label_vi: str
+    label_en: str
+    asset_id: uuid.UUID
+    title: str
+    status: str
+    original: bool
+
+
 class AssetOut(BaseModel):
     id: uuid.UUID
     kind: str
@@ -115,6 +126,8 @@ class AssetOut(BaseModel):
     current_version: VersionOut | None
     created_at: datetime
     updated_at: datetime
+    variant_of_id: uuid.UUID | None = None
+    languages: list[LanguageVersionOut] = []  # every live language of its group, itself included
 
 
 class AssetPage(BaseModel):

@@ -18,6 +18,8 @@ from service.auth.principal import Principal
 from service.db import after_commit, on_rollback, unit_of_work
 from service.errors import Conflict, Forbidden, KhoError, NotFound
 from service.jobs import service as jobs
+from service.languages import variants
+from service.languages.service import require_supported
 from service.models import Asset, Version
 from service.models.base import utcnow
 from service.orgs import service as orgs
@@ -39,6 +41,9 @@ def owner_org_for(session: Session, principal: Principal, requested: uuid.UUID |
 
 
 def _apply(session: Session, asset: Asset, changes: dict[str, Any]) -> None:
+    if changes.get("language") is not None:
+        changes = {**changes, "language": require_supported(changes["language"])}
+        variants.require_language_free(session, asset, changes["language"])
     for field in SCALAR_FIELDS:
         if field in changes and changes[field] is not None:
             setattr(asset, field, changes[field])
@@ -71,7 +76,9 @@ def create_from_upload(session: Session, store: ObjectStore, principal: Principa
     asset = Asset(id=asset_id, kind=meta.kind, title=meta.title, owner_org_id=owner,
                   created_by_id=principal.user_id, status="draft")
     repository.add(session, asset)
-    _apply(session, asset, meta.model_dump(exclude={"kind", "owner_org_id"}))
+    _apply(session, asset, meta.model_dump(exclude={"kind", "owner_org_id", "variant_of"}))
+    if meta.variant_of is not None:
+        variants.link(session, principal, asset, meta.variant_of, utcnow())
     version = Version(asset_id=asset.id, number=1, status="draft", object_key=stored.key, sha256=stored.sha256,
                       size=stored.size, media_type=stored.media_type, original_filename=filename[:400],
                       created_by_id=principal.user_id)
@@ -89,6 +96,10 @@ def get_visible(session: Session, principal: Principal, asset_id: uuid.UUID) -> 
     if not asset:
         raise NotFound(what="tài nguyên / asset")
     return asset
+
+
+def can_edit(session: Session, principal: Principal, asset: Asset) -> bool:
+    return policy.can_edit(principal, asset, repository.owner_path(session, asset))
 
 
 def require_editable(session: Session, principal: Principal, asset: Asset) -> None:
@@ -154,10 +165,11 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
 
 
 def list_page(session: Session, principal: Principal, *, kind: str | None, status: str | None,
-              org_id: uuid.UUID | None, terms: dict[str, list[str]], cursor: str | None, limit: int
-              ) -> tuple[list[Asset], str | None]:
+              org_id: uuid.UUID | None, terms: dict[str, list[str]], cursor: str | None, limit: int,
+              language: str | None = None) -> tuple[list[Asset], str | None]:
     rows = repository.page(session, policy.visible_filter(principal, utcnow()), kind=kind, status=status,
-                           org_id=org_id, term_codes=terms, after=decode_cursor(cursor), limit=limit + 1)
+                           org_id=org_id, term_codes=terms, after=decode_cursor(cursor), limit=limit + 1,
+                           language=require_supported(language) if language else None)
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, encode_cursor(rows[-1]) if more and rows else None
@@ -166,6 +178,7 @@ def list_page(session: Session, principal: Principal, *, kind: str | None, statu
 def to_out(session: Session, assets: list[Asset]) -> list[AssetOut]:
     codes = vocab.codes_by_field(session, [a.id for a in assets])
     versions = repository.current_versions(session, assets)
+    groups = variants.languages_of(session, assets, utcnow())
     out = []
     for a in assets:
         fields = codes.get(a.id, {})
@@ -180,7 +193,8 @@ def to_out(session: Session, assets: list[Asset]) -> list[AssetOut]:
             published_at=a.published_at, urgent=a.urgent, focal_x=a.focal_x, focal_y=a.focal_y,
             withdrawn_reason=a.withdrawn_reason, download_count=a.download_count,
             current_version=VersionOut.model_validate(version) if version else None,
-            created_at=a.created_at, updated_at=a.updated_at))
+            created_at=a.created_at, updated_at=a.updated_at,
+            variant_of_id=a.variant_of_id, languages=groups.get(a.id, [])))
     return out
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from search.types import SearchDocument
 from service.indexing import repository
+from service.languages import repository as language_repo
 from service.models import Asset
 from service.models.base import utcnow
 from service.vocab import repository as vocab_repo
@@ -37,6 +38,7 @@ def build(session: Session, asset_ids: list[uuid.UUID]) -> list[SearchDocument]:
     versions = repository.versions_by_ids(session, version_ids)
     profiles = repository.profiles_by_version(session, version_ids)
     qa = repository.qa_text_by_version(session, version_ids)
+    captions = language_repo.caption_text_by_version(session, version_ids)
     terms = vocab_repo.terms_of_assets(session, [a.id for a in assets])
     by_vocab = {v: f for f, v in TERM_FIELDS.items()}
     docs = []
@@ -61,6 +63,8 @@ def build(session: Session, asset_ids: list[uuid.UUID]) -> list[SearchDocument]:
             updated_at=a.updated_at.isoformat(), downloads=a.download_count, urgent=a.urgent,
             qa_text=html.unescape(_TAGS.sub(" ", qa.get(a.current_version_id, ""))) if a.current_version_id else "",
             ocr_text=version.extracted_text if version and a.kind in ("infographic", "poster", "document") else "",
-            caption_text=version.extracted_text if version and a.kind in ("video", "podcast") else "",
+            language=a.language,
+            caption_text="\n".join(t for t in (version.extracted_text, captions.get(version.id, "")) if t)
+            if version and a.kind in ("video", "podcast") else "",
         ))
     return docs

@@ -11,6 +11,7 @@ from service.assets import service as assets
 from service.assets.schemas import AssetOut
 from service.deps import ReadPrincipal, SessionDep
 from service.indexing import service as search
+from service.languages.service import require_supported
 
 router = APIRouter(prefix="/api/v1/search", tags=["search"])
 ListParam = Annotated[list[str] | None, Query()]
@@ -37,11 +38,13 @@ def search_assets(principal: ReadPrincipal, session: SessionDep, q: Annotated[st
                   level: ListParam = None, channel: ListParam = None, profile: ListParam = None,
                   org: Annotated[list[uuid.UUID] | None, Query()] = None,
                   year: Annotated[list[int] | None, Query()] = None,
+                  language: Annotated[list[str] | None, Query(max_length=35)] = None,
                   sort: Literal["relevance", "newest", "downloads"] = "relevance",
                   limit: Annotated[int, Query(ge=1, le=100)] = 20, cursor: str | None = None) -> SearchOut:
     filters = {"kind": kind or [], "topic": topic or [], "audience": audience or [], "level": level or [],
                "channel": channel or [], "profile": profile or [], "org": [str(o) for o in org or []],
-               "year": [str(y) for y in year or []]}
+               "year": [str(y) for y in year or []],
+               "language": [require_supported(code) for code in language or []]}
     page = search.search(session, principal, q=q, filters=filters, sort=sort, limit=limit, cursor=cursor)
     outs = assets.to_out(session, [a for _, a in page.hits])
     return SearchOut(total=page.total, facets=page.facets, next_cursor=page.next_cursor,

@@ -15,6 +15,7 @@ from service.jobs import workdir
 from service.jobs.failures import JobTries, classify, decide
 from service.jobs.isolation import run_isolated
 from service.jobs.runner import JobCancelled, JobContext, PermanentJobError, handler, retry_policy
+from service.languages import repository as language_repo
 from service.links import urls
 from service.models import Asset, Organisation, Rendition, Version
 from service.models.base import utcnow
@@ -96,8 +97,9 @@ def _process(ctx: JobContext) -> None:
                                  title=asset.title, credit=asset.credit, copyright_notice=asset.copyright_notice,
                                  usage_terms=asset.usage_terms, licence=asset.licence, asset_id=str(asset.id),
                                  asset_url=urls.asset_page(asset.id),
-                                 organisation=org.name if org else "")
+                                 organisation=org.name if org else "", caption_language=asset.language)
         key, caption_key = version.object_key, version.caption_key
+        caption_keys = {c.language: c.object_key for c in language_repo.captions_of(session, version.id)}
         suffix = source_suffix(key, version.media_type, version.original_filename)
     work = workdir.claim(get_settings().tmp_dir)  # removed below, or by the sweep if this worker dies
     try:
@@ -106,7 +108,10 @@ def _process(ctx: JobContext) -> None:
             for chunk in reader.iter_chunks():
                 out.write(chunk)
         captions: list[Path] = []
-        if caption_key:
+        for language, caption_object in caption_keys.items():  # named so the processor reads the language
+            captions.append(work / f"captions.{language.lower()}.vtt")
+            store_to_file(caption_object, captions[-1])
+        if caption_key and not caption_keys:
             captions.append(work / ("captions" + Path(caption_key).suffix))
             store_to_file(caption_key, captions[0])
         result = run_isolated(request, source, work / "out", captions=captions, progress=ctx.progress,

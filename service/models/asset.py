@@ -28,7 +28,7 @@ class Asset(Base):
     title: Mapped[str] = mapped_column(String(500))
     summary: Mapped[str] = mapped_column(Text, default="")
     alt_text: Mapped[str] = mapped_column(Text, default="")
-    language: Mapped[str] = mapped_column(String(8), default="vi")
+    language: Mapped[str] = mapped_column(String(35), default="vi")  # BCP 47 (transcoding/languages.yaml)
     tags: Mapped[list[str]] = mapped_column(default=list)
     credit: Mapped[str] = mapped_column(String(300), default="")
     copyright_notice: Mapped[str] = mapped_column(String(300), default="")
@@ -51,6 +51,9 @@ class Asset(Base):
     replaced_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("assets.id", ondelete="SET NULL"))
     published_at: Mapped[datetime | None]
     download_count: Mapped[int] = mapped_column(default=0)
+    # A language version points at the original it translates; the original and its versions form a group.
+    variant_of_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("assets.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = now_col()
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # When the item last changed for its readers (metadata, version, status): what ninjs `versioncreated`,

@@ -115,3 +115,10 @@ def to_ninjs(asset: Asset, version: Version | None, rows: list[Rendition], terms
     if asset.licence.startswith(("http://", "https://")):
         item["rightsinfo"] = {"linkedrights": asset.licence}
     return item
+
+
+def language_versions(others: list[Asset]) -> list[dict[str, Any]]:
+    """The other languages of the item's group, as associations a newsroom can follow."""
+    return [{"name": f"language-version-{m.language}", "uri": item_uri(m.id), "type": NINJS_TYPE.get(m.kind, "text"),
+             "language": m.language, "title": m.title, "altids": [{"role": "kho-id", "value": str(m.id)}]}
+            for m in others]

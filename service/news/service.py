@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from search.query import cut_query
 from service.auth.principal import Principal
 from service.errors import KhoError, NotFound
+from service.languages import variants
 from service.models import Asset
 from service.models.base import utcnow
 from service.news import ninjs, repository
@@ -44,11 +45,16 @@ def to_items(session: Session, assets: list[Asset]) -> list[dict[str, Any]]:
     renditions = repository.renditions(session, list(versions))
     terms = vocab_repo.terms_of_assets(session, [a.id for a in assets])
     orgs = repository.organisations(session, [a.owner_org_id for a in assets])
+    groups = variants.live_groups(session, assets, utcnow())
     out = []
     for a in assets:
         version = versions.get(a.current_version_id) if a.current_version_id else None
-        out.append(ninjs.to_ninjs(a, version, renditions.get(version.id, []) if version else [],
-                                  terms.get(a.id, []), orgs.get(a.owner_org_id)))
+        item = ninjs.to_ninjs(a, version, renditions.get(version.id, []) if version else [],
+                              terms.get(a.id, []), orgs.get(a.owner_org_id))
+        others = [m for m in groups.get(a.id, []) if m.id != a.id]
+        if others and a.status == "published":
+            item["associations"] = ninjs.language_versions(others)
+        out.append(item)
     return out
 
 

@@ -45,6 +45,13 @@ def products_by_unit(session: Session, ids: Ids, start: datetime, end: datetime)
     return {o: int(n) for o, n in session.execute(q)}
 
 
+def products_by_language(session: Session, ids: Ids, start: datetime, end: datetime) -> dict[str, int]:
+    q = (select(Asset.language, func.count(Asset.id))
+         .where(in_ids(session, Asset.owner_org_id, ids), Asset.published_at >= start, Asset.published_at < end)
+         .group_by(Asset.language))
+    return {str(k): int(n) for k, n in session.execute(q)}
+
+
 def products_by_term(session: Session, ids: Ids, start: datetime, end: datetime, vocabulary: str
                      ) -> list[tuple[str, str, int]]:
     q = (select(VocabularyTerm.code, VocabularyTerm.label_vi, func.count(Asset.id))

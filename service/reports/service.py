@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from service import outbox
 from service.auth.principal import Principal
 from service.errors import Conflict, NotFound
+from service.languages.service import label as language_label
 from service.models import Organisation, ReportSnapshot
 from service.models.base import utcnow
 from service.orgs import repository as orgs_repo
@@ -47,7 +48,9 @@ def _products(session: Session, scope: Scope, p: Period) -> dict[str, Any]:
             "by_topic": [{"code": c, "label": label, "count": n}
                          for c, label, n in repository.products_by_term(session, scope, p.start, p.end, "topic")],
             "by_audience": [{"code": c, "label": label, "count": n} for c, label, n in
-                            repository.products_by_term(session, scope, p.start, p.end, "audience")]}
+                            repository.products_by_term(session, scope, p.start, p.end, "audience")],
+            "by_language": [{"code": c, "label": language_label(c), "count": n} for c, n in
+                            sorted(repository.products_by_language(session, scope, p.start, p.end).items())]}
 
 
 def _approvals(session: Session, scope: Scope, p: Period) -> dict[str, Any]:

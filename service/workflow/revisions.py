@@ -18,6 +18,7 @@ from service.auth.principal import Principal
 from service.db import on_rollback
 from service.errors import Conflict, KhoError
 from service.jobs import service as jobs
+from service.languages import repository as language_repo
 from service.models import Asset, Version
 from service.models.base import utcnow
 from service.vocab import service as vocab
@@ -79,6 +80,8 @@ def _new_version(session: Session, asset: Asset, principal: Principal, number: i
         extracted_text=like.extracted_text if same_file else "",
         caption_key=like.caption_key if same_file else None)
     repository.add(session, version)
+    if same_file:  # the same media keeps its captions (their objects are shared, see languages.captions)
+        language_repo.copy_captions(session, like.id, version.id)
     return version
 
 

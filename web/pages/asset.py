@@ -17,6 +17,7 @@ from service.assets.schemas import AssetOut
 from service.auth.principal import Principal
 from service.deps import SessionDep
 from service.errors import Forbidden, NotFound
+from service.languages.service import label as language_label
 from service.links import service as links
 from service.links import urls
 from service.links.urls import ASSET_PAGE
@@ -121,6 +122,8 @@ def asset_page(asset_id: uuid.UUID, request: Request, user: OptionalUser, sessio
         "downloads": downloadable(groups) if out.status != "withdrawn" else [], "media": _media(groups, stream),
         "listing": listing, "page_url": page_url, "embed_code": embed,
         "workspace": _workspace(session, principal, out),
+        "language_label": language_label(out.language, lang),
+        "caption_labels": {code: language_label(code, lang) for code, _ in stream.captions},
     }, status_code=410 if out.status == "withdrawn" else 200)
 
 

@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from service.assets import service as assets
 from service.config import get_settings
 from service.deps import SessionDep
+from service.languages.service import choices as language_choices
 from service.ops.settings import get_ops_settings
 from service.workflow import service as workflow
 from service.workflow.schemas import DecisionIn
@@ -27,11 +28,15 @@ SUBMITTABLE = ("draft", "changes_requested")
 
 
 @router.get("/tai-len")
-def upload_page(request: Request, user: ProducerUser, session: SessionDep) -> Response:
+def upload_page(request: Request, user: ProducerUser, session: SessionDep,
+                variant_of: uuid.UUID | None = None) -> Response:
     labels = labels_for(session, lang_of(request))
+    original = assets.get_visible(session, user.principal, variant_of) if variant_of else None
     limits = {k: v // (1024 * 1024) for k, v in get_settings().upload_limits.items()}
     return render(request, "upload.html", {"labels": labels, "kinds": UPLOAD_KINDS, "limits": limits,
-                                           "chunk_bytes": get_ops_settings().tus_web_chunk_bytes})
+                                           "chunk_bytes": get_ops_settings().tus_web_chunk_bytes,
+                                           "languages": language_choices(lang_of(request)),
+                                           "original": original})
 
 
 @router.get("/cua-toi")

@@ -12,6 +12,8 @@ from starlette.responses import RedirectResponse, Response
 from service.assets import service as assets
 from service.deps import SessionDep
 from service.errors import NotFound
+from service.languages import captions, translations
+from service.languages.service import label as language_label
 from service.workflow import queries as review_queries
 from service.workflow import service as workflow
 from service.workflow.schemas import DecisionIn
@@ -39,7 +41,11 @@ def review_queue(request: Request, user: ReviewerUser, session: SessionDep) -> R
 def review_detail(asset_id: uuid.UUID, request: Request, user: ReviewerUser, session: SessionDep) -> Response:
     principal = user.principal
     diff = review_queries.diff(session, principal, asset_id, None, None)
-    out = assets.to_out(session, [assets.get_visible(session, principal, asset_id)])[0]
+    asset = assets.get_visible(session, principal, asset_id)
+    out = assets.to_out(session, [asset])[0]
+    original = translations.original_of(session, principal, asset)
+    own_lines = next((t.lines for t in captions.transcripts(session, principal, asset_id)
+                      if t.language == asset.language), []) if original else []
     history = review_queries.history(session, principal, asset_id)
     comments = review_queries.comments(session, principal, asset_id)
     item = next((i for i in review_queries.review_queue(session, principal, QUEUE_LIMIT) if i.asset_id == asset_id),
@@ -47,7 +53,8 @@ def review_detail(asset_id: uuid.UUID, request: Request, user: ReviewerUser, ses
     people = user_names(session, {e.actor_id for e in history} | {c.author_id for c in comments})
     return render(request, "review_detail.html", {
         "asset": out, "diff": diff, "item": item, "history": history, "comments": comments, "people": people,
-        "labels": labels_for(session, lang_of(request))})
+        "labels": labels_for(session, lang_of(request)), "original": original, "own_lines": own_lines,
+        "own_label": language_label(asset.language, lang_of(request))})
 
 
 @router.post("/duyet/{asset_id}/{decision}", dependencies=[CsrfChecked])

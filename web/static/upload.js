@@ -73,7 +73,7 @@
   function sharedMetadata() {
     const data = new FormData(form);
     const meta = {};
-    for (const field of ["summary", "credit", "copyright_notice", "licence", "usage_terms"]) {
+    for (const field of ["summary", "language", "variant_of", "credit", "copyright_notice", "licence", "usage_terms"]) {
       const value = (data.get(field) || "").toString().trim().normalize("NFC");
       if (value) meta[field] = value;
     }
