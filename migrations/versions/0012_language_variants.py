@@ -1,7 +1,7 @@
 """languages: BCP 47 codes on assets, language versions, captions per language, translation requests
 
 Revision ID: 0012_language_variants
-Revises: 0004_distribution
+Revises: 0010_plans_targets_evidence
 Create Date: 2026-12-03
 """
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0012_language_variants'
-down_revision: str | None = '0004_distribution'
+down_revision: str | None = '0010_plans_targets_evidence'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
