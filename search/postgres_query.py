@@ -88,7 +88,9 @@ class PlanBuilder:
     def _term_lexemes(self, term: QueryTerm, loose: bool) -> list[str]:
         f = term.folded
         out = [quote(f)]
-        if term.last and len(f) >= 2:
+        # The last word also matches as a prefix; a one-letter one too when other words narrow the match
+        # ("nghi q"), never alone (a lone letter would scan most of the index).
+        if term.last and (len(f) >= 2 or len(self.parsed.terms) > 1):
             out.append(quote(f) + ":*")
         if loose:
             out += [quote(v) for v in self.variants.get(f, ())]

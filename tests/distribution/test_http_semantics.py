@@ -65,7 +65,8 @@ def _world(client: TestClient, factory: Factory, publisher: Publisher) -> World:
               "org_code": org, "code": "chuyen-doi-so", "kind": "infographic", "profile": "web-image",
               "vocabulary": "topic", "term_id": term["id"], "job_id": str(uuid.uuid4()),
               "sub_id": str(uuid.uuid4()), "upload_id": uuid.uuid4().hex, "name": "master.m3u8",
-              "plan_id": str(uuid.uuid4()), "task_id": str(uuid.uuid4()), "evidence_id": str(uuid.uuid4())}
+              "plan_id": str(uuid.uuid4()), "language": "vi", "task_id": str(uuid.uuid4()),
+              "evidence_id": str(uuid.uuid4())}
     return World(values, podcast, admin, key)
 
 

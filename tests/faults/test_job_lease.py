@@ -42,7 +42,7 @@ def test_lease_shorter_than_a_transfer(tmp_path: Path) -> None:
     try:
         env = {"KHO_DATABASE_URL": create_pg_database(db), **s3.env("kho-lease"), "KHO_QUEUE": "redis",
                "KHO_REDIS_URL": REDIS_URL, "KHO_WORKER_THREADS": "1", "KHO_JOB_LEASE_SECONDS": str(LEASE_SECONDS),
-               "KHO_SWEEP_INTERVAL_SECONDS": "1", "KHO_S3_READ_TIMEOUT": "30", "KHO_SEARCH": "embedded"}
+               "KHO_SWEEP_INTERVAL_SECONDS": "1", "KHO_S3_READ_TIMEOUT": "30", "KHO_SEARCH": "postgres"}
         with service_env(tmp_path / "var", **env), \
                 TestClient(create_app(), raise_server_exceptions=False) as client:
             headers = producer_headers()

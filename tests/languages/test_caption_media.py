@@ -61,7 +61,7 @@ def test_mp4_download_carries_mov_text_tracks_with_language_tags(rendered: dict,
     out = tmp_path / "hmn.srt"
     ffmpeg("-i", str(mp4), "-map", "0:s:1", str(out))
     assert "Hmôngz: Txưz kiv đuô ntơưv" in out.read_text(encoding="utf-8")
-    vertical = rendered[("vertical", "1080x1920")]
+    vertical = rendered[("vertical", "crop-1080x1920")]
     assert vertical.extra.get("burned_captions") is True
     assert not [s for s in probe_json(vertical.path)["streams"] if s["codec_type"] == "subtitle"]
 
@@ -74,7 +74,7 @@ def test_burned_in_vietnamese_caption_is_read_back_by_ocr(rendered: dict, tmp_pa
     require_or_skip(ffmpeg_path(), "ffmpeg is not installed")
     from PIL import Image, ImageOps
 
-    vertical = rendered[("vertical", "1080x1920")]
+    vertical = rendered[("vertical", "crop-1080x1920")]
     frame = tmp_path / "frame.png"
     ffmpeg("-ss", "1", "-i", str(vertical.path), "-frames:v", "1", str(frame))
     with Image.open(frame) as im:

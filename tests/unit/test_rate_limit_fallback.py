@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 from service.news.ratelimit import Decision, FallbackRateLimiter, MemoryRateLimiter, RedisRateLimiter
 
@@ -47,7 +48,9 @@ def test_a_refused_redis_falls_back_to_a_per_process_limit() -> None:
     assert [d.allowed for d in decisions] == [True, True, True, False, False]
     assert decisions[-1].retry_after >= 1
     assert limiter.status().startswith("degraded")
-    denied = asyncio.run(limiter.acquire_async("user:1", 3))  # the middleware's path agrees
+    # The middleware's path agrees (on a loop of its own: another test may leave one running on this thread).
+    with ThreadPoolExecutor(1) as pool:
+        denied = pool.submit(asyncio.run, limiter.acquire_async("user:1", 3)).result()
     assert not denied.allowed
 
 
