@@ -122,6 +122,7 @@ class AssetOut(BaseModel):
     focal_x: float
     focal_y: float
     withdrawn_reason: str | None
+    replaced_by_id: uuid.UUID | None = None  # a withdrawn asset's replacement (use that one instead)
     download_count: int
     current_version: VersionOut | None
     created_at: datetime

@@ -191,7 +191,7 @@ def to_out(session: Session, assets: list[Asset]) -> list[AssetOut]:
                           usage_terms=a.usage_terms),
             owner_org_id=a.owner_org_id, publish_at=a.publish_at, expires_at=a.expires_at,
             published_at=a.published_at, urgent=a.urgent, focal_x=a.focal_x, focal_y=a.focal_y,
-            withdrawn_reason=a.withdrawn_reason, download_count=a.download_count,
+            withdrawn_reason=a.withdrawn_reason, replaced_by_id=a.replaced_by_id, download_count=a.download_count,
             current_version=VersionOut.model_validate(version) if version else None,
             created_at=a.created_at, updated_at=a.updated_at,
             variant_of_id=a.variant_of_id, languages=groups.get(a.id, [])))

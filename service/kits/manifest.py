@@ -44,6 +44,9 @@ def _missing(m: Missing) -> dict[str, Any]:
         out.update(title=m.asset.title, url=urls.asset_page(m.asset.id))
     if m.why == "withdrawn":
         out["reason"] = m.asset.withdrawn_reason or ""
+        if m.asset.replaced_by_id:  # what a newsroom should use instead
+            out["replaced_by"] = {"asset_id": str(m.asset.replaced_by_id),
+                                  "url": urls.asset_page(m.asset.replaced_by_id)}
     return out
 
 

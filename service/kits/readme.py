@@ -39,6 +39,8 @@ def readme_text(kit: Collection, entries: list[KitEntry], withdrawn: list[Asset]
         for a in withdrawn:
             lines += [f"- {a.title}" + (f" — lý do: {a.withdrawn_reason}" if a.withdrawn_reason else ""),
                       f"  {urls.asset_page(a.id)}"]
+            if a.replaced_by_id:
+                lines.append(f"  Dùng bản thay thế / use instead: {urls.asset_page(a.replaced_by_id)}")
         lines.append("")
     lines += ["Danh mục máy đọc được: manifest.json (mã, tên, bản quyền, SHA-256, đường dẫn).", "",
               "-" * 60, "Khi đăng tải, vui lòng giữ nguyên thông tin bản quyền và ghi rõ nguồn.",

@@ -3,13 +3,19 @@ with Python's e-mail parser; in-app list and bell; preferences and digests; with
 
 from __future__ import annotations
 
+import io
+import json
 import time
 import uuid
+import zipfile
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
+from standardwebhooks import Webhook
 
+from service.webhooks.delivery import deliver_due as deliver_webhooks
 from tests.api.conftest import Factory
+from tests.distribution.receiver import Receiver
 from tests.notifications.smtp import Inbox
 from tests.web.conftest import csrf_from
 from tests.workflow.wf_support import Flow, Headers, Tree, problem
@@ -86,10 +92,33 @@ def test_withdrawal_reaches_every_taker_with_the_replacement(flow: Flow, fresh_t
     settle()
     inbox.clear()
 
+    newsroom = tree.client_headers(["assets:read", "webhooks:manage"])
+    receiver = Receiver().start()
+    r = flow.client.post("/api/v1/webhooks/subscriptions", headers=newsroom,
+                         json={"url": receiver.url, "events": ["asset.withdrawn"]})
+    assert r.status_code == 201, r.text
+    secret = r.json()["secret"]
     reason = "Số liệu sai, đã có bản đính chính"
     r = flow.act(tree.h["reviewer"], wrong, "withdraw", reason, replacement_asset_id=right)
     assert r.status_code == 200, r.text
     settle()
+    deliver_webhooks()
+    deadline = time.monotonic() + 30
+    while not receiver.requests and time.monotonic() < deadline:  # the sender started by the commit may run
+        time.sleep(0.05)
+    hooks = [Webhook(secret).verify(q.body, q.headers) for q in receiver.requests]  # signed as before
+    receiver.stop()
+    assert [(h["type"], h["data"]["asset_id"]) for h in hooks] == [("asset.withdrawn", wrong)]
+    assert flow.asset(tree.h["producer"], wrong)["replaced_by_id"] == right
+    slug = f"tuyen-sinh-{uuid.uuid4().hex[:6]}"
+    r = flow.client.post("/api/v1/kits", headers=tree.h["producer"], json={
+        "slug": slug, "title": "Bộ tuyển sinh", "items": [{"asset_id": wrong}, {"asset_id": right}]})
+    assert r.status_code == 201, r.text
+    kit = flow.client.get(f"/api/v1/kits/{slug}.zip", headers=tree.h["staff"])
+    assert kit.status_code == 200, kit.text
+    manifest = json.loads(zipfile.ZipFile(io.BytesIO(kit.content)).read("manifest.json"))
+    [gone] = manifest["not_included"]
+    assert gone["status"] == "withdrawn" and gone["replaced_by"]["url"] == f"http://testserver/tai-nguyen/{right}"
 
     right_title = flow.asset(tree.h["producer"], right)["title"]
     for email, headers in staff:
