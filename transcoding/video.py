@@ -257,7 +257,9 @@ class _VideoJob:
                 max(r.height for r in rungs),
                 self.info.duration,
                 max(r.peak_bps for r in rungs),
-                extra={"rungs": [f"{r.height}p" for r in rungs], "files": [self.rel(master)]},
+                # The master stands for the whole HLS output: publication looks for the profile's own name.
+                extra={"rungs": [f"{r.height}p" for r in rungs], "files": [self.rel(master)],
+                       "spec": item.spec.variant},
             )
         )
         return outputs
