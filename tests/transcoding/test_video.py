@@ -278,3 +278,16 @@ def test_silent_sound_track_is_kept_unnormalised(tmp_path: Path) -> None:
     )
     [out] = render_video(clip, probe(clip, "video"), [load_profiles()["tv-broadcast"]], tmp_path / "out")
     assert stream(out.path, "audio") is not None and out.loudness_lufs is not None and out.loudness_lufs < -60
+
+
+def test_every_required_video_output_is_found_by_the_publication_gate(rendered: tuple) -> None:
+    """The HLS master stands for the profile's "hls" output: a gate that missed it held every video back."""
+    from service.publication.rules import made_outputs, missing, required_outputs
+    from transcoding.profiles import default_profiles
+
+    _, outputs, _ = rendered
+    video_profiles = {name: p for name, p in default_profiles().items() if p.sections("video")}
+    required = required_outputs("video", "video/mp4", video_profiles)
+    assert ("web-hls", "hls") in required
+    made = made_outputs((o.profile, o.variant, o.extra) for o in outputs.values())
+    assert missing(required, made) == []
