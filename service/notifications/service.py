@@ -34,7 +34,8 @@ def notify(session: Session, recipients: list[User], notice: Notice, event_key: 
            asset_id: uuid.UUID | None = None) -> list[Notification]:
     """Tell each recipient once about one event (a second call with the same key adds nothing)."""
     people = {u.id: u for u in recipients}
-    fresh = [u for uid, u in people.items() if uid not in repository.existing_keys(session, event_key, list(people))]
+    told = repository.existing_keys(session, event_key, list(people))  # once: a fan-out reaches thousands
+    fresh = [u for uid, u in people.items() if uid not in told]
     if not fresh:
         return []
     chosen = repository.preferences(session, [u.id for u in fresh], notice.kind)
