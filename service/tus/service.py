@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from service.assets import service as assets
-from service.assets.ingest import StoredOriginal, check_type, store_original
+from service.assets.ingest import StoredOriginal, check_type, read_head, store_original
 from service.assets.upload import check_fits_kind
 from service.auth.principal import Principal
 from service.config import get_settings
@@ -128,7 +128,7 @@ def _ingest_or_discard(session: Session, principal: Principal, store: ObjectStor
     length = upload.length or 0
     try:
         if old_offset < HEAD_BYTES <= upload.offset or (old_offset < HEAD_BYTES and upload.offset == length):
-            head = staging.read_head(store, repository.parts(session, upload.id), HEAD_BYTES)
+            head = read_head(staging.PartsReader(store, repository.parts(session, upload.id)), HEAD_BYTES)
             check_type(head, str(upload.upload_metadata["asset"]["kind"]))
         if upload.offset == length:
             _ingest(session, principal, store, upload)

@@ -126,17 +126,6 @@ class PartsReader:
             raise PartsInconsistent(f"staged part at {part.offset} is missing") from exc
 
 
-def read_head(store: ObjectStore, parts: Sequence[UploadPart], size: int) -> bytes:
-    reader = PartsReader(store, parts)
-    head = bytearray()
-    while len(head) < size:
-        chunk = reader.read(size - len(head))
-        if not chunk:
-            break
-        head += chunk
-    return bytes(head)
-
-
 def remove_part(store: ObjectStore, key: str | None) -> None:
     if key is not None:
         _quietly(lambda: store.delete(key), key)
