@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from service.assets import policy
 from service.auth.principal import Principal
+from service.auth.service import principal_for_user
 from service.models import Asset, Organisation, User
 from service.notifications import repository
 from service.plans import access
@@ -64,13 +65,13 @@ def mentioned(session: Session, asset: Asset, text: str) -> list[User]:
     owner = repository.organisation(session, asset.owner_org_id)
     if owner is None:
         return []
-    return [p for p in people if policy.in_workspace(_principal(session, p), owner.id, owner.path)]
+    principals = [(p, _principal(session, p)) for p in people]
+    return [p for p, who in principals if who is not None and policy.in_workspace(who, owner.id, owner.path)]
 
 
-def _principal(session: Session, user: User) -> Principal:
+def _principal(session: Session, user: User) -> Principal | None:
     org = repository.organisation(session, user.organisation_id)
-    return Principal(kind="user", id=user.id, label=user.full_name, organisation_id=user.organisation_id,
-                     organisation_path=org.path if org else "", role=user.role)
+    return principal_for_user(user, org) if org else None
 
 
 UNIT_MANAGERS = ("admin", "reviewer", "producer")
