@@ -57,3 +57,21 @@ def podcast_transcript(asset_id: object) -> str:
 
 def podcast_cover() -> str:
     return f"{base_url()}/feeds/podcast/cover.jpg"
+
+
+# Pages of the signed-in web app that e-mails link to (notifications).
+def plan_page(plan_id: object) -> str:
+    return f"{base_url()}/ke-hoach/{plan_id}"
+
+
+def line_report(org_code: str | None = None, period: str | None = None) -> str:
+    query = "&".join(f"{k}={quote(v, safe='')}" for k, v in (("don_vi", org_code), ("ky", period)) if v)
+    return f"{base_url()}/bao-cao/tuyen" + (f"?{query}" if query else "")
+
+
+def evidence_page() -> str:
+    return f"{base_url()}/minh-chung"
+
+
+def notification_settings() -> str:
+    return f"{base_url()}/thong-bao/cai-dat"

@@ -113,7 +113,7 @@ def on_report_submitted(session: Session, payload: dict[str, Any]) -> None:
     if snapshot is None or org is None:
         return
     notice = Notice(kind="report_submitted", title=f"{org.name} — {snapshot.period}",
-                    link=f"{urls.base_url()}/bao-cao/tuyen?don_vi={org.code}&ky={snapshot.period}")
+                    link=urls.line_report(org.code, snapshot.period))
     notify(session, recipients.overseers(session, org.id), notice, f"report-submitted:{snapshot.id}")
 
 
@@ -129,6 +129,6 @@ def on_evidence_reviewed(session: Session, payload: dict[str, Any]) -> None:
         people = people + repository.users(session, [evidence.created_by_id])
     status = "Đã chấp nhận" if evidence.review == "accepted" else "Trả lại"
     notice = Notice(kind="evidence_reviewed", title=f"{asset.title if asset else evidence.channel} ({status})",
-                    link=f"{urls.base_url()}/minh-chung", reason=evidence.review_note)
+                    link=urls.evidence_page(), reason=evidence.review_note)
     notify(session, recipients.without(people, _uuid(payload.get("reviewer_id"))), notice,
            f"evidence:{evidence.id}:{payload.get('at')}")

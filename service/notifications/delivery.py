@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from service.config import get_settings
 from service.db import unit_of_work
+from service.links import urls
 from service.models.base import utcnow
 from service.notifications import mailer as mail
 from service.notifications import repository
@@ -75,7 +76,7 @@ def deliver_due(sender: mail.Mailer | None = None, now: datetime | None = None, 
         while outgoing := _claim(now or utcnow(), batch):
             for out in outgoing:
                 message = mail.mime(sender=settings.smtp_from, to=out.to, subject=out.subject, text=out.text,
-                                    html=out.html, key=out.key, unsubscribe=f"{settings.base_url}/thong-bao/cai-dat",
+                                    html=out.html, key=out.key, unsubscribe=urls.notification_settings(),
                                     domain=domain)
                 try:
                     sender.send(message)

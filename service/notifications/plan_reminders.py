@@ -26,7 +26,7 @@ def remind_tasks(session: Session, today: date) -> int:
         if state == "overdue":
             people += recipients.overseers(session, task.lead_org_id)
         notice = Notice(kind="task_due" if state == "due" else "task_overdue", title=task.title[:300],
-                        link=f"{urls.base_url()}/ke-hoach/{task.plan_id}", due=deadlines.show(task.due_on))
+                        link=urls.plan_page(task.plan_id), due=deadlines.show(task.due_on))
         sent += len(notify(session, people, notice, f"task-{state}:{task.id}:{task.due_on.isoformat()}"))
     return sent
 
@@ -44,7 +44,7 @@ def remind_reports(session: Session, today: date) -> int:
         stage = "overdue" if today > deadline.due else "due"
         for org_id in waiting:
             notice = Notice(kind="report_due", title=deadline.period, due=deadlines.show(deadline.due),
-                            link=f"{urls.base_url()}/bao-cao/tuyen")
+                            link=urls.line_report())
             sent += len(notify(session, people.get(org_id, []), notice,
                                f"report-{stage}:{org_id}:{deadline.period}"))
     return sent

@@ -23,7 +23,7 @@ def asset_link(asset_id: uuid.UUID | str) -> str:
 
 
 def preferences_link() -> str:
-    return f"{urls.base_url()}/thong-bao/cai-dat"
+    return urls.notification_settings()
 
 
 def email_enabled() -> bool:
