@@ -47,6 +47,19 @@ def write_profile(root: Path) -> Path:
     return root
 
 
+# Each office application has its own PDF export filter; all of them take `UseTaggedPDF`, which writes the
+# document's structure (headings, paragraphs, tables, figures with their alt text) for screen readers.
+_EXPORT_FILTERS = {".docx": "writer", ".odt": "writer", ".xlsx": "calc", ".ods": "calc",
+                   ".pptx": "impress", ".odp": "impress"}
+_TAGGED = '{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+
+
+def tagged_pdf_filter(suffix: str) -> str:
+    """The `--convert-to` argument for a tagged PDF from a document with this extension."""
+    application = _EXPORT_FILTERS.get(suffix.lower(), "writer")
+    return f"pdf:{application}_pdf_Export:{_TAGGED}"
+
+
 def convert_to_pdf(source: Path, out_dir: Path, *, timeout: float = DEFAULT_TIMEOUT,
                    memory_limit: int | None = DEFAULT_MEMORY) -> Path:
     """The PDF of an office document, written to `out_dir`. BadMediaError when LibreOffice cannot read it."""
@@ -60,8 +73,8 @@ def convert_to_pdf(source: Path, out_dir: Path, *, timeout: float = DEFAULT_TIME
         work = Path(scratch) / ("document" + source.suffix.lower())
         shutil.copyfile(source, work)
         args = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--nologo",
-                "--nodefault", "--norestore", "--nolockcheck", "--convert-to", "pdf", "--outdir", str(out_dir),
-                str(work)]
+                "--nodefault", "--norestore", "--nolockcheck", "--convert-to", tagged_pdf_filter(source.suffix),
+                "--outdir", str(out_dir), str(work)]
         env = {"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
                "TMPDIR": scratch, "SAL_USE_VCLPLUGIN": "svp"}
         _run(args, env, timeout, memory_limit)

@@ -70,6 +70,9 @@ class ProcessRequest:
     organisation: str = ""
     licence: str = ""
     caption_language: str = ""  # the captions burned into the social feed cuts (the asset's own language)
+    language: str = "vi"  # the asset's BCP 47 language: PDF /Lang, the voice reading the audio description
+    alt_text: str = ""  # what a screen reader says for the image in a print PDF
+    audio_description: str = ""  # read aloud into the podcast/loudspeaker outputs of an image, where written
 
 
 @dataclass
@@ -78,6 +81,9 @@ class ProcessResult:
     outputs: list[RenditionOutput] = field(default_factory=list)
     text: str = ""
     qa: dict[str, Any] | None = None  # the parsed Q&A set (QaSet.to_dict()) for qa_set assets
+    # Profiles this run was responsible for but made nothing for (an audio description removed or in a
+    # language without a voice): their earlier outputs must go, not linger as if still current.
+    cleared: list[str] = field(default_factory=list)
 
 
 def media_of(kind: str, media_type: str) -> str:
@@ -213,7 +219,58 @@ def _image(request: ProcessRequest, source: Path, out_dir: Path, captions: list[
                          title=request.title or None)
     outputs = render_images(source, targets, out_dir / "image", focal=request.focal, rights=rights,
                             progress=_scaled(progress, 0.0, 0.8))
-    return ProcessResult(probe=info.to_dict(), outputs=label_outputs(outputs), text=_ocr(source))
+    _tag_print_pdfs(request, outputs)
+    probe = info.to_dict()
+    described, spoken = _described_profiles(request), list[RenditionOutput]()
+    if described and request.audio_description.strip():
+        spoken, probe["audio_description"] = _read_description(request, source, out_dir, described,
+                                                                _scaled(progress, 0.8, 0.9))
+    cleared = [p.name for p in described] if not spoken else []
+    return ProcessResult(probe=probe, outputs=label_outputs(outputs + spoken), text=_ocr(source), cleared=cleared)
+
+
+def _tag_print_pdfs(request: ProcessRequest, outputs: list[RenditionOutput]) -> None:
+    """Print PDFs of a picture become tagged PDFs whose one figure carries the alt text (pdf_access)."""
+    from transcoding.pdf_access import tag_picture_pdf
+
+    for output in outputs:
+        if output.media_type == "application/pdf":
+            tag_picture_pdf(output.path, title=request.title, language=request.language,
+                            alt_text=request.alt_text)
+            if "bytes" in output.extra:
+                output.extra["bytes"] = output.path.stat().st_size
+
+
+def _described_profiles(request: ProcessRequest) -> list[Profile]:
+    chosen = [p for p in default_profiles().values() if request.kind in p.described_kinds]
+    if request.profiles is not None:
+        chosen = [p for p in chosen if p.name in request.profiles]
+    return chosen
+
+
+def _read_description(request: ProcessRequest, image: Path, out_dir: Path, profiles: list[Profile],
+                      progress: ProgressFn) -> tuple[list[RenditionOutput], dict[str, Any]]:
+    """The producer's audio description spoken and made into every described profile's audio outputs, the
+    image itself as the podcast cover art."""
+    from transcoding.audio import render_audio
+    from transcoding.audio_tags import AudioTags
+    from transcoding.probe import probe
+    from transcoding.speech import read_aloud
+
+    speech_dir = out_dir / "speech"
+    speech_dir.mkdir(parents=True, exist_ok=True)
+    reading = read_aloud(request.audio_description, request.language or "vi", speech_dir / "description.wav")
+    if reading.wav is None:
+        log.info("audio description of %s not read: %s", request.asset_id, reading.reason)
+        return [], reading.to_probe()
+    info = probe(reading.wav, "podcast")
+    tags = AudioTags(title=request.title, artist=request.organisation or request.credit,
+                     copyright=request.copyright_notice or None, url=request.asset_url or None)
+    outputs = render_audio(reading.wav, info, profiles, out_dir / "audio", tags=tags, cover_art=image,
+                           progress=progress)
+    for output in outputs:
+        output.extra["source"] = "audio_description"
+    return outputs, reading.to_probe()
 
 
 def _ocr(source: Path) -> str:
@@ -250,6 +307,7 @@ def _qa(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Pat
     qa_set = report.qa_set
     if request.organisation and not qa_set.organisation:
         qa_set = replace(qa_set, organisation=request.organisation)
+    qa_set = replace(qa_set, language=request.language or "vi")
     progress(0.3)
     formats = None
     if request.profiles is not None:
@@ -266,10 +324,12 @@ def _office(request: ProcessRequest, source: Path, out_dir: Path, captions: list
     gives its text to search."""
     from transcoding.document import pdf_text, render_document
     from transcoding.office import convert_to_pdf
+    from transcoding.pdf_access import label_pdf
     from transcoding.qa.ziplimits import check_xml_parts
 
     check_xml_parts(source)  # the ZIP limits first, then every XML part without DOCTYPE/ENTITY
     pdf = convert_to_pdf(source, out_dir / "office")
+    label_pdf(pdf, title=request.title, language=request.language)
     progress(0.5)
     targets = [(p.name, spec) for p in _profiles(request, "document") for spec in p.document]
     outputs = render_document(pdf, targets, out_dir / "document", progress=_scaled(progress, 0.5, 0.95))

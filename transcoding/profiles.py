@@ -50,6 +50,9 @@ class Profile(BaseModel):
     label_en: str = Field(min_length=1, max_length=200)
     description_vi: str = ""
     kinds: list[AssetKind] = Field(min_length=1)
+    # Kinds without sound whose producer-written audio description is read aloud into this profile's audio
+    # outputs (an infographic's podcast and loudspeaker versions); only where a description is written.
+    described_kinds: list[AssetKind] = Field(default_factory=list)
     video: list[VideoOutputSpec] = Field(default_factory=list)
     audio: list[AudioOutputSpec] = Field(default_factory=list)
     image: list[ImageOutputSpec] = Field(default_factory=list)
@@ -64,6 +67,8 @@ class Profile(BaseModel):
     def _sections(self) -> Profile:
         if not any(self.sections(m) for m in MEDIA):
             raise ValueError("a profile needs at least one video, audio, image or document output")
+        if self.described_kinds and not self.audio:
+            raise ValueError("described_kinds needs audio outputs to read the description into")
         for media in MEDIA:
             variants = [spec.variant for spec in self.sections(media)]
             if len(variants) != len(set(variants)):
@@ -110,3 +115,8 @@ def profiles_for(kind: str, media: str, profiles: dict[str, Profile] | None = No
     """Profiles for an asset kind that have outputs for one medium: video, audio, image or document."""
     pool = default_profiles() if profiles is None else profiles
     return [p for p in pool.values() if kind in p.kinds and p.sections(media)]
+
+
+def described_profile_names(kind: str) -> list[str]:
+    """The profiles that read a `kind`'s audio description aloud (none for kinds that have sound)."""
+    return sorted(p.name for p in default_profiles().values() if kind in p.described_kinds)

@@ -50,6 +50,11 @@ def soffice_path() -> str | None:
     return _find("soffice", "KHO_SOFFICE")
 
 
+@cache
+def espeak_path() -> str | None:
+    return _find("espeak-ng", "KHO_ESPEAK")
+
+
 def require(path: str | None, name: str) -> str:
     if not path:
         from transcoding.types import TransientProcessingError

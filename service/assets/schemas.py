@@ -27,6 +27,7 @@ class _Editable(BaseModel):
 
     summary: str | None = Field(default=None, max_length=5000)
     alt_text: str | None = Field(default=None, max_length=2000)
+    audio_description: str | None = Field(default=None, max_length=5000)
     language: str | None = Field(default=None, min_length=2, max_length=35)  # BCP 47, checked against the list
     topics: list[str] | None = Field(default=None, max_length=20)
     audiences: list[str] | None = Field(default=None, max_length=20)
@@ -107,6 +108,7 @@ class AssetOut(BaseModel):
     title: str
     summary: str
     alt_text: str
+    audio_description: str = ""
     language: str
     topics: list[str]
     audiences: list[str]

@@ -25,10 +25,11 @@ from service.models.base import utcnow
 from service.orgs import service as orgs
 from service.vocab import service as vocab
 from storage.base import ObjectStore
+from transcoding.profiles import described_profile_names
 
 EDITABLE_STATUSES = ("draft", "changes_requested")
-SCALAR_FIELDS = ("title", "summary", "alt_text", "language", "credit", "copyright_notice", "licence",
-                 "usage_terms", "publish_at", "expires_at", "urgent", "focal_x", "focal_y")
+SCALAR_FIELDS = ("title", "summary", "alt_text", "audio_description", "language", "credit", "copyright_notice",
+                 "licence", "usage_terms", "publish_at", "expires_at", "urgent", "focal_x", "focal_y")
 
 
 def owner_org_for(session: Session, principal: Principal, requested: uuid.UUID | None) -> uuid.UUID:
@@ -125,11 +126,23 @@ def update_metadata(session: Session, principal: Principal, asset_id: uuid.UUID,
     if asset.status not in EDITABLE_STATUSES:
         raise Conflict("invalid_state", action="sửa / edit", state=asset.status)
     changes = patch.model_dump(exclude_unset=True)
+    described_before = asset.audio_description
     _apply(session, asset, changes)
+    if asset.audio_description != described_before:
+        _reread_description(session, asset)
     asset.updated_at = asset.edited_at = utcnow()  # terms live in another table: stamp the edit explicitly
     audit.record(session, "asset.updated", "asset", asset.id, actor=principal, fields=sorted(changes))
     outbox.emit(session, "asset.changed", asset_id=asset.id)
     return asset
+
+
+def _reread_description(session: Session, asset: Asset) -> None:
+    """A changed audio description remakes only the outputs that read it (podcast, loudspeaker); written,
+    changed or removed. A processing job still queued reads the new text anyway when it runs."""
+    names = described_profile_names(asset.kind)
+    version = session.get(Version, asset.current_version_id) if asset.current_version_id else None
+    if names and version is not None:
+        jobs.enqueue_processing(session, asset, version, profiles=names, restart=True)
 
 
 def delete_draft(session: Session, store: ObjectStore, principal: Principal, asset_id: uuid.UUID) -> None:
@@ -185,7 +198,8 @@ def to_out(session: Session, assets: list[Asset]) -> list[AssetOut]:
         version = versions.get(a.current_version_id) if a.current_version_id else None
         out.append(AssetOut(
             id=a.id, kind=a.kind, status=a.status, title=a.title, summary=a.summary, alt_text=a.alt_text,
-            language=a.language, topics=fields.get("topics", []), audiences=fields.get("audiences", []),
+            audio_description=a.audio_description, language=a.language, topics=fields.get("topics", []),
+            audiences=fields.get("audiences", []),
             levels=fields.get("levels", []), channels=fields.get("channels", []), tags=a.tags,
             rights=Rights(credit=a.credit, copyright_notice=a.copyright_notice, licence=a.licence,
                           usage_terms=a.usage_terms),

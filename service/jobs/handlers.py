@@ -97,7 +97,9 @@ def _process(ctx: JobContext) -> None:
                                  title=asset.title, credit=asset.credit, copyright_notice=asset.copyright_notice,
                                  usage_terms=asset.usage_terms, licence=asset.licence, asset_id=str(asset.id),
                                  asset_url=urls.asset_page(asset.id),
-                                 organisation=org.name if org else "", caption_language=asset.language)
+                                 organisation=org.name if org else "", caption_language=asset.language,
+                                 language=asset.language, alt_text=asset.alt_text,
+                                 audio_description=asset.audio_description)
         key, caption_key = version.object_key, version.caption_key
         caption_keys = {c.language: c.object_key for c in language_repo.captions_of(session, version.id)}
         suffix = source_suffix(key, version.media_type, version.original_filename)
@@ -188,7 +190,8 @@ def _record(ctx: JobContext, result: ProcessResult, uploaded: list[tuple[str, Re
                           duration=o.duration, bitrate=o.bitrate, loudness_lufs=o.loudness_lufs,
                           true_peak_dbtp=o.true_peak_dbtp, extra=o.extra, job_id=ctx.job_id)
                 for k, o in uploaded]
-        replaced = [k for row in renditions.replace(session, version.id, {r.profile for r in rows}, rows)
+        replaced = [k for row in renditions.replace(session, version.id,
+                                                                  {r.profile for r in rows} | set(result.cleared), rows)
                     for k in stored_keys(row.object_key, row.extra)]
         version.probe = result.probe
         if result.text:

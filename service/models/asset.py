@@ -28,6 +28,8 @@ class Asset(Base):
     title: Mapped[str] = mapped_column(String(500))
     summary: Mapped[str] = mapped_column(Text, default="")
     alt_text: Mapped[str] = mapped_column(Text, default="")
+    # Read aloud (text to speech) into the podcast and loudspeaker outputs of an image, only when written.
+    audio_description: Mapped[str] = mapped_column(Text, default="", server_default="")
     language: Mapped[str] = mapped_column(String(35), default="vi")  # BCP 47 (transcoding/languages.yaml)
     tags: Mapped[list[str]] = mapped_column(default=list)
     credit: Mapped[str] = mapped_column(String(300), default="")

@@ -25,7 +25,10 @@ from transcoding.profiles import Profile, default_profiles
 
 def expected_profiles(asset: Asset, version: Version) -> list[Profile]:
     sections = SECTIONS.get(media_of(asset.kind, version.media_type), ())
-    return [p for p in default_profiles().values() if asset.kind in p.kinds and any(p.sections(s) for s in sections)]
+    described = bool(asset.audio_description.strip())  # an image's description is read into audio profiles
+    return [p for p in default_profiles().values()
+            if (asset.kind in p.kinds and any(p.sections(s) for s in sections))
+            or (described and asset.kind in p.described_kinds)]
 
 
 def current_version(session: Session, asset: Asset) -> Version:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.prefs import ViewerPreferences
 
 from transcoding.fonts import font_path
 from transcoding.qa.glyphs import drawable
@@ -58,6 +59,8 @@ class Booklet(FPDF):
         self.set_margins(page.margin, page.margin, page.margin)
         self.set_auto_page_break(True, margin=page.margin + 4)
         self.set_title(qa.title)
+        self.set_lang(qa.language)  # screen readers pick the voice from it; the viewer shows the title
+        self.viewer_preferences = ViewerPreferences(display_doc_title=True)
         self.set_author(qa.organisation)
         self.set_creator("Kho Truyền Thông")
 

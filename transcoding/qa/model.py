@@ -126,6 +126,7 @@ class QaSet:
     title: str
     organisation: str = ""
     items: tuple[QaItem, ...] = ()
+    language: str = "vi"  # BCP 47: the booklet PDF's /Lang (not part of the JSON exchange format)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "title", clean_line(self.title))
