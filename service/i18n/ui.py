@@ -83,6 +83,8 @@ UI: dict[str, tuple[str, str]] = {
     "metadata": ("Thông tin", "Details"),
     "tags": ("Thẻ", "Tags"),
     "alt_text": ("Mô tả ảnh (văn bản thay thế)", "Image description (alt text)"),
+    "audio_description": ("Mô tả âm thanh (đọc trong bản podcast, truyền thanh)",
+                          "Audio description (read in the podcast and loudspeaker versions)"),
     "published_at": ("Ngày duyệt", "Published"),
     "rights": ("Bản quyền và hướng dẫn sử dụng", "Rights and usage guidance"),
     "credit": ("Nguồn", "Credit"),

@@ -54,6 +54,8 @@ def _sections(pdf: FPDF, report: dict[str, Any]) -> None:
 
 def report_pdf(report: dict[str, Any]) -> bytes:
     pdf = FPDF(format="A4")
+    pdf.set_lang("vi")
+    pdf.set_title(f"Báo cáo {report['period']['label']} — {report['organisation']['name']}")
     pdf.add_font("Viet", "", str(font_path("regular")))
     pdf.add_font("Viet", "B", str(font_path("bold")))
     pdf.set_auto_page_break(True, margin=15)
@@ -76,6 +78,12 @@ def report_pdf(report: dict[str, Any]) -> bytes:
     ]
     _table(pdf, ["Chỉ số", "Giá trị"], summary)
     pdf.ln(3)
+    if products.get("by_language"):  # versions for ethnic minority languages and abroad (thông tin đối ngoại)
+        pdf.set_font("Viet", "B", 12)
+        pdf.cell(0, 8, "Sản phẩm theo ngôn ngữ", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Viet", "", 10)
+        _table(pdf, ["Ngôn ngữ", "Số lượng"], [[x["label"], str(x["count"])] for x in products["by_language"]])
+        pdf.ln(3)
     _sections(pdf, report)
     if report["targets"]:
         pdf.ln(3)

@@ -99,6 +99,8 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
            [[t["label"], t["count"]] for t in report["products"]["by_topic"]])
     _sheet(wb, "Theo đối tượng", ["Đối tượng", "Số lượng"],
            [[t["label"], t["count"]] for t in report["products"]["by_audience"]])
+    _sheet(wb, "Theo ngôn ngữ", ["Ngôn ngữ", "Mã", "Số lượng"],
+           [[x["label"], x["code"], x["count"]] for x in report["products"].get("by_language", [])])
     _sheet(wb, "Theo đơn vị", ["Đơn vị", "Loại đơn vị", "Tải về", "API", "Feed", "Webhook"],
            [[u["name"], u["kind"], u.get("download", 0), u.get("api_pull", 0), u.get("feed_fetch", 0),
              u.get("webhook_delivery", 0)] for u in usage["by_unit"]])

@@ -3,7 +3,11 @@ asset API and ninjs (checked with jsonschema against the ninjs 2.1 schema)."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
+
+import openpyxl
+from pypdf import PdfReader
 
 from tests.api.test_search_api import drain
 from tests.distribution.helpers import ninjs_validator
@@ -93,6 +97,18 @@ def test_a_vietnamese_query_finds_the_group_and_every_language_is_offered(flow: 
     by_language = {x["code"]: x for x in report.json()["products"]["by_language"]}
     assert by_language["hmn"]["count"] >= 1 and by_language["hmn"]["label"] == "Tiếng Hmông"
     assert by_language["vi"]["count"] >= 1
+    xlsx = flow.get(tree.h["top_reviewer"], f"/api/v1/reports/{tree.codes['dept']}", period=str(utcnow().year),
+                    format="xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content))["Theo ngôn ngữ"]
+    rows = {r[1]: (r[0], r[2]) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["hmn"] == ("Tiếng Hmông", by_language["hmn"]["count"])
+    assert rows["en"] == ("Tiếng Anh", by_language["en"]["count"])
+    pdf = flow.get(tree.h["top_reviewer"], f"/api/v1/reports/{tree.codes['dept']}", period=str(utcnow().year),
+                   format="pdf")
+    reader = PdfReader(io.BytesIO(pdf.content))
+    text = " ".join((page.extract_text() or "") for page in reader.pages)
+    assert "Sản phẩm theo ngôn ngữ" in text and f"Tiếng Hmông {by_language['hmn']['count']}" in text
+    assert reader.trailer["/Root"]["/Lang"] == "vi"
 
     web = another(flow.client)
     sign_in(web, flow.factory, "staff")
