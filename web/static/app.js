@@ -135,7 +135,37 @@
     setTimeout(poll, 1000);
   }
 
+  // Compact menu on phones: one disclosure button opens the navigation and tools (CSS hides them below
+  // 48 rem only when this script runs, so without it the menu simply shows).
+  function setupMenu() {
+    const button = document.querySelector(".menu-toggle");
+    const header = document.querySelector(".top");
+    if (!button || !header) return;
+    const set = (open) => { header.classList.toggle("open", open); button.setAttribute("aria-expanded", String(open)); };
+    button.addEventListener("click", () => set(!header.classList.contains("open")));
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && header.classList.contains("open")) { set(false); button.focus(); }
+    });
+  }
+
+  // Search filters on phones: a bottom sheet opened by "Bộ lọc" before the results.
+  function setupFilterSheet() {
+    const opener = document.querySelector(".filters-open");
+    const sheet = document.getElementById(opener ? opener.getAttribute("aria-controls") : "");
+    if (!opener || !sheet) return;
+    const set = (open) => {
+      sheet.classList.toggle("open", open);
+      opener.setAttribute("aria-expanded", String(open));
+      if (open) { const first = sheet.querySelector("input, button"); if (first) first.focus(); } else opener.focus();
+    };
+    opener.addEventListener("click", () => set(!sheet.classList.contains("open")));
+    sheet.querySelectorAll("[data-close-sheet]").forEach((b) => b.addEventListener("click", () => set(false)));
+    sheet.addEventListener("keydown", (event) => { if (event.key === "Escape") set(false); });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    setupMenu();
+    setupFilterSheet();
     setupSuggestions();
     setupAutosubmit();
     setupCopy();
