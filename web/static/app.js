@@ -163,7 +163,25 @@
     sheet.addEventListener("keydown", (event) => { if (event.key === "Escape") set(false); });
   }
 
+  // Tables turn into cards below 40 rem and each cell shows its column's name from data-label. Templates
+  // may write data-label themselves; any cell without one gets its column header's text here.
+  function labelTableCells() {
+    document.querySelectorAll("table.table").forEach((table) => {
+      const heads = Array.from(table.querySelectorAll("thead th")).flatMap((th) =>
+        Array(th.colSpan || 1).fill(th.textContent.trim()));
+      if (!heads.length) return;
+      table.querySelectorAll("tbody tr").forEach((tr) => {
+        let column = 0;
+        Array.from(tr.children).forEach((cell) => {
+          if (!cell.hasAttribute("data-label") && heads[column] !== undefined) cell.setAttribute("data-label", heads[column]);
+          column += cell.colSpan || 1;
+        });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    labelTableCells();
     setupMenu();
     setupFilterSheet();
     setupSuggestions();
