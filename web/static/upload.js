@@ -138,6 +138,10 @@
     kind.value = guessKind(file);
     kind.addEventListener("change", () => updateKindFields(row));
     remove.addEventListener("click", () => removeRow(row));
+    // A row refused here (a field missing) is ready again as soon as it is edited: the message must stay true.
+    element.querySelector(".row-fields").addEventListener("input", () => {
+      if (row.state === "refused" && row.localRefusal) { row.localRefusal = false; setState(row, "ready", i18n.dataset.ready); }
+    });
     element.querySelector(".submit-now").addEventListener("click", () => submitRow(row));
     rows.push(row);
     list.appendChild(fragment);
@@ -445,6 +449,7 @@
         : ALT_KINDS.has(meta.kind) && !meta.alt_text ? ["alt_text", i18n.dataset.altRequired] : null;
       if (missing) {
         setState(row, "refused", missing[1], true);
+        row.localRefusal = true;
         row.element.querySelector('[data-field="' + missing[0] + '"]').focus();
         return;
       }
