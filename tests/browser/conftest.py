@@ -173,6 +173,20 @@ def overflow(page: Any) -> str | None:
     return str(found) if found else None
 
 
+def small_targets(page: Any) -> list[str]:
+    """Controls a finger taps (buttons, button-links, fields, disclosure summaries, header links) smaller than
+    44 × 44 CSS px. Links inside running text are exempt, as in WCAG 2.5.8."""
+    return list(page.evaluate("""() => Array.from(document.querySelectorAll(
+          'button, a.button, select, textarea, summary, .top a, '
+          + 'input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file])'))
+        .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0
+                       && (r.height < 43.5 || r.width < 43.5) && getComputedStyle(e).visibility !== 'hidden'; })
+        .map(e => { const r = e.getBoundingClientRect();
+                    return e.tagName.toLowerCase() + '.' + String(e.className).replace(/ /g, '.') + ' "'
+                      + (e.textContent || e.name || '').trim().slice(0, 30) + '" '
+                      + Math.round(r.width) + '×' + Math.round(r.height); })"""))
+
+
 def axe_violations(page: Any) -> list[str]:
     """Every axe-core violation, whatever its impact. Evaluated through the DevTools protocol, so the page's
     strict CSP (no inline scripts) stays on."""
@@ -200,6 +214,8 @@ def inspect_page(page: Any, name: str) -> None:
         if wide:
             problems.append(f"{name}@{width}: {wide}")
         problems.extend(f"{name}@{width}: {v}" for v in axe_violations(page))
+        if width < 600:
+            problems.extend(f"{name}@{width}: tap target under 44 px: {t}" for t in small_targets(page))
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size(original or {"width": WIDTHS[0][0], "height": WIDTHS[0][1]})
     settle(page, (original or {"width": WIDTHS[0][0]})["width"])
