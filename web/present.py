@@ -132,7 +132,8 @@ def cards(session: Session, principal: Principal, assets: list[AssetOut], labels
             thumb = pick(every, THUMB_PREFERENCE)
             if thumb is not None:
                 card.thumb_url = thumb.signed_url
-                card.thumb_alt = a.alt_text or a.title
+                # Beside the title in the same link, a thumbnail without its own description is decoration.
+                card.thumb_alt = a.alt_text or ""
                 card.thumb_width, card.thumb_height = thumb.width, thumb.height
         out.append(card)
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.responses import FileResponse
 from starlette.staticfiles import StaticFiles
 
 from service.config import get_settings
@@ -59,6 +60,11 @@ def mount_web(app: FastAPI) -> None:
                    dashboard, notifications, plans, transcript):
         app.include_router(module.router)
     app.mount("/static", CachedStatic(directory=str(WEB_DIR / "static")), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:  # browsers ask for it at the root whatever the page links
+        return FileResponse(WEB_DIR / "static" / "favicon.ico", media_type="image/x-icon",
+                            headers={"Cache-Control": "public, max-age=86400"})
 
     app.add_middleware(DefaultHeaders, html_only=lambda: {
         "Content-Security-Policy": content_security_policy(), "Cache-Control": "no-store",

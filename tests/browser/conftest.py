@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,12 @@ from tests.support import require_or_skip
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-AXE = Path(__file__).parent / "node_modules_root" / "node_modules" / "axe-core" / "axe.min.js"
+# `npm install --prefix node_modules_root axe-core@4` puts it under node_modules/; a copy of the node_modules
+# folder itself (as on the CI image) has it at the top.
+AXE = next((p for p in (Path(__file__).parent / "node_modules_root" / "node_modules" / "axe-core" / "axe.min.js",
+                        Path(__file__).parent / "node_modules_root" / "axe-core" / "axe.min.js") if p.exists()),
+           Path(__file__).parent / "node_modules_root" / "node_modules" / "axe-core" / "axe.min.js")
+WIDTHS = ((1366, 900), (390, 844))  # an office PC and a phone
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
@@ -147,11 +153,73 @@ def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def shoot(page: object, name: str) -> None:
-    """Screenshots of the current page at office-PC and phone widths."""
+def settle(page: Any, width: int) -> None:
+    """Wait until the page is laid out at `width`: the viewport took the size and two frames were painted."""
+    page.wait_for_function("w => window.innerWidth === w", arg=width)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def overflow(page: Any) -> str | None:
+    """None when nothing scrolls sideways; else the widths and the first elements that stick out."""
+    found = page.evaluate("""() => {
+        const root = document.documentElement, width = root.clientWidth;
+        if (root.scrollWidth <= width) return null;
+        const wide = Array.from(document.body.querySelectorAll('*'))
+          .filter(e => e.getBoundingClientRect().right > width + 1)
+          .slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + String(e.className).replace(/ /g, '.')
+                               + ' → ' + Math.round(e.getBoundingClientRect().right) + ' px');
+        return `scrollWidth ${root.scrollWidth} > clientWidth ${width}: ${wide.join(', ')}`;
+    }""")
+    return str(found) if found else None
+
+
+def small_targets(page: Any) -> list[str]:
+    """Controls a finger taps (buttons, button-links, fields, disclosure summaries, header links) smaller than
+    44 × 44 CSS px. Links inside running text are exempt, as in WCAG 2.5.8."""
+    return list(page.evaluate("""() => Array.from(document.querySelectorAll(
+          'button, a.button, select, textarea, summary, .top a, '
+          + 'input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file])'))
+        .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0
+                       && (r.height < 43.5 || r.width < 43.5) && getComputedStyle(e).visibility !== 'hidden'; })
+        .map(e => { const r = e.getBoundingClientRect();
+                    return e.tagName.toLowerCase() + '.' + String(e.className).replace(/ /g, '.') + ' "'
+                      + (e.textContent || e.name || '').trim().slice(0, 30) + '" '
+                      + Math.round(r.width) + '×' + Math.round(r.height); })"""))
+
+
+def axe_violations(page: Any) -> list[str]:
+    """Every axe-core violation, whatever its impact. Evaluated through the DevTools protocol, so the page's
+    strict CSP (no inline scripts) stays on."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"]]
+
+
+def inspect_page(page: Any, name: str) -> None:
+    """The checks every page gets, at an office PC's and a phone's width: no horizontal scroll, no axe-core
+    violation of any impact, and a full-page screenshot in test-artifacts/screenshots/ for a person to look at."""
+    from tests.support import require_or_skip
+
+    require_or_skip(AXE.exists(), f"axe-core is not installed ({AXE}); run: "
+                                  "npm install --prefix tests/browser/node_modules_root axe-core@4")
     SHOTS.mkdir(parents=True, exist_ok=True)
-    for width, height in ((1366, 900), (390, 844)):
-        page.set_viewport_size({"width": width, "height": height})  # type: ignore[attr-defined]
-        page.wait_for_timeout(250)  # type: ignore[attr-defined]  # let the layout settle at the new width
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)  # type: ignore[attr-defined]
-    page.set_viewport_size({"width": 1366, "height": 900})  # type: ignore[attr-defined]
+    problems: list[str] = []
+    original = page.viewport_size
+    for width, height in WIDTHS:
+        page.set_viewport_size({"width": width, "height": height})
+        settle(page, width)
+        wide = overflow(page)
+        if wide:
+            problems.append(f"{name}@{width}: {wide}")
+        problems.extend(f"{name}@{width}: {v}" for v in axe_violations(page))
+        if width < 600:
+            problems.extend(f"{name}@{width}: tap target under 44 px: {t}" for t in small_targets(page))
+        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size(original or {"width": WIDTHS[0][0], "height": WIDTHS[0][1]})
+    settle(page, (original or {"width": WIDTHS[0][0]})["width"])
+    assert not problems, "\n".join(problems)
+
+
+shoot = inspect_page  # the journey's older name for it

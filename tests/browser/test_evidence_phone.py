@@ -18,6 +18,7 @@ def test_evidence_form_on_a_phone(browser: Any, live: Live, media_dir: Path) -> 
     violations: list[str] = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     sign_in(page, live.staff.email, live.staff.password)
+    page.click(".menu-toggle")  # the compact menu opens on a phone
     page.click("a[href='/minh-chung']")
     page.wait_for_url("**/minh-chung")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling on a phone

@@ -109,6 +109,10 @@ def test_a_refused_upload_says_why_and_is_forgotten(browser: Any, live: Live, tm
     note = page.locator(".row-status.error")
     note.wait_for(timeout=60000)
     text = note.inner_text()
-    assert text.startswith("Tải lên lỗi") and "đã có trong kho" in text and first in text, text
+    assert text.startswith("Bị từ chối") and "đã có trong kho" in text and first in text, text
+    row = page.locator(".file-row").first
+    assert row.get_attribute("data-state") == "refused"
+    assert row.locator("progress").is_hidden()  # a refused file shows no (full) bar, only the reason
+    assert row.locator(".remove-row").is_visible()  # and can be taken off the list
     assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('kho-tus:')).length") == 0
     page.context.close()

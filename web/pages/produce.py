@@ -16,6 +16,7 @@ from service.languages.service import choices as language_choices
 from service.ops.settings import get_ops_settings
 from service.workflow import service as workflow
 from service.workflow.schemas import DecisionIn
+from transcoding.profiles import default_profiles
 from web.present import cards, labels_for
 from web.render import lang_of, render
 from web.routing import page_router
@@ -33,10 +34,13 @@ def upload_page(request: Request, user: ProducerUser, session: SessionDep,
     labels = labels_for(session, lang_of(request))
     original = assets.get_visible(session, user.principal, variant_of) if variant_of else None
     limits = {k: v // (1024 * 1024) for k, v in get_settings().upload_limits.items()}
+    english = lang_of(request) == "en"  # the per-output progress names each channel's version
+    profile_labels = {p.name: p.label_en if english else p.label_vi for p in default_profiles().values()}
     return render(request, "upload.html", {"labels": labels, "kinds": UPLOAD_KINDS, "limits": limits,
                                            "chunk_bytes": get_ops_settings().tus_web_chunk_bytes,
                                            "languages": language_choices(lang_of(request)),
-                                           "original": original})
+                                           "original": original,
+                                           "profile_labels": profile_labels})
 
 
 @router.get("/cua-toi")

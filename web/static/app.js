@@ -135,7 +135,55 @@
     setTimeout(poll, 1000);
   }
 
+  // Compact menu on phones: one disclosure button opens the navigation and tools (CSS hides them below
+  // 48 rem only when this script runs, so without it the menu simply shows).
+  function setupMenu() {
+    const button = document.querySelector(".menu-toggle");
+    const header = document.querySelector(".top");
+    if (!button || !header) return;
+    const set = (open) => { header.classList.toggle("open", open); button.setAttribute("aria-expanded", String(open)); };
+    button.addEventListener("click", () => set(!header.classList.contains("open")));
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && header.classList.contains("open")) { set(false); button.focus(); }
+    });
+  }
+
+  // Search filters on phones: a bottom sheet opened by "Bộ lọc" before the results.
+  function setupFilterSheet() {
+    const opener = document.querySelector(".filters-open");
+    const sheet = document.getElementById(opener ? opener.getAttribute("aria-controls") : "");
+    if (!opener || !sheet) return;
+    const set = (open) => {
+      sheet.classList.toggle("open", open);
+      opener.setAttribute("aria-expanded", String(open));
+      if (open) { const first = sheet.querySelector("input, button"); if (first) first.focus(); } else opener.focus();
+    };
+    opener.addEventListener("click", () => set(!sheet.classList.contains("open")));
+    sheet.querySelectorAll("[data-close-sheet]").forEach((b) => b.addEventListener("click", () => set(false)));
+    sheet.addEventListener("keydown", (event) => { if (event.key === "Escape") set(false); });
+  }
+
+  // Tables turn into cards below 40 rem and each cell shows its column's name from data-label. Templates
+  // may write data-label themselves; any cell without one gets its column header's text here.
+  function labelTableCells() {
+    document.querySelectorAll("table.table").forEach((table) => {
+      const heads = Array.from(table.querySelectorAll("thead th")).flatMap((th) =>
+        Array(th.colSpan || 1).fill(th.textContent.trim()));
+      if (!heads.length) return;
+      table.querySelectorAll("tbody tr").forEach((tr) => {
+        let column = 0;
+        Array.from(tr.children).forEach((cell) => {
+          if (!cell.hasAttribute("data-label") && heads[column] !== undefined) cell.setAttribute("data-label", heads[column]);
+          column += cell.colSpan || 1;
+        });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    labelTableCells();
+    setupMenu();
+    setupFilterSheet();
     setupSuggestions();
     setupAutosubmit();
     setupCopy();

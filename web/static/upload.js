@@ -26,7 +26,8 @@
     const dot = box.querySelector(".focal-dot");
     const value = box.querySelector(".focal-value");
     box.hidden = false;
-    img.src = URL.createObjectURL(file);
+    row.preview = URL.createObjectURL(file);
+    img.src = row.preview;
     function show() {
       dot.style.left = (row.focal[0] * 100) + "%";
       dot.style.top = (row.focal[1] * 100) + "%";
@@ -50,11 +51,78 @@
     show();
   }
 
+  // --- row states: ready → queued → sending % → processing (per output) → done, or refused with the reason ---
+  const ALT_KINDS = new Set(["infographic", "poster"]);  // the kinds that need an image description
+  const KIND_ICON = { infographic: "image", poster: "image", video: "video", podcast: "audio", loudspeaker: "audio" };
+  const POLL_MS = 2000;
+  const POLL_LIMIT_MS = 15 * 60 * 1000;
+  let profileLabels = null;
+
+  function setState(row, state, text, isError) {
+    row.state = state;
+    row.element.dataset.state = state;
+    row.element.classList.toggle("refused", state === "refused" || state === "failed");
+    row.element.classList.toggle("done", state === "done" || state === "submitted");
+    const note = row.element.querySelector(".row-status");
+    note.textContent = text || "";
+    note.classList.toggle("error", Boolean(isError));
+    const sending = state === "sending";
+    row.element.querySelector(".row-progress").hidden = !sending;
+    // Fields can change until the file is on its way; a sent file's details are edited on its page.
+    row.element.querySelector(".row-fields").hidden = !["ready", "refused", "failed", "queued"].includes(state);
+    row.element.querySelector(".remove-row").hidden = !["ready", "refused", "failed"].includes(state);
+    row.element.querySelector(".row-next").hidden = !(row.assetId && (state === "processing" || state === "done"));
+    updateSummary();
+  }
+
+  function setPercent(row, percent) {
+    row.element.querySelector("progress").value = percent;
+    row.element.querySelector(".row-percent").textContent = percent + "%";
+    const note = row.element.querySelector(".row-status");
+    note.textContent = i18n.dataset.uploading + " " + percent + "%";
+  }
+
+  function updateKindFields(row) {
+    const kind = row.element.querySelector('[data-field="kind"]').value;
+    row.element.querySelector(".alt-field").hidden = !ALT_KINDS.has(kind);
+    const icon = row.element.querySelector(".kind-icon use");
+    icon.setAttribute("href", "#i-" + (KIND_ICON[kind] || "file"));
+  }
+
+  function removeRow(row) {
+    const at = rows.indexOf(row);
+    if (at >= 0) rows.splice(at, 1);
+    row.element.remove();
+    if (row.preview) URL.revokeObjectURL(row.preview);
+    const next = rows[at] || rows[at - 1];
+    if (next) next.element.querySelector(".remove-row").focus();
+    else document.getElementById("files").focus();
+    updateSummary();
+  }
+
+  function updateSummary() {
+    document.getElementById("no-files").hidden = rows.length > 0;
+    const sent = rows.filter((r) => r.assetId);
+    const busy = rows.some((r) => r.state === "queued" || r.state === "sending");
+    if (rows.length && !busy && sent.length) {
+      status.textContent = sent.length + "/" + rows.length + " " + i18n.dataset.done;
+    } else if (!busy) {
+      status.textContent = "";
+    }
+    const next = document.getElementById("upload-next");
+    const waiting = sent.filter((r) => r.state !== "submitted");
+    next.hidden = busy || !sent.length;
+    document.getElementById("submit-all").hidden = waiting.length === 0;
+  }
+
+  let counter = 0;
   function addFile(file) {
     const fragment = template.content.cloneNode(true);
     const element = fragment.querySelector("li");
-    const index = rows.length;
-    element.querySelector(".file-name").textContent = file.name + " (" + Math.round(file.size / 1024) + " KB)";
+    const index = counter;
+    counter += 1;
+    element.querySelector(".file-name .name").textContent = file.name;
+    element.querySelector(".file-size").textContent = "(" + sizeText(file.size) + ")";
     element.querySelectorAll("[data-field]").forEach((control) => {
       control.id = "f" + index + "-" + control.dataset.field;
       control.name = control.dataset.field;
@@ -62,12 +130,121 @@
     element.querySelectorAll("label[data-for]").forEach((label) => {
       label.htmlFor = "f" + index + "-" + label.dataset.for;
     });
-    const row = { file, element, focal: [0.5, 0.5], done: false };
+    const remove = element.querySelector(".remove-row");
+    remove.querySelector(".visually-hidden").textContent = i18n.dataset.remove + ": " + file.name;
+    const row = { file, element, focal: [0.5, 0.5], done: false, state: "ready", assetId: null };
     element.querySelector('[data-field="title"]').value = titleFrom(file.name);
-    element.querySelector('[data-field="kind"]').value = guessKind(file);
+    const kind = element.querySelector('[data-field="kind"]');
+    kind.value = guessKind(file);
+    kind.addEventListener("change", () => updateKindFields(row));
+    remove.addEventListener("click", () => removeRow(row));
+    // A row refused here (a field missing) is ready again as soon as it is edited: the message must stay true.
+    element.querySelector(".row-fields").addEventListener("input", () => {
+      if (row.state === "refused" && row.localRefusal) { row.localRefusal = false; setState(row, "ready", i18n.dataset.ready); }
+    });
+    element.querySelector(".submit-now").addEventListener("click", () => submitRow(row));
     rows.push(row);
     list.appendChild(fragment);
+    updateKindFields(row);
     if (file.type.startsWith("image/")) setupFocal(row, file);
+    setState(row, "ready", i18n.dataset.ready);
+  }
+
+  function sizeText(bytes) {
+    if (bytes >= 1024 * 1024) return (bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "") + " MB";
+    return Math.max(1, Math.round(bytes / 1024)) + " KB";
+  }
+
+  async function json(url, options) {
+    const response = await fetch(url, Object.assign({ credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRF-Token": form.dataset.csrf } }, options || {}));
+    let body = {};
+    try { body = await response.json(); } catch (error) { body = {}; }
+    return { ok: response.ok, status: response.status, body };
+  }
+
+  function labelsOfProfiles() {
+    if (!profileLabels) {
+      try { profileLabels = JSON.parse(i18n.dataset.profiles || "{}"); } catch (error) { profileLabels = {}; }
+    }
+    return profileLabels;
+  }
+
+  // Processing: the renditions API tells the job's progress and each output's state; poll until finished.
+  async function followProcessing(row) {
+    const started = Date.now();
+    const outputs = row.element.querySelector(".row-outputs");
+    const labels = labelsOfProfiles();
+    for (;;) {
+      let answer = null;
+      try { answer = await json("/api/v1/assets/" + encodeURIComponent(row.assetId) + "/renditions"); } catch (error) { answer = null; }
+      if (!row.element.isConnected || row.state === "submitted" && !answer) return;
+      if (answer && answer.ok) {
+        const data = answer.body;
+        const items = (data.profiles || []).map((p) => {
+          const li = document.createElement("li");
+          const name = document.createElement("span");
+          name.textContent = labels[p.profile] || p.profile;
+          const badge = document.createElement("span");
+          const key = { ready: "outReady", processing: "outProcessing", failed: "outFailed" }[p.status] || "outPending";
+          badge.className = "badge" + (p.status === "ready" ? " ok" : p.status === "failed" ? " warn" : "");
+          badge.textContent = i18n.dataset[key];
+          li.append(name, badge);
+          return li;
+        });
+        outputs.replaceChildren(...items);
+        outputs.hidden = items.length === 0;
+        const finished = data.job_status === "succeeded" || data.job_status === "failed" || data.job_status === "cancelled"
+          || (!data.job_status && (data.profiles || []).every((p) => p.status === "ready" || p.status === "failed"));
+        if (row.state === "processing") {
+          if (data.job_status === "failed") {
+            setState(row, "done", i18n.dataset.processingFailed + (data.job_error ? ": " + data.job_error : ""), true);
+            appendView(row);
+          } else if (finished) {
+            setState(row, "done", i18n.dataset.processed + " ");
+            appendView(row);
+          } else {
+            const percent = Math.round((data.job_progress || 0) * 100);
+            setState(row, "processing", i18n.dataset.processing + (percent ? " " + percent + "%" : "") + " ");
+            appendView(row);
+          }
+        }
+        if (finished) return;
+      }
+      if (Date.now() - started > POLL_LIMIT_MS) return;
+      await sleep(POLL_MS);
+    }
+  }
+
+  function appendView(row) {
+    const note = row.element.querySelector(".row-status");
+    const link = document.createElement("a");
+    link.href = "/tai-nguyen/" + encodeURIComponent(row.assetId);
+    link.textContent = i18n.dataset.view;
+    note.appendChild(link);
+  }
+
+  async function submitRow(row) {
+    const button = row.element.querySelector(".submit-now");
+    button.disabled = true;
+    let answer = null;
+    try {
+      answer = await json("/api/v1/assets/" + encodeURIComponent(row.assetId) + "/submit",
+        { method: "POST", headers: { Accept: "application/json", "Content-Type": "application/json",
+          "X-CSRF-Token": form.dataset.csrf }, body: "{}" });
+    } catch (error) { answer = null; }
+    if (answer && answer.ok) {
+      row.element.querySelector(".row-next").hidden = true;
+      setState(row, "submitted", i18n.dataset.submitted + " ");
+      appendView(row);
+      return true;
+    }
+    button.disabled = false;
+    const note = row.element.querySelector(".row-status");
+    note.textContent = i18n.dataset.submitFailed + ": " + ((answer && answer.body.detail) || i18n.dataset.offline) + " ";
+    note.classList.add("error");
+    appendView(row);
+    return false;
   }
 
   function sharedMetadata() {
@@ -91,7 +268,7 @@
     const get = (field) => row.element.querySelector('[data-field="' + field + '"]').value.trim().normalize("NFC");
     const meta = Object.assign({}, shared, { title: get("title"), kind: get("kind") });
     const alt = get("alt_text");
-    if (alt) meta.alt_text = alt;
+    if (alt && ALT_KINDS.has(meta.kind)) meta.alt_text = alt;  // only the kinds that show the field
     if (row.file.type.startsWith("image/")) { meta.focal_x = row.focal[0]; meta.focal_y = row.focal[1]; }
     return meta;
   }
@@ -175,18 +352,17 @@
   function finish(row, note, bar, assetId) {
     remember(row.file, null);
     row.done = true;
+    row.assetId = assetId;
     bar.value = 100;
-    note.classList.remove("error");
-    note.textContent = i18n.dataset.done + ". ";
-    const link = document.createElement("a");
-    link.href = "/tai-nguyen/" + encodeURIComponent(assetId);
-    link.textContent = i18n.dataset.view;
-    note.appendChild(link);
+    setState(row, "processing", i18n.dataset.processing + " ");
+    appendView(row);
+    followProcessing(row);
   }
 
-  function fail(note, detail) {
-    note.textContent = i18n.dataset.failed + (detail ? ": " + detail : "");
-    note.classList.add("error");
+  // Refused (the server said no, with its reason) or failed (the network): no bar, the reason in words.
+  function fail(row, detail, refused) {
+    setState(row, refused ? "refused" : "failed",
+      (refused ? i18n.dataset.refused : i18n.dataset.failed) + (detail ? ": " + detail : ""), true);
   }
 
   async function send(row, meta) {
@@ -194,8 +370,8 @@
     const note = row.element.querySelector(".row-status");
     const chunkBytes = Number(form.dataset.chunkBytes) || 8 * 1024 * 1024;
     const size = row.file.size;
-    note.classList.remove("error");
-    note.textContent = i18n.dataset.uploading + "…";
+    setState(row, "sending", "");
+    setPercent(row, 0);
     let url = remembered(row.file);
     let state = null;
     try {
@@ -206,12 +382,16 @@
       }
       if (!state) {
         const created = await create(row, meta);
-        if (created.error) { remember(row.file, null); fail(note, created.error.problem.detail || created.error.status); return; }
+        if (created.error) {
+          remember(row.file, null);
+          fail(row, created.error.problem.detail || created.error.status, created.error.status < 500);
+          return;
+        }
         url = created.url;
         state = created;
       }
     } catch (error) {
-      fail(note, i18n.dataset.offline);
+      fail(row, i18n.dataset.offline);
       return;
     }
     let offset = state.offset;
@@ -223,7 +403,7 @@
       try {
         answer = await request("PATCH", url, {
           "Upload-Offset": String(offset), "Content-Type": "application/offset+octet-stream" }, chunk,
-          (loaded) => { bar.value = Math.round(((base + loaded) / Math.max(size, 1)) * 100); });
+          (loaded) => setPercent(row, Math.min(99, Math.round(((base + loaded) / Math.max(size, 1)) * 100))));
       } catch (error) {
         answer = null;
       }
@@ -232,18 +412,18 @@
         offset = Number(answer.header("Upload-Offset"));
         const assetId = answer.header("Kho-Asset-Id");
         if (assetId) { finish(row, note, bar, assetId); return; }
-        note.textContent = i18n.dataset.uploading + "…";
+        setPercent(row, Math.min(99, Math.round((offset / Math.max(size, 1)) * 100)));
         continue;
       }
       if (!retryable(answer)) {
         // Refused for good (wrong type, too large, bad metadata): start afresh next time. A lapsed sign-in
         // keeps the upload: after signing in again, the same file resumes.
         if (answer.status !== 401 && answer.status !== 403) remember(row.file, null);
-        fail(note, answer.problem.detail || answer.status);
+        fail(row, answer.problem.detail || answer.status, true);
         return;
       }
       if (attempt >= RETRY_DELAYS_MS.length) {
-        fail(note, i18n.dataset.retryLater);  // the URL stays remembered: the next attempt resumes
+        fail(row, i18n.dataset.retryLater);  // the URL stays remembered: the next attempt resumes
         return;
       }
       note.textContent = i18n.dataset.reconnecting + "…";
@@ -251,7 +431,7 @@
       attempt += 1;
       try {
         const now = await offsetOf(url);
-        if (!now) { remember(row.file, null); fail(note, i18n.dataset.expired); return; }
+        if (!now) { remember(row.file, null); fail(row, i18n.dataset.expired); return; }
         if (now.assetId) { finish(row, note, bar, now.assetId); return; }
         offset = now.offset;
       } catch (error) { /* still offline: the next PATCH attempt fails fast and waits longer */ }
@@ -260,24 +440,44 @@
 
   async function start(event) {
     event.preventDefault();
-    const pending = rows.filter((row) => !row.done);
-    if (!pending.length) { status.textContent = i18n.dataset.none; return; }
+    const pending = rows.filter((row) => !row.done && row.state !== "queued" && row.state !== "sending");
+    if (!pending.length) { status.textContent = rows.length ? "" : i18n.dataset.none; return; }
     const shared = sharedMetadata();
     for (const row of pending) {
       const meta = rowMetadata(row, shared);
-      if (meta.kind === "infographic" && !meta.alt_text) {
-        const note = row.element.querySelector(".row-status");
-        note.textContent = i18n.dataset.altRequired;
-        note.classList.add("error");
-        row.element.querySelector('[data-field="alt_text"]').focus();
+      const missing = !meta.title ? ["title", i18n.dataset.titleRequired]
+        : ALT_KINDS.has(meta.kind) && !meta.alt_text ? ["alt_text", i18n.dataset.altRequired] : null;
+      if (missing) {
+        setState(row, "refused", missing[1], true);
+        row.localRefusal = true;
+        row.element.querySelector('[data-field="' + missing[0] + '"]').focus();
         return;
       }
     }
+    pending.forEach((row) => setState(row, "queued", i18n.dataset.queued));
+    // The rows, not the button at the foot of the long form, are where the progress is: bring them into view.
+    pending[0].element.scrollIntoView({ block: "start", behavior: "smooth" });
     // Two at a time: enough to fill a weak uplink without starving the page.
     const queue = pending.slice();
-    const worker = async () => { while (queue.length) { const row = queue.shift(); await send(row, rowMetadata(row, shared)); } };
+    const worker = async () => {
+      while (queue.length) {
+        const row = queue.shift();
+        if (row.element.isConnected) await send(row, rowMetadata(row, shared));
+      }
+    };
     await Promise.all([worker(), worker()]);
-    status.textContent = rows.filter((r) => r.done).length + "/" + rows.length + " " + i18n.dataset.done;
+    updateSummary();
+  }
+
+  async function submitAll() {
+    const button = document.getElementById("submit-all");
+    button.disabled = true;
+    const waiting = rows.filter((r) => r.assetId && r.state !== "submitted");
+    let ok = 0;
+    for (const row of waiting) if (await submitRow(row)) ok += 1;
+    button.disabled = false;
+    document.getElementById("submit-all-status").textContent = ok + "/" + waiting.length + " " + i18n.dataset.submitted;
+    updateSummary();
   }
 
   document.addEventListener("DOMContentLoaded", () => {
@@ -290,9 +490,8 @@
     const input = document.getElementById("files");
     const zone = document.getElementById("dropzone");
     input.addEventListener("change", () => { Array.from(input.files).forEach(addFile); input.value = ""; });
-    zone.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); input.click(); }
-    });
+    document.getElementById("submit-all").addEventListener("click", submitAll);
+    document.getElementById("upload-more").addEventListener("click", () => input.click());
     ["dragenter", "dragover"].forEach((name) => zone.addEventListener(name, (event) => {
       event.preventDefault(); zone.classList.add("over");
     }));
