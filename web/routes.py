@@ -26,6 +26,7 @@ from web.pages import (
     review,
     transcript,
 )
+from web import errors
 from web.render import WEB_DIR
 
 
@@ -58,6 +59,7 @@ def mount_web(app: FastAPI) -> None:
     for module in (auth, home, asset, media, produce, review, admin, admin_orgs, admin_users, admin_vocab, kits,
                    dashboard, notifications, plans, transcript):
         app.include_router(module.router)
+    errors.install(app)  # browsers get Vietnamese error pages; API clients keep problem+json
     app.mount("/static", CachedStatic(directory=str(WEB_DIR / "static")), name="static")
 
     app.add_middleware(DefaultHeaders, html_only=lambda: {
