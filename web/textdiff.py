@@ -18,7 +18,7 @@ _TOKEN = re.compile(r"\s+|[^\s]+")
 
 @dataclass
 class FieldDiff:
-    field: str
+    name: str  # the diffed field, as the diff names it (title, file.size, …)
     segments: list[tuple[str, str]] = field(default_factory=list)  # (equal | delete | insert, text)
     removed: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
