@@ -94,6 +94,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     from web.flash import clear as clear_flash
     from web.flash import peek as peek_flash
     from web.session import csrf_for_page
+    from web.wording import period_label
 
     lang = lang_of(request)
     pending = peek_flash(request)
@@ -102,7 +103,8 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     ctx: dict[str, Any] = {"request": request, "lang": lang, "t": translator(lang), "t_or": t_or(lang), "user": user,
                            "csrf_token": csrf, "path": request.url.path,
                            "flash": (ui_text(pending.key, lang, **pending.params), pending.level)
-                           if pending and pending.key in UI else None}
+                           if pending and pending.key in UI else None,
+                           "period_label": lambda code: period_label(str(code), lang)}
     ctx.update(context or {})
     html = env.get_template(template).render(ctx)
     response = HTMLResponse(html, status_code=status_code, headers=headers)

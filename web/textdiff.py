@@ -62,6 +62,8 @@ def describe(name: str, old: Any, new: Any, labels: Labels) -> FieldDiff:
         return d
     if name == "file.size":
         d.old, d.new = _filesize(old), _filesize(new)
+        if d.old == d.new:  # the rounded sizes look equal: say the bytes
+            d.old, d.new = (f"{int(v or 0):,} B".replace(",", ".") for v in (old, new))
         return d
     d.old, d.new = _plain(old), _plain(new)
     if isinstance(old, str | None) and isinstance(new, str | None):

@@ -38,8 +38,8 @@ UI = {
                                "Version {number} uploaded. Send it for review once it is processed."),
     "flash_saved": ("Đã lưu.", "Saved."),
     "flash_kit_created": ("Đã tạo bộ sưu tập «{title}».", "Created the kit “{title}”."),
-    "flash_signed_in": ("Xin chào, {name}.", "Welcome, {name}."),
     "flash_signed_out": ("Bạn đã đăng xuất.", "You are signed out."),
+    "flash_all_read": ("Đã đánh dấu mọi thông báo là đã đọc.", "All notifications marked as read."),
     # players
     "play_video": ("Phát video", "Play video"),
     "video_loading": ("Đang tải video…", "Loading the video…"),
