@@ -10,6 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -59,6 +60,23 @@ def page_message(exc: KhoError, lang: str) -> str:
     return error_text(exc.code, lang, **params)
 
 
+def _know_the_person(request: Request) -> None:
+    """Outside the page routes nobody has looked at the session cookie yet: a signed-in person who
+    mistyped an address still gets their menu, not an invitation to sign in."""
+    from service.deps import SESSION_COOKIE
+    from web.session import optional_user
+
+    if getattr(request.state, "web_user", None) is not None or not request.cookies.get(SESSION_COOKIE):
+        return
+    from service.db import unit_of_work
+
+    try:
+        with unit_of_work() as session:
+            optional_user(request, session)
+    except Exception:  # the database may be why we are here; the page works without a menu
+        log.debug("no user for the error page of %s", request.url.path, exc_info=True)
+
+
 def error_page(request: Request, exc: KhoError) -> Response:
     lang = lang_of(request)
     return render(request, "error.html", {"status": exc.status, "message": page_message(exc, lang),
@@ -74,7 +92,7 @@ def form_problem(exc: RequestValidationError, lang: str = "vi") -> KhoError:
     """A page's own validation failure: a malformed path (a mistyped id) is a page that does not exist;
     a bad form field is named by its label, not by 'form'."""
     errors = exc.errors()
-    if any(e.get("loc", ("",))[0] in ("path", "query") for e in errors):
+    if any(e.get("loc", ("",))[0] == "path" for e in errors):
         return not_found()
     names = sorted({str(e["loc"][-1]) for e in errors if e.get("loc")})
     shown = [ui_text(f"field_{n}", lang) if f"field_{n}" in UI else n for n in names]
@@ -103,6 +121,8 @@ def install(app: FastAPI) -> None:
             if problem is None:
                 return answer or await api_answer(request, exc)
             try:
+                if problem.status < 500:
+                    await anyio.to_thread.run_sync(_know_the_person, request)
                 return error_page(request, problem)
             except Exception:  # the page itself failed: the API's answer is still an answer
                 log.exception("error page failed on %s", request.url.path)

@@ -25,6 +25,10 @@ UI = {
     "error_hint_500": ("Lỗi đã được ghi lại. Vui lòng thử lại sau ít phút.",
                        "The error was recorded. Please try again in a few minutes."),
     "error_hint_503": ("Vui lòng thử lại sau ít giây.", "Please try again in a few seconds."),
+    "field_ky": ("Kỳ báo cáo", "Report period"),
+    "field_don_vi": ("Đơn vị", "Organisation"),
+    "field_decision": ("Quyết định", "Decision"),
+    "field_file": ("Tệp", "File"),
     # flash confirmations
     "flash_approved": ("Đã duyệt «{title}».", "Approved “{title}”."),
     "flash_request_changes": ("Đã gửi yêu cầu sửa «{title}» cho người sản xuất.",

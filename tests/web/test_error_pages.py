@@ -42,6 +42,8 @@ def test_messages_keep_one_language_per_page(client: TestClient, factory: Factor
 
 def test_forbidden_page_in_vietnamese(client: TestClient, factory: Factory) -> None:
     sign_in(client, factory, "staff")
+    mistyped = client.get("/tim-kiem-sai", headers=BROWSER)
+    assert mistyped.status_code == 404 and 'action="/dang-xuat"' in mistyped.text  # still signed in: the menu
     page = client.get("/quan-tri", headers=BROWSER)
     assert page.status_code == 403 and "Bạn không có quyền xem trang này" in page.text
     api = client.get("/api/v1/admin/users", headers={"Accept": "application/json"})
