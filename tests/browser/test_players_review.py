@@ -231,7 +231,7 @@ def test_error_pages_for_people_and_problems_for_programs(browser: Any, live: Li
     page.context.close()
 
 
-def test_no_accessibility_violations_on_these_pages(browser: Any, live: Live) -> None:
+def test_no_accessibility_violations_or_overflow_on_these_pages(browser: Any, live: Live) -> None:
     require_or_skip(AXE.exists(), f"axe-core is not installed ({AXE})")
     require_or_skip(bool(PAGES), "the pages above did not run")
     problems: dict[str, list[str]] = {}
@@ -245,11 +245,15 @@ def test_no_accessibility_violations_on_these_pages(browser: Any, live: Live) ->
                 if name not in PAGES:
                     continue
                 page.goto(PAGES[name])
+                overflow = page.evaluate("() => document.documentElement.scrollWidth"
+                                         " - document.documentElement.clientWidth")
+                if overflow > 0:
+                    problems.setdefault(f"{name}@{width}", []).append(f"horizontal overflow {overflow}px")
                 page.add_script_tag(path=str(AXE))
                 result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
                 bad = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
                        for v in result["violations"]]
                 if bad:
-                    problems[f"{name}@{width}"] = bad
+                    problems.setdefault(f"{name}@{width}", []).extend(bad)
         page.context.close()
     assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
