@@ -91,16 +91,25 @@ def t_or(lang: str) -> Callable[[str, str], str]:
 def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
            status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
     """Render a page. `request.state.web_user` (set by the session dependency) feeds the header."""
+    from web.flash import clear as clear_flash
+    from web.flash import peek as peek_flash
     from web.session import csrf_for_page
+    from web.wording import period_label
 
     lang = lang_of(request)
+    pending = peek_flash(request)
     user = getattr(request.state, "web_user", None)
     csrf, new_cookie = csrf_for_page(request, user)
     ctx: dict[str, Any] = {"request": request, "lang": lang, "t": translator(lang), "t_or": t_or(lang), "user": user,
-                           "csrf_token": csrf, "path": request.url.path}
+                           "csrf_token": csrf, "path": request.url.path,
+                           "flash": (ui_text(pending.key, lang, **pending.params), pending.level)
+                           if pending and pending.key in UI else None,
+                           "period_label": lambda code: period_label(str(code), lang)}
     ctx.update(context or {})
     html = env.get_template(template).render(ctx)
     response = HTMLResponse(html, status_code=status_code, headers=headers)
+    if pending:  # shown once: the next page is quiet again
+        clear_flash(response)
     if new_cookie:
         from web.session import set_anon_csrf_cookie
 

@@ -10,6 +10,7 @@ from starlette.staticfiles import StaticFiles
 
 from service.config import get_settings
 from service.headers import DefaultHeaders
+from web import errors
 from web.pages import (
     admin,
     admin_orgs,
@@ -26,6 +27,7 @@ from web.pages import (
     produce,
     review,
     transcript,
+    versions,
 )
 from web.render import WEB_DIR
 
@@ -57,8 +59,9 @@ class CachedStatic(StaticFiles):
 
 def mount_web(app: FastAPI) -> None:
     for module in (auth, home, asset, media, produce, review, admin, admin_orgs, admin_users, admin_vocab, kits,
-                   dashboard, notifications, plans, transcript):
+                   dashboard, notifications, plans, transcript, versions):
         app.include_router(module.router)
+    errors.install(app)  # browsers get Vietnamese error pages; API clients keep problem+json
     app.mount("/static", CachedStatic(directory=str(WEB_DIR / "static")), name="static")
 
     @app.get("/favicon.ico", include_in_schema=False)

@@ -13,17 +13,11 @@ from fastapi.routing import APIRoute
 from starlette.responses import RedirectResponse, Response
 
 from service.errors import KhoError
-from web.render import lang_of, render
+from web.errors import error_page, form_problem
+from web.render import lang_of
 from web.session import LoginRequired, login_redirect_url
 
 log = logging.getLogger("kho.web")
-
-
-def error_page(request: Request, exc: KhoError) -> Response:
-    lang = lang_of(request)
-    message = exc.detail_vi if lang == "vi" else exc.detail_en
-    return render(request, "error.html", {"status": exc.status, "message": message, "code": exc.code},
-                  status_code=exc.status, headers=exc.headers)
 
 
 class WebRoute(APIRoute):
@@ -37,8 +31,8 @@ class WebRoute(APIRoute):
                 return RedirectResponse(login_redirect_url(exc.next_path), status_code=303)
             except KhoError as exc:
                 return error_page(request, exc)
-            except RequestValidationError:
-                return error_page(request, KhoError("validation_failed", status=422, reason="form"))
+            except RequestValidationError as exc:  # a mistyped id is a missing page; a bad field is named
+                return error_page(request, form_problem(exc, lang_of(request)))
 
         return page_handler
 

@@ -144,6 +144,7 @@ def add_file_version(session: Session, store: ObjectStore, principal: Principal,
         version = _new_version(session, asset, principal, number, like=current, stored=stored, filename=filename,
                                proposed=proposed, status="draft")
     else:
+        current.proposed = snapshot(session, asset)  # what the replaced draft said, for the reviewer's diff
         assets.apply_changes(session, asset, patch.model_dump(exclude_unset=True))
         current.status = "superseded"
         version = _new_version(session, asset, principal, number, like=current, stored=stored, filename=filename,

@@ -19,7 +19,9 @@ from service.workflow.schemas import VersionOutFull
 
 
 def ingest_version(chunks: Iterator[bytes], content_type: str, principal: Principal, session: Session,
-                   asset_id: uuid.UUID) -> VersionOutFull:
+                   asset_id: uuid.UUID, form_fields: tuple[str, ...] = ()) -> VersionOutFull:
+    """`form_fields`: plain form fields taken as metadata beside the `metadata` JSON (the web form has no
+    JavaScript to build JSON); an empty field changes nothing."""
     asset = assets.get_visible(session, principal, asset_id)
     if not policy.can_edit(principal, asset, repository.org_path(session, asset.owner_org_id)):
         raise Forbidden()
@@ -31,7 +33,11 @@ def ingest_version(chunks: Iterator[bytes], content_type: str, principal: Princi
                               kind_of=lambda _fields: asset.kind)
     try:
         upload.check_fits_kind(store, received.stored, asset.kind, received.filename)
-        patch = upload.validate_model(AssetPatch, upload.metadata_dict(received.fields, loose=False))
+        raw = upload.metadata_dict(received.fields, loose=False)
+        for name in form_fields:
+            if received.fields.get(name, "").strip():
+                raw.setdefault(name, received.fields[name].strip())
+        patch = upload.validate_model(AssetPatch, raw)
         version = revisions.add_file_version(session, store, principal, asset, received.stored, received.filename,
                                              patch, number)
     except BaseException:

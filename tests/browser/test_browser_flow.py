@@ -115,9 +115,12 @@ def test_reviewer_approves_in_the_review_page(browser: Any, live: Live) -> None:
         if key == "infographic":
             assert "Nhờ duyệt gấp" in page.content()  # the producer's note is in the thread
             inspect_page(page, "06-review-detail")
-        page.fill("#comment-approve", "Đồng ý phát hành.")
-        page.click("form[action$='/approve'] button")
+        page.check("#decision-approve")
+        page.fill("#comment", "Đồng ý phát hành.")
+        page.click("#decision-form button[type=submit]")
+        page.click("#confirm-decision [data-confirm-yes]")  # one decision, confirmed
         page.wait_for_url("**/duyet")
+        assert "Đã duyệt" in page.locator("#flash").inner_text()
     assert INFOGRAPHIC_TITLE not in page.content()
     assert page.csp_violations == []
     page.context.close()
@@ -178,6 +181,7 @@ def test_video_page_plays_once_processed(browser: Any, live: Live) -> None:
     hls_files: list[str] = []
     page.on("response", lambda r: hls_files.append(r.url) if "/tep/hls/" in r.url and r.ok else None)
     page.reload()
+    page.click("[data-play]")  # nothing but the poster is fetched before play (test_players checks the bytes)
     # Native HLS (recent Chromium) plays the master URL; elsewhere hls.js feeds a blob: URL. Either way the
     # playlists and segments come through the page route.
     page.wait_for_function("() => { const v = document.querySelector('video.player');"
@@ -198,6 +202,7 @@ def test_video_page_plays_once_processed(browser: Any, live: Live) -> None:
                          " return /mpegurl/i.test(t) ? '' : orig.call(this, t); };")
     sign_in(page, live.staff.email, live.staff.password)
     page.goto(STATE["video"])
+    page.click("[data-play]")
     page.wait_for_function("() => { const v = document.querySelector('video.player');"
                            " return v.currentSrc.startsWith('blob:') && v.readyState >= 2; }", timeout=30000)
     assert page.csp_violations == []

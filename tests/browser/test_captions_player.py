@@ -70,6 +70,9 @@ def test_hls_js_lists_the_subtitle_tracks(browser: Any, live: Live, tmp_path: Pa
                          " return /mpegurl/i.test(t) ? '' : orig.call(this, t); };")
     sign_in(page, live.staff.email, live.staff.password)
     page.goto(f"/tai-nguyen/{asset_id}")
+    assert page.locator("script[src='/static/vendor/hls.min.js']").count() == 0  # loaded on play, not before
+    page.click("[data-play]")
+    page.wait_for_function("() => !!window.Hls")
     assert page.locator("script[src='/static/vendor/hls.min.js']").count() == 1
     page.wait_for_function("() => document.querySelector('video.player').currentSrc.startsWith('blob:')",
                            timeout=30000)

@@ -25,10 +25,10 @@ from service.publication.schemas import PublicationOut
 from service.workflow import queries as review_queries
 from service.workflow import service as workflow
 from service.workflow.schemas import CommentIn, CommentOut, DecisionIn, DownloadersOut, ReviewEventOut
-from web import hls
+from web import hls, preview
+from web.flash import flash
 from web.present import (
     ProfileDownloads,
-    by_output,
     downloadable,
     labels_for,
     listing_of,
@@ -47,28 +47,8 @@ EMBED_TEMPLATE = env.from_string(
     '<figcaption>{{ credit }}{% if licence %} · {{ licence }}{% endif %}</figcaption></figure>')
 
 
-def _find(groups: list[ProfileDownloads], *wanted: tuple[str, str]) -> str | None:
-    by_key = by_output([r for g in groups for r in g.choices])
-    for key in wanted:
-        if key in by_key:
-            return by_key[key].signed_url
-    return None
-
-
 def _media(groups: list[ProfileDownloads], stream: hls.HlsMedia) -> dict[str, object]:
-    every = [r for g in groups for r in g.choices]
-    return {
-        "image": _find(groups, ("web-image", "webp-1600"), ("web-image", "webp-800"), ("web-image", "jpeg-1600"),
-                       ("document-preview", "preview")),
-        "gallery": [(r.signed_url, r.width, r.height, r.variant) for r in every
-                    if r.profile == "web-image" and r.media_type == "image/webp"],
-        "video": _find(groups, ("web-mp4", "720p")),
-        "poster": _find(groups, ("web-mp4", "poster")),
-        "audio": _find(groups, ("podcast", "mp3-128k"), ("loudspeaker", "mp3-mono")),
-        "waveform": _find(groups, ("podcast", "waveform")),
-        "hls": stream.master_url,
-        "captions": stream.captions,
-    }
+    return preview.media(groups, stream)  # the player area, shared with the review page
 
 
 @dataclass
@@ -124,6 +104,7 @@ def asset_page(asset_id: uuid.UUID, request: Request, user: OptionalUser, sessio
         "workspace": _workspace(session, principal, out),
         "language_label": language_label(out.language, lang),
         "caption_labels": {code: language_label(code, lang) for code, _ in stream.captions},
+        "qa": preview.qa_set(session, principal, out),
     }, status_code=410 if out.status == "withdrawn" else 200)
 
 
@@ -152,12 +133,14 @@ def withdraw(asset_id: uuid.UUID, user: RequiredUser, session: SessionDep,
              reason: Annotated[str, Form(max_length=5000)] = "",
              comment: Annotated[str, Form(max_length=20000)] = "") -> Response:
     """Reason required (the workflow service refuses without one); subscribers are notified by it."""
+    title = assets.get_visible(session, user.principal, asset_id).title
     workflow.withdraw(session, user.principal, asset_id, DecisionIn(reason=reason or None, comment=comment or None))
-    return RedirectResponse(f"/tai-nguyen/{asset_id}#nguoi-da-tai", status_code=303)
+    return flash(RedirectResponse(f"/tai-nguyen/{asset_id}#nguoi-da-tai", status_code=303), "flash_withdrawn",
+                 title=title)
 
 
 @router.post("/tai-nguyen/{asset_id}/binh-luan", dependencies=[CsrfChecked])
 def add_comment(asset_id: uuid.UUID, user: RequiredUser, session: SessionDep,
                 body: Annotated[str, Form(min_length=1, max_length=20000)]) -> Response:
     review_queries.add_comment(session, user.principal, asset_id, CommentIn(body=body))
-    return RedirectResponse(f"/tai-nguyen/{asset_id}#binh-luan", status_code=303)
+    return flash(RedirectResponse(f"/tai-nguyen/{asset_id}#binh-luan", status_code=303), "flash_commented")

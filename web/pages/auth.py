@@ -12,6 +12,7 @@ from service.auth import service as auth_service
 from service.deps import SESSION_COOKIE, SessionDep
 from service.errors import KhoError
 from service.models.base import utcnow
+from web.flash import flash
 from web.render import LANG_COOKIE, LANGS, lang_of, render
 from web.routing import page_router
 from web.session import CsrfChecked, OptionalUser, safe_next, secure_cookies, set_session_cookie
@@ -48,7 +49,7 @@ def sign_out(request: Request, session: SessionDep) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         auth_service.revoke(session, token)
-    response = RedirectResponse("/dang-nhap", status_code=303)
+    response = flash(RedirectResponse("/dang-nhap", status_code=303), "flash_signed_out")
     response.delete_cookie(SESSION_COOKIE, path="/", secure=secure_cookies(), httponly=True, samesite="lax")
     return response
 

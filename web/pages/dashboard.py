@@ -3,6 +3,7 @@ charts drawn on the server (no chart library, nothing for the CSP to allow), wit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Query, Request
@@ -14,9 +15,11 @@ from service.orgs import service as orgs
 from service.reports import service as reports
 from service.reports.period import current_half
 from web.charts import BarChart, bar_chart
+from web.present import labels_for
 from web.render import lang_of, render, translator
 from web.routing import page_router
 from web.session import ReviewerUser
+from web.wording import channel_namer, metric_label
 
 router = page_router()
 
@@ -27,7 +30,7 @@ def _periods(now_label: str) -> list[str]:
     return [f"{y}-H2", f"{y}-H1", f"{y}", f"{y - 1}-H2", f"{y - 1}-H1", f"{y - 1}"][1 if half == "H1" else 0:]
 
 
-def charts_of(report: dict[str, Any], lang: str) -> list[BarChart]:
+def charts_of(report: dict[str, Any], lang: str, channel: Callable[[str], str] = str) -> list[BarChart]:
     t = translator(lang)
     products, usage = report["products"], report["usage"]
     return [
@@ -35,7 +38,7 @@ def charts_of(report: dict[str, Any], lang: str) -> list[BarChart]:
         bar_chart("uploads-topic", t("chart_products_topic"),
                   [(p["label"], p["count"]) for p in products["by_topic"]]),
         bar_chart("downloads-channel", t("chart_usage_channel"),
-                  [(c["channel"], c.get("download", 0) + c.get("api_pull", 0)) for c in usage["by_channel"]]),
+                  [(channel(c["channel"]), c.get("download", 0) + c.get("api_pull", 0)) for c in usage["by_channel"]]),
         bar_chart("downloads-unit", t("chart_usage_unit"),
                   [(u["name"], u.get("download", 0) + u.get("api_pull", 0)) for u in usage["by_unit"]]),
         bar_chart("reach-kind", t("chart_reach"),
@@ -54,5 +57,6 @@ def dashboard(request: Request, user: ReviewerUser, session: SessionDep,
     report = reports.report_for(session, user.principal, code, ky or now_label)
     lang = lang_of(request)
     return render(request, "dashboard.html", {
-        "report": report, "charts": charts_of(report, lang), "periods": _periods(now_label), "units": units,
+        "report": report, "charts": charts_of(report, lang, channel_namer(labels_for(session, lang))),
+        "metric_label": lambda code: metric_label(code, lang), "periods": _periods(now_label), "units": units,
         "code": code, "period": report["period"]["label"]})

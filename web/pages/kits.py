@@ -21,8 +21,10 @@ from service.links import service as links
 from service.links import urls
 from service.links.urls import KIT_PAGE
 from service.models import Asset
+from web.flash import flash
 from web.forms import message
-from web.render import render
+from web.present import profile_labels
+from web.render import lang_of, render
 from web.routing import page_router
 from web.session import CsrfChecked, OptionalUser, ProducerUser, RequiredUser
 
@@ -44,7 +46,9 @@ def _page(request: Request, user: RequiredUser, session: SessionDep, error: str 
     if user.can("admin", "producer"):
         choices, _ = assets.list_page(session, user.principal, kind=None, status="published", org_id=None, terms={},
                                       cursor=None, limit=CHOICES_LIMIT)
+    names = profile_labels(lang_of(request))  # the profile's own label, not its code
     return render(request, "kits.html", {"kits": listed, "choices": choices, "profiles": KIT_PROFILES,
+                                         "profile_names": {p: names.get(p, (p, ""))[0] for p in KIT_PROFILES if p},
                                          "error": error}, status_code=status_code)
 
 
@@ -78,4 +82,4 @@ async def create_collection(request: Request, user: ProducerUser, session: Sessi
                     items=items)
     except KhoError as exc:
         return _page(request, user, session, message(request, exc), exc.status)
-    return RedirectResponse("/bo-suu-tap", status_code=303)
+    return flash(RedirectResponse("/bo-suu-tap", status_code=303), "flash_kit_created", title=title)

@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from service.deps import SessionDep
 from service.notifications import content, kinds
 from service.notifications import service as notifications
+from web.flash import flash
 from web.render import lang_of, render
 from web.routing import page_router
 from web.session import CsrfChecked, RequiredUser
@@ -31,7 +32,7 @@ def notifications_page(request: Request, user: RequiredUser, session: SessionDep
 def mark_all_read(user: RequiredUser, session: SessionDep) -> Response:
     assert user.principal.user_id is not None
     notifications.mark_read(session, user.principal.user_id)
-    return RedirectResponse("/thong-bao", status_code=303)
+    return flash(RedirectResponse("/thong-bao", status_code=303), "flash_all_read")
 
 
 @router.get("/thong-bao/cai-dat")

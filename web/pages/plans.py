@@ -21,10 +21,13 @@ from service.plans.schemas import ReviewIn, TaskPatch
 from service.reports import service as reports
 from service.reports.period import current_half
 from service.runtime import get_store
+from web.flash import flash
 from web.forms import blank_to_none, message, validated
-from web.render import render
+from web.present import labels_for
+from web.render import lang_of, render
 from web.routing import page_router
 from web.session import CsrfChecked, RequiredUser, ReviewerUser
+from web.wording import channel_namer
 
 router = page_router()
 COLUMNS = ("not_started", "in_progress", "overdue", "done")
@@ -57,6 +60,7 @@ def evidence_page(request: Request, user: RequiredUser, session: SessionDep, sav
     listed = evidence_service.list_for(session, user.principal, None, None, None)[:50]
     return render(request, "plans/evidence.html", {
         "evidence": listed, "channels": evidence_service.channels(session), "today": utcnow().date().isoformat(),
+        "channel_name": channel_namer(labels_for(session, lang_of(request))),
         "saved": saved, "error": error}, status_code=status_code)
 
 
@@ -92,7 +96,7 @@ def move_task(task_id: uuid.UUID, request: Request, user: RequiredUser, session:
               note: Annotated[str, Form(max_length=5000)] = "") -> Response:
     body = validated(TaskPatch, status=status, note=note or None)
     task = plans.update_task(session, user.principal, task_id, body)
-    return RedirectResponse(f"/ke-hoach/{task.plan_id}", status_code=303)
+    return flash(RedirectResponse(f"/ke-hoach/{task.plan_id}", status_code=303), "flash_saved")
 
 
 @router.get("/minh-chung/duyet")
@@ -101,8 +105,9 @@ def evidence_review_page(request: Request, user: ReviewerUser, session: SessionD
     below = access.report_scope(session, user.principal.organisation_id) - {user.principal.organisation_id}
     listed = sorted(repository.evidence_of(session, below, None, None, 200), key=lambda e: e.review != "pending")
     units = repository.orgs(session, {e.organisation_id for e in listed})
-    return render(request, "plans/evidence_review.html", {"evidence": [(e, units[e.organisation_id])
-                                                                        for e in listed]})
+    return render(request, "plans/evidence_review.html", {
+        "evidence": [(e, units[e.organisation_id]) for e in listed],
+        "channel_name": channel_namer(labels_for(session, lang_of(request)))})
 
 
 @router.post("/minh-chung/{evidence_id}/duyet", dependencies=[CsrfChecked])
@@ -110,7 +115,7 @@ def review_evidence(evidence_id: uuid.UUID, request: Request, user: ReviewerUser
                     decision: Annotated[str, Form(max_length=16)],
                     note: Annotated[str, Form(max_length=5000)] = "") -> Response:
     evidence_service.review(session, user.principal, evidence_id, validated(ReviewIn, decision=decision, note=note))
-    return RedirectResponse("/minh-chung/duyet", status_code=303)
+    return flash(RedirectResponse("/minh-chung/duyet", status_code=303), "flash_saved")
 
 
 @router.get("/bao-cao/tuyen")

@@ -17,6 +17,7 @@ from service.ops.settings import get_ops_settings
 from service.workflow import service as workflow
 from service.workflow.schemas import DecisionIn
 from transcoding.profiles import default_profiles
+from web.flash import flash
 from web.present import cards, labels_for
 from web.render import lang_of, render
 from web.routing import page_router
@@ -59,4 +60,6 @@ def submit_for_review(asset_id: uuid.UUID, request: Request, user: ProducerUser,
                       comment: Annotated[str, Form(max_length=2000)] = "",
                       back: Annotated[str, Form(max_length=20)] = "") -> Response:
     workflow.submit(session, user.principal, asset_id, DecisionIn(comment=comment or None))
-    return RedirectResponse("/cua-toi" if back == "mine" else f"/tai-nguyen/{asset_id}", status_code=303)
+    title = assets.get_visible(session, user.principal, asset_id).title
+    return flash(RedirectResponse("/cua-toi" if back == "mine" else f"/tai-nguyen/{asset_id}", status_code=303),
+                 "flash_submitted", title=title)

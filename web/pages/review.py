@@ -1,5 +1,6 @@
-"""The review queue (urgent first), the version diff with old/new previews, and review decisions, all on
-service/workflow."""
+"""The review queue (urgent first) and the review page: the full asset in its player, every file that will
+be published, the description a reader will see, the previous version's differences, and one confirmed
+decision, all on service/workflow."""
 
 from __future__ import annotations
 
@@ -17,13 +18,16 @@ from service.languages.service import label as language_label
 from service.workflow import queries as review_queries
 from service.workflow import service as workflow
 from service.workflow.schemas import DecisionIn
-from web.present import cards, labels_for, user_names
+from web import hls, preview, textdiff
+from web.flash import flash
+from web.present import cards, labels_for, listing_of, profile_groups, user_names
 from web.render import lang_of, render
 from web.routing import page_router
 from web.session import CsrfChecked, ReviewerUser
 
 router = page_router()
 DECISIONS = {"approve": workflow.approve, "request_changes": workflow.request_changes, "reject": workflow.reject}
+FLASH_KEYS = {"approve": "flash_approved", "request_changes": "flash_request_changes", "reject": "flash_reject"}
 QUEUE_LIMIT = 100
 
 
@@ -40,29 +44,62 @@ def review_queue(request: Request, user: ReviewerUser, session: SessionDep) -> R
 @router.get("/duyet/{asset_id}")
 def review_detail(asset_id: uuid.UUID, request: Request, user: ReviewerUser, session: SessionDep) -> Response:
     principal = user.principal
-    diff = review_queries.diff(session, principal, asset_id, None, None)
+    lang = lang_of(request)
     asset = assets.get_visible(session, principal, asset_id)
     out = assets.to_out(session, [asset])[0]
+    item = next((i for i in review_queries.review_queue(session, principal, QUEUE_LIMIT) if i.asset_id == asset_id),
+                None)
+    versions = review_queries.versions(session, principal, asset_id)
+    number = item.version_number if item else max((v.number for v in versions), default=1)
+    earlier = max((v.number for v in versions if v.number < number), default=None)
+    # The previous version against the one under review; a first version is compared with nothing.
+    diff = review_queries.diff(session, principal, asset_id, str(earlier or number), str(number))
+    labels = labels_for(session, lang)
+    changes = [textdiff.describe(c.field, c.old, c.new, labels) for c in diff.changes
+               if c.field not in textdiff.HIDDEN] if earlier else []
+
+    listing = listing_of(session, principal, out)
+    groups = profile_groups(listing, lang)
+    stream = hls.media_for(session, principal, listing) if out.status != "withdrawn" else hls.HlsMedia(None, [])
     original = translations.original_of(session, principal, asset)
     own_lines = next((t.lines for t in captions.transcripts(session, principal, asset_id)
                       if t.language == asset.language), []) if original else []
     history = review_queries.history(session, principal, asset_id)
     comments = review_queries.comments(session, principal, asset_id)
-    item = next((i for i in review_queries.review_queue(session, principal, QUEUE_LIMIT) if i.asset_id == asset_id),
-                None)
     people = user_names(session, {e.actor_id for e in history} | {c.author_id for c in comments})
     return render(request, "review_detail.html", {
-        "asset": out, "diff": diff, "item": item, "history": history, "comments": comments, "people": people,
-        "labels": labels_for(session, lang_of(request)), "original": original, "own_lines": own_lines,
-        "own_label": language_label(asset.language, lang_of(request))})
+        "asset": out, "diff": diff, "earlier": earlier, "number": number, "changes": changes, "item": item,
+        "history": history, "comments": comments, "people": people, "labels": labels,
+        "media": preview.media(groups, stream), "qa": preview.qa_set(session, principal, out),
+        "published": preview.published(groups, lang), "listing": listing,
+        "caption_labels": {code: language_label(code, lang) for code, _ in stream.captions},
+        "language_label": language_label(out.language, lang),
+        "original": original, "own_lines": own_lines, "own_label": language_label(asset.language, lang)})
+
+
+def _decide(asset_id: uuid.UUID, decision: str, user: ReviewerUser, session: SessionDep, reason: str,
+            comment: str) -> Response:
+    act = DECISIONS.get(decision)
+    if act is None:
+        raise NotFound(what="quyết định / decision")
+    item = next((i for i in review_queries.review_queue(session, user.principal, QUEUE_LIMIT)
+                 if i.asset_id == asset_id), None)
+    title = item.title if item else assets.get_visible(session, user.principal, asset_id).title
+    act(session, user.principal, asset_id, DecisionIn(reason=reason or None, comment=comment or None))
+    return flash(RedirectResponse("/duyet", status_code=303), FLASH_KEYS[decision], title=title)
+
+
+@router.post("/duyet/{asset_id}", dependencies=[CsrfChecked])
+def decide_one(asset_id: uuid.UUID, user: ReviewerUser, session: SessionDep,
+               decision: Annotated[str, Form(max_length=40)],
+               reason: Annotated[str, Form(max_length=5000)] = "",
+               comment: Annotated[str, Form(max_length=20000)] = "") -> Response:
+    """The review page's one decision form (the choice is a field; the page confirms it before sending)."""
+    return _decide(asset_id, decision, user, session, reason, comment)
 
 
 @router.post("/duyet/{asset_id}/{decision}", dependencies=[CsrfChecked])
 def decide(asset_id: uuid.UUID, decision: str, user: ReviewerUser, session: SessionDep,
            reason: Annotated[str, Form(max_length=5000)] = "",
            comment: Annotated[str, Form(max_length=20000)] = "") -> Response:
-    act = DECISIONS.get(decision)
-    if act is None:
-        raise NotFound(what="quyết định / decision")
-    act(session, user.principal, asset_id, DecisionIn(reason=reason or None, comment=comment or None))
-    return RedirectResponse("/duyet", status_code=303)
+    return _decide(asset_id, decision, user, session, reason, comment)
