@@ -17,6 +17,7 @@ from web.pages import (
     asset,
     auth,
     dashboard,
+    focal,
     home,
     kits,
     media,
@@ -56,7 +57,7 @@ class CachedStatic(StaticFiles):
 
 def mount_web(app: FastAPI) -> None:
     for module in (auth, home, asset, media, produce, review, admin, admin_orgs, admin_users, admin_vocab, kits,
-                   dashboard, notifications, plans, transcript):
+                   dashboard, notifications, plans, transcript, focal):
         app.include_router(module.router)
     app.mount("/static", CachedStatic(directory=str(WEB_DIR / "static")), name="static")
 

@@ -9,10 +9,9 @@ from pathlib import Path
 from service import outbox
 from service.config import get_settings
 from service.db import after_commit, unit_of_work
-from service.jobs import refocus
+from service.jobs import refocus, workdir
 from service.jobs import rendition_repository as renditions
 from service.jobs import repository as jobs_repo
-from service.jobs import workdir
 from service.jobs.failures import JobTries, classify, decide
 from service.jobs.isolation import run_isolated
 from service.jobs.runner import JobCancelled, JobContext, PermanentJobError, handler, retry_policy

@@ -62,7 +62,8 @@ def plan_record(payload: dict[str, Any], kind: str, version: Version, uploaded: 
     if requested is not None:
         wanted = set(requested) - (crops if stale else set())
         record = [(k, o) for k, o in uploaded if (o.profile, spec_name(o)) in wanted]
-        unused = [key for k, o in uploaded if (o.profile, spec_name(o)) not in wanted for key in stored_keys(k, o.extra)]
+        unused = [key for k, o in uploaded if (o.profile, spec_name(o)) not in wanted
+                  for key in stored_keys(k, o.extra)]
         return RecordPlan(record, lambda r: (r.profile, spec_name(r)) in wanted, unused)
     kept = crops if stale else set()
     record = [(k, o) for k, o in uploaded if (o.profile, spec_name(o)) not in kept]
