@@ -62,7 +62,7 @@ def _purpose(r: RenditionOut, lang: str) -> str:
 
 
 def _choice(r: RenditionOut, purpose: str, lang: str) -> FileChoice:
-    return FileChoice(r.signed_url, describe(r, lang), purpose, str(r.id))
+    return FileChoice(r.download_url, describe(r, lang), purpose, str(r.id))  # counts the download
 
 
 def hashtags(asset: AssetOut, topic_labels: list[str]) -> list[str]:

@@ -51,7 +51,7 @@ def test_asset_page_offers_one_file_per_channel_with_words_not_jargon(client: Te
                 "tiktok": ("vertical", "story-1080x1920"), "website": ("web-image", "jpeg-1600"),
                 "print": ("print", "pdf-300ppi"), "tv": ("signage", "1920x1080")}
     for code, key in expected.items():
-        assert html.unescape(panels[code]).split("?")[0] == by_spec[key]["signed_url"].split("?")[0], code
+        assert html.unescape(panels[code]).split("?")[0] == by_spec[key]["download_url"].split("?")[0], code
     zalo = by_spec[("zalo-oa", "jpeg")]
     assert f"Ảnh JPEG · {zalo['width']}×{zalo['height']} · " in downloads
     assert "Ảnh trọn vẹn dưới 1 MB, đăng bài trên Zalo OA" in downloads
