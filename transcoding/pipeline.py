@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transcoding.labels import label_outputs
 from transcoding.profiles import Profile, default_profiles
@@ -26,6 +26,9 @@ from transcoding.types import (
     RenditionOutput,
     no_progress,
 )
+
+if TYPE_CHECKING:
+    from transcoding.ocr import OcrResult
 
 log = logging.getLogger("kho.transcoding")
 
@@ -59,8 +62,12 @@ QA_TYPES = frozenset({
 class ProcessRequest:
     kind: str
     media_type: str
-    focal: FocalPoint = FocalPoint()
+    # None: pictures get one found from their headline and saliency (transcoding/focal.py), video the centre.
+    focal: FocalPoint | None = FocalPoint()
     profiles: list[str] | None = None  # None = every profile that applies
+    ocr: bool = True  # a re-render of some outputs (a moved focal point) keeps the text already read
+    # (profile, output name) pairs: pictures make only these (None = every output of the chosen profiles)
+    outputs: list[tuple[str, str]] | None = None
     title: str = ""
     credit: str = ""
     copyright_notice: str = ""
@@ -84,6 +91,7 @@ class ProcessResult:
     # Profiles this run was responsible for but made nothing for (an audio description removed or in a
     # language without a voice): their earlier outputs must go, not linger as if still current.
     cleared: list[str] = field(default_factory=list)
+    focal: FocalPoint | None = None  # the focal point found for the crops, when the request gave none
 
 
 def media_of(kind: str, media_type: str) -> str:
@@ -166,7 +174,8 @@ def _video(request: ProcessRequest, source: Path, out_dir: Path, captions: list[
     rights = VideoRights(title=request.title, organisation=request.organisation, credit=request.credit,
                          copyright_notice=request.copyright_notice, licence=request.licence,
                          usage_terms=request.usage_terms, source_url=request.asset_url)
-    outputs = render_video(source, info, _profiles(request, "video"), out_dir / "video", focal=request.focal,
+    outputs = render_video(source, info, _profiles(request, "video"), out_dir / "video",
+                           focal=request.focal or FocalPoint(),
                            captions=captions, progress=_scaled(progress, 0.0, 0.85), rights=rights,
                            burn_language=request.caption_language)
     audio_profiles = _profiles(request, "audio")
@@ -210,15 +219,22 @@ def _audio(request: ProcessRequest, source: Path, out_dir: Path, captions: list[
 
 def _image(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
            progress: ProgressFn) -> ProcessResult:
+    from transcoding.focal import suggest_focal
     from transcoding.image import ImageRights, inspect_image, render_images
 
     info = inspect_image(source)
-    targets = [(p.name, spec) for p in _profiles(request, "image") for spec in p.image]
+    ocr = _ocr(source) if request.ocr else None  # before the crops: its word boxes locate the headline
+    focal = request.focal
+    if focal is None:
+        focal = suggest_focal(source, ocr.words if ocr else [], ocr.size if ocr else (info.width, info.height))
+    progress(0.1)
+    targets = [(p.name, spec) for p in _profiles(request, "image") for spec in p.image
+               if request.outputs is None or (p.name, spec.variant) in request.outputs]
     rights = ImageRights(credit=request.credit, copyright_notice=request.copyright_notice,
                          usage_terms=request.usage_terms, asset_id=request.asset_id, asset_url=request.asset_url,
                          title=request.title or None)
-    outputs = render_images(source, targets, out_dir / "image", focal=request.focal, rights=rights,
-                            progress=_scaled(progress, 0.0, 0.8))
+    outputs = render_images(source, targets, out_dir / "image", focal=focal, rights=rights,
+                            progress=_scaled(progress, 0.1, 0.8))
     _tag_print_pdfs(request, outputs)
     probe = info.to_dict()
     described, spoken = _described_profiles(request), list[RenditionOutput]()
@@ -226,7 +242,8 @@ def _image(request: ProcessRequest, source: Path, out_dir: Path, captions: list[
         spoken, probe["audio_description"] = _read_description(request, source, out_dir, described,
                                                                 _scaled(progress, 0.8, 0.9))
     cleared = [p.name for p in described] if not spoken else []
-    return ProcessResult(probe=probe, outputs=label_outputs(outputs + spoken), text=_ocr(source), cleared=cleared)
+    return ProcessResult(probe=probe, outputs=label_outputs(outputs + spoken), text=ocr.text if ocr else "",
+                         focal=focal if request.focal is None else None, cleared=cleared)
 
 
 def _tag_print_pdfs(request: ProcessRequest, outputs: list[RenditionOutput]) -> None:
@@ -242,6 +259,8 @@ def _tag_print_pdfs(request: ProcessRequest, outputs: list[RenditionOutput]) -> 
 
 
 def _described_profiles(request: ProcessRequest) -> list[Profile]:
+    if request.outputs is not None:  # a run for named outputs (the crops of a moved focal point) reads nothing
+        return []
     chosen = [p for p in default_profiles().values() if request.kind in p.described_kinds]
     if request.profiles is not None:
         chosen = [p for p in chosen if p.name in request.profiles]
@@ -273,18 +292,19 @@ def _read_description(request: ProcessRequest, image: Path, out_dir: Path, profi
     return outputs, reading.to_probe()
 
 
-def _ocr(source: Path) -> str:
-    """Text printed in an infographic, for search. Skipped (with a log line) where tesseract is absent."""
+def _ocr(source: Path) -> OcrResult | None:
+    """Text printed in an infographic (for search) and its word boxes (for the crops). Skipped (with a log
+    line) where tesseract is absent."""
     if not tesseract_path():
         log.warning("tesseract is not installed: OCR skipped")
-        return ""
-    from transcoding.ocr import ocr_image
+        return None
+    from transcoding.ocr import read_image
 
     try:
-        return ocr_image(source)
+        return read_image(source)
     except Exception as exc:  # noqa: BLE001 - OCR text is a search aid; its failure must not fail renditions
         log.warning("OCR failed: %s", exc)
-        return ""
+        return None
 
 
 def _document(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],

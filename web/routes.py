@@ -19,6 +19,7 @@ from web.pages import (
     asset,
     auth,
     dashboard,
+    focal,
     home,
     kits,
     media,
@@ -59,7 +60,7 @@ class CachedStatic(StaticFiles):
 
 def mount_web(app: FastAPI) -> None:
     for module in (auth, home, asset, media, produce, review, admin, admin_orgs, admin_users, admin_vocab, kits,
-                   dashboard, notifications, plans, transcript, versions):
+                   dashboard, notifications, plans, transcript, versions, focal):
         app.include_router(module.router)
     errors.install(app)  # browsers get Vietnamese error pages; API clients keep problem+json
     app.mount("/static", CachedStatic(directory=str(WEB_DIR / "static")), name="static")

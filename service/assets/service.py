@@ -83,6 +83,8 @@ def create_from_upload(session: Session, store: ObjectStore, principal: Principa
     version = Version(asset_id=asset.id, number=1, status="draft", object_key=stored.key, sha256=stored.sha256,
                       size=stored.size, media_type=stored.media_type, original_filename=filename[:400],
                       created_by_id=principal.user_id)
+    if meta.focal_x is not None and meta.focal_y is not None:  # chosen at upload; else processing finds one
+        version.focal_x, version.focal_y, version.focal_source = meta.focal_x, meta.focal_y, "manual"
     repository.add(session, version)
     asset.current_version_id = version.id
     audit.record(session, "asset.created", "asset", asset.id, actor=principal, kind=asset.kind,

@@ -9,9 +9,9 @@ from pathlib import Path
 from service import outbox
 from service.config import get_settings
 from service.db import after_commit, unit_of_work
+from service.jobs import refocus, workdir
 from service.jobs import rendition_repository as renditions
 from service.jobs import repository as jobs_repo
-from service.jobs import workdir
 from service.jobs.failures import JobTries, classify, decide
 from service.jobs.isolation import run_isolated
 from service.jobs.runner import JobCancelled, JobContext, PermanentJobError, handler, retry_policy
@@ -24,7 +24,7 @@ from service.renditions.files import stored_keys
 from service.runtime import get_store
 from service.workflow import gate
 from transcoding.pipeline import ProcessRequest, ProcessResult
-from transcoding.types import FocalPoint, RenditionOutput
+from transcoding.types import RenditionOutput
 
 log = logging.getLogger("kho.jobs")
 
@@ -91,8 +91,9 @@ def _process(ctx: JobContext) -> None:
         org = session.get(Organisation, asset.owner_org_id)
         wanted = ctx.payload.get("profiles")
         settings = get_settings()
+        outputs = refocus.requested_outputs(ctx.payload)
         request = ProcessRequest(kind=asset.kind, media_type=version.media_type,
-                                 focal=FocalPoint(asset.focal_x, asset.focal_y),
+                                 focal=refocus.focal_for(asset, version), ocr=outputs is None, outputs=outputs,
                                  profiles=[str(p) for p in wanted] if isinstance(wanted, list) and wanted else None,
                                  title=asset.title, credit=asset.credit, copyright_notice=asset.copyright_notice,
                                  usage_terms=asset.usage_terms, licence=asset.licence, asset_id=str(asset.id),
@@ -101,6 +102,7 @@ def _process(ctx: JobContext) -> None:
                                  language=asset.language, alt_text=asset.alt_text,
                                  audio_description=asset.audio_description)
         key, caption_key = version.object_key, version.caption_key
+        revision = version.focal_revision  # the focal point this run crops around (see refocus.plan_record)
         caption_keys = {c.language: c.object_key for c in language_repo.captions_of(session, version.id)}
         suffix = source_suffix(key, version.media_type, version.original_filename)
     work = workdir.claim(get_settings().tmp_dir)  # removed below, or by the sweep if this worker dies
@@ -119,7 +121,7 @@ def _process(ctx: JobContext) -> None:
         result = run_isolated(request, source, work / "out", captions=captions, progress=ctx.progress,
                               memory_limit=settings.job_memory_limit_mb * 1024 * 1024,
                               timeout=settings.job_timeout_seconds)
-        _publish_outputs(ctx, result, work)
+        _publish_outputs(ctx, result, work, revision)
     finally:
         workdir.release(work)
 
@@ -143,7 +145,7 @@ def store_to_file(key: str, path: Path) -> None:
             out.write(chunk)
 
 
-def _publish_outputs(ctx: JobContext, result: ProcessResult, work: Path) -> None:
+def _publish_outputs(ctx: JobContext, result: ProcessResult, work: Path, revision: int = 0) -> None:
     """Upload the outputs, then record them and the job's success in one fenced transaction. Whatever stops
     that (lease lost to another worker, an outage) removes this attempt's uploads, so nothing is orphaned."""
     token = uuid.uuid4().hex[:12]  # a fresh prefix per attempt: a crashed attempt never overwrites a live file
@@ -155,7 +157,7 @@ def _publish_outputs(ctx: JobContext, result: ProcessResult, work: Path) -> None
                 raise PermanentJobError("version no longer exists", "gone")
             prefix = _prefix(version, token)
         uploaded = _upload(ctx, result, prefix, sent)
-        _record(ctx, result, uploaded)
+        _record(ctx, result, uploaded, revision)
     except BaseException:
         _discard(sent)
         raise
@@ -177,7 +179,8 @@ def _upload(ctx: JobContext, result: ProcessResult, prefix: str, sent: list[str]
     return uploaded
 
 
-def _record(ctx: JobContext, result: ProcessResult, uploaded: list[tuple[str, RenditionOutput]]) -> None:
+def _record(ctx: JobContext, result: ProcessResult, uploaded: list[tuple[str, RenditionOutput]],
+            revision: int) -> None:
     store = get_store()
     with unit_of_work() as session:
         ctx.complete(session)  # first: on PostgreSQL it locks the job row, so no takeover interleaves
@@ -185,14 +188,20 @@ def _record(ctx: JobContext, result: ProcessResult, uploaded: list[tuple[str, Re
         if version is None:
             raise PermanentJobError("version no longer exists", "gone")
         gate.lock(session, version.id)  # the same asset lock as approval: publication cannot race it
+        asset = session.get(Asset, version.asset_id)
+        plan = refocus.plan_record(ctx.payload, asset.kind if asset else "", version, uploaded, revision)
         rows = [Rendition(version_id=version.id, profile=o.profile, variant=o.variant, object_key=k,
                           media_type=o.media_type, size=o.path.stat().st_size, width=o.width, height=o.height,
                           duration=o.duration, bitrate=o.bitrate, loudness_lufs=o.loudness_lufs,
                           true_peak_dbtp=o.true_peak_dbtp, extra=o.extra, job_id=ctx.job_id)
-                for k, o in uploaded]
+                for k, o in plan.record]
+        cleared = set(result.cleared)  # profiles this run made nothing for: their old outputs go too
         replaced = [k for row in renditions.replace(session, version.id,
-                                                                  {r.profile for r in rows} | set(result.cleared), rows)
+                                                    lambda r: plan.doomed(r) or r.profile in cleared, rows)
                     for k in stored_keys(row.object_key, row.extra)]
+        replaced += plan.unused  # uploaded by this run but not recorded (a newer focal point's job owns them)
+        if result.focal is not None and version.focal_x is None:
+            version.focal_x, version.focal_y, version.focal_source = result.focal.x, result.focal.y, "auto"
         version.probe = result.probe
         if result.text:
             version.extracted_text = result.text

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -8,10 +9,10 @@ from sqlalchemy.orm import Session
 from service.models import Rendition
 
 
-def replace(session: Session, version_id: uuid.UUID, profiles: set[str], rows: list[Rendition]) -> list[Rendition]:
-    """Swap the renditions of the given profiles in one go; returns the rows replaced (their objects go)."""
-    old = list(session.scalars(select(Rendition).where(Rendition.version_id == version_id,
-                                                       Rendition.profile.in_(profiles))))
+def replace(session: Session, version_id: uuid.UUID, doomed: Callable[[Rendition], bool],
+            rows: list[Rendition]) -> list[Rendition]:
+    """Swap the renditions `doomed` picks for `rows` in one go; returns the rows replaced (their objects go)."""
+    old = [r for r in session.scalars(select(Rendition).where(Rendition.version_id == version_id)) if doomed(r)]
     for row in old:
         session.delete(row)
     session.flush()

@@ -100,6 +100,13 @@ class Version(Base):
     rendition_error_code: Mapped[str | None] = mapped_column(String(64))
     rendition_error: Mapped[str | None] = mapped_column(Text)
     processed_at: Mapped[datetime | None]  # when the processing job last recorded this version's renditions
+    # Where cover crops centre, as fractions of width and height. None until processing finds one from the
+    # picture's text and saliency ("auto") or the producer sets it ("manual"); each save bumps the revision,
+    # so a re-render started for an older point never overwrites the newer one's outputs.
+    focal_x: Mapped[float | None] = mapped_column(Float)
+    focal_y: Mapped[float | None] = mapped_column(Float)
+    focal_source: Mapped[str | None] = mapped_column(String(8))
+    focal_revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Rendition(Base):

@@ -87,7 +87,7 @@ def test_producer_uploads_sees_renditions_and_submits(browser: Any, live: Live, 
 
     page.goto(links[0])
     assert page.locator("h1").inner_text() == INFOGRAPHIC_TITLE
-    assert page.locator(".downloads h3", has_text="Zalo").count() == 1
+    assert page.locator("#kenh-zalo-oa summary", has_text="Zalo").count() == 1
     inspect_page(page, "04-asset-draft")
     page.fill("#comment", "Nhờ duyệt gấp cho kỳ 20/11.")
     page.click("form[action$='/gui-duyet'] button")
@@ -149,11 +149,10 @@ def test_staff_finds_without_diacritics_filters_and_downloads_zalo(browser: Any,
     page.click(f".card-title:has-text('{INFOGRAPHIC_TITLE}')")
     page.wait_for_url("**/tai-nguyen/*")
     inspect_page(page, "08-asset")
-    zalo = page.locator(".downloads > li", has=page.locator("h3", has_text="Zalo")).locator("a")
-    assert zalo.count() >= 1
-    jpeg = zalo.filter(has_text="jpeg") if zalo.filter(has_text="jpeg").count() else zalo
+    zalo = page.locator("#kenh-zalo-oa .channel-file a")  # "Đăng ở đâu?" → Zalo OA: the one file for it
+    assert zalo.count() == 1
     with page.expect_download() as info:
-        jpeg.first.click()
+        zalo.first.click()
     data = Path(info.value.path()).read_bytes()
     from PIL import Image
 

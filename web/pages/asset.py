@@ -25,7 +25,8 @@ from service.publication.schemas import PublicationOut
 from service.workflow import queries as review_queries
 from service.workflow import service as workflow
 from service.workflow.schemas import CommentIn, CommentOut, DecisionIn, DownloadersOut, ReviewEventOut
-from web import hls, preview
+from transcoding.crops import cover_outputs
+from web import downloads, hls, preview
 from web.flash import flash
 from web.present import (
     ProfileDownloads,
@@ -96,10 +97,17 @@ def asset_page(asset_id: uuid.UUID, request: Request, user: OptionalUser, sessio
     stream = hls.media_for(session, principal, listing) if out.status != "withdrawn" else hls.HlsMedia(None, [])
     page_url = urls.asset_page(out.id)
     embed = EMBED_TEMPLATE.render(url=page_url, title=out.title, credit=out.rights.credit, licence=out.rights.licence)
+    labels = labels_for(session, lang)
+    shown = downloadable(groups) if out.status != "withdrawn" else []
     return render(request, "asset.html", {
-        "asset": out, "labels": labels_for(session, lang),
+        "asset": out, "labels": labels,
+        "channels": downloads.channel_panels(out, shown, lang, page_url, labels.many("topic", out.topics))
+        if out.status != "withdrawn" else [],
+        "files": downloads.all_files(shown, lang),
+        "focal_editable": bool(cover_outputs(out.kind)) and out.current_version is not None
+        and assets.can_edit(session, principal, visible),
         "org_name": org_names(session, {out.owner_org_id}, lang).get(out.owner_org_id, ""),
-        "downloads": downloadable(groups) if out.status != "withdrawn" else [], "media": _media(groups, stream),
+        "downloads": shown, "media": _media(groups, stream),
         "listing": listing, "page_url": page_url, "embed_code": embed,
         "workspace": _workspace(session, principal, out),
         "language_label": language_label(out.language, lang),

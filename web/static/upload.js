@@ -39,6 +39,7 @@
       if (!rect.width || event.detail === 0) return;  // keyboard "click" keeps the current point
       row.focal = [Math.min(1, Math.max(0, (event.clientX - rect.left) / rect.width)),
                    Math.min(1, Math.max(0, (event.clientY - rect.top) / rect.height))];
+      row.chosen = true;  // otherwise processing finds the point from the headline (transcoding/focal.py)
       show();
     });
     picker.addEventListener("keydown", (event) => {
@@ -46,6 +47,7 @@
       if (!step) return;
       event.preventDefault();
       row.focal = [Math.min(1, Math.max(0, row.focal[0] + step[0])), Math.min(1, Math.max(0, row.focal[1] + step[1]))];
+      row.chosen = true;
       show();
     });
     show();
@@ -269,7 +271,7 @@
     const meta = Object.assign({}, shared, { title: get("title"), kind: get("kind") });
     const alt = get("alt_text");
     if (alt && ALT_KINDS.has(meta.kind)) meta.alt_text = alt;  // only the kinds that show the field
-    if (row.file.type.startsWith("image/")) { meta.focal_x = row.focal[0]; meta.focal_y = row.focal[1]; }
+    if (row.file.type.startsWith("image/") && row.chosen) { meta.focal_x = row.focal[0]; meta.focal_y = row.focal[1]; }
     return meta;
   }
 

@@ -1,0 +1,73 @@
+"""The focal point of an asset's current version: where every cover crop (16:9 covers, thumbnails, 9:16
+stories) centres. Saving one re-renders only those crops, in a job of their own (service/jobs/refocus.py)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from service import outbox
+from service.assets import repository
+from service.assets import service as assets
+from service.audit import service as audit
+from service.auth.principal import Principal
+from service.errors import Conflict, KhoError, NotFound
+from service.jobs import service as jobs
+from service.jobs.refocus import refocus_job_id
+from service.models import Asset, Job, Version
+from transcoding.crops import CoverOutput, cover_outputs, focal_profiles
+
+FOCAL_STATES = ("draft", "in_review", "changes_requested", "approved", "published")
+
+
+@dataclass(frozen=True)
+class FocalState:
+    x: float
+    y: float
+    source: str  # "manual", "auto" or "default" (not found yet: processing has not run)
+    crops: list[CoverOutput]
+
+
+def current_version(session: Session, asset: Asset) -> Version:
+    version = repository.get_version(session, asset.current_version_id) if asset.current_version_id else None
+    if version is None:
+        raise NotFound(what="phiên bản / version")
+    return version
+
+
+def state_of(session: Session, asset: Asset) -> FocalState:
+    version = current_version(session, asset)
+    if version.focal_x is not None and version.focal_y is not None:
+        return FocalState(version.focal_x, version.focal_y, version.focal_source or "manual", cover_outputs(asset.kind))
+    return FocalState(asset.focal_x, asset.focal_y, "default", cover_outputs(asset.kind))
+
+
+def editable_focal(session: Session, principal: Principal, asset_id: uuid.UUID) -> tuple[Asset, FocalState]:
+    """The asset and its focal point, for someone who may move it (Forbidden/NotFound otherwise)."""
+    asset = assets.get_visible(session, principal, asset_id)
+    assets.require_editable(session, principal, asset)
+    if not cover_outputs(asset.kind):
+        raise KhoError("validation_failed", status=422, reason="this kind of asset has no focal-point crops")
+    return asset, state_of(session, asset)
+
+
+def set_focal(session: Session, principal: Principal, asset_id: uuid.UUID, x: float, y: float) -> Job:
+    """Store the producer's point on the current version and queue the re-render of its crops."""
+    if not (0.0 <= x <= 1.0 and 0.0 <= y <= 1.0):
+        raise KhoError("validation_failed", status=422, reason="focal point must be within 0..1")
+    asset, _ = editable_focal(session, principal, asset_id)
+    if asset.status not in FOCAL_STATES:
+        raise Conflict("invalid_state", action="đặt điểm chính / set focal point", state=asset.status)
+    version = current_version(session, asset)
+    version.focal_x, version.focal_y, version.focal_source = x, y, "manual"
+    version.focal_revision += 1
+    asset.focal_x, asset.focal_y = x, y  # the API's AssetOut reports the live point
+    audit.record(session, "asset.focal_set", "asset", asset.id, actor=principal, x=round(x, 4), y=round(y, 4),
+                 version=version.number)
+    outbox.emit(session, "asset.changed", asset_id=asset.id)
+    outputs = [[c.profile, c.spec] for c in cover_outputs(asset.kind)]
+    return jobs.enqueue(session, refocus_job_id(version.id, version.focal_revision), "process",
+                        asset_id=asset.id, version_id=version.id,
+                        payload={"profiles": focal_profiles(asset.kind), "outputs": outputs})
