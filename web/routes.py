@@ -12,6 +12,7 @@ from service.headers import DefaultHeaders
 from web.pages import (
     admin,
     admin_orgs,
+    admin_trail,
     admin_users,
     admin_vocab,
     asset,
@@ -56,7 +57,7 @@ class CachedStatic(StaticFiles):
 
 def mount_web(app: FastAPI) -> None:
     for module in (auth, home, asset, media, produce, review, admin, admin_orgs, admin_users, admin_vocab, kits,
-                   dashboard, notifications, plans, transcript):
+                   dashboard, notifications, plans, transcript, admin_trail):
         app.include_router(module.router)
     app.mount("/static", CachedStatic(directory=str(WEB_DIR / "static")), name="static")
 

@@ -7,8 +7,8 @@ import uuid
 
 from sqlalchemy.orm import Session
 
-from service.assets import repository as assets_repo
 from service.assets import policy
+from service.assets import repository as assets_repo
 from service.assets import service as assets
 from service.auth.principal import Principal
 from service.errors import Conflict, KhoError, NotFound

@@ -91,7 +91,8 @@ def round_approvals_of(session: Session, version_ids: list[uuid.UUID]
                ReviewEvent.id > func.coalesce(last_submit, 0))
         .order_by(ReviewEvent.id))
     for version_id, actor_id, path in rows:
-        out[version_id].append((actor_id, path))
+        if version_id is not None:  # the filter already requires it; the column is nullable
+            out[version_id].append((actor_id, path))
     return out
 
 

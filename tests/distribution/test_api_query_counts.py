@@ -107,11 +107,12 @@ def test_review_queue_api(client: TestClient, factory: Factory, publisher: Publi
 
 
 def test_notifications_api(client: TestClient, factory: Factory) -> None:
+    from sqlalchemy import select
+
     from service.db import unit_of_work
     from service.models import User
     from service.notifications import service as notifications
     from service.notifications.content import Notice
-    from sqlalchemy import select
 
     email, token = factory.user("producer")
     made: list[str] = []
