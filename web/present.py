@@ -118,12 +118,13 @@ def listing_of(session: Session, principal: Principal, asset: AssetOut) -> Rendi
 
 def cards(session: Session, principal: Principal, assets: list[AssetOut], labels: Labels) -> list[Card]:
     names = org_names(session, {a.owner_org_id for a in assets}, labels.lang)
+    listings = renditions.list_renditions_many(session, principal, [a.id for a in assets if a.current_version])
     out = []
     for a in assets:
         card = Card(id=a.id, title=a.title, kind=a.kind, kind_label=labels.of("kind", a.kind), summary=a.summary,
                     status=a.status, org_name=names.get(a.owner_org_id, ""), urgent=a.urgent,
                     published_at=a.published_at)
-        listing = listing_of(session, principal, a)
+        listing = listings.get(a.id)
         if listing is not None:
             every = [r for p in listing.profiles for r in p.renditions]
             card.rendition_count = len(every)

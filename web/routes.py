@@ -14,6 +14,7 @@ from web import errors
 from web.pages import (
     admin,
     admin_orgs,
+    admin_trail,
     admin_users,
     admin_vocab,
     asset,
@@ -60,7 +61,7 @@ class CachedStatic(StaticFiles):
 
 def mount_web(app: FastAPI) -> None:
     for module in (auth, home, asset, media, produce, review, admin, admin_orgs, admin_users, admin_vocab, kits,
-                   dashboard, notifications, plans, transcript, versions, focal):
+                   dashboard, notifications, plans, transcript, versions, focal, admin_trail):
         app.include_router(module.router)
     errors.install(app)  # browsers get Vietnamese error pages; API clients keep problem+json
     app.mount("/static", CachedStatic(directory=str(WEB_DIR / "static")), name="static")

@@ -6,16 +6,18 @@ import csv
 import hashlib
 import io
 import json
+import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from service.audit import repository
+from service.audit.repository import EntryFilter
 from service.auth.principal import Principal
-from service.models import AuditEntry
+from service.models import AuditEntry, User
 from service.models.base import utcnow
 
 GENESIS = "0" * 64
@@ -79,3 +81,31 @@ def export_csv(session: Session) -> Iterator[str]:
         yield buf.getvalue()
         buf.seek(0)
         buf.truncate()
+
+
+@dataclass
+class TrailPage:
+    """A page of the trail for people to read: the entries with the names of who acted and on which asset."""
+    entries: list[AuditEntry]
+    people: dict[uuid.UUID, User] = field(default_factory=dict)
+    assets: dict[str, str] = field(default_factory=dict)  # title by target id, as the trail spells it
+    older_than: int | None = None  # the id to page on from, when there are older entries
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def browse(session: Session, f: EntryFilter, limit: int = 100) -> TrailPage:
+    """Three queries whatever the page's length: entries, the people who acted, the assets acted on.
+    Who may read the whole trail is the caller's check (national administrators, as for the export)."""
+    rows = repository.find(session, f, limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    asset_ids = {i for e in rows if e.target_type == "asset" and (i := _uuid(e.target_id)) is not None}
+    return TrailPage(rows, repository.people(session, {e.actor_user_id for e in rows if e.actor_user_id}),
+                     {str(k): v for k, v in repository.asset_titles(session, asset_ids).items()},
+                     rows[-1].id if more and rows else None)

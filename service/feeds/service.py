@@ -99,14 +99,18 @@ def build(session: Session, principal: Principal | None, fmt: str, f: FeedFilter
     if fmt == "podcast":
         f = FeedFilter(f.topic, f.audience, f.org_code, "podcast")
     live = _entries(session, repository.live(session, now, f, FEED_SIZE))
-    usage.record("feed_fetch", principal, session=session, channel=f"feed-{fmt}")
     if fmt == "podcast":
         meta = _meta(f, self_url, live, "Podcast Nghị quyết 71 — Kho Truyền Thông")
-        return podcast.render(meta, live, owner_email=OWNER_EMAIL, licence=DEFAULT_LICENCE,
+        body = podcast.render(meta, live, owner_email=OWNER_EMAIL, licence=DEFAULT_LICENCE,
                               image_url=urls.podcast_cover())
-    gone = _entries(session, repository.withdrawn_since(session, now - timedelta(days=TOMBSTONE_DAYS), f, FEED_SIZE))
-    meta = _meta(f, self_url, live + gone, _title(f))
-    return atom.render(meta, live, gone) if fmt == "atom" else jsonfeed.render(meta, live, gone)
+    else:
+        gone = _entries(session, repository.withdrawn_since(session, now - timedelta(days=TOMBSTONE_DAYS), f,
+                                                            FEED_SIZE))
+        meta = _meta(f, self_url, live + gone, _title(f))
+        body = atom.render(meta, live, gone) if fmt == "atom" else jsonfeed.render(meta, live, gone)
+    # Last: the write (and on SQLite its lock) lasts only until the request's commit, not the rendering.
+    usage.record("feed_fetch", principal, session=session, channel=f"feed-{fmt}")
+    return body
 
 
 def enclosure_url(session: Session, principal: Principal | None, asset_id: uuid.UUID, method: str = "GET") -> str:

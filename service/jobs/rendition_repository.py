@@ -21,6 +21,16 @@ def replace(session: Session, version_id: uuid.UUID, doomed: Callable[[Rendition
     return old
 
 
+def of_versions(session: Session, version_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Rendition]]:
+    """The renditions of many versions in one query (list pages), each list ordered as `of_version`'s."""
+    out: dict[uuid.UUID, list[Rendition]] = {v: [] for v in version_ids}
+    if version_ids:
+        for r in session.scalars(select(Rendition).where(Rendition.version_id.in_(version_ids))
+                                 .order_by(Rendition.profile, Rendition.variant)):
+            out[r.version_id].append(r)
+    return out
+
+
 def of_version(session: Session, version_id: uuid.UUID) -> list[Rendition]:
     return list(session.scalars(select(Rendition).where(Rendition.version_id == version_id)
                                 .order_by(Rendition.profile, Rendition.variant)))

@@ -13,6 +13,12 @@ def get(session: Session, job_id: str) -> Job | None:
     return session.get(Job, job_id)
 
 
+def get_many(session: Session, job_ids: list[str]) -> dict[str, Job]:
+    if not job_ids:
+        return {}
+    return {j.id: j for j in session.scalars(select(Job).where(Job.id.in_(job_ids)))}
+
+
 def add(session: Session, job: Job) -> None:
     session.add(job)
     session.flush()

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from service.models import Asset, Caption, TranslationRequest, Version
+
+
+class GroupRef(NamedTuple):
+    id: uuid.UUID
+    language: str
+    kind: str
+    title: str
+    status: str
+    variant_of_id: uuid.UUID | None
 
 
 def group_members(session: Session, root_ids: set[uuid.UUID], visible: ColumnElement[bool] | None = None
@@ -21,6 +31,23 @@ def group_members(session: Session, root_ids: set[uuid.UUID], visible: ColumnEle
     groups: dict[uuid.UUID, list[Asset]] = {r: [] for r in root_ids}
     for a in session.scalars(q.order_by(Asset.variant_of_id.is_not(None), Asset.language)):
         groups[a.variant_of_id or a.id].append(a)
+    return groups
+
+
+def group_refs(session: Session, root_ids: set[uuid.UUID], visible: ColumnElement[bool] | None = None
+               ) -> dict[uuid.UUID, list[GroupRef]]:
+    """`group_members` as light rows (id, language, kind, title, status, variant_of_id): what a list shows of
+    the other languages, without loading whole assets again (a newsroom page holds fifty)."""
+    if not root_ids:
+        return {}
+    q = (select(Asset.id, Asset.language, Asset.kind, Asset.title, Asset.status, Asset.variant_of_id)
+         .where(or_(Asset.id.in_(root_ids), Asset.variant_of_id.in_(root_ids))))
+    if visible is not None:
+        q = q.where(visible)
+    groups: dict[uuid.UUID, list[GroupRef]] = {r: [] for r in root_ids}
+    for row in session.execute(q.order_by(Asset.variant_of_id.is_not(None), Asset.language)):
+        ref = GroupRef(*row)
+        groups[ref.variant_of_id or ref.id].append(ref)
     return groups
 
 

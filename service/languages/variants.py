@@ -63,9 +63,9 @@ def languages_of(session: Session, assets: list[Asset], now: datetime) -> dict[u
     return out
 
 
-def live_groups(session: Session, assets: list[Asset], now: datetime) -> dict[uuid.UUID, list[Asset]]:
-    """Asset id → the live members of its group (itself included when live)."""
-    groups = repository.group_members(session, {root_id(a) for a in assets}, policy.live_filter(now))
+def live_groups(session: Session, assets: list[Asset], now: datetime) -> dict[uuid.UUID, list[repository.GroupRef]]:
+    """Asset id → the live members of its group (itself included when live), as light rows."""
+    groups = repository.group_refs(session, {root_id(a) for a in assets}, policy.live_filter(now))
     return {a.id: groups.get(root_id(a), []) for a in assets}
 
 

@@ -4,8 +4,10 @@ published schema (kept in tests/distribution/data)."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from service.links import urls
@@ -117,7 +119,20 @@ def to_ninjs(asset: Asset, version: Version | None, rows: list[Rendition], terms
     return item
 
 
-def language_versions(others: list[Asset]) -> list[dict[str, Any]]:
+class LanguageRef(Protocol):
+    """What an association names of another language version (an Asset or a light row of one)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+
+
+def language_versions(others: Sequence[LanguageRef]) -> list[dict[str, Any]]:
     """The other languages of the item's group, as associations a newsroom can follow."""
     return [{"name": f"language-version-{m.language}", "uri": item_uri(m.id), "type": NINJS_TYPE.get(m.kind, "text"),
              "language": m.language, "title": m.title, "altids": [{"role": "kho-id", "value": str(m.id)}]}

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from service.assets.policy import live_filter
 from service.models import Asset, Organisation, Rendition, Version
@@ -56,14 +56,16 @@ def get_any(session: Session, asset_id: uuid.UUID) -> Asset | None:
 def versions(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, Version]:
     if not ids:
         return {}
-    return {v.id: v for v in session.scalars(select(Version).where(Version.id.in_(ids)))}
+    # Items never show a version's OCR text or pending proposal: not read (they can be long).
+    q = select(Version).where(Version.id.in_(ids)).options(defer(Version.extracted_text), defer(Version.proposed))
+    return {v.id: v for v in session.scalars(q)}
 
 
 def renditions(session: Session, version_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Rendition]]:
     out: dict[uuid.UUID, list[Rendition]] = {v: [] for v in version_ids}
     if not version_ids:
         return out
-    q = (select(Rendition).where(Rendition.version_id.in_(version_ids))
+    q = (select(Rendition).where(Rendition.version_id.in_(version_ids)).options(defer(Rendition.extra))
          .order_by(Rendition.profile, Rendition.variant))
     for r in session.scalars(q):
         out[r.version_id].append(r)

@@ -59,10 +59,10 @@ def to_items(session: Session, assets: list[Asset]) -> list[dict[str, Any]]:
 
 
 def _pulled(session: Session, principal: Principal, assets: list[Asset]) -> None:
-    for a in assets:
-        if a.status == "published":
-            usage.record("api_pull", principal, session=session, asset_id=a.id, version_id=a.current_version_id,
-                         channel="api")
+    """Written last, in one statement: on SQLite the write lock is then held only until the commit that
+    follows, not while the page is built (concurrent clients queued behind it)."""
+    usage.record_items("api_pull", principal, session,
+                       [(a.id, a.current_version_id) for a in assets if a.status == "published"], channel="api")
 
 
 def list_items(session: Session, principal: Principal, *, updated_since: datetime | None, cursor: str | None,
@@ -71,15 +71,17 @@ def list_items(session: Session, principal: Principal, *, updated_since: datetim
                            limit=limit + 1, kind=kind)
     more = len(rows) > limit
     rows = rows[:limit]
+    items = to_items(session, rows)
     _pulled(session, principal, rows)
-    return to_items(session, rows), encode_cursor(rows[-1]) if more and rows else None
+    return items, encode_cursor(rows[-1]) if more and rows else None
 
 
 def search_items(session: Session, principal: Principal, *, query: str, kind: str | None, offset: int,
                  limit: int) -> list[dict[str, Any]]:
     rows = get_news_search().search(session, utcnow(), cut_query(query), kind=kind, offset=offset, limit=limit)
+    items = to_items(session, rows)
     _pulled(session, principal, rows)
-    return to_items(session, rows)
+    return items
 
 
 def get_item(session: Session, principal: Principal, asset_id: uuid.UUID) -> dict[str, Any]:
@@ -89,8 +91,9 @@ def get_item(session: Session, principal: Principal, asset_id: uuid.UUID) -> dic
         if gone is not None and gone.status == "withdrawn" and gone.published_at is not None:
             return ninjs.tombstone(gone)
         raise NotFound(what="tin bài / news item")
+    item = to_items(session, [asset])[0]
     _pulled(session, principal, [asset])
-    return to_items(session, [asset])[0]
+    return item
 
 
 @dataclass(frozen=True)

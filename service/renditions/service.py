@@ -7,6 +7,7 @@ import uuid
 
 from sqlalchemy.orm import Session
 
+from service.assets import policy
 from service.assets import repository as assets_repo
 from service.assets import service as assets
 from service.auth.principal import Principal
@@ -14,8 +15,9 @@ from service.errors import Conflict, KhoError, NotFound
 from service.jobs import repository as jobs_repo
 from service.jobs import service as jobs
 from service.jobs.public import public_error
-from service.jobs.rendition_repository import of_version
+from service.jobs.rendition_repository import of_version, of_versions
 from service.models import Asset, Job, Rendition, Version
+from service.models.base import utcnow
 from service.renditions.schemas import ProfileStatus, RenditionOut, RenditionsResponse
 from service.runtime import download_ttl, get_store
 from storage.http import ascii_fold, file_title
@@ -63,8 +65,24 @@ def to_out(asset: Asset, r: Rendition) -> RenditionOut:
 def list_renditions(session: Session, principal: Principal, asset_id: uuid.UUID) -> RenditionsResponse:
     asset = assets.get_visible(session, principal, asset_id)
     version = current_version(session, asset)
-    rows = of_version(session, version.id)
-    job: Job | None = jobs_repo.get(session, jobs.process_job_id(version.id))
+    return _listing(asset, version, of_version(session, version.id),
+                    jobs_repo.get(session, jobs.process_job_id(version.id)))
+
+
+def list_renditions_many(session: Session, principal: Principal, asset_ids: list[uuid.UUID]
+                         ) -> dict[uuid.UUID, RenditionsResponse]:
+    """`list_renditions` for a page of assets in four queries (assets, versions, renditions, jobs), whatever
+    the page's length; assets the principal cannot see, or without a version, are left out."""
+    visible = assets_repo.visible_by_ids(session, asset_ids, policy.visible_filter(principal, utcnow()))
+    versions = assets_repo.current_versions(session, visible)
+    rows = of_versions(session, list(versions))
+    found = jobs_repo.get_many(session, [jobs.process_job_id(v) for v in versions])
+    return {a.id: _listing(a, versions[a.current_version_id], rows[a.current_version_id],
+                           found.get(jobs.process_job_id(a.current_version_id)))
+            for a in visible if a.current_version_id in versions}
+
+
+def _listing(asset: Asset, version: Version, rows: list[Rendition], job: Job | None) -> RenditionsResponse:
     by_profile: dict[str, list[Rendition]] = {}
     for r in rows:
         by_profile.setdefault(r.profile, []).append(r)

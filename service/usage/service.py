@@ -23,7 +23,28 @@ def record(kind: UsageKind, principal: Principal | None, *, session: Session | N
            profile: str | None = None,
            channel: str | None = None, bytes_sent: int | None = None,
            organisation_id: uuid.UUID | None = None, api_client_id: uuid.UUID | None = None) -> None:
-    row = {
+    row = _row(kind, principal, asset_id=asset_id, version_id=version_id, rendition=rendition, profile=profile,
+               channel=channel, bytes_sent=bytes_sent, organisation_id=organisation_id, api_client_id=api_client_id)
+    if session is not None:
+        repository.insert_many(session, [row])
+        return
+    with unit_of_work() as own:
+        repository.insert_many(own, [row])
+
+
+def record_items(kind: UsageKind, principal: Principal | None, session: Session,
+                 items: list[tuple[uuid.UUID, uuid.UUID | None]], channel: str) -> None:
+    """One event per (asset, version) of a page a client pulled, written in one statement: a 50-item page
+    is one write, not 50."""
+    repository.insert_many(session, [_row(kind, principal, asset_id=a, version_id=v, channel=channel)
+                                     for a, v in items])
+
+
+def _row(kind: UsageKind, principal: Principal | None, *, asset_id: uuid.UUID | None = None,
+         version_id: uuid.UUID | None = None, rendition: Rendition | None = None, profile: str | None = None,
+         channel: str | None = None, bytes_sent: int | None = None, organisation_id: uuid.UUID | None = None,
+         api_client_id: uuid.UUID | None = None) -> dict[str, object]:
+    return {
         "at": utcnow(), "kind": kind, "asset_id": asset_id,
         "version_id": version_id or (rendition.version_id if rendition else None),
         "rendition_id": rendition.id if rendition else None,
@@ -33,11 +54,6 @@ def record(kind: UsageKind, principal: Principal | None, *, session: Session | N
         "api_client_id": api_client_id or (principal.client_id if principal else None),
         "bytes_sent": bytes_sent,
     }
-    if session is not None:
-        repository.insert_many(session, [row])
-        return
-    with unit_of_work() as own:
-        repository.insert_many(own, [row])
 
 
 def downloaders_of(session: Session, asset_id: uuid.UUID) -> list[repository.Downloader]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.models import ApiClient, WebhookDelivery, WebhookSubscription
@@ -37,6 +37,22 @@ def delivery(session: Session, delivery_id: uuid.UUID) -> WebhookDelivery | None
 def deliveries_of(session: Session, sub_id: uuid.UUID, limit: int) -> list[WebhookDelivery]:
     return list(session.scalars(select(WebhookDelivery).where(WebhookDelivery.subscription_id == sub_id)
                                 .order_by(WebhookDelivery.created_at.desc()).limit(limit)))
+
+
+def latest_deliveries(session: Session, sub_ids: list[uuid.UUID], limit: int
+                      ) -> dict[uuid.UUID, list[WebhookDelivery]]:
+    """The `limit` newest deliveries of each subscription, in one query (a window over subscriptions)."""
+    out: dict[uuid.UUID, list[WebhookDelivery]] = {s: [] for s in sub_ids}
+    if not sub_ids:
+        return out
+    rank = func.row_number().over(partition_by=WebhookDelivery.subscription_id,
+                                  order_by=(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())).label("rank")
+    ranked = (select(WebhookDelivery.id, rank).where(WebhookDelivery.subscription_id.in_(sub_ids)).subquery())
+    q = (select(WebhookDelivery).join(ranked, ranked.c.id == WebhookDelivery.id).where(ranked.c.rank <= limit)
+         .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc()))
+    for d in session.scalars(q):
+        out[d.subscription_id].append(d)
+    return out
 
 
 def attempts_of(session: Session, delivery_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[WebhookAttempt]]:

@@ -119,12 +119,10 @@ def client_overview(session: Session, principal: Principal, client_id: uuid.UUID
     if client is None:
         raise NotFound(what="khóa API / API key")
     orgs.require_manageable(session, principal, client.organisation_id)
-    out = []
-    for sub in repository.subscriptions_of(session, client_id):
-        rows = repository.deliveries_of(session, sub.id, limit)
-        attempts = repository.attempts_of(session, [d.id for d in rows])
-        out.append((sub, [(d, attempts[d.id]) for d in rows]))
-    return out
+    subs = repository.subscriptions_of(session, client_id)
+    latest = repository.latest_deliveries(session, [s.id for s in subs], limit)
+    attempts = repository.attempts_of(session, [d.id for rows in latest.values() for d in rows])
+    return [(sub, [(d, attempts[d.id]) for d in latest[sub.id]]) for sub in subs]
 
 
 def redeliver(session: Session, principal: Principal, delivery_id: uuid.UUID) -> WebhookDelivery:

@@ -46,12 +46,15 @@ def workspace_asset(session: Session, principal: Principal, asset_id: uuid.UUID)
 
 
 def review_queue(session: Session, principal: Principal, limit: int) -> list[QueueItem]:
+    """Read in batches: metadata, approval levels and approvals of the whole queue in one query each."""
+    pairs = list(repository.queue(session, policy.review_filter(principal), limit))
+    metas = revisions.metadata_of_many(session, pairs)
+    levels_of = repository.approval_levels_of(session, {a.owner_org_id for a, _ in pairs})
+    approvals_of = repository.round_approvals_of(session, [v.id for _, v in pairs])
     items = []
-    levels_cache: dict[uuid.UUID, int] = {}
-    for asset, version in repository.queue(session, policy.review_filter(principal), limit):
-        meta = revisions.metadata_of(session, asset, version)
-        levels = levels_cache.setdefault(asset.owner_org_id, repository.approval_levels(session, asset.owner_org_id))
-        approvals = repository.round_approvals(session, version.id)
+    for (asset, version), meta in zip(pairs, metas, strict=True):
+        levels = levels_of.get(asset.owner_org_id, 1)
+        approvals = approvals_of[version.id]
         items.append(QueueItem(
             asset_id=asset.id, version_id=version.id, version_number=version.number, kind=asset.kind,
             title=meta["title"], owner_org_id=asset.owner_org_id, urgent=bool(meta.get("urgent")),

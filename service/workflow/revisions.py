@@ -37,6 +37,25 @@ def snapshot(session: Session, asset: Asset) -> dict[str, Any]:
     return {f: rights[f] if f in RIGHTS_FIELDS else out[f] for f in METADATA_FIELDS}
 
 
+def metadata_of_many(session: Session, pairs: list[tuple[Asset, Version]]) -> list[dict[str, Any]]:
+    """`metadata_of` for a list (the review queue): the live metadata of every asset read in one batch."""
+    outs = assets.to_out(session, [a for a, _ in pairs])
+    live = {}
+    for out in outs:
+        dumped = out.model_dump(mode="json")
+        rights = dumped.pop("rights")
+        live[out.id] = {f: rights[f] if f in RIGHTS_FIELDS else dumped[f] for f in METADATA_FIELDS}
+    return [_metadata(asset, version, live[asset.id]) for asset, version in pairs]
+
+
+def _metadata(asset: Asset, version: Version, live: dict[str, Any]) -> dict[str, Any]:
+    if version.id == asset.current_version_id and version.status == "published":
+        return live
+    if version.status == "superseded" and set(METADATA_FIELDS) <= set(version.proposed):
+        return {f: version.proposed[f] for f in METADATA_FIELDS}
+    return {**live, **version.proposed}
+
+
 def metadata_of(session: Session, asset: Asset, version: Version) -> dict[str, Any]:
     """What a version says about the asset: the live metadata for the current version, the snapshot
     taken when a superseded version went live, or the live metadata overlaid with a pending proposal."""

@@ -166,7 +166,8 @@ def test_webhook_subscriptions_and_log_per_api_key(client: TestClient, factory: 
     assert client_id
     detail = client.get(f"/quan-tri/webhook?khoa={client_id.group(1)}")
     assert detail.status_code == 200
-    assert "http://127.0.0.1:9/hook?a=1&amp;b=2" in detail.text and "asset.published" in detail.text
+    assert "http://127.0.0.1:9/hook?a=1&amp;b=2" in detail.text and "Tài nguyên được đăng" in detail.text
+    assert "asset.published" not in detail.text  # events are named, not coded
     assert sub.json()["secret"] not in detail.text  # the signing secret is never shown again
     stranger = another(client)
     sign_in(stranger, factory, "admin", factory.org("province"))

@@ -34,7 +34,7 @@ QUEUE_LIMIT = 100
 @router.get("/duyet")
 def review_queue(request: Request, user: ReviewerUser, session: SessionDep) -> Response:
     queued = review_queries.review_queue(session, user.principal, QUEUE_LIMIT)  # urgent first
-    outs = assets.to_out(session, [assets.get_visible(session, user.principal, i.asset_id) for i in queued])
+    outs = assets.to_out(session, assets.get_visible_many(session, user.principal, [i.asset_id for i in queued]))
     shown = cards(session, user.principal, outs, labels_for(session, lang_of(request)))
     for card, item in zip(shown, queued, strict=True):
         card.title, card.urgent = item.title, item.urgent  # the version under review may propose new ones
