@@ -12,11 +12,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.backoff import Backoff
 from service.db import unit_of_work
 from service.models import OutboxEvent
 from service.models.base import utcnow
 
 log = logging.getLogger("kho.outbox")
+# 2 s, 4 s, 8 s … capped at 5 min, never given up: an event is only ever late, not lost.
+OUTBOX_RETRY = Backoff(base=2, cap=300)
 Consumer = Callable[[Session, dict[str, Any]], None]
 CONSUMERS: dict[str, list[Consumer]] = {}
 
@@ -53,7 +56,7 @@ def drain(limit: int = 200) -> int:
             except Exception as exc:  # noqa: BLE001 - retried later with backoff
                 event.attempts += 1
                 event.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                event.available_at = utcnow() + timedelta(seconds=min(300, 2 ** event.attempts))
+                event.available_at = utcnow() + timedelta(seconds=OUTBOX_RETRY.delay(event.attempts))
                 log.warning("outbox event %s (%s) failed: %s", event.id, event.topic, exc)
                 continue
             event.processed_at = utcnow()

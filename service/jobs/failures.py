@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import Enum
 
 import redis.exceptions
@@ -76,12 +76,6 @@ def _outage_code(exc: BaseException) -> str:
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
-    window: timedelta  # how long an outage is waited out, from its first failure
-    schedule: Backoff
-
-
-@dataclass(frozen=True)
 class JobTries:
     """The counters on the job row that the decision reads."""
 
@@ -98,18 +92,19 @@ class Decision:
     outage_since: datetime | None = None  # what the row keeps (None once the job failed some other way)
 
 
-def decide(failure: Failure, tries: JobTries, now: datetime, policy: RetryPolicy,
+def decide(failure: Failure, tries: JobTries, now: datetime, policy: Backoff,
            rng: random.Random | None = None) -> Decision:
-    """Retry or give up, and after how long. Outage tries do not count against `max_attempts`."""
+    """Retry or give up, and after how long. Outage tries do not count against `max_attempts`; they are
+    bounded by the policy's window (how long an outage is waited out, from its first failure)."""
     if failure is Failure.PERMANENT:
         return Decision(False)
     if failure is Failure.OUTAGE:
         since = tries.outage_since or now
-        delay = policy.schedule.delay(tries.outage_retries + 1, rng)
-        if now + timedelta(seconds=delay) - since > policy.window:
+        delay = policy.next_delay(tries.outage_retries + 1, (now - since).total_seconds(), rng)
+        if delay is None:
             return Decision(False, outage_since=since)
         return Decision(True, delay, since)
     counted = tries.attempts - tries.outage_retries
     if counted >= tries.max_attempts:
         return Decision(False)
-    return Decision(True, policy.schedule.delay(counted, rng))
+    return Decision(True, policy.delay(counted, rng))

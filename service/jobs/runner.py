@@ -27,7 +27,7 @@ from service.backoff import Backoff, wait_until_ready
 from service.config import get_settings
 from service.db import after_commit, unit_of_work
 from service.jobs import repository
-from service.jobs.failures import Failure, JobTries, PermanentJobError, RetryPolicy, classify, decide
+from service.jobs.failures import Failure, JobTries, PermanentJobError, classify, decide
 from service.jobs.public import public_error
 from service.models.base import utcnow
 
@@ -149,10 +149,10 @@ def lease() -> timedelta:
     return timedelta(seconds=get_settings().job_lease_seconds)
 
 
-def retry_policy() -> RetryPolicy:
+def retry_policy() -> Backoff:
     s = get_settings()
-    return RetryPolicy(timedelta(seconds=s.job_retry_window_seconds),
-                       Backoff(base=s.job_retry_base_seconds, cap=s.job_retry_max_delay_seconds))
+    return Backoff(base=s.job_retry_base_seconds, cap=s.job_retry_max_delay_seconds,
+                   window=s.job_retry_window_seconds)
 
 
 def run_job(job_id: str) -> str:
@@ -194,7 +194,7 @@ def _persist(write: Callable[[], T]) -> T:
     """Outcomes are worth waiting for: a database blip while recording one is waited out (for up to one
     lease; after that the job is someone else's anyway)."""
     return wait_until_ready(write, is_transient=lambda e: classify(e)[0] is Failure.OUTAGE,
-                            schedule=retry_policy().schedule, window=get_settings().job_lease_seconds,
+                            schedule=retry_policy(), window=get_settings().job_lease_seconds,
                             what="database (recording a job outcome)")
 
 

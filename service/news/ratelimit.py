@@ -1,30 +1,41 @@
-"""Per-key token buckets: capacity = the key's per-minute limit, refilled continuously. In-process for
-the embedded mode; on Redis (KHO_QUEUE=redis) one atomic Lua script, so every API process shares the
-same bucket per key."""
+"""Request rate limits on the maintained `limits` library: a moving one-minute window per key, kept in
+process memory in the embedded mode and in Redis (KHO_QUEUE=redis), where every API process shares the one
+window of a key. While Redis is unreachable a per-process window stands in (`FallbackRateLimiter`), and
+/readyz says so.
+
+A moving window rather than `limits`' cheaper sliding-window counter: the counter weighs the previous clock
+minute, so a client could pass its limit by a fraction around each minute boundary; the moving window
+counts exactly the requests of the last 60 seconds (one Redis list per active key, at most `limit` long).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import math
-import threading
 import time
 import weakref
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from limits import RateLimitItem, RateLimitItemPerMinute
+from limits.storage import MemoryStorage, RedisStorage
+from limits.strategies import MovingWindowRateLimiter
+from limits.util import WindowStats
 
 from service.config import get_settings
 from service.once import once
 
 log = logging.getLogger("kho.ratelimit")
 REDIS_TIMEOUT = 1.0  # seconds: a hung Redis must not hold every request; the fallback answers instead
+NAMESPACE = "kho"
 
 
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
     remaining: int
-    retry_after: int  # whole seconds until one token is available (0 when allowed)
+    retry_after: int  # whole seconds until the window lets one more request through (0 when allowed)
 
 
 class RateLimiter(Protocol):
@@ -33,85 +44,61 @@ class RateLimiter(Protocol):
     async def acquire_async(self, key: str, per_minute: int) -> Decision: ...
 
 
-def _decide(tokens: float, per_minute: int) -> tuple[float, Decision]:
-    if tokens >= 1:
-        return tokens - 1, Decision(True, int(tokens - 1), 0)
-    wait = (1 - tokens) * 60.0 / per_minute
-    return tokens, Decision(False, 0, max(1, math.ceil(wait)))
+def _item(per_minute: int) -> RateLimitItem:
+    return RateLimitItemPerMinute(per_minute, namespace=NAMESPACE)
+
+
+def _decision(allowed: bool, stats: WindowStats) -> Decision:
+    if allowed:
+        return Decision(True, max(0, stats.remaining), 0)
+    return Decision(False, 0, max(1, math.ceil(stats.reset_time - time.time())))
 
 
 class MemoryRateLimiter:
-    def __init__(self, clock: Any = time.monotonic) -> None:
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
-        self._clock = clock
+    """One process's windows (the embedded mode, and the stand-in while Redis is away)."""
+
+    def __init__(self) -> None:
+        self._windows = MovingWindowRateLimiter(MemoryStorage())
 
     def acquire(self, key: str, per_minute: int) -> Decision:
-        now = self._clock()
-        with self._lock:
-            tokens, last = self._buckets.get(key, (float(per_minute), now))
-            tokens = min(float(per_minute), tokens + (now - last) * per_minute / 60.0)
-            tokens, decision = _decide(tokens, per_minute)
-            self._buckets[key] = (tokens, now)
-            if len(self._buckets) > 100_000:  # forget idle keys (a full bucket is the default anyway)
-                self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < 120}
-        return decision
+        item = _item(per_minute)
+        allowed = self._windows.hit(item, key)
+        return _decision(allowed, self._windows.get_window_stats(item, key))
 
     async def acquire_async(self, key: str, per_minute: int) -> Decision:
         return self.acquire(key, per_minute)  # a dict lookup under a lock: no reason to leave the loop
 
 
-# Redis's own clock (TIME inside the script, allowed since scripts replicate their effects): every API
-# process agrees on "now", and a decision is one round trip.
-_LUA = """
-local cap = tonumber(ARGV[1])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-local b = redis.call('HMGET', KEYS[1], 't', 'ts')
-local tokens = tonumber(b[1]) or cap
-local ts = tonumber(b[2]) or now
-tokens = math.min(cap, tokens + math.max(0, now - ts) * cap / 60.0)
-local ok = 0
-if tokens >= 1 then tokens = tokens - 1; ok = 1 end
-redis.call('HSET', KEYS[1], 't', tostring(tokens), 'ts', tostring(now))
-redis.call('EXPIRE', KEYS[1], 120)
-return {ok, tostring(tokens)}
-"""
-
-
-def _decision(answer: Any, per_minute: int) -> Decision:
-    ok, tokens_text = answer
-    tokens = float(tokens_text)
-    if int(ok):
-        return Decision(True, int(tokens), 0)
-    return Decision(False, 0, max(1, math.ceil((1 - tokens) * 60.0 / per_minute)))
-
-
 class RedisRateLimiter:
-    def __init__(self, url: str, prefix: str = "kho:rl:") -> None:
-        import redis
+    """Windows shared by every API process through Redis (`limits`' atomic Lua scripts)."""
 
+    def __init__(self, url: str, prefix: str = "kho:rl:") -> None:
         self._url = url
-        self._redis = redis.Redis.from_url(url, socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT)
-        self._script = self._redis.register_script(_LUA)
         self._prefix = prefix
-        # The asyncio client's connections belong to the event loop that opened them: one client per loop.
+        self._windows = MovingWindowRateLimiter(RedisStorage(
+            url, key_prefix=prefix, socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT))
+        # The asyncio client's connections belong to the event loop that opened them: one storage per loop.
         self._async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
 
     def acquire(self, key: str, per_minute: int) -> Decision:
-        return _decision(self._script(keys=[self._prefix + key], args=[per_minute]), per_minute)
+        item = _item(per_minute)
+        allowed = self._windows.hit(item, key)
+        return _decision(allowed, self._windows.get_window_stats(item, key))
 
     async def acquire_async(self, key: str, per_minute: int) -> Decision:
         """For the ASGI middleware: waiting on Redis must not hold up the event loop's other requests."""
-        import redis.asyncio
+        from limits.aio.storage import RedisStorage as AsyncRedisStorage
+        from limits.aio.strategies import MovingWindowRateLimiter as AsyncMovingWindow
 
         loop = asyncio.get_running_loop()
-        script = self._async.get(loop)
-        if script is None:
-            client = redis.asyncio.Redis.from_url(self._url, socket_connect_timeout=REDIS_TIMEOUT,
-                                                  socket_timeout=REDIS_TIMEOUT)
-            script = self._async[loop] = client.register_script(_LUA)
-        return _decision(await script(keys=[self._prefix + key], args=[per_minute]), per_minute)
+        windows = self._async.get(loop)
+        if windows is None:
+            storage = AsyncRedisStorage("async+" + self._url, implementation="redispy", key_prefix=self._prefix,
+                                        socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT)
+            windows = self._async[loop] = AsyncMovingWindow(storage)
+        item = _item(per_minute)
+        allowed = await windows.hit(item, key)
+        return _decision(allowed, await windows.get_window_stats(item, key))
 
 
 class FallbackRateLimiter:
@@ -121,7 +108,7 @@ class FallbackRateLimiter:
 
     def __init__(self, shared: RateLimiter, *, recheck: float = 5.0, clock: Any = time.monotonic) -> None:
         self.shared = shared
-        self.local = MemoryRateLimiter(clock)
+        self.local = MemoryRateLimiter()
         self._recheck = recheck
         self._clock = clock
         self._down_until = 0.0

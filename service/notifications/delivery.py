@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from service.backoff import Backoff
 from service.config import get_settings
 from service.db import unit_of_work
 from service.links import urls
@@ -20,12 +21,8 @@ from service.notifications import repository
 
 log = logging.getLogger("kho.notifications")
 LEASE = timedelta(seconds=120)
-MAX_ATTEMPTS = 12
-
-
-def backoff(attempts: int) -> timedelta:
-    """30 s, 1 min, 2 min … capped at one hour: a relay that is down for a while is retried for about half a day."""
-    return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+# 30 s, 1 min, 2 min … capped at one hour, 12 tries: a relay that is down for a while is retried for about half a day.
+MAIL_RETRY = Backoff(base=30, cap=3600, max_tries=12)
 
 
 @dataclass(frozen=True)
@@ -57,10 +54,12 @@ def _record(out: Outgoing, error: str | None) -> None:
         row.attempts += 1
         row.claimed_until = None
         row.last_error = error[:2000]
-        if row.attempts >= MAX_ATTEMPTS:
-            row.failed_at = utcnow()
+        now = utcnow()
+        next_try = MAIL_RETRY.next_try(row.attempts, now)
+        if next_try is None:
+            row.failed_at = now
         else:
-            row.next_attempt_at = utcnow() + backoff(row.attempts)
+            row.next_attempt_at = next_try
 
 
 def deliver_due(sender: mail.Mailer | None = None, now: datetime | None = None, batch: int = 200) -> int:

@@ -100,10 +100,13 @@ class OpsMiddleware:
         except Exception:  # noqa: BLE001 - a limiter outage (Redis) must not take the API down
             log.warning("rate limiter unavailable; request let through", exc_info=True)
             return None
+        # The one rate limit of the request; routes that report it (the newsroom's RateLimit-* headers) read it here.
+        scope.setdefault("state", {})["rate_limit"] = (per_minute, decision)
         if decision.allowed:
             return None
         metrics.RATE_LIMITED.labels(label).inc()
-        return TooManyRequests(seconds=decision.retry_after, headers={"Retry-After": str(decision.retry_after)})
+        return TooManyRequests(seconds=decision.retry_after, headers={"Retry-After": str(decision.retry_after)},
+                               extra={"retry_after": decision.retry_after})
 
     async def _buffer_small_chunked(self, scope: Scope, headers: Headers, receive: Receive) -> Receive | None:
         """A body without Content-Length on an ordinary path is read up front (it is small by definition),

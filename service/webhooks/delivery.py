@@ -19,7 +19,7 @@ from service.models.base import utcnow
 from service.models.distribution import WebhookAttempt
 from service.usage import service as usage
 from service.webhooks import repository
-from service.webhooks.service import DISABLE_AFTER, MAX_ATTEMPTS, backoff
+from service.webhooks.service import DISABLE_AFTER, WEBHOOK_RETRY
 from service.webhooks.signing import headers as signed_headers
 
 log = logging.getLogger("kho.webhooks")
@@ -92,10 +92,9 @@ def _record(out: Outgoing, outcome: Outcome, now: datetime) -> None:
                          organisation_id=client.organisation_id if client else None, api_client_id=sub.api_client_id)
             return
         sub.consecutive_failures += 1
-        if delivery.attempts >= MAX_ATTEMPTS:
-            delivery.failed_at, delivery.next_attempt_at = now, None
-        else:
-            delivery.next_attempt_at = now + backoff(delivery.attempts)
+        delivery.next_attempt_at = WEBHOOK_RETRY.next_try(delivery.attempts, now)
+        if delivery.next_attempt_at is None:
+            delivery.failed_at = now
         if sub.active and sub.consecutive_failures >= DISABLE_AFTER:
             sub.active, sub.disabled_at = False, now
             log.warning("webhook subscription %s disabled after %d failures", sub.id, sub.consecutive_failures)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import ipaddress
 import socket
 import uuid
-from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 from service.audit import service as audit
 from service.auth import repository as auth_repo
 from service.auth.principal import Principal
+from service.backoff import Backoff
 from service.config import get_settings
 from service.errors import Forbidden, KhoError, NotFound
 from service.models import WebhookDelivery, WebhookSubscription
@@ -27,13 +27,9 @@ from service.webhooks.signing import new_secret
 
 TOPICS = ("asset.published", "asset.updated", "asset.withdrawn", "asset.superseded")
 ALWAYS_DELIVERED = frozenset({"asset.withdrawn"})  # a withdrawal reaches every subscriber
-MAX_ATTEMPTS = 8
 DISABLE_AFTER = 5
-
-
-def backoff(attempts: int) -> timedelta:
-    """5 s, 20 s, 80 s, 5 min, 21 min, 85 min, 5.7 h … capped at 10 h."""
-    return timedelta(seconds=min(36_000, 5 * 4 ** max(0, attempts - 1)))
+# 5 s, 20 s, 80 s, 5 min, 21 min, 85 min, 5.7 h (each at most; jittered down to half), 8 tries.
+WEBHOOK_RETRY = Backoff(base=5, factor=4, cap=36_000, max_tries=8)
 
 
 def _check_target(url: str) -> None:

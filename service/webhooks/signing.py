@@ -1,12 +1,14 @@
-"""Standard Webhooks signatures (https://www.standardwebhooks.com): HMAC-SHA256 over
-"{webhook-id}.{webhook-timestamp}.{body}" with the base64 secret after the `whsec_` prefix."""
+"""Standard Webhooks signatures (https://www.standardwebhooks.com), made by the reference library itself
+(`standardwebhooks.Webhook.sign`), so what we send is by construction what receivers' `Webhook.verify` checks:
+HMAC-SHA256 over "{webhook-id}.{webhook-timestamp}.{body}" with the base64 secret after the `whsec_` prefix."""
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import secrets
+from datetime import UTC, datetime
+
+from standardwebhooks import Webhook
 
 PREFIX = "whsec_"
 
@@ -16,9 +18,8 @@ def new_secret() -> str:
 
 
 def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
-    key = base64.b64decode(secret.removeprefix(PREFIX))
-    mac = hmac.new(key, f"{msg_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
-    return "v1," + base64.b64encode(mac).decode()
+    # The library signs text; our bodies are UTF-8 JSON, so decoding and its re-encoding give the same bytes.
+    return Webhook(secret).sign(msg_id, datetime.fromtimestamp(timestamp, tz=UTC), body.decode("utf-8"))
 
 
 def headers(secret: str, msg_id: str, timestamp: int, body: bytes) -> dict[str, str]:

@@ -71,7 +71,7 @@ def test_retries_backoff_disable_reenable_and_redeliver(client: TestClient, fact
                                                         publisher: Publisher, receiver: Receiver) -> None:
     from service.models.base import utcnow
     from service.webhooks.delivery import deliver_due
-    from service.webhooks.service import DISABLE_AFTER, backoff
+    from service.webhooks.service import DISABLE_AFTER, WEBHOOK_RETRY
 
     receiver.status = 500
     _, headers = api_key(factory, scopes=["webhooks:manage"])
@@ -84,7 +84,7 @@ def test_retries_backoff_disable_reenable_and_redeliver(client: TestClient, fact
     deliver_due(now + timedelta(seconds=1))  # not due yet: backoff
     assert len(receiver.requests) == 1
     for attempt in range(1, DISABLE_AFTER):
-        now += backoff(attempt) + timedelta(seconds=1)
+        now += timedelta(seconds=WEBHOOK_RETRY.ceiling(attempt) + 1)  # the longest jittered wait
         deliver_due(now)
     assert len(receiver.requests) == DISABLE_AFTER
     ids = {r.headers["webhook-id"] for r in receiver.requests}

@@ -115,10 +115,10 @@ def test_rate_limit_through_redis_without_blocking_the_loop(client: TestClient, 
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """With Redis (KHO_QUEUE=redis) the middleware asks the shared bucket on the asyncio client."""
     from service.news import ratelimit
-    from tests.support import redis_available, require_or_skip
+    from tests.support import REDIS_URL, redis_available, require_or_skip
 
     require_or_skip(redis_available(), "Redis is not running on 127.0.0.1:6379")
-    limiter = ratelimit.RedisRateLimiter("redis://127.0.0.1:6379/15", prefix=f"kho:test:{uuid.uuid4().hex}:")
+    limiter = ratelimit.RedisRateLimiter(REDIS_URL, prefix=f"kho:test:{uuid.uuid4().hex}:")
     monkeypatch.setattr(ratelimit, "get_limiter", lambda: limiter)
     monkeypatch.setattr(ops, "rate_limit_user_per_minute", 4)
     headers = factory.headers("staff")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
 from service.models import Organisation
 from service.notifications import kinds
 from service.notifications.content import Notice, mail_for
-from service.notifications.delivery import backoff
+from service.notifications.delivery import MAIL_RETRY
 from service.notifications.digests import last_cutoff
 from service.notifications.mailer import mime
 from service.notifications.recipients import scope_path
@@ -46,9 +46,10 @@ def test_digest_cutoff_is_the_last_seven_o_clock_in_vietnam() -> None:
 
 
 def test_backoff_grows_and_is_capped() -> None:
-    steps = [backoff(n) for n in range(1, 15)]
-    assert steps[0] == timedelta(seconds=30) and steps == sorted(steps)
-    assert max(steps) == timedelta(hours=1)
+    steps = [MAIL_RETRY.ceiling(n) for n in range(1, 15)]
+    assert steps[0] == 30 and steps == sorted(steps)
+    assert max(steps) == 3600
+    assert MAIL_RETRY.next_delay(11) is not None and MAIL_RETRY.next_delay(12) is None  # then it is marked failed
 
 
 def test_mail_reads_back_with_diacritics_and_links() -> None:

@@ -12,12 +12,12 @@ import sqlalchemy.exc
 import urllib3.exceptions
 
 from service.backoff import Backoff
-from service.jobs.failures import Failure, JobTries, PermanentJobError, RetryPolicy, classify, decide
+from service.jobs.failures import Failure, JobTries, PermanentJobError, classify, decide
 from storage.base import ObjectNotFound, StorageFull, StorageUnavailable
 from transcoding.types import BadMediaError, TransientProcessingError
 
 NOW = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
-POLICY = RetryPolicy(timedelta(minutes=30), Backoff(base=5, cap=300, jitter=0))
+POLICY = Backoff(base=5, cap=300, jitter=0, window=30 * 60)
 
 
 @pytest.mark.parametrize(("exc", "code"), [
@@ -83,10 +83,10 @@ def test_outage_tries_do_not_count_against_max_attempts() -> None:
 
 def test_jittered_retries_never_pass_the_window() -> None:
     rng = random.Random(3)
-    jittered = RetryPolicy(timedelta(minutes=30), Backoff(base=5, cap=300, jitter=0.5))
+    jittered = Backoff(base=5, cap=300, jitter=0.5, window=30 * 60)
     for retries in range(40):
         since = NOW - timedelta(seconds=retries * 60)
         decision = decide(Failure.OUTAGE, JobTries(retries + 1, 3, retries, since), NOW, jittered, rng)
         if decision.retry:
-            assert NOW + timedelta(seconds=decision.delay) - since <= jittered.window
+            assert NOW + timedelta(seconds=decision.delay) - since <= timedelta(minutes=30)
             assert 0 < decision.delay <= 300
