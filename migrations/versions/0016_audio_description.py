@@ -1,7 +1,7 @@
 """assets: the audio description a producer writes for an infographic, read aloud into its audio outputs
 
 Revision ID: 0016_audio_description
-Revises: 0012_language_variants
+Revises: 0013_focal_point
 Create Date: 2026-12-03
 """
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0016_audio_description'
-down_revision: str | None = '0012_language_variants'
+down_revision: str | None = '0013_focal_point'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import Factory
