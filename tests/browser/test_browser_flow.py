@@ -280,6 +280,8 @@ PAGES: list[tuple[str, str, str]] = [
     ("producer", "/tai-len", "producer-upload"),
     ("producer", "/cua-toi", "producer-my-assets"),
     ("producer", "{infographic}", "producer-asset-infographic"),
+    ("producer", "{infographic}/diem-chinh", "producer-focal-point"),
+    ("producer", "{infographic}/phien-ban-moi", "producer-new-version"),
     ("producer", "/bo-suu-tap", "producer-kits"),
     ("producer", "/thong-bao", "producer-notifications"),
     ("producer", "/thong-bao/cai-dat", "producer-notification-settings"),
@@ -301,6 +303,9 @@ PAGES: list[tuple[str, str, str]] = [
     ("admin", "/quan-tri/ho-so", "admin-profiles"),
     ("admin", "/quan-tri/khoa-api", "admin-keys"),
     ("admin", "/quan-tri/webhook", "admin-webhooks"),
+    ("admin", "/quan-tri/cay-don-vi", "admin-org-tree"),
+    ("admin", "/quan-tri/nhat-ky", "admin-audit-trail"),
+    ("staff", "/trang-khong-co", "error-not-found"),
 ]
 
 
@@ -327,10 +332,10 @@ def test_every_page_of_every_role_fits_a_phone_and_passes_axe(browser: Any, live
         for who, path, name in PAGES:
             if who != role:
                 continue
-            key = path.strip("{}") if path.startswith("{") else None
+            key = path[1:path.index("}")] if path.startswith("{") else None
             if key is not None and key not in STATE:
                 continue  # an earlier step that makes it did not run
-            page.goto(STATE[key] if key else path)
+            page.goto(STATE[key] + path[path.index("}") + 1:] if key else path)
             assert page.locator("h1").count() == 1, path
             inspect_page(page, f"page-{name}")
             seen.append(name)

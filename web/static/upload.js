@@ -271,6 +271,8 @@
     const meta = Object.assign({}, shared, { title: get("title"), kind: get("kind") });
     const alt = get("alt_text");
     if (alt && ALT_KINDS.has(meta.kind)) meta.alt_text = alt;  // only the kinds that show the field
+    const described = get("audio_description");  // read aloud into the podcast and loudspeaker versions
+    if (described && ALT_KINDS.has(meta.kind)) meta.audio_description = described;
     if (row.file.type.startsWith("image/") && row.chosen) { meta.focal_x = row.focal[0]; meta.focal_y = row.focal[1]; }
     return meta;
   }
