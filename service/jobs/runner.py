@@ -157,7 +157,7 @@ def retry_policy() -> RetryPolicy:
 
 def run_job(job_id: str) -> str:
     """Entry point called by the queue. Returns the final status (for tests and logs)."""
-    from service.jobs import handlers  # noqa: F401 - registers the built-in handlers
+    from service.renditions import processing  # noqa: F401 - registers the built-in handlers
 
     now = utcnow()
     token = uuid.uuid4().hex

@@ -18,8 +18,8 @@ from service.deps import DownloadPrincipal, ReadPrincipal, SessionDep
 from service.errors import TooManyRequests
 from service.http_methods import asked_for
 from service.news import service as news
-from service.news.ratelimit import get_limiter
 from service.news.schemas import ITEM_RESPONSES, LINK_RESPONSES, PAGE_RESPONSES, NewsPage, SignedLinkOut
+from service.ops.ratelimit import get_limiter
 
 router = APIRouter(prefix="/api/v1/news", tags=["newsroom"])
 

@@ -12,7 +12,7 @@ from service.jobs.routes import JobOut
 from service.renditions import service as renditions
 from service.renditions.schemas import ProfileOut, RegenerateRequest, RenditionsResponse
 from service.runtime import get_store
-from service.usage_hook import record_download
+from service.usage.hook import record_download
 from transcoding.profiles import default_profiles
 
 router = APIRouter(prefix="/api/v1", tags=["renditions"])

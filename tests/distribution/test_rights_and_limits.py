@@ -55,7 +55,7 @@ def test_mp4_gets_title_and_copyright(tmp_path: Path) -> None:
 
 
 def test_memory_bucket_refills() -> None:
-    from service.news.ratelimit import MemoryRateLimiter
+    from service.ops.ratelimit import MemoryRateLimiter
 
     now = [0.0]
     limiter = MemoryRateLimiter(clock=lambda: now[0])
@@ -67,7 +67,7 @@ def test_memory_bucket_refills() -> None:
 
 def test_redis_bucket_is_shared_and_atomic() -> None:
     require_or_skip(redis_available(), "Redis is not running on 127.0.0.1:6379")
-    from service.news.ratelimit import RedisRateLimiter
+    from service.ops.ratelimit import RedisRateLimiter
 
     key = f"test-{uuid.uuid4().hex}"
     a, b = RedisRateLimiter(REDIS_URL), RedisRateLimiter(REDIS_URL)  # two API processes
@@ -82,7 +82,7 @@ def test_redis_bucket_async_path_shares_the_bucket() -> None:
     import asyncio
     import threading
 
-    from service.news.ratelimit import RedisRateLimiter
+    from service.ops.ratelimit import RedisRateLimiter
 
     key = f"test-{uuid.uuid4().hex}"
     limiter = RedisRateLimiter(REDIS_URL)

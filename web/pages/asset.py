@@ -22,10 +22,10 @@ from service.links import service as links
 from service.links import urls
 from service.links.urls import ASSET_PAGE
 from service.publication.schemas import PublicationOut
+from service.renditions import hls
 from service.workflow import queries as review_queries
 from service.workflow import service as workflow
 from service.workflow.schemas import CommentIn, CommentOut, DecisionIn, DownloadersOut, ReviewEventOut
-from web import hls
 from web.present import (
     ProfileDownloads,
     by_output,

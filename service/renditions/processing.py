@@ -9,7 +9,6 @@ from pathlib import Path
 from service import outbox
 from service.config import get_settings
 from service.db import after_commit, unit_of_work
-from service.jobs import rendition_repository as renditions
 from service.jobs import repository as jobs_repo
 from service.jobs import workdir
 from service.jobs.failures import JobTries, classify, decide
@@ -20,6 +19,7 @@ from service.links import urls
 from service.models import Asset, Organisation, Rendition, Version
 from service.models.base import utcnow
 from service.qa import items as qa_items
+from service.renditions import repository as renditions
 from service.renditions.files import stored_keys
 from service.runtime import get_store
 from service.workflow import gate
