@@ -13,7 +13,7 @@ from service.jobs import repository as jobs_repo
 from service.jobs import workdir
 from service.jobs.failures import JobTries, classify, decide
 from service.jobs.isolation import run_isolated
-from service.jobs.runner import JobCancelled, JobContext, PermanentJobError, handler, retry_policy
+from service.jobs.runner import JobCancelled, JobContext, PermanentJobError, retry_policy
 from service.languages import repository as language_repo
 from service.links import urls
 from service.models import Asset, Organisation, Rendition, Version
@@ -46,7 +46,6 @@ def output_files(out: RenditionOutput) -> list[tuple[str, Path]]:
     return [(f"{out.profile}/{out.variant}{out.path.suffix}", out.path)]
 
 
-@handler("process")
 def process_version(ctx: JobContext) -> None:
     try:
         _process(ctx)
