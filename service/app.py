@@ -27,7 +27,6 @@ from service.health import router as health_router
 from service.http_methods import HeadAsGet, RouteMethods, allow_header
 from service.indexing.routes import router as indexing_router
 from service.inputs import middleware as inputs_middleware
-from service.jobs.routes import router as jobs_router
 from service.kits.routes import router as kits_router
 from service.languages.routes import router as languages_router
 from service.links.routes import router as links_router
@@ -39,6 +38,7 @@ from service.ops.routes import router as ops_router
 from service.orgs.routes import router as orgs_router
 from service.plans.routes import router as plans_router
 from service.qa.routes import router as qa_router
+from service.renditions.jobs import router as jobs_router
 from service.renditions.routes import router as renditions_router
 from service.reports.routes import router as reports_router
 from service.tus.routes import router as tus_router

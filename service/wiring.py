@@ -12,7 +12,7 @@ from service.jobs import runner
 from service.news import consumers as news
 from service.notifications import consumers as notifications
 from service.outbox_pump import Consumer, install_consumers
-from service.renditions import processing
+from service.processing import handlers as processing
 from service.webhooks import consumers as webhooks
 from service.webhooks.service import TOPICS as WEBHOOK_TOPICS
 

@@ -69,7 +69,7 @@ def test_a_stale_holder_cannot_publish_or_overwrite_the_outcome(client: TestClie
                                                                  tmp_path: Path) -> None:
     from service.jobs import repository
     from service.jobs.runner import Heartbeat, LeaseLost, _finish
-    from service.renditions import processing as handlers
+    from service.processing import handlers
     from service.runtime import get_store
 
     headers = factory.headers("producer")
