@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from service import urls
 from service.auth.principal import Principal
 from service.errors import KhoError, NotFound
 from service.feeds import atom, jsonfeed, podcast, repository
 from service.feeds.model import Category, Enclosure, Entry, FeedMeta
 from service.feeds.repository import FeedFilter
-from service.links import urls
 from service.models import Asset, Organisation, Rendition
 from service.models.base import utcnow
 from service.news import repository as news_repo

@@ -6,7 +6,7 @@ import logging
 import uuid
 from pathlib import Path
 
-from service import outbox
+from service import outbox, urls
 from service.config import get_settings
 from service.db import after_commit, unit_of_work
 from service.jobs import repository as jobs_repo
@@ -15,7 +15,6 @@ from service.jobs.failures import JobTries, classify, decide
 from service.jobs.isolation import run_isolated
 from service.jobs.runner import JobCancelled, JobContext, PermanentJobError, retry_policy
 from service.languages import repository as language_repo
-from service.links import urls
 from service.models import Asset, Organisation, Rendition, Version
 from service.models.base import utcnow
 from service.qa import items as qa_items

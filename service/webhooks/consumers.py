@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service import urls
 from service.db import after_commit
-from service.links import urls
 from service.models import Asset
 from service.webhooks import delivery, service
 
