@@ -164,3 +164,9 @@ def create_api_key(session: Session, *, name: str, organisation_id: uuid.UUID, s
 def revoke_api_key(session: Session, client: ApiClient, actor: Principal | None) -> None:
     client.revoked_at = utcnow()
     audit.record(session, "api_key.revoked", "api_client", client.id, actor=actor)
+
+
+# Reads the web pages show, offered here so that web/ calls services only (never a repository).
+user_by_id = repository.user_by_id
+list_clients = repository.list_clients
+client_by_id = repository.client_by_id
