@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 from service import outbox, urls
+from service.assets.rendition_files import stored_keys
 from service.config import get_settings
 from service.db import after_commit, unit_of_work
 from service.jobs import repository as jobs_repo
@@ -19,7 +20,6 @@ from service.models import Asset, Organisation, Rendition, Version
 from service.models.base import utcnow
 from service.qa import items as qa_items
 from service.renditions import repository as renditions
-from service.renditions.files import stored_keys
 from service.runtime import get_store
 from service.workflow import gate
 from transcoding.pipeline import ProcessRequest, ProcessResult
