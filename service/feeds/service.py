@@ -14,6 +14,7 @@ from service.feeds import atom, jsonfeed, podcast, repository
 from service.feeds.model import Category, Enclosure, Entry, FeedMeta
 from service.feeds.repository import FeedFilter
 from service.models import Asset, Organisation, Rendition
+from service.models.asset import ASSET_KINDS
 from service.models.base import utcnow
 from service.news import repository as news_repo
 from service.news import service as news
@@ -133,8 +134,6 @@ def transcript_url(session: Session, asset_id: uuid.UUID, method: str = "GET") -
 
 
 def parse_kind(kind: str | None) -> str | None:
-    from service.models.asset import ASSET_KINDS
-
     if kind is not None and kind not in ASSET_KINDS:
         raise KhoError("validation_failed", status=422, reason=f"kind must be one of {', '.join(ASSET_KINDS)}")
     return kind
