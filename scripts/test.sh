@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh dev
 .venv/bin/ruff check .
 .venv/bin/mypy service storage transcoding search web
+.venv/bin/lint-imports
+.venv/bin/python scripts/package_graph.py > /dev/null
 .venv/bin/python -m pytest -q "$@"

@@ -3,18 +3,52 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from service import openapi, wiring
+from service.assets.routes import router as assets_router
+from service.audit.routes import router as audit_router
+from service.auth.routes import router as auth_router
+from service.bulk.routes import router as bulk_router
+from service.config import get_settings
 from service.errors import PROBLEM_JSON, KhoError, ServiceUnavailable
+from service.feeds.routes import router as feeds_router
+from service.headers import DefaultHeaders
+from service.health import router as health_router
 from service.http_methods import HeadAsGet, RouteMethods, allow_header
+from service.indexing.routes import router as indexing_router
+from service.inputs import middleware as inputs_middleware
+from service.kits.routes import router as kits_router
+from service.languages.routes import router as languages_router
+from service.links.routes import router as links_router
+from service.news.routes import router as news_router
+from service.notifications.routes import router as notifications_router
+from service.objects import router as objects_router
+from service.ops import middleware as ops_middleware
+from service.ops.routes import router as ops_router
+from service.orgs.routes import router as orgs_router
+from service.plans.routes import router as plans_router
+from service.qa.routes import router as qa_router
+from service.renditions.jobs import router as jobs_router
+from service.renditions.routes import router as renditions_router
+from service.reports.routes import router as reports_router
+from service.tus.routes import router as tus_router
+from service.users.routes import router as users_router
+from service.vocab.routes import router as vocab_router
+from service.webhooks.routes import router as webhooks_router
+from service.worker import Worker
+from service.workflow.routes import router as workflow_router
 from storage.base import StorageFull, StorageUnavailable
+from web.routes import mount_web
 
 log = logging.getLogger("kho.api")
 
@@ -60,9 +94,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        from sqlalchemy.exc import DataError, OperationalError
-        from sqlalchemy.exc import TimeoutError as PoolTimeout
-
         if isinstance(exc, OperationalError | PoolTimeout):  # down, or every connection busy: retry later
             busy = ServiceUnavailable("database_unavailable", headers={"Retry-After": "2"})
             return problem_response(busy, request)
@@ -81,15 +112,43 @@ def _method_not_allowed(app: FastAPI, request: Request) -> KhoError:
                     headers={"Allow": allow})
 
 
+# Every API router, in the order they are matched (the web pages are mounted after them by web.routes).
+ROUTERS: tuple[APIRouter, ...] = (
+    health_router,
+    assets_router,
+    audit_router,
+    auth_router,
+    bulk_router,
+    feeds_router,
+    indexing_router,
+    jobs_router,
+    kits_router,
+    languages_router,
+    links_router,
+    news_router,
+    notifications_router,
+    ops_router,
+    orgs_router,
+    plans_router,
+    qa_router,
+    renditions_router,
+    reports_router,
+    tus_router,
+    users_router,
+    vocab_router,
+    webhooks_router,
+    workflow_router,
+    objects_router,
+)
+# Middleware, innermost first (each `install` wraps the app built so far).
+MIDDLEWARE: tuple[Callable[[FastAPI], None], ...] = (inputs_middleware.install, ops_middleware.install)
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    from service.config import get_settings
-
     settings = get_settings()  # refuse to start with default secrets in production, before serving anything
     worker = None
     if app.state.with_worker:
-        from service.worker import Worker
-
         worker = Worker(settings.worker_threads, own_signals=False)
         worker.start()
     try:
@@ -100,34 +159,19 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(*, with_worker: bool = False) -> FastAPI:
-    from service.health import router as health_router
-    from service.objects import router as objects_router
-    from service.plugins import domain_modules
-
+    wiring.install()
     app = FastAPI(title="Kho Truyền Thông API", version="0.1.0", lifespan=lifespan,
                   description="Kho dữ liệu truyền thông Nghị quyết 71-NQ/TW — communication asset repository.")
     app.state.with_worker = with_worker
     install_error_handlers(app)
-    from service import openapi
-
     openapi.install(app)
-    app.include_router(health_router)
+    for router in ROUTERS:
+        app.include_router(router)
     app.state.route_methods = RouteMethods(app.routes)
     app.add_middleware(HeadAsGet, routes=app.state.route_methods)  # innermost: only routes see the GET
-    for module in domain_modules("middleware"):  # e.g. metrics, request ids, rate limits
-        module.install(app)
-    for module in domain_modules("routes"):
-        app.include_router(module.router)
-    app.include_router(objects_router)
-    try:
-        from web.routes import mount_web
-    except ImportError:  # the web UI is optional for API-only deployments
-        pass
-    else:
-        mount_web(app)
-
-    from service.headers import DefaultHeaders
-
+    for install in MIDDLEWARE:  # request limits, metrics, request ids, rate limits, input screening
+        install(app)
+    mount_web(app)  # the UI is part of the product: an import error in it fails the start, loudly
     app.add_middleware(DefaultHeaders, always={"X-Content-Type-Options": "nosniff",
                                                "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"})
 

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from service.config import get_settings
 from service.db import get_engine
 from service.jobs.queue import get_huey_app
-from service.news.ratelimit import limiter_status
+from service.ops.ratelimit import limiter_status
 from service.runtime import get_store
 
 router = APIRouter(tags=["health"])

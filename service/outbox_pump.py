@@ -21,15 +21,12 @@ log = logging.getLogger("kho.outbox")
 # 2 s, 4 s, 8 s … capped at 5 min, never given up: an event is only ever late, not lost.
 OUTBOX_RETRY = Backoff(base=2, cap=300)
 Consumer = Callable[[Session, dict[str, Any]], None]
-CONSUMERS: dict[str, list[Consumer]] = {}
+CONSUMERS: dict[str, list[Consumer]] = {}  # filled by service.wiring.install(), the one list of consumers
 
 
-def consumer(topic: str) -> Callable[[Consumer], Consumer]:
-    def register(fn: Consumer) -> Consumer:
-        CONSUMERS.setdefault(topic, []).append(fn)
-        return fn
-
-    return register
+def install_consumers(table: dict[str, list[Consumer]]) -> None:
+    CONSUMERS.clear()
+    CONSUMERS.update({topic: list(fns) for topic, fns in table.items()})
 
 
 def _pending(session: Session, limit: int) -> list[OutboxEvent]:
@@ -42,10 +39,8 @@ def _pending(session: Session, limit: int) -> list[OutboxEvent]:
 
 def drain(limit: int = 200) -> int:
     """Process up to `limit` due events; returns how many were handled successfully."""
-    from service.plugins import domain_modules
-
-    domain_modules("consumers")  # importing registers them
-
+    if not CONSUMERS:  # marking events processed with nobody listening would lose them
+        raise RuntimeError("no outbox consumers installed: call service.wiring.install() first")
     done = 0
     with unit_of_work() as session:
         for event in _pending(session, limit):

@@ -33,7 +33,7 @@ def download_ttl() -> timedelta:
 def reset() -> None:
     """Forget every adapter and setting derived from the environment (tests change it between stacks)."""
     from service import db
-    from service.news.ratelimit import get_limiter
+    from service.ops.ratelimit import get_limiter
     from service.ops.settings import get_ops_settings
 
     reset_search()

@@ -1,23 +1,28 @@
-"""Time-driven work run by the sweeper (embargo release, expiry, …).
-
-Each domain registers its own in `service/<domain>/scheduled.py`.
-"""
+"""Time-driven work run by the worker's sweeper every minute (embargo release, expiry, retries, reminders),
+listed here in the order it runs. Each entry paces itself (e.g. the storage sweep runs when due)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-SCHEDULED: list[Callable[[], None]] = []
+from service.maintenance import StorageSweep
+from service.notifications import scheduled as notifications
+from service.tus import scheduled as tus
+from service.webhooks import scheduled as webhooks
+from service.workflow import scheduled as workflow
 
-
-def scheduled(fn: Callable[[], None]) -> Callable[[], None]:
-    SCHEDULED.append(fn)
-    return fn
+SCHEDULED: tuple[Callable[[], object], ...] = (
+    notifications.send_due_email,
+    notifications.send_digests,
+    notifications.remind_urgent_reviews,
+    notifications.remind_deadlines,
+    StorageSweep.run_when_due,
+    tus.remove_expired_uploads,
+    webhooks.deliver_due_webhooks,
+    workflow.embargo_and_expiry,
+)
 
 
 def run_scheduled() -> None:
-    from service.plugins import domain_modules
-
-    domain_modules("scheduled")  # importing registers them
     for fn in SCHEDULED:
         fn()

@@ -12,6 +12,8 @@ from service.jobs import service as jobs
 from service.jobs import workdir
 from service.jobs.queue import get_huey_app
 from service.outbox_pump import OutboxPump
+from service.scheduled import run_scheduled
+from service.wiring import install
 
 log = logging.getLogger("kho.worker")
 
@@ -27,8 +29,6 @@ class Sweeper(threading.Thread):
             try:
                 with unit_of_work() as session:
                     jobs.sweep(session)
-                from service.scheduled import run_scheduled
-
                 run_scheduled()
             except Exception:  # noqa: BLE001 - keep sweeping
                 log.exception("sweep failed")
@@ -42,6 +42,7 @@ class Worker:
         # Inside `kho run` the web server owns SIGINT/SIGTERM (graceful shutdown); Huey's consumer would
         # otherwise replace its handlers when it starts.
         self.own_signals = own_signals
+        install()
         self.consumer = get_huey_app().huey.create_consumer(workers=threads, worker_type="thread",
                                                             periodic=False, check_worker_health=True)
         self.pump = OutboxPump()

@@ -10,14 +10,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from service.assets.schemas import AssetOut
-from service.auth import repository as auth_repo
+from service.auth import service as auth_service
 from service.auth.principal import Principal
 from service.errors import NotFound
 from service.models import VocabularyTerm
 from service.orgs import service as orgs
 from service.renditions import service as renditions
 from service.renditions.schemas import RenditionOut, RenditionsResponse
-from service.vocab import repository as vocab_repo
+from service.vocab import service as vocab_service
 from transcoding.profiles import default_profiles
 
 FACET_VOCABS = ("kind", "topic", "audience", "level", "channel")
@@ -51,7 +51,7 @@ class Labels:
 def vocabulary_terms(session: Session) -> list[VocabularyTerm]:
     """Every term, retired ones too (they still label the assets that carry them). The same read as
     GET /api/v1/vocabularies."""
-    return vocab_repo.list_terms(session, include_retired=True)
+    return vocab_service.list_terms(session, include_retired=True)
 
 
 def labels_for(session: Session, lang: str) -> Labels:
@@ -181,7 +181,7 @@ def user_names(session: Session, user_ids: set[uuid.UUID | None]) -> dict[uuid.U
     """Full names of the people in a history or comment thread (the same read the auth service uses)."""
     out: dict[uuid.UUID, str] = {}
     for user_id in user_ids:
-        user = auth_repo.user_by_id(session, user_id) if user_id else None
+        user = auth_service.user_by_id(session, user_id) if user_id else None
         if user is not None:
             out[user.id] = user.full_name
     return out

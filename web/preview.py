@@ -13,8 +13,8 @@ from service.auth.principal import Principal
 from service.errors import KhoError
 from service.qa import service as qa
 from service.qa.schemas import QaSetOut
+from service.renditions import hls
 from service.renditions.schemas import RenditionOut
-from web import hls
 from web.present import STREAM_ONLY, ProfileDownloads, by_output
 from web.render import _duration, _filesize
 

@@ -1,5 +1,5 @@
 """The focal point of an asset's current version: where every cover crop (16:9 covers, thumbnails, 9:16
-stories) centres. Saving one re-renders only those crops, in a job of their own (service/jobs/refocus.py)."""
+stories) centres. Saving one re-renders only those crops, in a job of their own (service/processing/refocus.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from service.audit import service as audit
 from service.auth.principal import Principal
 from service.errors import Conflict, KhoError, NotFound
 from service.jobs import service as jobs
-from service.jobs.refocus import refocus_job_id
+from service.jobs.service import refocus_job_id
 from service.models import Asset, Job, Version
 from transcoding.crops import CoverOutput, cover_outputs, focal_profiles
 

@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select, text
 from sqlalchemy.orm import Session
 
+from service.assets.rendition_files import stored_keys
 from service.models import Asset, AssetTerm, Caption, Organisation, Rendition, Version, VocabularyTerm
-from service.renditions.files import stored_keys
 
 
 def lock_hash(session: Session, sha256: str) -> None:

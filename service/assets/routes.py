@@ -18,7 +18,7 @@ from service.errors import KhoError
 from service.http_files import object_response
 from service.http_methods import asked_for
 from service.runtime import get_store
-from service.usage_hook import record_download
+from service.usage.hook import record_download
 
 router = APIRouter(prefix="/api/v1/assets", tags=["assets"])
 

@@ -23,6 +23,7 @@ from service.languages.service import require_supported
 from service.models import Asset, Version
 from service.models.base import utcnow
 from service.orgs import service as orgs
+from service.vocab import repository as vocab_repo
 from service.vocab import service as vocab
 from storage.base import ObjectStore
 from transcoding.profiles import described_profile_names
@@ -58,8 +59,6 @@ def _apply(session: Session, asset: Asset, changes: dict[str, Any]) -> None:
             old = current.get(field, [])
             term_ids += vocab.resolve(session, vocabulary, codes if codes is not None else old,
                                       allow_retired=frozenset(old))
-        from service.vocab import repository as vocab_repo
-
         vocab_repo.replace_asset_terms(session, asset.id, term_ids)
     if asset.publish_at and asset.expires_at and asset.expires_at <= asset.publish_at:
         raise KhoError("malformed_metadata", status=422, reason="expires_at must be after publish_at")

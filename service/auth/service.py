@@ -15,9 +15,10 @@ from service.audit import service as audit
 from service.auth import repository
 from service.auth.principal import Principal
 from service.config import get_settings
-from service.errors import KhoError, TooManyRequests, Unauthorized
+from service.errors import Conflict, KhoError, TooManyRequests, Unauthorized
 from service.models import ApiClient, AuthToken, Organisation, User
 from service.models.base import utcnow
+from service.models.org import ROLES
 from service.security import DUMMY_HASH, hash_password, keyed_hash, new_token, verify_password
 
 MAX_FAILURES = 5
@@ -124,13 +125,9 @@ def revoke(session: Session, token: str) -> None:
 
 def create_user(session: Session, *, email: str, full_name: str, password: str, role: str,
                 organisation_id: uuid.UUID, actor: Principal | None = None) -> User:
-    from service.models.org import ROLES
-
     if role not in ROLES:
         raise KhoError("validation_failed", reason=f"role must be one of {', '.join(ROLES)}")
     if repository.user_by_email(session, email):
-        from service.errors import Conflict
-
         raise Conflict("conflict", reason=f"user {email} exists")
     user = User(email=email.strip().lower(), full_name=full_name, password_hash=hash_password(password),
                 role=role, organisation_id=organisation_id)
@@ -164,3 +161,9 @@ def create_api_key(session: Session, *, name: str, organisation_id: uuid.UUID, s
 def revoke_api_key(session: Session, client: ApiClient, actor: Principal | None) -> None:
     client.revoked_at = utcnow()
     audit.record(session, "api_key.revoked", "api_client", client.id, actor=actor)
+
+
+# Reads the web pages show, offered here so that web/ calls services only (never a repository).
+user_by_id = repository.user_by_id
+list_clients = repository.list_clients
+client_by_id = repository.client_by_id

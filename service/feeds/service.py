@@ -7,13 +7,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from service import urls
 from service.auth.principal import Principal
 from service.errors import KhoError, NotFound
 from service.feeds import atom, jsonfeed, podcast, repository
 from service.feeds.model import Category, Enclosure, Entry, FeedMeta
 from service.feeds.repository import FeedFilter
-from service.links import urls
 from service.models import Asset, Organisation, Rendition
+from service.models.asset import ASSET_KINDS
 from service.models.base import utcnow
 from service.news import repository as news_repo
 from service.news import service as news
@@ -137,8 +138,6 @@ def transcript_url(session: Session, asset_id: uuid.UUID, method: str = "GET") -
 
 
 def parse_kind(kind: str | None) -> str | None:
-    from service.models.asset import ASSET_KINDS
-
     if kind is not None and kind not in ASSET_KINDS:
         raise KhoError("validation_failed", status=422, reason=f"kind must be one of {', '.join(ASSET_KINDS)}")
     return kind

@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.indexing import documents
-from service.outbox_pump import consumer
 from service.runtime import get_search_index
 
 
@@ -22,6 +21,5 @@ def reindex_asset(session: Session, payload: dict[str, Any]) -> None:
         index.delete([str(asset_id)])
 
 
-for topic in ("asset.changed", "asset.deleted", "asset.published", "asset.withdrawn", "asset.superseded",
-              "asset.updated"):
-    consumer(topic)(reindex_asset)
+TOPICS = ("asset.changed", "asset.deleted", "asset.published", "asset.withdrawn", "asset.superseded",
+          "asset.updated")

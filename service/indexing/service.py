@@ -17,6 +17,7 @@ from search.types import SearchHit, SearchQuery, SearchResult, SortOrder, Visibi
 from service.assets import policy
 from service.assets import repository as assets_repo
 from service.auth.principal import Principal
+from service.db import unit_of_work
 from service.errors import KhoError
 from service.indexing import documents, repository
 from service.indexing.drift import Drift
@@ -84,8 +85,6 @@ def rebuild_in_background() -> threading.Thread | None:
     running `kho reindex`. None when nothing was dropped."""
     if not get_search_index().take_dropped_layout():
         return None
-    from service.db import unit_of_work
-
     def run() -> None:
         try:
             with unit_of_work() as session:

@@ -28,7 +28,7 @@ def _child(conn: Connection, request: ProcessRequest, source: Path, out_dir: Pat
         # Soft limit only: in-process decoders (Pillow, pdfium) hit it; ffmpeg children set their own cap.
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, hard))
-    from transcoding.pipeline import process
+    from transcoding.pipeline import process  # in the child only: the media libraries load after the cap
 
     try:
         result = process(request, source, out_dir, captions=captions,

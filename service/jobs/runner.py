@@ -134,7 +134,7 @@ class Heartbeat(threading.Thread):
 
 
 Handler = Callable[[JobContext], None]
-HANDLERS: dict[str, Handler] = {}
+HANDLERS: dict[str, Handler] = {}  # filled by service.wiring.install(), the one list of job handlers
 
 
 def handler(kind: str) -> Callable[[Handler], Handler]:
@@ -157,8 +157,8 @@ def retry_policy() -> Backoff:
 
 def run_job(job_id: str) -> str:
     """Entry point called by the queue. Returns the final status (for tests and logs)."""
-    from service.jobs import handlers  # noqa: F401 - registers the built-in handlers
-
+    if not HANDLERS:  # claiming the job with nobody to run it would fail it for good
+        raise RuntimeError("no job handlers installed: call service.wiring.install() first")
     now = utcnow()
     token = uuid.uuid4().hex
     with unit_of_work() as session:

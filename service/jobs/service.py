@@ -21,6 +21,16 @@ def process_job_id(version_id: object) -> str:
     return f"process:{version_id}"
 
 
+def find(session: Session, job_id: str) -> Job | None:
+    """A job by id, for pages that show its progress."""
+    return repository.get(session, job_id)
+
+
+def refocus_job_id(version_id: object, revision: int) -> str:
+    """The job that re-renders a version's focal-point crops for one revision of its point."""
+    return f"focal:{version_id}:{revision}"
+
+
 def enqueue(session: Session, job_id: str, kind: str, *, asset_id: Any = None, version_id: Any = None,
             payload: dict[str, Any] | None = None, max_attempts: int = 3, restart: bool = False) -> Job:
     """Create the job row (or reuse it) and dispatch it to the queue once the transaction commits."""

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from service import urls
 from service.kits.readme import KitEntry
-from service.links import urls
 from service.models import Asset, Collection
 
 MANIFEST_NAME = "manifest.json"

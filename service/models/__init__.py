@@ -31,7 +31,6 @@ __all__ = [
     "ReviewEvent", "SearchSynonym", "Upload", "UsageEvent", "User", "Version", "VocabularyTerm",
     "WebhookDelivery", "WebhookSubscription",
 ]
-from service.models.distribution import WebhookAttempt  # noqa: E402,F401  (distribution)
 from service.models.language import Caption, TranslationRequest  # noqa: E402,F401  (languages)
 from service.models.notifications import EmailMessage, Notification, NotificationPreference  # noqa: E402,F401
 from service.models.ops import UploadPart  # noqa: E402,F401  (tus staging in the object store)
@@ -49,3 +48,4 @@ from service.models.plans import (  # noqa: E402,F401  (plans, targets, evidence
     UnitProfile,
     UsageDaily,
 )
+from service.models.webhooks import WebhookAttempt  # noqa: E402,F401  (webhooks)

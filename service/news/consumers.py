@@ -9,11 +9,9 @@ from sqlalchemy.orm import Session
 
 from service.db import after_commit
 from service.news.rights import delivered_prefix, forget_delivered
-from service.outbox_pump import consumer
 from service.runtime import get_store
 
 
-@consumer("asset.withdrawn")
 def drop_delivered_copies(session: Session, payload: dict[str, Any]) -> None:
     asset_id = payload.get("asset_id")
     if not asset_id:

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import quote
 
-from service.links import urls
+from service import urls
 from service.models import Asset, Organisation, Rendition, Version, VocabularyTerm
 
 NINJS_STANDARD = {"name": "ninjs", "version": "2.1", "schema": "https://www.iptc.org/std/ninjs/ninjs-schema_2.1.json"}

@@ -13,8 +13,8 @@ from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from service import urls
 from service.config import get_settings
-from service.links import urls
 from service.models import Asset
 from storage.base import ObjectStore
 from transcoding.rights import DeliveryRights, embed_rights, embeddable

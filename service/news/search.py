@@ -9,6 +9,9 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
+from search.types import SearchQuery, Visibility
+from service.assets import policy
+from service.assets import repository as assets_repo
 from service.models import Asset
 from service.news import repository
 
@@ -33,9 +36,6 @@ class IndexedNewsSearch:
 
     def search(self, session: Session, now: datetime, query: str, *, kind: str | None, offset: int,
                limit: int) -> list[Asset]:
-        from search.types import SearchQuery, Visibility
-        from service.assets import policy
-        from service.assets import repository as assets_repo
         from service.runtime import get_search_index
 
         if not query.strip():

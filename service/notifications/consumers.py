@@ -8,12 +8,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.links import urls
+from service import urls
 from service.models import Asset
 from service.notifications import recipients, repository
 from service.notifications.content import Notice
 from service.notifications.service import asset_link, notify
-from service.outbox_pump import consumer
 from service.workflow import repository as workflow_repo
 from service.workflow import rules
 
@@ -37,7 +36,6 @@ def _notice(asset: Asset, kind: str, **extra: Any) -> Notice:
 SENT_BACK = {"request_changes": "changes_requested", "reject": "rejected"}
 
 
-@consumer("review.transition")
 def on_transition(session: Session, payload: dict[str, Any]) -> None:
     asset = _asset(session, payload)
     if asset is None:
@@ -57,7 +55,6 @@ def on_transition(session: Session, payload: dict[str, Any]) -> None:
                asset.id)
 
 
-@consumer("review.urgent")
 def on_urgent_review(session: Session, payload: dict[str, Any]) -> None:
     asset = _asset(session, payload)
     if asset is None:
@@ -67,7 +64,6 @@ def on_urgent_review(session: Session, payload: dict[str, Any]) -> None:
            f"urgent:{payload.get('version_id')}", asset.id)
 
 
-@consumer("asset.published")
 def on_published(session: Session, payload: dict[str, Any]) -> None:
     asset = _asset(session, payload)
     if asset is None:
@@ -80,7 +76,6 @@ def on_published(session: Session, payload: dict[str, Any]) -> None:
                f"urgent-published:{version_id}", asset.id)
 
 
-@consumer("asset.withdrawn")
 def on_withdrawn(session: Session, payload: dict[str, Any]) -> None:
     asset = _asset(session, payload)
     if asset is None:
@@ -93,7 +88,6 @@ def on_withdrawn(session: Session, payload: dict[str, Any]) -> None:
     notify(session, people, notice, f"withdrawn:{asset.id}", asset.id)
 
 
-@consumer("comment.added")
 def on_comment(session: Session, payload: dict[str, Any]) -> None:
     asset = _asset(session, payload)
     comment_id = _uuid(payload.get("comment_id"))
@@ -105,7 +99,6 @@ def on_comment(session: Session, payload: dict[str, Any]) -> None:
            _notice(asset, "comment", quote=comment.body[:500]), f"comment:{comment.id}", asset.id)
 
 
-@consumer("report.submitted")
 def on_report_submitted(session: Session, payload: dict[str, Any]) -> None:
     snapshot_id = _uuid(payload.get("snapshot_id"))
     snapshot = repository.report_snapshot(session, snapshot_id) if snapshot_id else None
@@ -117,7 +110,6 @@ def on_report_submitted(session: Session, payload: dict[str, Any]) -> None:
     notify(session, recipients.overseers(session, org.id), notice, f"report-submitted:{snapshot.id}")
 
 
-@consumer("evidence.reviewed")
 def on_evidence_reviewed(session: Session, payload: dict[str, Any]) -> None:
     evidence_id = _uuid(payload.get("evidence_id"))
     evidence = repository.evidence(session, evidence_id) if evidence_id else None

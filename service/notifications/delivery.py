@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from service import urls
 from service.backoff import Backoff
 from service.config import get_settings
 from service.db import unit_of_work
-from service.links import urls
 from service.models.base import utcnow
 from service.notifications import mailer as mail
 from service.notifications import repository

@@ -10,29 +10,24 @@ from service.db import unit_of_work
 from service.models.base import utcnow
 from service.notifications import delivery, digests, plan_reminders
 from service.notifications.reminders import remind_urgent
-from service.scheduled import scheduled
 
 
-@scheduled
 def send_due_email() -> None:
     delivery.deliver_due()
 
 
-@scheduled
 def send_digests(now: datetime | None = None) -> None:
     with unit_of_work() as session:
         digests.queue_digests(session, now or utcnow())
     delivery.deliver_due()
 
 
-@scheduled
 def remind_urgent_reviews(now: datetime | None = None) -> None:
     wait = timedelta(minutes=get_settings().notify_urgent_remind_minutes)
     with unit_of_work() as session:
         remind_urgent(session, (now or utcnow()) - wait)
 
 
-@scheduled
 def remind_deadlines(today: date | None = None) -> None:
     """Once a day per process is enough (reminders are keyed by day and deadline, so repeats add nothing)."""
     day = today or utcnow().astimezone(digests.VIETNAM).date()

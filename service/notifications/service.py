@@ -7,10 +7,10 @@ from dataclasses import asdict
 
 from sqlalchemy.orm import Session
 
+from service import urls
 from service.config import get_settings
 from service.db import after_commit
 from service.errors import Unprocessable
-from service.links import urls
 from service.models import EmailMessage, Notification, User
 from service.models.base import utcnow
 from service.notifications import content, delivery, kinds, repository

@@ -93,7 +93,7 @@ class OpsMiddleware:
             return None
         client = scope.get("client") or ("-", 0)
         key, per_minute, label = bucket_for(headers, str(client[0]), self.identities, ops)
-        from service.news.ratelimit import get_limiter
+        from service.ops.ratelimit import get_limiter
 
         try:
             decision = await get_limiter().acquire_async("ops:" + key, per_minute)
@@ -189,7 +189,7 @@ class OpsMiddleware:
         # user cannot gain a request per fresh token.
         ops = get_ops_settings()
         ceiling = ops.rate_limit_user_per_minute if principal.kind == "user" else ops.rate_limit_key_per_minute
-        from service.news.ratelimit import get_limiter
+        from service.ops.ratelimit import get_limiter
 
         try:
             await get_limiter().acquire_async("ops:" + identity, min(ceiling, limit) if limit else ceiling)

@@ -194,3 +194,7 @@ def require_national_admin(principal: Principal) -> None:
     """Shared national data (vocabularies, the whole audit trail) is for admins of a top-level unit."""
     if principal.kind != "user" or principal.role != "admin" or principal.organisation_path.count("/") != 2:
         raise Forbidden()
+
+
+# Reads the web pages show, offered here so that web/ calls services only (never a repository).
+by_codes = repository.by_codes

@@ -233,3 +233,10 @@ def declare(session: Session, store: ObjectStore, principal: Principal, target_i
         row.attachment_key, row.attachment_name = key, nfc(name)[:400]
     repository.add(session, row)
     return row
+
+
+# Reads the web pages show, offered here so that web/ calls services only (never a repository).
+plans_of = repository.plans_of
+unit_orgs = repository.orgs
+targets_of = repository.targets_of
+evidence_of = repository.evidence_of

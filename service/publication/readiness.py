@@ -8,10 +8,10 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from service.jobs import repository as jobs_repo
-from service.jobs.rendition_repository import of_version
 from service.jobs.service import process_job_id
 from service.models import Asset, Version
 from service.publication import rules
+from service.renditions.repository import of_version
 
 State = Literal["ready", "pending", "blocked"]
 _MAX_REASON = 300

@@ -8,11 +8,11 @@ from starlette.responses import Response
 from service.deps import AdminPrincipal, CurrentPrincipal, DownloadPrincipal, ProducerPrincipal, SessionDep
 from service.http_files import object_response
 from service.http_methods import asked_for
-from service.jobs.routes import JobOut
 from service.renditions import service as renditions
+from service.renditions.jobs import JobOut
 from service.renditions.schemas import ProfileOut, RegenerateRequest, RenditionsResponse
 from service.runtime import get_store
-from service.usage_hook import record_download
+from service.usage.hook import record_download
 from transcoding.profiles import default_profiles
 
 router = APIRouter(prefix="/api/v1", tags=["renditions"])

@@ -15,9 +15,9 @@ from service.errors import Conflict, KhoError, NotFound
 from service.jobs import repository as jobs_repo
 from service.jobs import service as jobs
 from service.jobs.public import public_error
-from service.jobs.rendition_repository import of_version, of_versions
 from service.models import Asset, Job, Rendition, Version
 from service.models.base import utcnow
+from service.renditions.repository import of_version, of_versions
 from service.renditions.schemas import ProfileStatus, RenditionOut, RenditionsResponse
 from service.runtime import download_ttl, get_store
 from storage.http import ascii_fold, file_title

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from service.errors import KhoError
-
-VN = timezone(timedelta(hours=7))
+from service.models.base import VN
 
 
 @dataclass(frozen=True)

@@ -25,12 +25,12 @@ def report(org_code: str, principal: CurrentPrincipal, session: SessionDep,
     data: dict[str, Any] = reports.report_for(session, principal, org_code, period or current_half(utcnow()))
     name = f"bao-cao-{org_code}-{data['period']['label']}"
     if format == "xlsx":
-        from service.reports.xlsx import report_xlsx
+        from service.reports.xlsx import report_xlsx  # openpyxl loads on the first export, not at start-up
 
         return Response(report_xlsx(data), media_type=XLSX,
                         headers={"Content-Disposition": content_disposition(f"{name}.xlsx", "attachment")})
     if format == "pdf":
-        from service.reports.pdf import report_pdf
+        from service.reports.pdf import report_pdf  # fpdf2 and matplotlib load on the first export
 
         return Response(report_pdf(data), media_type="application/pdf",
                         headers={"Content-Disposition": content_disposition(f"{name}.pdf", "attachment")})

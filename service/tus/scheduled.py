@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from service.scheduled import scheduled
 from service.tus import service as tus
 
 
-@scheduled
 def remove_expired_uploads() -> None:
     tus.expire()

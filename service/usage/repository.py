@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from service.models import Organisation, UsageDaily, UsageEvent
-from service.reports.period import VN
+from service.models.base import VN
 
 DOWNLOAD_KINDS = ("download", "api_pull")
 

@@ -119,3 +119,7 @@ def get_term(session: Session, term_id: uuid.UUID) -> VocabularyTerm:
     if term is None:
         raise NotFound(what="thuật ngữ / term")
     return term
+
+
+# Reads the web pages show, offered here so that web/ calls services only (never a repository).
+list_terms = repository.list_terms

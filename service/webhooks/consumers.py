@@ -4,14 +4,14 @@ the ninjs item from the newsroom API (so a webhook never leaks more than the key
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service import urls
 from service.db import after_commit
-from service.links import urls
 from service.models import Asset
-from service.outbox_pump import consumer
 from service.webhooks import delivery, service
 
 DELIVER_ON_COMMIT = True  # tests switch this off to drive deliveries step by step
@@ -32,8 +32,9 @@ def _data(session: Session, payload: dict[str, Any]) -> dict[str, Any] | None:
     return data
 
 
-def _on(topic: str) -> None:
-    @consumer(topic)
+def on(topic: str) -> Callable[[Session, dict[str, Any]], None]:
+    """The consumer of one subscribable topic (registered in service/wiring.py for each of service.TOPICS)."""
+
     def enqueue(session: Session, payload: dict[str, Any]) -> None:
         data = _data(session, payload)
         if data is None:
@@ -41,6 +42,4 @@ def _on(topic: str) -> None:
         if service.enqueue_event(session, topic, data) and DELIVER_ON_COMMIT:
             after_commit(session, delivery.kick)
 
-
-for _topic in service.TOPICS:
-    _on(_topic)
+    return enqueue

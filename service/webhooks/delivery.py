@@ -16,7 +16,7 @@ import httpx
 from service.db import unit_of_work
 from service.models import ApiClient
 from service.models.base import utcnow
-from service.models.distribution import WebhookAttempt
+from service.models.webhooks import WebhookAttempt
 from service.usage import service as usage
 from service.webhooks import repository
 from service.webhooks.service import DISABLE_AFTER, WEBHOOK_RETRY

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.models import ApiClient, WebhookDelivery, WebhookSubscription
-from service.models.distribution import WebhookAttempt
+from service.models.webhooks import WebhookAttempt
 
 
 def add(session: Session, *objs: object) -> None:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from service.scheduled import scheduled
 from service.webhooks.delivery import deliver_due
 
 
-@scheduled
 def deliver_due_webhooks() -> None:
     deliver_due()

@@ -20,7 +20,7 @@ from service.config import get_settings
 from service.errors import Forbidden, KhoError, NotFound
 from service.models import WebhookDelivery, WebhookSubscription
 from service.models.base import utcnow
-from service.models.distribution import WebhookAttempt
+from service.models.webhooks import WebhookAttempt
 from service.orgs import service as orgs
 from service.webhooks import repository
 from service.webhooks.signing import new_secret

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from service.db import unit_of_work
-from service.scheduled import scheduled
 from service.workflow.service import DueReport, run_due
 
 
-@scheduled
 def embargo_and_expiry() -> None:
     run_embargo_and_expiry()
 

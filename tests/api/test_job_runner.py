@@ -58,7 +58,7 @@ def _job_row(job_id: str) -> tuple[str, str | None]:
 
 def _renditions(version_id: str) -> list[tuple[str, str, str]]:
     from service.db import unit_of_work
-    from service.jobs import rendition_repository
+    from service.renditions import repository as rendition_repository
 
     with unit_of_work() as session:
         return [(r.profile, r.variant, r.object_key)
@@ -67,8 +67,9 @@ def _renditions(version_id: str) -> list[tuple[str, str, str]]:
 
 def test_a_stale_holder_cannot_publish_or_overwrite_the_outcome(client: TestClient, factory: Factory,
                                                                  tmp_path: Path) -> None:
-    from service.jobs import handlers, repository
+    from service.jobs import repository
     from service.jobs.runner import Heartbeat, LeaseLost, _finish
+    from service.processing import handlers
     from service.runtime import get_store
 
     headers = factory.headers("producer")

@@ -104,10 +104,10 @@ def _assert_hls_files_stored(asset_id: str) -> None:
 
     from sqlalchemy import select
 
+    from service.assets.rendition_files import stored_keys
     from service.db import unit_of_work
     from service.maintenance import remove_orphans
     from service.models import Asset, Rendition
-    from service.renditions.files import stored_keys
     from service.runtime import get_store
 
     with unit_of_work() as session:

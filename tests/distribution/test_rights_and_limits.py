@@ -58,7 +58,7 @@ def test_memory_window_refills(monkeypatch: pytest.MonkeyPatch) -> None:
     """A moving one-minute window: the limit, then a refusal until the oldest request is a minute old."""
     import time
 
-    from service.news.ratelimit import MemoryRateLimiter
+    from service.ops.ratelimit import MemoryRateLimiter
 
     now = [float(int(time.time()))]  # whole seconds: the differences below are exact
     monkeypatch.setattr(time, "time", lambda: now[0])  # the `limits` memory storage reads the wall clock
@@ -74,7 +74,7 @@ def test_memory_window_refills(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_redis_window_is_shared_and_atomic() -> None:
     require_or_skip(redis_available(), "Redis is not running on 127.0.0.1:6379")
-    from service.news.ratelimit import RedisRateLimiter
+    from service.ops.ratelimit import RedisRateLimiter
 
     key = f"test-{uuid.uuid4().hex}"
     a, b = RedisRateLimiter(REDIS_URL), RedisRateLimiter(REDIS_URL)  # two API processes
@@ -89,7 +89,7 @@ def test_redis_window_async_path_shares_the_window() -> None:
     import asyncio
     import threading
 
-    from service.news.ratelimit import RedisRateLimiter
+    from service.ops.ratelimit import RedisRateLimiter
 
     key = f"test-{uuid.uuid4().hex}"
     limiter = RedisRateLimiter(REDIS_URL)

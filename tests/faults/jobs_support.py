@@ -96,9 +96,9 @@ def wait_for(condition: Callable[[], bool], seconds: float, what: str, workers: 
 def assert_one_complete_set(version_id: str, *, no_orphans: bool) -> int:
     """Exactly one rendition per (profile, variant), every file of every rendition stored; with `no_orphans`
     nothing else is stored under the version's renditions. Returns the stored bytes of the renditions."""
+    from service.assets.rendition_files import stored_keys
     from service.db import unit_of_work
-    from service.jobs import rendition_repository
-    from service.renditions.files import stored_keys
+    from service.renditions import repository as rendition_repository
     from service.runtime import get_store
 
     vid = uuid.UUID(version_id)

@@ -137,7 +137,7 @@ def _wait_done(job_id: str) -> tuple[str, int]:
 
 def _assert_one_rendition_set(version_id: uuid.UUID) -> None:
     from service.db import unit_of_work
-    from service.jobs import rendition_repository
+    from service.renditions import repository as rendition_repository
 
     with unit_of_work() as session:
         rows = rendition_repository.of_version(session, version_id)

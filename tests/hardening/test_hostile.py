@@ -92,7 +92,7 @@ def test_polyglot_is_refused_by_its_job(client: TestClient, factory: Factory, st
     """A PNG that is also a ZIP passes the header sniff; its job fails with `polyglot`, so no rendition is
     made from it and it is never published."""
     from service.db import unit_of_work
-    from service.jobs import rendition_repository
+    from service.renditions import repository as rendition_repository
     from tests.corpus.hostile import png_zip_polyglot
 
     if stack.name != "sqlite-local":

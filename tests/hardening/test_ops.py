@@ -114,7 +114,7 @@ def test_rate_limits_per_user_and_per_key(client: TestClient, factory: Factory, 
 def test_rate_limit_through_redis_without_blocking_the_loop(client: TestClient, factory: Factory, ops: object,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """With Redis (KHO_QUEUE=redis) the middleware asks the shared bucket on the asyncio client."""
-    from service.news import ratelimit
+    from service.ops import ratelimit
     from tests.support import REDIS_URL, redis_available, require_or_skip
 
     require_or_skip(redis_available(), "Redis is not running on 127.0.0.1:6379")

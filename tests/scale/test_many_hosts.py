@@ -227,9 +227,9 @@ def _check_nothing_left_behind(asset_id: str, apis: list[Host], workers: list[Ho
     from service.assets import repository as assets_repo
     from service.config import get_settings
     from service.db import unit_of_work
-    from service.jobs import rendition_repository
     from service.jobs import repository as jobs_repo
     from service.models import Upload, UploadPart
+    from service.renditions import repository as rendition_repository
 
     with unit_of_work() as session:
         known = assets_repo.all_object_keys(session)

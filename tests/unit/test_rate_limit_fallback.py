@@ -7,7 +7,7 @@ import asyncio
 import socket
 from concurrent.futures import ThreadPoolExecutor
 
-from service.news.ratelimit import Decision, FallbackRateLimiter, MemoryRateLimiter, RedisRateLimiter
+from service.ops.ratelimit import Decision, FallbackRateLimiter, MemoryRateLimiter, RedisRateLimiter
 
 
 class Clock:

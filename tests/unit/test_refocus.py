@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from service.jobs.refocus import plan_record
 from service.models import Rendition, Version
+from service.processing.refocus import plan_record
 from transcoding.types import RenditionOutput
 
 

@@ -92,9 +92,9 @@ def test_hls_files_through_the_page_route(client: TestClient, factory: Factory, 
 
 
 def _delete_stored(hls: list[dict], suffix: str) -> None:
+    from service.assets.rendition_files import companion_key
     from service.db import unit_of_work
     from service.models import Rendition
-    from service.renditions.files import companion_key
     from service.runtime import get_store
 
     owner = next(r for r in hls if any(f.endswith("/" + suffix) for f in r["extra"].get("files", [])))

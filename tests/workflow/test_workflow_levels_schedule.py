@@ -102,8 +102,6 @@ def test_expiry_withdraws_automatically(flow: Flow, tree: Tree) -> None:
 
 
 def test_scheduled_module_is_registered() -> None:
-    from service.plugins import domain_modules
     from service.scheduled import SCHEDULED
 
-    domain_modules("scheduled")
     assert any(fn.__module__ == "service.workflow.scheduled" for fn in SCHEDULED)

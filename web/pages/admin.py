@@ -10,7 +10,6 @@ from typing import Annotated
 from fastapi import Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from service.auth import repository as auth_repo
 from service.auth import service as auth_service
 from service.auth.service import CLIENT_SCOPES
 from service.deps import SessionDep
@@ -33,7 +32,7 @@ def admin_home(request: Request, user: AdminUser) -> Response:
 
 def _keys_page(request: Request, user: AdminUser, session: SessionDep, created: object = None,
                error: str | None = None, status_code: int = 200) -> Response:
-    clients = auth_repo.list_clients(session, user.principal.organisation_path)
+    clients = auth_service.list_clients(session, user.principal.organisation_path)
     units = orgs.list_subtree(session, user.principal, None)
     return render(request, "admin/keys.html", {"clients": clients, "units": units, "created": created,
                                                "scopes": sorted(CLIENT_SCOPES), "error": error},
@@ -63,7 +62,7 @@ def create_api_key(request: Request, user: AdminUser, session: SessionDep,
 
 @router.post("/quan-tri/khoa-api/{client_id}/thu-hoi", dependencies=[CsrfChecked])
 def revoke_api_key(client_id: uuid.UUID, user: AdminUser, session: SessionDep) -> Response:
-    client = auth_repo.client_by_id(session, client_id)
+    client = auth_service.client_by_id(session, client_id)
     if client is None:
         raise NotFound(what="API key")
     orgs.require_manageable(session, user.principal, client.organisation_id)
@@ -80,7 +79,7 @@ def profiles(request: Request, user: AdminUser) -> Response:
 @router.get("/quan-tri/webhook")
 def webhooks(request: Request, user: AdminUser, session: SessionDep, khoa: uuid.UUID | None = None) -> Response:
     """API clients of the subtree; for the chosen one, its subscriptions with their latest deliveries."""
-    clients = auth_repo.list_clients(session, user.principal.organisation_path)
+    clients = auth_service.list_clients(session, user.principal.organisation_path)
     chosen = next((c for c in clients if c.id == khoa), None) if khoa else None
     overview = webhooks_service.client_overview(session, user.principal, chosen.id, DELIVERY_LOG_LIMIT) \
         if chosen else None

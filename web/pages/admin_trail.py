@@ -11,7 +11,7 @@ from fastapi import Query, Request
 from starlette.responses import Response
 
 from service.audit import service as audit
-from service.audit.repository import EntryFilter
+from service.audit.service import EntryFilter
 from service.deps import SessionDep
 from service.models.base import utcnow
 from service.orgs import tree as org_tree

@@ -12,6 +12,7 @@ from fastapi import Form, Request
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
+from service import urls
 from service.assets import service as assets
 from service.assets.schemas import AssetOut
 from service.auth.principal import Principal
@@ -19,14 +20,14 @@ from service.deps import SessionDep
 from service.errors import Forbidden, NotFound
 from service.languages.service import label as language_label
 from service.links import service as links
-from service.links import urls
-from service.links.urls import ASSET_PAGE
 from service.publication.schemas import PublicationOut
+from service.renditions import hls
+from service.urls import ASSET_PAGE
 from service.workflow import queries as review_queries
 from service.workflow import service as workflow
 from service.workflow.schemas import CommentIn, CommentOut, DecisionIn, DownloadersOut, ReviewEventOut
 from transcoding.crops import cover_outputs
-from web import downloads, hls, preview
+from web import downloads, preview
 from web.flash import flash
 from web.present import (
     ProfileDownloads,

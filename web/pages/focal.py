@@ -13,8 +13,8 @@ from starlette.responses import RedirectResponse, Response
 from service.assets import focal as focal_service
 from service.assets import service as assets
 from service.deps import SessionDep
-from service.jobs import repository as jobs_repo
-from service.jobs.refocus import refocus_job_id
+from service.jobs import service as jobs
+from service.jobs.service import refocus_job_id
 from transcoding.crops import CoverOutput
 from transcoding.image_geometry import cover_box
 from transcoding.types import FocalPoint
@@ -57,7 +57,7 @@ def focal_page(asset_id: uuid.UUID, request: Request, user: ProducerUser, sessio
     size = (picture.width, picture.height) if picture and picture.width and picture.height else None
     focal = FocalPoint(state.x, state.y)
     version = focal_service.current_version(session, asset)
-    job = jobs_repo.get(session, refocus_job_id(version.id, version.focal_revision)) if version.focal_revision else None
+    job = jobs.find(session, refocus_job_id(version.id, version.focal_revision)) if version.focal_revision else None
     return render(request, "focal.html", {
         "asset": out, "state": state, "picture": picture,
         "crops": [_crop_view(c, lang, size, focal) for c in state.crops],

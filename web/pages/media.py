@@ -1,4 +1,4 @@
-"""Streaming files of an HLS rendition set for the page's player (see web/hls.py for why this exists)."""
+"""Streaming files of an HLS rendition set for the page's player (see service/renditions/hls.py for why this exists)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from starlette.responses import Response
 from service.deps import SessionDep
 from service.errors import NotFound
 from service.http_files import object_response
+from service.renditions import hls
 from service.runtime import get_store
 from storage.base import ObjectNotFound
-from web import hls
 from web.routing import page_router
 from web.session import RequiredUser
 

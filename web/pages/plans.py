@@ -13,8 +13,8 @@ from starlette.responses import RedirectResponse, Response
 from service.deps import SessionDep
 from service.errors import KhoError
 from service.models.base import utcnow
-from service.orgs import repository as orgs_repo
-from service.plans import access, repository
+from service.orgs import service as orgs_service
+from service.plans import access
 from service.plans import evidence as evidence_service
 from service.plans import service as plans
 from service.plans.schemas import ReviewIn, TaskPatch
@@ -35,8 +35,8 @@ COLUMNS = ("not_started", "in_progress", "overdue", "done")
 
 @router.get("/ke-hoach")
 def plan_list(request: Request, user: RequiredUser, session: SessionDep) -> Response:
-    listed = repository.plans_of(session, access.visible_units(session, user.principal))
-    orgs = repository.orgs(session, {p.organisation_id for p in listed})
+    listed = plans.plans_of(session, access.visible_units(session, user.principal))
+    orgs = plans.unit_orgs(session, {p.organisation_id for p in listed})
     return render(request, "plans/list.html", {"plans": [(plans.plan_out(p), orgs[p.organisation_id])
                                                          for p in listed]})
 
@@ -44,11 +44,11 @@ def plan_list(request: Request, user: RequiredUser, session: SessionDep) -> Resp
 @router.get("/ke-hoach/{plan_id}")
 def plan_page(plan_id: uuid.UUID, request: Request, user: RequiredUser, session: SessionDep) -> Response:
     plan = plans.get_plan(session, user.principal, plan_id)
-    org = repository.orgs(session, [plan.organisation_id])[plan.organisation_id]
+    org = plans.unit_orgs(session, [plan.organisation_id])[plan.organisation_id]
     tasks = plans.tasks_visible(session, user.principal, plan_id)
     board = {c: [t for t in tasks if t.status == c] for c in COLUMNS}
     report = reports.report_for(session, user.principal, org.code, str(plan.year))
-    mine = {t.code for t in repository.targets_of(session, [plan.id])}
+    mine = {t.code for t in plans.targets_of(session, [plan.id])}
     return render(request, "plans/plan.html", {
         "plan": plans.plan_out(plan), "org": org, "board": board, "columns": COLUMNS,
         "targets": [t for t in report["plan_targets"] if t["code"] in mine]})
@@ -103,8 +103,8 @@ def move_task(task_id: uuid.UUID, request: Request, user: RequiredUser, session:
 def evidence_review_page(request: Request, user: ReviewerUser, session: SessionDep) -> Response:
     """Evidence recorded by the units reporting to mine, waiting for a decision first."""
     below = access.report_scope(session, user.principal.organisation_id) - {user.principal.organisation_id}
-    listed = sorted(repository.evidence_of(session, below, None, None, 200), key=lambda e: e.review != "pending")
-    units = repository.orgs(session, {e.organisation_id for e in listed})
+    listed = sorted(plans.evidence_of(session, below, None, None, 200), key=lambda e: e.review != "pending")
+    units = plans.unit_orgs(session, {e.organisation_id for e in listed})
     return render(request, "plans/evidence_review.html", {
         "evidence": [(e, units[e.organisation_id]) for e in listed],
         "channel_name": channel_namer(labels_for(session, lang_of(request)))})
@@ -122,10 +122,10 @@ def review_evidence(evidence_id: uuid.UUID, request: Request, user: ReviewerUser
 def line_report(request: Request, user: RequiredUser, session: SessionDep,
                 ky: Annotated[str | None, Query(pattern=r"^\d{4}(-H[12])?$")] = None,
                 don_vi: Annotated[str | None, Query(max_length=64)] = None) -> Response:
-    code = don_vi or repository.orgs(session, [user.principal.organisation_id])[user.principal.organisation_id].code
+    code = don_vi or plans.unit_orgs(session, [user.principal.organisation_id])[user.principal.organisation_id].code
     report = reports.report_for(session, user.principal, code, ky or current_half(utcnow()))
     _, reporters = evidence_service.lines_of(session, user.principal, code)
-    children = list(orgs_repo.by_codes(session, reporters).values())
+    children = list(orgs_service.by_codes(session, reporters).values())
     by_unit = {u["organisation_id"]: u for u in report["usage"]["by_unit"]}
     rows = [(o, by_unit.get(str(o.id), {}).get("download", 0)) for o in sorted(children, key=lambda o: o.name)]
     return render(request, "plans/line_report.html", {"report": report, "rows": rows, "code": code,

@@ -15,10 +15,11 @@ from service.deps import SessionDep
 from service.errors import NotFound
 from service.languages import captions, translations
 from service.languages.service import label as language_label
+from service.renditions import hls
 from service.workflow import queries as review_queries
 from service.workflow import service as workflow
 from service.workflow.schemas import DecisionIn
-from web import hls, preview, textdiff
+from web import preview, textdiff
 from web.flash import flash
 from web.present import cards, labels_for, listing_of, profile_groups, user_names
 from web.render import lang_of, render

@@ -1,4 +1,4 @@
-"""Distribution tables beyond the foundation: the per-attempt webhook delivery log."""
+"""Webhook tables beyond the foundation: the per-attempt webhook delivery log."""
 
 from __future__ import annotations
 

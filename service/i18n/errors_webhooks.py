@@ -1,4 +1,4 @@
-"""Messages of the distribution domains (newsroom, feeds, webhooks, kits, reports): (vi, en)."""
+"""Messages of webhooks, kits and reports: (vi, en)."""
 
 ERRORS: dict[str, tuple[str, str]] = {
     "webhook_bad_url": ("Địa chỉ webhook phải là URL http(s) hợp lệ.", "The webhook URL must be a valid http(s) URL."),

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from service.assets.rendition_files import companion_key
 from service.auth.principal import Principal
 from service.errors import NotFound
 from service.models import Rendition
 from service.renditions import service as renditions
-from service.renditions.files import companion_key
 from service.renditions.schemas import RenditionOut, RenditionsResponse
 from service.runtime import get_store
 from storage.base import InvalidKey, StorageError

@@ -13,16 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from service.assets.rendition_files import stored_keys
 from service.models import Asset, Rendition, Version
-from service.renditions.files import stored_keys
 from transcoding.crops import MEDIA_OF_KIND, cover_outputs
 from transcoding.types import FocalPoint, RenditionOutput
 
 OutputKey = tuple[str, str]  # (profile, output name in the profile)
-
-
-def refocus_job_id(version_id: object, revision: int) -> str:
-    return f"focal:{version_id}:{revision}"
 
 
 def requested_outputs(payload: dict[str, Any]) -> list[OutputKey] | None:

@@ -6,21 +6,21 @@ import logging
 import uuid
 from pathlib import Path
 
-from service import outbox
+from service import outbox, urls
+from service.assets.rendition_files import stored_keys
 from service.config import get_settings
 from service.db import after_commit, unit_of_work
-from service.jobs import refocus, workdir
-from service.jobs import rendition_repository as renditions
 from service.jobs import repository as jobs_repo
+from service.jobs import workdir
 from service.jobs.failures import JobTries, classify, decide
 from service.jobs.isolation import run_isolated
-from service.jobs.runner import JobCancelled, JobContext, PermanentJobError, handler, retry_policy
+from service.jobs.runner import JobCancelled, JobContext, PermanentJobError, retry_policy
 from service.languages import repository as language_repo
-from service.links import urls
 from service.models import Asset, Organisation, Rendition, Version
 from service.models.base import utcnow
+from service.processing import refocus
 from service.qa import items as qa_items
-from service.renditions.files import stored_keys
+from service.renditions import repository as renditions
 from service.runtime import get_store
 from service.workflow import gate
 from transcoding.pipeline import ProcessRequest, ProcessResult
@@ -46,7 +46,6 @@ def output_files(out: RenditionOutput) -> list[tuple[str, Path]]:
     return [(f"{out.profile}/{out.variant}{out.path.suffix}", out.path)]
 
 
-@handler("process")
 def process_version(ctx: JobContext) -> None:
     try:
         _process(ctx)
