@@ -130,7 +130,7 @@ def test_saving_the_focal_point_re_makes_only_the_crops(client: TestClient, fact
     keys = {s.key for s in get_store().list("renditions/") if version_id.hex in s.key}
     recorded = {r["object_key"] for p in after_body["profiles"] for r in p["renditions"] if "object_key" in r}
     with unit_of_work() as session:
-        from service.jobs import rendition_repository
+        from service.renditions import repository as rendition_repository
 
         rows = rendition_repository.of_version(session, version_id)
         assert keys == {row.object_key for row in rows}  # old crops deleted, nothing orphaned
