@@ -31,6 +31,6 @@ def test_evidence_form_on_a_phone(browser: Any, live: Live, media_dir: Path) -> 
     page.wait_for_url("**/minh-chung?saved=true")
     assert page.locator("[role=status]").inner_text() == "Đã ghi nhận minh chứng."
     entry = page.locator("main ul.plain li").first.inner_text()
-    assert "zalo-group" in entry and "87" in entry and "Chờ xem xét" in entry
+    assert "Nhóm Zalo" in entry and "zalo-group" not in entry and "87" in entry and "Chờ xem xét" in entry
     assert violations == []
     context.close()
