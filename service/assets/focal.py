@@ -9,14 +9,13 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from service import outbox
-from service.assets import repository
 from service.assets import service as assets
 from service.audit import service as audit
 from service.auth.principal import Principal
-from service.errors import Conflict, KhoError, NotFound
+from service.errors import Conflict, KhoError
 from service.jobs import service as jobs
 from service.jobs.service import refocus_job_id
-from service.models import Asset, Job, Version
+from service.models import Asset, Job
 from transcoding.crops import CoverOutput, cover_outputs, focal_profiles
 
 FOCAL_STATES = ("draft", "in_review", "changes_requested", "approved", "published")
@@ -30,15 +29,8 @@ class FocalState:
     crops: list[CoverOutput]
 
 
-def current_version(session: Session, asset: Asset) -> Version:
-    version = repository.get_version(session, asset.current_version_id) if asset.current_version_id else None
-    if version is None:
-        raise NotFound(what="phiên bản / version")
-    return version
-
-
 def state_of(session: Session, asset: Asset) -> FocalState:
-    version = current_version(session, asset)
+    version = assets.current_version(session, asset)
     if version.focal_x is not None and version.focal_y is not None:
         return FocalState(version.focal_x, version.focal_y, version.focal_source or "manual", cover_outputs(asset.kind))
     return FocalState(asset.focal_x, asset.focal_y, "default", cover_outputs(asset.kind))
@@ -60,7 +52,7 @@ def set_focal(session: Session, principal: Principal, asset_id: uuid.UUID, x: fl
     asset, _ = editable_focal(session, principal, asset_id)
     if asset.status not in FOCAL_STATES:
         raise Conflict("invalid_state", action="đặt điểm chính / set focal point", state=asset.status)
-    version = current_version(session, asset)
+    version = assets.current_version(session, asset)
     version.focal_x, version.focal_y, version.focal_source = x, y, "manual"
     version.focal_revision += 1
     asset.focal_x, asset.focal_y = x, y  # the API's AssetOut reports the live point

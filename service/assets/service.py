@@ -93,6 +93,14 @@ def create_from_upload(session: Session, store: ObjectStore, principal: Principa
     return asset
 
 
+def current_version(session: Session, asset: Asset) -> Version:
+    """The live version of an asset (NotFound when it has none yet)."""
+    version = repository.get_version(session, asset.current_version_id) if asset.current_version_id else None
+    if version is None:
+        raise NotFound(what="phiên bản / version")
+    return version
+
+
 def get_visible(session: Session, principal: Principal, asset_id: uuid.UUID) -> Asset:
     asset = repository.get(session, asset_id, policy.visible_filter(principal, utcnow()))
     if not asset:

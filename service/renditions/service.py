@@ -33,13 +33,6 @@ def expected_profiles(asset: Asset, version: Version) -> list[Profile]:
             or (described and asset.kind in p.described_kinds)]
 
 
-def current_version(session: Session, asset: Asset) -> Version:
-    version = assets_repo.get_version(session, asset.current_version_id) if asset.current_version_id else None
-    if version is None:
-        raise NotFound(what="phiên bản / version")
-    return version
-
-
 def _file_name(asset: Asset, r: Rendition) -> str:
     guessed = (mimetypes.guess_extension(r.media_type.split(";")[0]) or ".bin").lstrip(".")
     ext = r.object_key.rsplit(".", 1)[-1] if "." in r.object_key.rsplit("/", 1)[-1] else guessed
@@ -64,7 +57,7 @@ def to_out(asset: Asset, r: Rendition) -> RenditionOut:
 
 def list_renditions(session: Session, principal: Principal, asset_id: uuid.UUID) -> RenditionsResponse:
     asset = assets.get_visible(session, principal, asset_id)
-    version = current_version(session, asset)
+    version = assets.current_version(session, asset)
     return _listing(asset, version, of_version(session, version.id),
                     jobs_repo.get(session, jobs.process_job_id(version.id)))
 
@@ -120,7 +113,7 @@ def ascii_title(asset: Asset) -> str:
 def regenerate(session: Session, principal: Principal, asset_id: uuid.UUID, profiles: list[str] | None) -> Job:
     asset = assets.get_visible(session, principal, asset_id)
     assets.require_editable(session, principal, asset)
-    version = current_version(session, asset)
+    version = assets.current_version(session, asset)
     known = default_profiles()
     if profiles:
         unknown = [p for p in profiles if p not in known and not p.startswith("qa-")]

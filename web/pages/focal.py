@@ -56,7 +56,7 @@ def focal_page(asset_id: uuid.UUID, request: Request, user: ProducerUser, sessio
     lang = lang_of(request)
     size = (picture.width, picture.height) if picture and picture.width and picture.height else None
     focal = FocalPoint(state.x, state.y)
-    version = focal_service.current_version(session, asset)
+    version = assets.current_version(session, asset)
     job = jobs.find(session, refocus_job_id(version.id, version.focal_revision)) if version.focal_revision else None
     return render(request, "focal.html", {
         "asset": out, "state": state, "picture": picture,
