@@ -12,7 +12,10 @@ COPY transcoding transcoding
 COPY search search
 COPY migrations migrations
 COPY web web
-RUN pip install --no-cache-dir . && mkdir -p /var/lib/kho && chown kho /var/lib/kho
+COPY scripts/i18n.sh scripts/i18n.sh
+# Compile the message catalogues (.po → .mo) into the tree the wheel is built from.
+RUN pip install --no-cache-dir "babel>=2.14" && PYBABEL=pybabel bash scripts/i18n.sh compile \
+    && pip install --no-cache-dir . && mkdir -p /var/lib/kho && chown kho /var/lib/kho
 USER kho
 ENV KHO_VAR_DIR=/var/lib/kho
 EXPOSE 8000

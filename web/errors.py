@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from service.errors import KhoError
-from service.i18n import UI, error_text, ui_text
+from service.i18n import error_text, has_text, ui_text
 from web.render import lang_of, render
 
 log = logging.getLogger("kho.web")
@@ -95,7 +95,7 @@ def form_problem(exc: RequestValidationError, lang: str = "vi") -> KhoError:
     if any(e.get("loc", ("",))[0] == "path" for e in errors):
         return not_found()
     names = sorted({str(e["loc"][-1]) for e in errors if e.get("loc")})
-    shown = [ui_text(f"field_{n}", lang) if f"field_{n}" in UI else n for n in names]
+    shown = [ui_text(f"field_{n}", lang) if has_text(f"field_{n}") else n for n in names]
     return KhoError("form_invalid", status=422, fields=", ".join(shown) or "?")
 
 

@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
-from service.i18n import UI, ui_text
+from service.i18n import has_text, ui_text
 
 WEB_DIR = Path(__file__).resolve().parent
 LANGS = ("vi", "en")
@@ -83,7 +83,7 @@ def translator(lang: str) -> Callable[..., str]:
 def t_or(lang: str) -> Callable[[str, str], str]:
     """The catalogue text of `key`, or `fallback` when the catalogue has none (e.g. a field name)."""
     def text(key: str, fallback: str) -> str:
-        return ui_text(key, lang) if key in UI else fallback
+        return ui_text(key, lang) if has_text(key) else fallback
 
     return text
 
@@ -103,7 +103,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     ctx: dict[str, Any] = {"request": request, "lang": lang, "t": translator(lang), "t_or": t_or(lang), "user": user,
                            "csrf_token": csrf, "path": request.url.path,
                            "flash": (ui_text(pending.key, lang, **pending.params), pending.level)
-                           if pending and pending.key in UI else None,
+                           if pending and has_text(pending.key) else None,
                            "period_label": lambda code: period_label(str(code), lang)}
     ctx.update(context or {})
     html = env.get_template(template).render(ctx)

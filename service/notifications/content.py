@@ -49,11 +49,12 @@ class Mail:
 
 
 def _block(notice: Notice, lang: str) -> tuple[str, str]:
-    text = "\n".join([headline(notice, lang), *lines(notice, lang), f"{ui_text('notify_open', lang)}: {notice.link}"])
+    open_label = ui_text("notify_open", lang)
+    text = "\n".join([headline(notice, lang), *lines(notice, lang), f"{open_label}: {notice.link}"])
     paras = "".join(f"<p>{html.escape(p)}</p>" for p in lines(notice, lang))
     link = html.escape(notice.link, quote=True)
     markup = (f'<h2 style="font-size:18px">{html.escape(headline(notice, lang))}</h2>{paras}'
-              f'<p><a href="{link}">{html.escape(ui_text("notify_open", lang))}</a></p>')
+              f'<p><a href="{link}">{html.escape(open_label)}</a></p>')
     return text, markup
 
 

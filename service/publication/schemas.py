@@ -18,6 +18,7 @@ class PublicationOut(BaseModel):
 
 
 def publication_out(ready: Readiness, version_status: str = "") -> PublicationOut:
-    key = "publication_" + ("waiting" if version_status == "approved" and ready.state == "pending" else ready.state)
+    waiting = version_status == "approved" and ready.state == "pending"
+    key = "publication_state_" + ("waiting" if waiting else ready.state)
     return PublicationOut(state=ready.state, code=ready.code, reason=ready.reason, missing=ready.missing,
                           label_vi=ui_text(key, "vi"), label_en=ui_text(key, "en"))

@@ -51,11 +51,11 @@ def header(report: dict[str, Any]) -> tuple[list[str], list[str]]:
 
 def target_rows(report: dict[str, Any]) -> list[list[str]]:
     rows = []
-    for t in report.get("plan_targets", []):
-        unit = "%" if t["is_percent"] else t["unit_of_measure"]
-        rows.append([t["code"], t["label"], f"{number(t['target'])} {unit}".strip(),
-                     number(t["achieved"]), number(t["progress_pct"]), "Đạt" if t["met"] else "Chưa đạt"])
-        units = t.get("units", [])
+    for x in report.get("plan_targets", []):
+        unit = "%" if x["is_percent"] else x["unit_of_measure"]
+        rows.append([x["code"], x["label"], f"{number(x['target'])} {unit}".strip(),
+                     number(x["achieved"]), number(x["progress_pct"]), "Đạt" if x["met"] else "Chưa đạt"])
+        units = x.get("units", [])
         for u in units[:UNIT_ROWS]:
             rows.append(["", f"– {u['name']}", "", number(u["achieved"]), number(u["progress_pct"]),
                          "Đạt" if u["met"] else "Chưa đạt"])
@@ -87,15 +87,15 @@ def sections(report: dict[str, Any]) -> list[Section]:
         f"5. Nhiệm vụ: {tasks['done']}/{tasks['total']} đã hoàn thành.",
         "6. Thực hiện chỉ tiêu:",
     ], (["Mã", "Chỉ tiêu", "Mục tiêu", "Thực hiện", "Tỷ lệ (%)", "Kết quả"], target_rows(report)))
-    unmet = [t for t in report.get("plan_targets", []) if not t["met"]]
+    unmet = [x for x in report.get("plan_targets", []) if not x["met"]]
     problems = Section("II. Tồn tại, hạn chế", [
-        *[f"- Chỉ tiêu {t['code']} chưa đạt: thực hiện {number(t['achieved'])}/{number(t['target'])}." for t in unmet],
+        *[f"- Chỉ tiêu {x['code']} chưa đạt: thực hiện {number(x['achieved'])}/{number(x['target'])}." for x in unmet],
         *([f"- Đơn vị chưa báo cáo, chưa sử dụng sản phẩm nào ({len(report['silent_units'])}): "
            f"{_names(report['silent_units'])}."] if report["silent_units"] else []),
-        *[f"- Nhiệm vụ quá hạn: {t['title']} (hạn {t['due_on']})." for t in tasks["overdue_list"]],
+        *[f"- Nhiệm vụ quá hạn: {x['title']} (hạn {x['due_on']})." for x in tasks["overdue_list"]],
     ] or ["- Không có."])
     direction = Section("III. Phương hướng", [
-        *[f"- Tập trung hoàn thành chỉ tiêu {t['code']}." for t in unmet],
+        *[f"- Tập trung hoàn thành chỉ tiêu {x['code']}." for x in unmet],
         *(["- Đôn đốc các đơn vị chưa sử dụng sản phẩm truyền thông ghi nhận minh chứng."]
           if report["silent_units"] else []),
         "- Tiếp tục cập nhật minh chứng và kết quả đầu ra lên Kho Truyền Thông.",
