@@ -1,13 +1,14 @@
-"""The report as a PDF in Vietnamese (fpdf2 with an embedded Unicode font, matplotlib charts)."""
+"""The report as a PDF in Vietnamese (fpdf2 with an embedded Unicode font), its charts the dashboard's own SVG."""
 
 from __future__ import annotations
 
 import io
+import logging
 from typing import Any
 
 from fpdf import FPDF
 
-from service.reports.charts import report_charts
+from service.reports.charts import report_charts, svg
 from service.reports.layout import header, sections, title_lines
 from transcoding.fonts import font_path
 
@@ -52,6 +53,29 @@ def _sections(pdf: FPDF, report: dict[str, Any]) -> None:
         pdf.ln(2)
 
 
+class _AccessibleTags(logging.Filter):
+    """fpdf2 draws an SVG's shapes and text but not its <title>/<desc> (the accessible name and figures,
+    which the PDF's own text carries): its note about skipping them, once per chart, is not news."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return "<title>" not in message and "<desc>" not in message
+
+
+logging.getLogger("fpdf.svg").addFilter(_AccessibleTags())
+
+
+def _charts(pdf: FPDF, report: dict[str, Any]) -> None:
+    """The charts as drawn on the dashboard: the same SVG, its text set in the embedded font."""
+    for chart in report_charts(report, "vi"):
+        if chart.empty:
+            continue
+        pdf.ln(3)
+        pdf.set_font("Viet", "B", 11)
+        pdf.cell(0, 7, chart.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.image(io.BytesIO(svg(chart, font="Viet").encode()), w=150)
+
+
 def report_pdf(report: dict[str, Any]) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_lang("vi")
@@ -93,9 +117,7 @@ def report_pdf(report: dict[str, Any]) -> bytes:
         _table(pdf, ["Chỉ tiêu", "Mục tiêu", "Thực hiện", "Tỷ lệ (%)"],
                [[t["metric"], f"{t['target_min']:g}" + (f"–{t['target_max']:g}" if t["target_max"] else ""),
                  str(t["actual"]), str(t["progress_pct"])] for t in report["targets"]])
-    for png in report_charts(report):
-        pdf.ln(3)
-        pdf.image(io.BytesIO(png), w=180)
+    _charts(pdf, report)
     if report["top_assets"]:
         pdf.add_page()
         pdf.set_font("Viet", "B", 12)

@@ -30,7 +30,7 @@ def report(org_code: str, principal: CurrentPrincipal, session: SessionDep,
         return Response(report_xlsx(data), media_type=XLSX,
                         headers={"Content-Disposition": content_disposition(f"{name}.xlsx", "attachment")})
     if format == "pdf":
-        from service.reports.pdf import report_pdf  # fpdf2 and matplotlib load on the first export
+        from service.reports.pdf import report_pdf  # fpdf2 loads on the first export
 
         return Response(report_pdf(data), media_type="application/pdf",
                         headers={"Content-Disposition": content_disposition(f"{name}.pdf", "attachment")})

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 
 from tests.api.conftest import Factory
+from tests.distribution.chart_checks import assert_pdf_charts, assert_xlsx_charts
 from tests.distribution.helpers import Publisher, set_status
 
 log = logging.getLogger("tests.reports")
@@ -131,7 +132,7 @@ def test_half_year_report_matches_sql_and_exports(client: TestClient, factory: F
     assert "Tổng quan" in wb.sheetnames and "Chỉ tiêu" in wb.sheetnames
     rows = {r[0]: r[1] for r in wb["Tổng quan"].iter_rows(values_only=True)}
     assert rows["Lượt tải về"] == by_kind["download"] and rows["Tỷ lệ bao phủ (%)"] == 80.0
-    assert wb["Sản phẩm theo loại"]._charts
+    assert_xlsx_charts(wb, report)
 
     pdf = client.get(f"/api/v1/reports/{province}", params={"period": period.label, "format": "pdf"},
                      headers=admin)
@@ -140,6 +141,7 @@ def test_half_year_report_matches_sql_and_exports(client: TestClient, factory: F
     first = doc[0].get_textpage().get_text_range()
     assert "BÁO CÁO SÁU THÁNG" in first and "Đơn vị cấp dưới đã sử dụng" in first
     assert str(by_kind["download"]) in first
+    assert_pdf_charts(pdf.content, report)
 
     assert client.get(f"/api/v1/reports/{province}", headers=factory.headers("admin", departments[0])
                       ).status_code == 403

@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from tests.api.conftest import Factory
 from tests.api.media import png
+from tests.distribution.chart_checks import assert_pdf_charts, assert_xlsx_charts, drawn
 from tests.distribution.helpers import Publisher
 from tests.plans.builders import Tree, name_of
 
@@ -174,13 +175,15 @@ def test_year_end_report_of_the_department(client: TestClient, factory: Factory,
     sheet = {row[0]: row for row in wb["Chỉ tiêu kế hoạch"].iter_rows(min_row=2, values_only=True)}
     for code, t in targets.items():
         assert (sheet[code][2], sheet[code][3], sheet[code][4]) == (t["target"], t["achieved"], t["progress_pct"])
-    assert wb["Chỉ tiêu kế hoạch"]._charts
+    assert_xlsx_charts(wb, report)  # the plan targets' progress among them, as on the dashboard
+    assert any(c.key == "plan-targets" for c in drawn(report))
     assert [r[1] for r in wb["Đơn vị chưa sử dụng"].iter_rows(min_row=2, values_only=True)] == \
         [name_of(tree.school_b)]
 
     pdf = client.get(f"/api/v1/reports/{tree.department}", params={"period": str(year), "format": "pdf"},
                      headers=so_reviewer)
     words = " ".join(_pdf_text(pdf.content).split())
+    assert_pdf_charts(pdf.content, report)
     for heading in ("I. Kết quả đạt được", "II. Tồn tại, hạn chế", "III. Phương hướng", f"BÁO CÁO NĂM {year}"):
         assert heading in words
     assert name_of(tree.school_b) in words

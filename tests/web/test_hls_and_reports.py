@@ -127,9 +127,14 @@ def test_dashboard_draws_svg_charts_for_reviewers(client: TestClient, factory: F
     page = reviewer.get("/bao-cao")
     assert page.status_code == 200, page.text[:300]
     assert page.text.count('<svg viewBox="0 0 400') >= 3 and 'role="img"' in page.text
-    assert "&lt;script&gt;alert(&#34;bao-cao&#34;)&lt;/script&gt;" in page.text and "<script>alert" not in page.text
+    # The title is text in the chart (escaped by the SVG's element tree, which leaves quotes in text as is).
+    assert '&lt;script&gt;alert("bao-cao")&lt;/script&gt;' in page.text and "<script>alert" not in page.text
     top = page.text.split('id="chart-top-assets-desc"', 1)[1].split("</desc>", 1)[0]
     assert ": 1" in top
+    # The SVG is an image named by its own <title> (the chart's title), as the PDF embeds it too.
+    svg = re.search(r'<svg [^>]*aria-labelledby="chart-top-assets-title"[^>]*>', page.text)
+    assert svg is not None and 'role="img"' in svg.group()
+    assert '<title id="chart-top-assets-title">Tài nguyên được tải nhiều nhất</title>' in page.text
     assert "style=" not in page.text  # the strict CSP forbids inline styles
     assert reviewer.get("/bao-cao?ky=2026-H3").status_code == 422
     assert re.search(r'href="/api/v1/reports/[^"]+format=xlsx"', page.text)
