@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from openpyxl.utils import range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from pypdf import PdfReader
 
@@ -18,8 +19,9 @@ def drawn(report: dict[str, Any]) -> list[Chart]:
 
 def _cells(wb: Workbook, ref: str) -> list[Any]:
     sheet, _, span = ref.rpartition("!")
-    ws = wb[sheet.strip("'")]
-    return [c.value for row in ws[span.replace("$", "")] for c in row]
+    min_col, min_row, max_col, max_row = range_boundaries(span.replace("$", ""))
+    rows = wb[sheet.strip("'")].iter_rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col)
+    return [c.value for row in rows for c in row]
 
 
 def assert_xlsx_charts(wb: Workbook, report: dict[str, Any]) -> None:
