@@ -28,7 +28,7 @@ from transcoding.types import (
 )
 
 if TYPE_CHECKING:
-    from transcoding.ocr import OcrResult
+    from transcoding.image.ocr import OcrResult
 
 log = logging.getLogger("kho.transcoding")
 
@@ -62,7 +62,7 @@ QA_TYPES = frozenset({
 class ProcessRequest:
     kind: str
     media_type: str
-    # None: pictures get one found from their headline and saliency (transcoding/focal.py), video the centre.
+    # None: pictures get one found from their headline and saliency (transcoding/image/focal.py), video the centre.
     focal: FocalPoint | None = FocalPoint()
     profiles: list[str] | None = None  # None = every profile that applies
     ocr: bool = True  # a re-render of some outputs (a moved focal point) keeps the text already read
@@ -164,11 +164,11 @@ def process(request: ProcessRequest, source: Path, out_dir: Path, *, captions: l
 
 def _video(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
            progress: ProgressFn) -> ProcessResult:
-    from transcoding.audio import render_audio
-    from transcoding.audio_tags import AudioTags
+    from transcoding.audio.render import render_audio
+    from transcoding.audio.tags import AudioTags
     from transcoding.probe import probe
-    from transcoding.video import render_video
-    from transcoding.video_rights import VideoRights
+    from transcoding.video.render import render_video
+    from transcoding.video.rights import VideoRights
 
     info = probe(source, "video")
     rights = VideoRights(title=request.title, organisation=request.organisation, credit=request.credit,
@@ -188,8 +188,8 @@ def _video(request: ProcessRequest, source: Path, out_dir: Path, captions: list[
 
 
 def _caption_text(captions: list[Path]) -> str:
-    from transcoding.captions_check import plain
-    from transcoding.video_captions import load_caption
+    from transcoding.video.captions import load_caption
+    from transcoding.video.captions_check import plain
 
     texts = []
     for path in captions:
@@ -205,8 +205,8 @@ def _caption_text(captions: list[Path]) -> str:
 
 def _audio(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
            progress: ProgressFn) -> ProcessResult:
-    from transcoding.audio import render_audio
-    from transcoding.audio_tags import AudioTags
+    from transcoding.audio.render import render_audio
+    from transcoding.audio.tags import AudioTags
     from transcoding.probe import probe
 
     info = probe(source, "podcast")
@@ -219,8 +219,8 @@ def _audio(request: ProcessRequest, source: Path, out_dir: Path, captions: list[
 
 def _image(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
            progress: ProgressFn) -> ProcessResult:
-    from transcoding.focal import suggest_focal
-    from transcoding.image import ImageRights, inspect_image, render_images
+    from transcoding.image.focal import suggest_focal
+    from transcoding.image.render import ImageRights, inspect_image, render_images
 
     info = inspect_image(source)
     ocr = _ocr(source) if request.ocr else None  # before the crops: its word boxes locate the headline
@@ -247,8 +247,8 @@ def _image(request: ProcessRequest, source: Path, out_dir: Path, captions: list[
 
 
 def _tag_print_pdfs(request: ProcessRequest, outputs: list[RenditionOutput]) -> None:
-    """Print PDFs of a picture become tagged PDFs whose one figure carries the alt text (pdf_access)."""
-    from transcoding.pdf_access import tag_picture_pdf
+    """Print PDFs of a picture become tagged PDFs whose one figure carries the alt text (document/pdf_access.py)."""
+    from transcoding.document.pdf_access import tag_picture_pdf
 
     for output in outputs:
         if output.media_type == "application/pdf":
@@ -271,10 +271,10 @@ def _read_description(request: ProcessRequest, image: Path, out_dir: Path, profi
                       progress: ProgressFn) -> tuple[list[RenditionOutput], dict[str, Any]]:
     """The producer's audio description spoken and made into every described profile's audio outputs, the
     image itself as the podcast cover art."""
-    from transcoding.audio import render_audio
-    from transcoding.audio_tags import AudioTags
+    from transcoding.audio.render import render_audio
+    from transcoding.audio.speech import read_aloud
+    from transcoding.audio.tags import AudioTags
     from transcoding.probe import probe
-    from transcoding.speech import read_aloud
 
     speech_dir = out_dir / "speech"
     speech_dir.mkdir(parents=True, exist_ok=True)
@@ -298,7 +298,7 @@ def _ocr(source: Path) -> OcrResult | None:
     if not tesseract_path():
         log.warning("tesseract is not installed: OCR skipped")
         return None
-    from transcoding.ocr import read_image
+    from transcoding.image.ocr import read_image
 
     try:
         return read_image(source)
@@ -309,7 +309,7 @@ def _ocr(source: Path) -> OcrResult | None:
 
 def _document(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
               progress: ProgressFn) -> ProcessResult:
-    from transcoding.document import pdf_text, render_document
+    from transcoding.document.render import pdf_text, render_document
 
     targets = [(p.name, spec) for p in _profiles(request, "document") for spec in p.document]
     outputs = render_document(source, targets, out_dir / "document", progress=_scaled(progress, 0.0, 0.9))
@@ -342,9 +342,9 @@ def _office(request: ProcessRequest, source: Path, out_dir: Path, captions: list
     """Office documents: the ZIP and XML limits (bombs, entities) apply before anything reads them; then
     LibreOffice makes a PDF, which gets every document output (preview, thumbnails, the print PDF) and
     gives its text to search."""
-    from transcoding.document import pdf_text, render_document
-    from transcoding.office import convert_to_pdf
-    from transcoding.pdf_access import label_pdf
+    from transcoding.document.office import convert_to_pdf
+    from transcoding.document.pdf_access import label_pdf
+    from transcoding.document.render import pdf_text, render_document
     from transcoding.qa.ziplimits import check_xml_parts
 
     check_xml_parts(source)  # the ZIP limits first, then every XML part without DOCTYPE/ENTITY

@@ -13,7 +13,7 @@ from transcoding.labels import truthful_variant
 from transcoding.pipeline import ProcessRequest, process
 from transcoding.probe import probe
 from transcoding.profiles import default_profiles
-from transcoding.video import render_video
+from transcoding.video.render import render_video
 
 
 @pytest.mark.parametrize(("variant", "size", "expected"), [

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from transcoding.audio_spec import LoudnessTarget
+from transcoding.audio.spec import LoudnessTarget
 from transcoding.probe import measure_loudnorm
 
 LIMIT_MARGIN_DB = 1.5  # room for the loudness the limiter removes and for inter-sample peaks

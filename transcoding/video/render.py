@@ -1,8 +1,8 @@
 """Video renditions for every platform profile from one decode.
 
-render_video plans the distinct encodes (video_plan), runs ONE ffmpeg process that decodes the source
-once and writes every encode, the poster and the sprite (video_graph), then packages each encode as many
-times as profiles need it without re-encoding (video_package). Sources that already conform are copied.
+render_video plans the distinct encodes (plan.py), runs ONE ffmpeg process that decodes the source
+once and writes every encode, the poster and the sprite (graph.py), then packages each encode as many
+times as profiles need it without re-encoding (package.py). Sources that already conform are copied.
 Outputs land in `out_dir/<profile>/`; intermediates in a scratch folder that is always removed.
 """
 
@@ -17,15 +17,15 @@ from typing import Any
 
 from PIL import Image
 
-from transcoding.audio_loudness import normalising_chain
-from transcoding.captions_burn import burn_into
+from transcoding.audio.loudness import normalising_chain
 from transcoding.ffmpeg_run import run_ffmpeg
 from transcoding.languages import stream_tag
 from transcoding.probe import MediaInfo, measure_ebur128
 from transcoding.profiles import Profile
 from transcoding.types import BadMediaError, FocalPoint, ProgressFn, RenditionOutput, no_progress
-from transcoding.video_captions import Caption, load_caption, subtitle_playlist
-from transcoding.video_graph import (
+from transcoding.video.captions import Caption, load_caption, subtitle_playlist
+from transcoding.video.captions_burn import burn_into
+from transcoding.video.graph import (
     Artifact,
     Still,
     audio_chain,
@@ -35,7 +35,7 @@ from transcoding.video_graph import (
     poster_args,
     video_conforms,
 )
-from transcoding.video_package import (
+from transcoding.video.package import (
     RungInfo,
     avc_codec,
     ffprobe_json,
@@ -44,8 +44,8 @@ from transcoding.video_package import (
     segment_rates,
     write_master,
 )
-from transcoding.video_plan import AudioEncode, PlannedOutput, VideoEncode, plan_outputs, video_encode
-from transcoding.video_rights import VideoRights
+from transcoding.video.plan import AudioEncode, PlannedOutput, VideoEncode, plan_outputs, video_encode
+from transcoding.video.rights import VideoRights
 
 
 def _scaled(progress: ProgressFn, start: float, end: float) -> ProgressFn:

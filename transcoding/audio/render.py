@@ -15,14 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from transcoding.audio_loudness import loudnorm_filter, normalising_chain
-from transcoding.audio_spec import AudioOutputSpec
-from transcoding.audio_tags import AudioTags, cover_jpeg, write_tags
+from transcoding.audio.loudness import loudnorm_filter, normalising_chain
+from transcoding.audio.spec import AudioOutputSpec
+from transcoding.audio.tags import AudioTags, cover_jpeg, write_tags
 from transcoding.ffmpeg_run import input_args, run_ffmpeg
 from transcoding.probe import MediaInfo, measure_ebur128
 from transcoding.profiles import Profile
 from transcoding.types import BadMediaError, ProgressFn, RenditionOutput, no_progress
-from transcoding.video_package import ffprobe_json
+from transcoding.video.package import ffprobe_json
 
 __all__ = ["AudioTags", "render_audio"]
 

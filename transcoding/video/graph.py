@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from transcoding.audio_spec import LoudnessTarget
+from transcoding.audio.spec import LoudnessTarget
 from transcoding.ffmpeg_run import input_args
 from transcoding.probe import MediaInfo
 from transcoding.tools import ffprobe_path, require
-from transcoding.video_plan import AudioEncode, Picture, VideoEncode
+from transcoding.video.plan import AudioEncode, Picture, VideoEncode
 
 _PROFILES_WITHIN = {
     "high": {"High", "Main", "Constrained Baseline", "Baseline"},
@@ -117,7 +117,7 @@ def audio_prefilter(enc: AudioEncode) -> str:
 
 
 def audio_chain(enc: AudioEncode, normalised: str | None = None) -> str:
-    """`normalised` is the prefilter+loudnorm chain from audio_loudness (loudnorm outputs 192 kHz)."""
+    """`normalised` is the prefilter+loudnorm chain from audio/loudness.py (loudnorm outputs 192 kHz)."""
     return f"{normalised or audio_prefilter(enc)},aresample={enc.sample_rate}"
 
 

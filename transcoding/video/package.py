@@ -12,8 +12,8 @@ from typing import Any
 
 from transcoding.ffmpeg_run import input_args, run_ffmpeg
 from transcoding.tools import ffprobe_path, require
-from transcoding.video_captions import Caption
-from transcoding.video_graph import Artifact
+from transcoding.video.captions import Caption
+from transcoding.video.graph import Artifact
 
 _AVC_PROFILE = {"High": "6400", "Main": "4d00", "Constrained Baseline": "42e0", "Baseline": "4200"}
 
