@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from transcoding.ffmpeg_run import input_args, run_ffmpeg
+from transcoding.ffmpeg_run import DEFAULT_LIMITS, FfmpegLimits, input_args, run_ffmpeg
 from transcoding.tools import ffprobe_path, require
 from transcoding.video.captions import Caption
 from transcoding.video.graph import Artifact
@@ -31,7 +31,7 @@ def _inputs(parts: list[Artifact]) -> tuple[list[str], list[str]]:
 
 
 def package_mp4(parts: list[Artifact], out: Path, *, faststart: bool = True, metadata: Sequence[str] = (),
-                subtitles: Sequence[tuple[Path, str, str]] = ()) -> None:
+                subtitles: Sequence[tuple[Path, str, str]] = (), limits: FfmpegLimits = DEFAULT_LIMITS) -> None:
     """Mux video (+ audio) into a progressive MP4; faststart puts the index before the media data.
     The source's own tags are dropped; `metadata` (`-metadata key=value` pairs) is what the file says.
     `subtitles` (WebVTT file, ISO 639 three-letter tag, track name) become mov_text tracks."""
@@ -61,11 +61,12 @@ def package_mp4(parts: list[Artifact], out: Path, *, faststart: bool = True, met
             "-y",
             str(out),
         ],
-        timeout=600,
+        limits=limits.within(600),
     )
 
 
-def package_hls_rung(parts: list[Artifact], rung_dir: Path, segment_seconds: float) -> Path:
+def package_hls_rung(parts: list[Artifact], rung_dir: Path, segment_seconds: float,
+                     limits: FfmpegLimits = DEFAULT_LIMITS) -> Path:
     rung_dir.mkdir(parents=True, exist_ok=True)
     args, maps = _inputs(parts)
     run_ffmpeg(
@@ -93,7 +94,7 @@ def package_hls_rung(parts: list[Artifact], rung_dir: Path, segment_seconds: flo
             "-y",
             "index.m3u8",
         ],
-        timeout=600,
+        limits=limits.within(600),
         cwd=rung_dir,
     )
     return rung_dir / "index.m3u8"
