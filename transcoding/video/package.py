@@ -30,6 +30,9 @@ def _inputs(parts: list[Artifact]) -> tuple[list[str], list[str]]:
     return args, maps
 
 
+# These commands stay argument lists, not ffmpeg-python graphs: they have no filters, and the rights are
+# repeated global `-metadata key=value` options (VideoRights.ffmpeg_args), which ffmpeg-python's one value
+# per keyword cannot write.
 def package_mp4(parts: list[Artifact], out: Path, *, faststart: bool = True, metadata: Sequence[str] = (),
                 subtitles: Sequence[tuple[Path, str, str]] = (), limits: FfmpegLimits = DEFAULT_LIMITS) -> None:
     """Mux video (+ audio) into a progressive MP4; faststart puts the index before the media data.
