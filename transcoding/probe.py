@@ -188,6 +188,26 @@ def _ffprobe(path: Path, timeout: float) -> dict[str, Any]:
     return data
 
 
+def ffprobe_json(path: Path, *entries: str) -> dict[str, Any]:
+    """ffprobe one of our own files (no limits needed: we wrote it)."""
+    cmd = [
+        require(ffprobe_path(), "ffprobe"),
+        "-v",
+        "error",
+        "-protocol_whitelist",
+        "file",
+        "-show_format",
+        "-show_streams",
+        "-of",
+        "json",
+        *entries,
+        str(path),
+    ]
+    out = subprocess.run(cmd, capture_output=True, timeout=60, check=False).stdout
+    data: dict[str, Any] = json.loads(out or b"{}")
+    return data
+
+
 def _int(value: Any) -> int | None:
     try:
         return int(value)

@@ -22,10 +22,9 @@ from transcoding.audio.spec import AudioOutputSpec
 from transcoding.audio.tags import AudioTags, cover_jpeg, write_tags
 from transcoding.ffmpeg_graph import Chain, Filter, Stream, apply, argv, source
 from transcoding.ffmpeg_run import DEFAULT_LIMITS, FfmpegLimits, run_ffmpeg
-from transcoding.probe import MediaInfo, measure_ebur128
+from transcoding.probe import MediaInfo, ffprobe_json, measure_ebur128
 from transcoding.profiles import Profile
 from transcoding.types import BadMediaError, ProgressFn, RenditionOutput, no_progress
-from transcoding.video.package import ffprobe_json
 
 __all__ = ["AudioTags", "render_audio"]
 

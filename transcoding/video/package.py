@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from transcoding.ffmpeg_run import DEFAULT_LIMITS, FfmpegLimits, input_args, run_ffmpeg
-from transcoding.tools import ffprobe_path, require
+from transcoding.probe import ffprobe_json
 from transcoding.video.captions import Caption
 from transcoding.video.graph import Artifact
 
@@ -101,26 +98,6 @@ def package_hls_rung(parts: list[Artifact], rung_dir: Path, segment_seconds: flo
         cwd=rung_dir,
     )
     return rung_dir / "index.m3u8"
-
-
-def ffprobe_json(path: Path, *entries: str) -> dict[str, Any]:
-    """ffprobe one of our own files (no limits needed: we wrote it)."""
-    cmd = [
-        require(ffprobe_path(), "ffprobe"),
-        "-v",
-        "error",
-        "-protocol_whitelist",
-        "file",
-        "-show_format",
-        "-show_streams",
-        "-of",
-        "json",
-        *entries,
-        str(path),
-    ]
-    out = subprocess.run(cmd, capture_output=True, timeout=60, check=False).stdout
-    data: dict[str, Any] = json.loads(out or b"{}")
-    return data
 
 
 def avc_codec(artifact: Artifact) -> str:

@@ -20,7 +20,7 @@ from PIL import Image
 from transcoding.audio.loudness import normalising_chain
 from transcoding.ffmpeg_run import DEFAULT_LIMITS, FfmpegLimits, run_ffmpeg
 from transcoding.languages import stream_tag
-from transcoding.probe import MediaInfo, measure_ebur128
+from transcoding.probe import MediaInfo, ffprobe_json, measure_ebur128
 from transcoding.profiles import Profile
 from transcoding.types import BadMediaError, FocalPoint, ProgressFn, RenditionOutput, no_progress
 from transcoding.video.captions import Caption, load_caption, subtitle_playlist
@@ -38,7 +38,6 @@ from transcoding.video.graph import (
 from transcoding.video.package import (
     RungInfo,
     avc_codec,
-    ffprobe_json,
     package_hls_rung,
     package_mp4,
     segment_rates,
