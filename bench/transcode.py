@@ -32,15 +32,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from transcoding.audio_loudness import normalising_chain  # noqa: E402
+from transcoding.audio.loudness import normalising_chain  # noqa: E402
 from transcoding.ffmpeg_run import input_args, run_ffmpeg  # noqa: E402
 from transcoding.probe import MediaInfo, probe  # noqa: E402
 from transcoding.profiles import Profile, load_profiles, profiles_for  # noqa: E402
 from transcoding.tools import ffmpeg_path  # noqa: E402
 from transcoding.types import FocalPoint  # noqa: E402
-from transcoding.video import render_video  # noqa: E402
-from transcoding.video_graph import audio_chain, audio_prefilter  # noqa: E402
-from transcoding.video_plan import AudioEncode, PlannedOutput, VideoEncode, plan_outputs  # noqa: E402
+from transcoding.video.graph import audio_chain, audio_prefilter  # noqa: E402
+from transcoding.video.plan import AudioEncode, PlannedOutput, VideoEncode, plan_outputs  # noqa: E402
+from transcoding.video.render import render_video  # noqa: E402
 
 
 def measure(label: str, fn: Callable[[], object]) -> dict[str, float]:

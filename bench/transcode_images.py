@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from transcoding.fonts import font_path  # noqa: E402
-from transcoding.image_spec import ImageOutputSpec  # noqa: E402
+from transcoding.image.spec import ImageOutputSpec  # noqa: E402
 
 PROFILES = ("web-image", "facebook-feed", "zalo-oa", "print")
 CONVERT = "/usr/bin/convert"
@@ -147,7 +147,7 @@ def _measure_child(command_file: str) -> None:
 
 
 def _pillow_arm(src: str, out_dir: str) -> None:
-    from transcoding.image import render_images
+    from transcoding.image.render import render_images
 
     render_images(Path(src), load_targets(), Path(out_dir))
 

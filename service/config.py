@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     sweep_interval_seconds: float = Field(default=60, gt=0)
     job_memory_limit_mb: int = Field(default=6144, ge=256)  # address-space cap of one processing child
     job_timeout_seconds: float = Field(default=3600, gt=0)
+    # Limits on each ffmpeg run of a processing job (transcoding.ffmpeg_run.FfmpegLimits, passed down from
+    # here): wall-clock seconds, seconds without progress before the watchdog kills it, address space in bytes.
+    ffmpeg_timeout: float = Field(default=7200, gt=0)
+    ffmpeg_stall_seconds: float = Field(default=120, gt=0)
+    ffmpeg_max_memory: int = Field(default=8 * 1024 * MiB, ge=0)  # 0: no cap
     upload_limits: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_UPLOAD_LIMITS))
     download_url_ttl_seconds: int = 900
     token_ttl_hours: int = 24 * 7

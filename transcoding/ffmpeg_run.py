@@ -3,6 +3,10 @@
 The child gets its own process group so a timeout or stall kills ffmpeg and anything it spawned, and an
 address-space limit (RLIMIT_AS) so a hostile input cannot take the machine's memory. Failures are sorted
 into BadMediaError (the input's fault: retrying cannot help) and TransientProcessingError (retry later).
+
+The limits are the operator's (KHO_FFMPEG_TIMEOUT, KHO_FFMPEG_STALL_SECONDS, KHO_FFMPEG_MAX_MEMORY in the
+service's settings, `.env` included) and arrive as an `FfmpegLimits` argument: nothing here reads the
+environment, so what the service was configured with is what every run gets.
 """
 
 from __future__ import annotations
@@ -14,17 +18,30 @@ import tempfile
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from transcoding.child import child_setup
 from transcoding.tools import ffmpeg_path, require
 from transcoding.types import BadMediaError, ProgressFn, TransientProcessingError, no_progress
 
-DEFAULT_TIMEOUT = float(os.environ.get("KHO_FFMPEG_TIMEOUT", "7200"))
-DEFAULT_STALL = float(os.environ.get("KHO_FFMPEG_STALL_SECONDS", "120"))
-# Virtual address space, not resident memory: x264 threads reserve far more than they touch.
-DEFAULT_MEMORY = int(os.environ.get("KHO_FFMPEG_MAX_MEMORY", str(8 * 1024**3)))
+
+@dataclass(frozen=True)
+class FfmpegLimits:
+    """What one ffmpeg run may take: wall-clock seconds, seconds without progress, address space in bytes."""
+
+    timeout: float = 7200.0
+    stall_seconds: float = 120.0
+    # Virtual address space, not resident memory: x264 threads reserve far more than they touch.
+    max_memory: int | None = 8 * 1024**3
+
+    def within(self, timeout: float) -> FfmpegLimits:
+        """These limits for a run that should finish sooner (a poster, a measurement): the operator's
+        timeout stays the ceiling, a run never gets longer than it."""
+        return replace(self, timeout=min(self.timeout, timeout))
+
+
+DEFAULT_LIMITS = FfmpegLimits()  # the defaults the README lists; the service passes its own
 
 # stderr phrases that mean the input is broken or hostile, not that the machine had a bad moment.
 _INPUT_FAULTS = (
@@ -92,9 +109,7 @@ def run_ffmpeg(
     *,
     duration: float | None = None,
     progress: ProgressFn = no_progress,
-    timeout: float = DEFAULT_TIMEOUT,
-    stall_timeout: float = DEFAULT_STALL,
-    memory_limit: int | None = DEFAULT_MEMORY,
+    limits: FfmpegLimits = DEFAULT_LIMITS,
     loglevel: str = "error",
     cwd: Path | None = None,
 ) -> FfmpegResult:
@@ -120,13 +135,13 @@ def run_ffmpeg(
             stderr=err,
             cwd=cwd,
             start_new_session=True,
-            preexec_fn=child_setup(memory_limit),
+            preexec_fn=child_setup(limits.max_memory),
         )
         # The reader thread only records; progress is reported from this (the caller's) thread.
         reader = threading.Thread(target=_read_progress, args=(proc.stdout, watch), daemon=True)
         reader.start()
         report = _Reporter(duration, progress)
-        failure = _wait(proc, watch, started, timeout, stall_timeout, report)
+        failure = _wait(proc, watch, started, limits.timeout, limits.stall_seconds, report)
         reader.join(timeout=5)
         if not failure and proc.returncode == 0:
             report(watch.out_time)

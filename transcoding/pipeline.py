@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from transcoding.ffmpeg_run import FfmpegLimits
 from transcoding.labels import label_outputs
 from transcoding.profiles import Profile, default_profiles
 from transcoding.tools import tesseract_path
@@ -28,7 +29,7 @@ from transcoding.types import (
 )
 
 if TYPE_CHECKING:
-    from transcoding.ocr import OcrResult
+    from transcoding.image.ocr import OcrResult
 
 log = logging.getLogger("kho.transcoding")
 
@@ -62,7 +63,7 @@ QA_TYPES = frozenset({
 class ProcessRequest:
     kind: str
     media_type: str
-    # None: pictures get one found from their headline and saliency (transcoding/focal.py), video the centre.
+    # None: pictures get one found from their headline and saliency (transcoding/image/focal.py), video the centre.
     focal: FocalPoint | None = FocalPoint()
     profiles: list[str] | None = None  # None = every profile that applies
     ocr: bool = True  # a re-render of some outputs (a moved focal point) keeps the text already read
@@ -139,11 +140,13 @@ def _scaled(progress: ProgressFn, start: float, end: float) -> ProgressFn:
     return lambda f: progress(start + (end - start) * f)
 
 
-def process(request: ProcessRequest, source: Path, out_dir: Path, *, captions: list[Path] | None = None,
-            progress: ProgressFn = no_progress) -> ProcessResult:
+def process(request: ProcessRequest, source: Path, out_dir: Path, *, limits: FfmpegLimits,
+            captions: list[Path] | None = None, progress: ProgressFn = no_progress) -> ProcessResult:
+    """`limits` are the operator's limits on every ffmpeg run (the service's settings: required, so a caller
+    cannot silently get other ones)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     media = media_of(request.kind, request.media_type)
-    handler: Callable[[ProcessRequest, Path, Path, list[Path], ProgressFn], ProcessResult] | None = {
+    handler: Callable[[ProcessRequest, Path, Path, list[Path], ProgressFn, FfmpegLimits], ProcessResult] | None = {
         "video": _video, "audio": _audio, "image": _image, "document": _document, "qa": _qa, "office": _office,
     }.get(media)
     if handler is None:
@@ -152,7 +155,7 @@ def process(request: ProcessRequest, source: Path, out_dir: Path, *, captions: l
         return ProcessResult(probe={"media_type": request.media_type, "size": source.stat().st_size})
     check_not_polyglot(source, request.media_type)
     try:
-        result = handler(request, source, out_dir, captions or [], progress)
+        result = handler(request, source, out_dir, captions or [], progress, limits)
     except DECODE_ERRORS as exc:  # a decoder choking on the input: permanent, named, never retried
         if isinstance(exc, ProcessingError):
             raise
@@ -163,33 +166,33 @@ def process(request: ProcessRequest, source: Path, out_dir: Path, *, captions: l
 
 
 def _video(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
-           progress: ProgressFn) -> ProcessResult:
-    from transcoding.audio import render_audio
-    from transcoding.audio_tags import AudioTags
+           progress: ProgressFn, limits: FfmpegLimits) -> ProcessResult:
+    from transcoding.audio.render import render_audio
+    from transcoding.audio.tags import AudioTags
     from transcoding.probe import probe
-    from transcoding.video import render_video
-    from transcoding.video_rights import VideoRights
+    from transcoding.video.render import render_video
+    from transcoding.video.rights import VideoRights
 
-    info = probe(source, "video")
+    info = probe(source, "video", limits=limits)
     rights = VideoRights(title=request.title, organisation=request.organisation, credit=request.credit,
                          copyright_notice=request.copyright_notice, licence=request.licence,
                          usage_terms=request.usage_terms, source_url=request.asset_url)
     outputs = render_video(source, info, _profiles(request, "video"), out_dir / "video",
                            focal=request.focal or FocalPoint(),
                            captions=captions, progress=_scaled(progress, 0.0, 0.85), rights=rights,
-                           burn_language=request.caption_language)
+                           burn_language=request.caption_language, limits=limits)
     audio_profiles = _profiles(request, "audio")
     if audio_profiles and info.audio is not None:
         tags = AudioTags(title=request.title, artist=request.organisation or request.credit,
                          copyright=request.copyright_notice or None, url=request.asset_url or None)
         outputs += render_audio(source, info, audio_profiles, out_dir / "audio", tags=tags,
-                                progress=_scaled(progress, 0.85, 1.0))
+                                progress=_scaled(progress, 0.85, 1.0), limits=limits)
     return ProcessResult(probe=info.to_dict(), outputs=label_outputs(outputs), text=_caption_text(captions))
 
 
 def _caption_text(captions: list[Path]) -> str:
-    from transcoding.captions_check import plain
-    from transcoding.video_captions import load_caption
+    from transcoding.video.captions import load_caption
+    from transcoding.video.captions_check import plain
 
     texts = []
     for path in captions:
@@ -204,23 +207,23 @@ def _caption_text(captions: list[Path]) -> str:
 
 
 def _audio(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
-           progress: ProgressFn) -> ProcessResult:
-    from transcoding.audio import render_audio
-    from transcoding.audio_tags import AudioTags
+           progress: ProgressFn, limits: FfmpegLimits) -> ProcessResult:
+    from transcoding.audio.render import render_audio
+    from transcoding.audio.tags import AudioTags
     from transcoding.probe import probe
 
-    info = probe(source, "podcast")
+    info = probe(source, "podcast", limits=limits)
     tags = AudioTags(title=request.title, artist=request.organisation or request.credit,
                      copyright=request.copyright_notice or None, url=request.asset_url or None)
     outputs = render_audio(source, info, _profiles(request, "audio"), out_dir / "audio", tags=tags,
-                           progress=progress)
+                           progress=progress, limits=limits)
     return ProcessResult(probe=info.to_dict(), outputs=outputs)
 
 
 def _image(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
-           progress: ProgressFn) -> ProcessResult:
-    from transcoding.focal import suggest_focal
-    from transcoding.image import ImageRights, inspect_image, render_images
+           progress: ProgressFn, limits: FfmpegLimits) -> ProcessResult:
+    from transcoding.image.focal import suggest_focal
+    from transcoding.image.render import ImageRights, inspect_image, render_images
 
     info = inspect_image(source)
     ocr = _ocr(source) if request.ocr else None  # before the crops: its word boxes locate the headline
@@ -240,15 +243,15 @@ def _image(request: ProcessRequest, source: Path, out_dir: Path, captions: list[
     described, spoken = _described_profiles(request), list[RenditionOutput]()
     if described and request.audio_description.strip():
         spoken, probe["audio_description"] = _read_description(request, source, out_dir, described,
-                                                                _scaled(progress, 0.8, 0.9))
+                                                                _scaled(progress, 0.8, 0.9), limits)
     cleared = [p.name for p in described] if not spoken else []
     return ProcessResult(probe=probe, outputs=label_outputs(outputs + spoken), text=ocr.text if ocr else "",
                          focal=focal if request.focal is None else None, cleared=cleared)
 
 
 def _tag_print_pdfs(request: ProcessRequest, outputs: list[RenditionOutput]) -> None:
-    """Print PDFs of a picture become tagged PDFs whose one figure carries the alt text (pdf_access)."""
-    from transcoding.pdf_access import tag_picture_pdf
+    """Print PDFs of a picture become tagged PDFs whose one figure carries the alt text (document/pdf_access.py)."""
+    from transcoding.document.pdf_access import tag_picture_pdf
 
     for output in outputs:
         if output.media_type == "application/pdf":
@@ -268,13 +271,13 @@ def _described_profiles(request: ProcessRequest) -> list[Profile]:
 
 
 def _read_description(request: ProcessRequest, image: Path, out_dir: Path, profiles: list[Profile],
-                      progress: ProgressFn) -> tuple[list[RenditionOutput], dict[str, Any]]:
+                      progress: ProgressFn, limits: FfmpegLimits) -> tuple[list[RenditionOutput], dict[str, Any]]:
     """The producer's audio description spoken and made into every described profile's audio outputs, the
     image itself as the podcast cover art."""
-    from transcoding.audio import render_audio
-    from transcoding.audio_tags import AudioTags
+    from transcoding.audio.render import render_audio
+    from transcoding.audio.speech import read_aloud
+    from transcoding.audio.tags import AudioTags
     from transcoding.probe import probe
-    from transcoding.speech import read_aloud
 
     speech_dir = out_dir / "speech"
     speech_dir.mkdir(parents=True, exist_ok=True)
@@ -282,11 +285,11 @@ def _read_description(request: ProcessRequest, image: Path, out_dir: Path, profi
     if reading.wav is None:
         log.info("audio description of %s not read: %s", request.asset_id, reading.reason)
         return [], reading.to_probe()
-    info = probe(reading.wav, "podcast")
+    info = probe(reading.wav, "podcast", limits=limits)
     tags = AudioTags(title=request.title, artist=request.organisation or request.credit,
                      copyright=request.copyright_notice or None, url=request.asset_url or None)
     outputs = render_audio(reading.wav, info, profiles, out_dir / "audio", tags=tags, cover_art=image,
-                           progress=progress)
+                           progress=progress, limits=limits)
     for output in outputs:
         output.extra["source"] = "audio_description"
     return outputs, reading.to_probe()
@@ -298,7 +301,7 @@ def _ocr(source: Path) -> OcrResult | None:
     if not tesseract_path():
         log.warning("tesseract is not installed: OCR skipped")
         return None
-    from transcoding.ocr import read_image
+    from transcoding.image.ocr import read_image
 
     try:
         return read_image(source)
@@ -308,8 +311,8 @@ def _ocr(source: Path) -> OcrResult | None:
 
 
 def _document(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
-              progress: ProgressFn) -> ProcessResult:
-    from transcoding.document import pdf_text, render_document
+              progress: ProgressFn, limits: FfmpegLimits) -> ProcessResult:
+    from transcoding.document.render import pdf_text, render_document
 
     targets = [(p.name, spec) for p in _profiles(request, "document") for spec in p.document]
     outputs = render_document(source, targets, out_dir / "document", progress=_scaled(progress, 0.0, 0.9))
@@ -318,7 +321,7 @@ def _document(request: ProcessRequest, source: Path, out_dir: Path, captions: li
 
 
 def _qa(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
-        progress: ProgressFn) -> ProcessResult:
+        progress: ProgressFn, limits: FfmpegLimits) -> ProcessResult:
     from dataclasses import replace
 
     from transcoding.qa import export_qa, parse_qa
@@ -338,13 +341,13 @@ def _qa(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Pat
 
 
 def _office(request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
-            progress: ProgressFn) -> ProcessResult:
+            progress: ProgressFn, limits: FfmpegLimits) -> ProcessResult:
     """Office documents: the ZIP and XML limits (bombs, entities) apply before anything reads them; then
     LibreOffice makes a PDF, which gets every document output (preview, thumbnails, the print PDF) and
     gives its text to search."""
-    from transcoding.document import pdf_text, render_document
-    from transcoding.office import convert_to_pdf
-    from transcoding.pdf_access import label_pdf
+    from transcoding.document.office import convert_to_pdf
+    from transcoding.document.pdf_access import label_pdf
+    from transcoding.document.render import pdf_text, render_document
     from transcoding.qa.ziplimits import check_xml_parts
 
     check_xml_parts(source)  # the ZIP limits first, then every XML part without DOCTYPE/ENTITY

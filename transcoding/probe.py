@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from transcoding.child import child_setup
-from transcoding.ffmpeg_run import input_args, run_ffmpeg
+from transcoding.ffmpeg_graph import Chain, Filter, apply, argv, null_output, source
+from transcoding.ffmpeg_run import DEFAULT_LIMITS, FfmpegLimits, run_ffmpeg
 from transcoding.tools import ffprobe_path, require
 from transcoding.types import BadMediaError, TransientProcessingError
 
@@ -109,12 +110,13 @@ class MediaInfo:
         return cls(**values)
 
 
-def probe(path: Path, kind: str, *, timeout: float = 30, measure_loudness: bool = True) -> MediaInfo:
+def probe(path: Path, kind: str, *, timeout: float = 30, measure_loudness: bool = True,
+          limits: FfmpegLimits = DEFAULT_LIMITS) -> MediaInfo:
     """Describe `path` (an upload of asset kind `kind`: video or podcast) or raise BadMediaError."""
     allowed = FORMATS_BY_KIND.get(kind)
     if allowed is None:
         raise ValueError(f"probe handles video and podcast assets, not {kind!r}")
-    raw = _ffprobe(path, timeout)
+    raw = _ffprobe(path, min(timeout, limits.timeout))
     fmt = raw.get("format") or {}
     names = [n for n in str(fmt.get("format_name", "")).split(",") if n]
     if not names or not allowed.intersection(names):
@@ -130,7 +132,8 @@ def probe(path: Path, kind: str, *, timeout: float = 30, measure_loudness: bool 
     info = _media_info(kind, names[0], fmt, streams, path)
     _check_limits(info)
     if measure_loudness and info.audio is not None:
-        info.loudness = measure_ebur128(path, fmt=info.format_name, timeout=max(timeout, info.duration * 2))
+        info.loudness = measure_ebur128(path, fmt=info.format_name, timeout=max(timeout, info.duration * 2),
+                                        limits=limits)
     return info
 
 
@@ -182,6 +185,26 @@ def _ffprobe(path: Path, timeout: float) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(out)
     except json.JSONDecodeError as exc:
         raise BadMediaError("ffprobe returned no description of the file", code="unreadable") from exc
+    return data
+
+
+def ffprobe_json(path: Path, *entries: str) -> dict[str, Any]:
+    """ffprobe one of our own files (no limits needed: we wrote it)."""
+    cmd = [
+        require(ffprobe_path(), "ffprobe"),
+        "-v",
+        "error",
+        "-protocol_whitelist",
+        "file",
+        "-show_format",
+        "-show_streams",
+        "-of",
+        "json",
+        *entries,
+        str(path),
+    ]
+    out = subprocess.run(cmd, capture_output=True, timeout=60, check=False).stdout
+    data: dict[str, Any] = json.loads(out or b"{}")
     return data
 
 
@@ -278,18 +301,30 @@ def _check_limits(info: MediaInfo) -> None:
             )
 
 
+def ebur128_args(path: Path, fmt: str | None, audio_filter: Chain = ()) -> list[str]:
+    """Measure the first audio stream with `ebur128` (the summary is read from the log)."""
+    measured = Filter.of("ebur128", peak="true", framelog="verbose")
+    return argv(null_output(apply((*audio_filter, measured), source(path, fmt)["a:0"])))
+
+
+def loudnorm_pass1_args(path: Path, fmt: str | None, audio_filter: Chain, loudnorm: Filter) -> list[str]:
+    """Pass 1 of two-pass loudnorm: `loudnorm` prints what it measured as JSON in the log."""
+    measuring = Filter(loudnorm.name, loudnorm.args, (*loudnorm.options, ("print_format", "json")))
+    return argv(null_output(apply((*audio_filter, measuring), source(path, fmt)["a:0"])))
+
+
 _EBU = re.compile(r"^\s*(I|LRA|Threshold|Peak):\s+(-?[\d.]+|-inf)\s", re.MULTILINE)
 
 
 def measure_ebur128(
-    path: Path, *, fmt: str | None = None, audio_filter: str | None = None, timeout: float = 600
+    path: Path, *, fmt: str | None = None, audio_filter: Chain = (), timeout: float = 600,
+    limits: FfmpegLimits = DEFAULT_LIMITS,
 ) -> Loudness:
     """Integrated loudness, true peak and loudness range of the first audio stream (after `audio_filter`)."""
-    chain = ",".join(f for f in (audio_filter, "ebur128=peak=true:framelog=verbose") if f)
     result = run_ffmpeg(
-        [*input_args(path, fmt), "-map", "0:a:0", "-af", chain, "-f", "null", "-"],
+        ebur128_args(path, fmt, audio_filter),
         loglevel="info",
-        timeout=timeout,
+        limits=limits.within(timeout),
     )
     summary = result.stderr.rsplit("Summary:", 1)[-1]
     found: dict[str, float] = {}
@@ -306,14 +341,14 @@ def measure_ebur128(
 
 
 def measure_loudnorm(
-    path: Path, *, fmt: str | None, audio_filter: str | None, loudnorm: str, timeout: float = 600
+    path: Path, *, fmt: str | None, audio_filter: Chain, loudnorm: Filter, timeout: float = 600,
+    limits: FfmpegLimits = DEFAULT_LIMITS,
 ) -> dict[str, str]:
     """First pass of two-pass loudnorm: the measured values (input_i, input_tp, …) for the second pass."""
-    chain = ",".join(f for f in (audio_filter, f"{loudnorm}:print_format=json") if f)
     result = run_ffmpeg(
-        [*input_args(path, fmt), "-map", "0:a:0", "-af", chain, "-f", "null", "-"],
+        loudnorm_pass1_args(path, fmt, audio_filter, loudnorm),
         loglevel="info",
-        timeout=timeout,
+        limits=limits.within(timeout),
     )
     block = result.stderr[result.stderr.rfind("{") : result.stderr.rfind("}") + 1]
     try:

@@ -16,10 +16,10 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from transcoding.audio_spec import AudioOutputSpec
-from transcoding.document_spec import DocumentOutputSpec
-from transcoding.image_spec import ImageOutputSpec
-from transcoding.video_spec import VideoOutputSpec
+from transcoding.audio.spec import AudioOutputSpec
+from transcoding.document.spec import DocumentOutputSpec
+from transcoding.image.spec import ImageOutputSpec
+from transcoding.video.spec import VideoOutputSpec
 
 PROFILE_DIR = Path(__file__).parent / "profiles"
 

@@ -14,7 +14,7 @@ import zlib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from transcoding.image_rights import ImageRights
+from transcoding.image.rights import ImageRights
 
 _XMP_APP1 = b"http://ns.adobe.com/xap/1.0/\x00"
 _PS_APP13 = b"Photoshop 3.0\x00"

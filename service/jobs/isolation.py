@@ -13,6 +13,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from transcoding.ffmpeg_run import FfmpegLimits
 from transcoding.pipeline import ProcessRequest, ProcessResult
 from transcoding.types import BadMediaError, ProgressFn, TransientProcessingError
 
@@ -20,7 +21,7 @@ log = logging.getLogger("kho.jobs")
 
 
 def _child(conn: Connection, request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
-           memory_limit: int, parent: int) -> None:
+           memory_limit: int, ffmpeg_limits: FfmpegLimits, parent: int) -> None:
     from transcoding.child import die_with_parent
 
     die_with_parent(parent)  # a SIGKILLed worker must not leave its encode running on, unowned
@@ -31,7 +32,7 @@ def _child(conn: Connection, request: ProcessRequest, source: Path, out_dir: Pat
     from transcoding.pipeline import process  # in the child only: the media libraries load after the cap
 
     try:
-        result = process(request, source, out_dir, captions=captions,
+        result = process(request, source, out_dir, captions=captions, limits=ffmpeg_limits,
                          progress=lambda f: conn.send(("progress", f)))
         conn.send(("ok", result))
     except MemoryError:
@@ -48,11 +49,14 @@ def _child(conn: Connection, request: ProcessRequest, source: Path, out_dir: Pat
 
 
 def run_isolated(request: ProcessRequest, source: Path, out_dir: Path, *, captions: list[Path],
-                 progress: ProgressFn, memory_limit: int, timeout: float) -> ProcessResult:
+                 progress: ProgressFn, memory_limit: int, timeout: float,
+                 ffmpeg_limits: FfmpegLimits) -> ProcessResult:
+    """`ffmpeg_limits` (the service's settings) travel to the child as an argument: the child is spawned
+    fresh, and nothing in transcoding/ reads the environment for them."""
     ctx = mp.get_context("spawn")  # no forking of a process that holds threads and DB connections
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, request, source, out_dir, captions, memory_limit, os.getpid()),
-                       daemon=True)
+    proc = ctx.Process(target=_child, daemon=True,
+                       args=(child, request, source, out_dir, captions, memory_limit, ffmpeg_limits, os.getpid()))
     proc.start()
     child.close()
     deadline = time.monotonic() + timeout

@@ -20,7 +20,7 @@ from service.languages import repository
 from service.languages.service import label, require_supported
 from service.models import Asset, Caption, Version
 from storage.base import ObjectStore
-from transcoding.captions_check import MAX_CAPTION_BYTES, CaptionError, check_caption
+from transcoding.video.captions_check import MAX_CAPTION_BYTES, CaptionError, check_caption
 
 CAPTIONED_KINDS = ("video", "podcast")
 

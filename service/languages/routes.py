@@ -19,7 +19,7 @@ from service.languages import service as languages
 from service.models import TranslationRequest
 from service.models.base import utcnow
 from service.runtime import get_store
-from transcoding.captions_check import MAX_CAPTION_BYTES
+from transcoding.video.captions_check import MAX_CAPTION_BYTES
 
 router = APIRouter(prefix="/api/v1", tags=["languages"])
 

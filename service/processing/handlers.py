@@ -8,7 +8,7 @@ from pathlib import Path
 
 from service import outbox, urls
 from service.assets.rendition_files import stored_keys
-from service.config import get_settings
+from service.config import Settings, get_settings
 from service.db import after_commit, unit_of_work
 from service.jobs import repository as jobs_repo
 from service.jobs import workdir
@@ -23,6 +23,7 @@ from service.qa import items as qa_items
 from service.renditions import repository as renditions
 from service.runtime import get_store
 from service.workflow import gate
+from transcoding.ffmpeg_run import FfmpegLimits
 from transcoding.pipeline import ProcessRequest, ProcessResult
 from transcoding.types import RenditionOutput
 
@@ -119,13 +120,19 @@ def _process(ctx: JobContext) -> None:
             store_to_file(caption_key, captions[0])
         result = run_isolated(request, source, work / "out", captions=captions, progress=ctx.progress,
                               memory_limit=settings.job_memory_limit_mb * 1024 * 1024,
-                              timeout=settings.job_timeout_seconds)
+                              timeout=settings.job_timeout_seconds, ffmpeg_limits=ffmpeg_limits(settings))
         _publish_outputs(ctx, result, work, revision)
     finally:
         workdir.release(work)
 
 
 GENERIC_TYPES = frozenset({"text/plain", "application/octet-stream", "application/zip"})
+
+
+def ffmpeg_limits(settings: Settings) -> FfmpegLimits:
+    """The operator's limits on each ffmpeg run (KHO_FFMPEG_TIMEOUT, …: environment or `.env`)."""
+    return FfmpegLimits(timeout=settings.ffmpeg_timeout, stall_seconds=settings.ffmpeg_stall_seconds,
+                        max_memory=settings.ffmpeg_max_memory or None)
 
 
 def source_suffix(key: str, media_type: str, original_filename: str) -> str:

@@ -36,7 +36,7 @@ def _words(text: str) -> str:
 
 
 def _ocr(content: bytes, tmp: Path) -> str:
-    from transcoding.ocr import ocr_image
+    from transcoding.image.ocr import ocr_image
 
     path = tmp / f"{uuid.uuid4().hex}.jpg"
     path.write_bytes(content)
@@ -56,7 +56,7 @@ def test_every_crop_of_a_portrait_infographic_keeps_its_headline(client: TestCli
                                                                   tmp_path: Path) -> None:
     from service.db import unit_of_work
     from service.models import Version
-    from transcoding.image import render_images
+    from transcoding.image.render import render_images
     from transcoding.profiles import default_profiles
     from transcoding.types import FocalPoint
 

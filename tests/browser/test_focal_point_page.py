@@ -15,7 +15,7 @@ from tests.browser.conftest import Live, shoot
 from tests.browser.test_browser_flow import new_page, sign_in
 from tests.support import require_or_skip
 from tests.transcoding.headline_fixture import portrait_infographic
-from transcoding.image_geometry import cover_box
+from transcoding.image.geometry import cover_box
 from transcoding.types import FocalPoint
 
 # npm puts axe-core under node_modules/; a checkout may hold it one level up (as this repository does).

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from transcoding.captions_check import CaptionError, check_caption
+from transcoding.video.captions_check import CaptionError, check_caption
 
 HMONG_SRT = (
     "1\r\n00:00:00,500 --> 00:00:02,000\r\nKev kawm ntawv yog txoj kev vam meej\r\n\r\n"

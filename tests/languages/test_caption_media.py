@@ -12,12 +12,12 @@ import pytest
 
 from tests.support import require_or_skip
 from tests.transcoding.av_media import ffmpeg, probe_json
-from transcoding.captions_check import check_caption
 from transcoding.probe import probe
 from transcoding.profiles import load_profiles
 from transcoding.tools import ffmpeg_path
 from transcoding.types import RenditionOutput
-from transcoding.video import render_video
+from transcoding.video.captions_check import check_caption
+from transcoding.video.render import render_video
 
 VI = "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nNGÀY NHÀ GIÁO VIỆT NAM\n"
 HMN = "1\n00:00:00,000 --> 00:00:02,000\nHmôngz: Txưz kiv đuô ntơưv\n"

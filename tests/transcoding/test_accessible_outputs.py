@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
 from tests.transcoding.conftest import require_or_skip
+from transcoding.ffmpeg_run import FfmpegLimits
 from transcoding.pipeline import ProcessRequest, process
 from transcoding.qa import QaItem, QaSet, RichText, export_qa
 from transcoding.tools import espeak_path, ffmpeg_path, soffice_path
@@ -71,7 +72,8 @@ def _request(**extra: str) -> ProcessRequest:
 
 @pytest.mark.usefixtures("_speech")
 def test_an_infographics_audio_description_is_read_into_podcast_and_loudspeaker(tmp_path: Path) -> None:
-    result = process(_request(audio_description=DESCRIBED), _infographic(tmp_path / "a.png"), tmp_path / "out")
+    result = process(_request(audio_description=DESCRIBED), _infographic(tmp_path / "a.png"),
+                     tmp_path / "out", limits=FfmpegLimits())
     spoken = {(o.profile, o.variant): o for o in result.outputs if o.extra.get("source") == "audio_description"}
     assert set(spoken) == {("podcast", "mp3-128k"), ("podcast", "m4a"), ("podcast", "waveform"),
                            ("loudspeaker", "mp3-mono")}
@@ -90,7 +92,7 @@ def test_an_infographics_audio_description_is_read_into_podcast_and_loudspeaker(
 
 
 def test_without_a_description_nothing_is_read_and_old_readings_are_cleared(tmp_path: Path) -> None:
-    result = process(_request(), _infographic(tmp_path / "a.png"), tmp_path / "out")
+    result = process(_request(), _infographic(tmp_path / "a.png"), tmp_path / "out", limits=FfmpegLimits())
     assert not {o.profile for o in result.outputs} & {"podcast", "loudspeaker"}
     assert sorted(result.cleared) == ["loudspeaker", "podcast"]
     assert "audio_description" not in result.probe
@@ -99,7 +101,7 @@ def test_without_a_description_nothing_is_read_and_old_readings_are_cleared(tmp_
 @pytest.mark.usefixtures("_speech")
 def test_a_language_without_a_voice_is_not_read_with_another_one(tmp_path: Path) -> None:
     result = process(_request(audio_description="Kev kawm ntawv tseem ceeb heev.", language="hmn"),
-                     _infographic(tmp_path / "a.png"), tmp_path / "out")
+                     _infographic(tmp_path / "a.png"), tmp_path / "out", limits=FfmpegLimits())
     assert not {o.profile for o in result.outputs} & {"podcast", "loudspeaker"}
     assert result.probe["audio_description"] == {"read": False, "voice": "", "reason": "no voice for hmn"}
     assert sorted(result.cleared) == ["loudspeaker", "podcast"]
@@ -109,7 +111,7 @@ def test_a_language_without_a_voice_is_not_read_with_another_one(tmp_path: Path)
 def test_a_print_pdf_is_a_tagged_figure_with_title_language_and_alt_text(tmp_path: Path, fmt: str,
                                                                           media_type: str) -> None:
     source = _infographic(tmp_path / f"a.{fmt.lower()}", fmt)
-    result = process(_request(media_type=media_type), source, tmp_path / "out")
+    result = process(_request(media_type=media_type), source, tmp_path / "out", limits=FfmpegLimits())
     pdf = next(o for o in result.outputs if o.media_type == "application/pdf")
     info = _pdfinfo(pdf.path)
     assert "Tagged:          yes" in info and f"Title:           {TITLE}" in info, info
@@ -134,7 +136,7 @@ def test_an_office_pdf_keeps_its_structure_and_gets_the_assets_language(tmp_path
     document.save(str(source))
     request = ProcessRequest(kind="document", language="en", title="Press release: Resolution 71",
                              media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    result = process(request, source, tmp_path / "out")
+    result = process(request, source, tmp_path / "out", limits=FfmpegLimits())
     pdf = next(o for o in result.outputs if o.media_type == "application/pdf")
     assert "Tagged:          yes" in _pdfinfo(pdf.path)
     structure = _pdfinfo(pdf.path, "-struct-text")

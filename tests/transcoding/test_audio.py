@@ -8,7 +8,7 @@ from mutagen.mp4 import MP4
 from PIL import Image
 
 from tests.transcoding.av_media import ffmpeg, make_clip, make_speech, stream
-from transcoding.audio import AudioTags, render_audio
+from transcoding.audio.render import AudioTags, render_audio
 from transcoding.probe import measure_ebur128, probe
 from transcoding.profiles import Profile, load_profiles, profiles_for
 from transcoding.types import BadMediaError, RenditionOutput

@@ -9,8 +9,8 @@ from fpdf import FPDF
 from PIL import Image
 
 from tests.transcoding.imaging_fixtures import PHRASE
-from transcoding.document import pdf_text, render_document
-from transcoding.document_spec import DocumentOutputSpec
+from transcoding.document.render import pdf_text, render_document
+from transcoding.document.spec import DocumentOutputSpec
 from transcoding.fonts import font_path
 from transcoding.types import BadMediaError
 

@@ -8,7 +8,7 @@ import pytest
 
 from tests.support import process_alive, process_parents
 from tests.transcoding.av_media import make_clip
-from transcoding.ffmpeg_run import input_args, run_ffmpeg
+from transcoding.ffmpeg_run import FfmpegLimits, input_args, run_ffmpeg
 from transcoding.types import BadMediaError, TransientProcessingError
 
 
@@ -29,7 +29,8 @@ def test_stall_watchdog_kills_a_stuck_ffmpeg(tmp_path: Path) -> None:
     try:
         started = time.monotonic()
         with pytest.raises(TransientProcessingError) as err:
-            run_ffmpeg([*input_args(fifo, "mpegts"), "-f", "null", "-"], stall_timeout=2, timeout=60)
+            run_ffmpeg([*input_args(fifo, "mpegts"), "-f", "null", "-"],
+                       limits=FfmpegLimits(timeout=60, stall_seconds=2))
         assert err.value.code == "stalled"
         assert time.monotonic() - started < 10
     finally:
@@ -39,7 +40,8 @@ def test_stall_watchdog_kills_a_stuck_ffmpeg(tmp_path: Path) -> None:
 def test_wall_clock_timeout(tmp_path: Path) -> None:
     # An endless source keeps reporting progress, so only the overall timeout can stop it.
     with pytest.raises(TransientProcessingError) as err:
-        run_ffmpeg(["-re", "-f", "lavfi", "-i", "sine=f=440", "-f", "null", "-"], timeout=2, stall_timeout=30)
+        run_ffmpeg(["-re", "-f", "lavfi", "-i", "sine=f=440", "-f", "null", "-"],
+                   limits=FfmpegLimits(timeout=2, stall_seconds=30))
     assert err.value.code == "timeout"
 
 
@@ -58,7 +60,8 @@ def test_only_local_files_are_opened(tmp_path: Path) -> None:
 def test_memory_cap_applies_to_the_child(tmp_path: Path) -> None:
     clip = make_clip(tmp_path / "clip.mp4", size="320x180", seconds=1, audio=False)
     with pytest.raises((BadMediaError, TransientProcessingError)):
-        run_ffmpeg([*input_args(clip), "-c:v", "libx264", "-f", "null", "-"], memory_limit=40 * 1024**2)
+        run_ffmpeg([*input_args(clip), "-c:v", "libx264", "-f", "null", "-"],
+                   limits=FfmpegLimits(max_memory=40 * 1024**2))
 
 
 def _children_named(parent: int, name: str) -> list[int]:
@@ -102,3 +105,23 @@ def test_ffmpeg_dies_with_the_process_that_started_it(tmp_path: Path) -> None:
     finally:
         if parent.poll() is None:
             parent.kill()
+
+
+def test_a_shorter_run_limit_never_lifts_the_operators_timeout() -> None:
+    operator = FfmpegLimits(timeout=5, stall_seconds=7, max_memory=123)
+    assert operator.within(300) == operator  # a poster's 300 s does not outlast a 5 s operator limit
+    assert FfmpegLimits(timeout=7200).within(300).timeout == 300
+
+
+def test_the_limits_are_not_read_from_the_environment_at_import() -> None:
+    """The service's settings (`.env` included) are the one source: importing the runner with KHO_FFMPEG_*
+    in the environment changes nothing."""
+    import subprocess
+    import sys
+
+    script = ("from transcoding.ffmpeg_run import DEFAULT_LIMITS, FfmpegLimits\n"
+              "assert DEFAULT_LIMITS == FfmpegLimits(), DEFAULT_LIMITS\n")
+    env = {**os.environ, "KHO_FFMPEG_TIMEOUT": "1", "KHO_FFMPEG_STALL_SECONDS": "1", "KHO_FFMPEG_MAX_MEMORY": "1"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=Path(__file__).resolve().parents[2],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

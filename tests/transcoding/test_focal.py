@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 from transcoding.crops import cover_outputs, focal_profiles
-from transcoding.focal import headline_box, saliency_centre, suggest_focal
-from transcoding.image_geometry import cover_box, plan_for
-from transcoding.ocr import Word
+from transcoding.image.focal import headline_box, saliency_centre, suggest_focal
+from transcoding.image.geometry import cover_box, plan_for
+from transcoding.image.ocr import Word
 from transcoding.profiles import default_profiles
 from transcoding.types import FocalPoint
 

@@ -8,8 +8,8 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageCms
 
 from tests.transcoding.imaging_fixtures import CMYK_PROFILE, near, png_rgb16, quadrants, require_or_skip
-from transcoding.image import inspect_image, render_images
-from transcoding.image_spec import ImageOutputSpec
+from transcoding.image.render import inspect_image, render_images
+from transcoding.image.spec import ImageOutputSpec
 
 Spec = ImageOutputSpec
 SCREEN = [Spec(variant="jpeg", format="jpeg", width=100), Spec(variant="webp", format="webp", width=100)]

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from transcoding.image import render_images
-from transcoding.image_geometry import blurred_pad, cover_box, plan_for
-from transcoding.image_spec import ImageOutputSpec
+from transcoding.image.geometry import blurred_pad, cover_box, plan_for
+from transcoding.image.render import render_images
+from transcoding.image.spec import ImageOutputSpec
 from transcoding.profiles import default_profiles
 from transcoding.types import FocalPoint
 

@@ -18,9 +18,9 @@ from tests.transcoding.imaging_fixtures import (
     quadrants,
     require_or_skip,
 )
-from transcoding.image import ImageRights, render_images
-from transcoding.image_pdf import clean_jpeg
-from transcoding.image_spec import ImageOutputSpec
+from transcoding.image.pdf import clean_jpeg
+from transcoding.image.render import ImageRights, render_images
+from transcoding.image.spec import ImageOutputSpec
 
 PRINT = ImageOutputSpec(variant="pdf-300ppi", format="pdf", colour="keep", dpi=300, quality=95)
 

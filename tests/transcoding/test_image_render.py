@@ -9,8 +9,8 @@ import pytest
 from PIL import Image, ImageStat
 
 from tests.transcoding.imaging_fixtures import BLUE, GREEN, RED, YELLOW, near, noisy, quadrants
-from transcoding.image import render_images
-from transcoding.image_spec import ImageOutputSpec
+from transcoding.image.render import render_images
+from transcoding.image.spec import ImageOutputSpec
 from transcoding.types import FocalPoint, RenditionOutput
 
 Spec = ImageOutputSpec
@@ -183,7 +183,7 @@ def test_size_cap_lowers_quality_then_shrinks(tmp_path: Path) -> None:
 
 def test_tall_resize_in_strips_has_no_seams(tmp_path: Path) -> None:
     """A tall infographic is resampled strip by strip; the result must equal one whole resize."""
-    from transcoding.image import _resample
+    from transcoding.image.render import _resample
 
     tall = noisy((1200, 4000))
     box = (0.0, 0.0, 1200.0, 4000.0)

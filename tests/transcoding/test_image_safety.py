@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from tests.transcoding.imaging_fixtures import noisy, png_bomb, quadrants
-from transcoding.image import ImageRights, inspect_image, render_images
-from transcoding.image_spec import ImageOutputSpec
+from transcoding.image.render import ImageRights, inspect_image, render_images
+from transcoding.image.spec import ImageOutputSpec
 from transcoding.types import BadMediaError
 
 Spec = ImageOutputSpec

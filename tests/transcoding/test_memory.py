@@ -15,7 +15,7 @@ import pytest
 PROBE = """
 import ctypes, ctypes.util, sys
 from pathlib import Path
-from transcoding.memory import release_freed_memory
+from transcoding.image.memory import release_freed_memory
 
 def rss():
     for line in Path("/proc/self/status").read_text().splitlines():

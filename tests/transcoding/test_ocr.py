@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from tests.transcoding.imaging_fixtures import PHRASE, infographic, require_or_skip
 from transcoding.fonts import font_path
-from transcoding.ocr import ocr_image
+from transcoding.image.ocr import ocr_image
 from transcoding.tools import tesseract_path
 from transcoding.types import BadMediaError, TransientProcessingError
 

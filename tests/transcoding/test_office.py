@@ -17,6 +17,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from tests.transcoding.conftest import require_or_skip
+from transcoding.ffmpeg_run import FfmpegLimits
 from transcoding.pipeline import ProcessRequest, media_of, process
 from transcoding.sniff import KIND_TYPES, sniff
 from transcoding.tools import soffice_path
@@ -88,7 +89,8 @@ def make_odt(path: Path, body: str) -> Path:
 def _check_renditions(source: Path, media_type: str, tmp_path: Path) -> None:
     assert sniff(source.read_bytes()[:65536]) == media_type
     assert media_type in KIND_TYPES["document"] and media_of("document", media_type) == "office"
-    result = process(ProcessRequest(kind="document", media_type=media_type), source, tmp_path / "out")
+    result = process(ProcessRequest(kind="document", media_type=media_type), source,
+                     tmp_path / "out", limits=FfmpegLimits())
     by = {(o.profile, o.variant): o for o in result.outputs}
     pdf = by[("print", "original")]
     assert pdf.media_type == "application/pdf"
@@ -147,6 +149,6 @@ def test_linked_content_is_never_fetched(tmp_path: Path, listener: tuple[str, li
             'xlink:actuate="onLoad"/></draw:frame></text:p>'
             f'<text:section text:name="s"><text:section-source xlink:href="{url}/section.odt"/></text:section>')
     source = make_odt(tmp_path / "linked.odt", body)
-    result = process(ProcessRequest(kind="document", media_type=ODT), source, tmp_path / "out")
+    result = process(ProcessRequest(kind="document", media_type=ODT), source, tmp_path / "out", limits=FfmpegLimits())
     assert any(o.media_type == "application/pdf" for o in result.outputs)
     assert hits == []

@@ -9,11 +9,12 @@ import pytest
 from PIL import Image
 
 from tests.transcoding.av_media import make_clip, stream
+from transcoding.ffmpeg_run import FfmpegLimits
 from transcoding.labels import truthful_variant
 from transcoding.pipeline import ProcessRequest, process
 from transcoding.probe import probe
 from transcoding.profiles import default_profiles
-from transcoding.video import render_video
+from transcoding.video.render import render_video
 
 
 @pytest.mark.parametrize(("variant", "size", "expected"), [
@@ -57,7 +58,7 @@ def test_small_image_names_state_their_size_and_duplicates_collapse(tmp_path: Pa
     source = tmp_path / "small.png"
     Image.new("RGB", (700, 420), (30, 90, 160)).save(source)
     request = ProcessRequest(kind="infographic", media_type="image/png", profiles=["web-image", "facebook-feed"])
-    result = process(request, source, tmp_path / "out")
+    result = process(request, source, tmp_path / "out", limits=FfmpegLimits())
     names = {(o.profile, o.variant) for o in result.outputs}
     assert len(names) == len(result.outputs)
     for out in result.outputs:

@@ -10,7 +10,7 @@ from tests.transcoding.av_media import ffmpeg, keyframe_times, make_clip, probe_
 from transcoding.probe import measure_ebur128, probe
 from transcoding.profiles import Profile, load_profiles, profiles_for
 from transcoding.types import BadMediaError, FocalPoint, RenditionOutput
-from transcoding.video import render_video
+from transcoding.video.render import render_video
 
 SRT = (
     '\ufeff1\r\n00:00:00,500 --> 00:00:01,800\r\n<font color="red">Nghị quyết 71</font> & giáo dục\r\n\r\n'

@@ -12,8 +12,8 @@ from transcoding.labels import truthful_variant
 from transcoding.probe import MediaInfo
 from transcoding.profiles import default_profiles
 from transcoding.types import FocalPoint
-from transcoding.video_plan import ladder_heights, picture_for
-from transcoding.video_spec import VideoOutputSpec
+from transcoding.video.plan import ladder_heights, picture_for
+from transcoding.video.spec import VideoOutputSpec
 
 SPECS: list[tuple[str, VideoOutputSpec]] = [
     (p.name, s) for p in default_profiles().values() for s in p.video if s.output in ("mp4", "poster")

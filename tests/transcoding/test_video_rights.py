@@ -10,8 +10,8 @@ import m3u8
 from tests.transcoding.av_media import make_clip, probe_json
 from transcoding.probe import probe
 from transcoding.profiles import Profile
-from transcoding.video import render_video
-from transcoding.video_rights import VideoRights
+from transcoding.video.render import render_video
+from transcoding.video.rights import VideoRights
 
 RIGHTS = VideoRights(title='Nghị quyết 71: "đột phá" giáo dục', organisation="Bộ Giáo dục và Đào tạo",
                      credit="Báo Giáo dục và Thời đại", copyright_notice="© 2026 Bộ GDĐT",

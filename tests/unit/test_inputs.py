@@ -16,7 +16,7 @@ from service.inputs.jsontext import MAX_DEPTH, loads
 from service.inputs.text import client_filename, find_control
 from service.jobs.public import public_error
 from tests.corpus.hostile import HOSTILE_FILENAMES, deep_array, png_short_image_data
-from transcoding.png_check import check_png_complete
+from transcoding.image.png_check import check_png_complete
 from transcoding.types import BadMediaError
 
 

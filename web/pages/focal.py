@@ -16,7 +16,7 @@ from service.deps import SessionDep
 from service.jobs import service as jobs
 from service.jobs.service import refocus_job_id
 from transcoding.crops import CoverOutput
-from transcoding.image_geometry import cover_box
+from transcoding.image.geometry import cover_box
 from transcoding.types import FocalPoint
 from web.present import THUMB_PREFERENCE, listing_of, pick
 from web.render import lang_of, render

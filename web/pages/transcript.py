@@ -14,7 +14,7 @@ from service.deps import SessionDep
 from service.languages import captions
 from service.languages.service import choices as language_choices
 from service.runtime import get_store
-from transcoding.captions_check import MAX_CAPTION_BYTES
+from transcoding.video.captions_check import MAX_CAPTION_BYTES
 from web.render import lang_of, render
 from web.routing import page_router
 from web.session import CsrfChecked, RequiredUser

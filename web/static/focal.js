@@ -1,5 +1,5 @@
 // Focal point page: tap the picture or use the arrow keys / sliders; every channel's crop is redrawn on the
-// spot with the server's own arithmetic (transcoding/image_geometry.py cover_box), then saved by the form.
+// spot with the server's own arithmetic (transcoding/image/geometry.py cover_box), then saved by the form.
 (function () {
   "use strict";
 

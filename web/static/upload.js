@@ -39,7 +39,7 @@
       if (!rect.width || event.detail === 0) return;  // keyboard "click" keeps the current point
       row.focal = [Math.min(1, Math.max(0, (event.clientX - rect.left) / rect.width)),
                    Math.min(1, Math.max(0, (event.clientY - rect.top) / rect.height))];
-      row.chosen = true;  // otherwise processing finds the point from the headline (transcoding/focal.py)
+      row.chosen = true;  // otherwise processing finds the point from the headline (transcoding/image/focal.py)
       show();
     });
     picker.addEventListener("keydown", (event) => {

@@ -11,10 +11,10 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from transcoding.audio_spec import LoudnessTarget
+from transcoding.audio.spec import LoudnessTarget
 from transcoding.probe import MediaInfo
 from transcoding.types import FocalPoint
-from transcoding.video_spec import VideoOutputSpec
+from transcoding.video.spec import VideoOutputSpec
 
 # Room left in a size ceiling for container overhead and rate-control overshoot.
 SIZE_CAP_MARGIN = 0.93

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from PIL import ImageFont
 
-from transcoding.captions_spec import CaptionBurn
 from transcoding.fonts import font_path
-from transcoding.video_captions import Caption
-from transcoding.video_plan import PlannedOutput
+from transcoding.video.captions import Caption
+from transcoding.video.captions_spec import CaptionBurn
+from transcoding.video.plan import PlannedOutput
 
 _TIMING = re.compile(r"^(\d+):(\d{2}):(\d{2})\.(\d{3}) --> (\d+):(\d{2}):(\d{2})\.(\d{3})")
 _TAG = re.compile(r"</?[a-zA-Z]+[^>]*>")

@@ -6,7 +6,7 @@ is resampled (Lanczos) from the smallest level still at least twice its size, so
 re-reads 24 megapixels. Outputs are produced from the largest level down and levels no longer needed are
 released, which keeps peak memory near one decoded copy of the source.
 
-A print PDF at the source's size from an upright JPEG embeds the JPEG data itself (image_pdf): the
+A print PDF at the source's size from an upright JPEG embeds the JPEG data itself (image/pdf.py): the
 print shop gets the producer's exact pixels and the decode can stay small for the screen outputs.
 """
 
@@ -20,10 +20,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from transcoding.image_colour import for_format, is_srgb, keeps_colour, to_srgb, to_working_mode
-from transcoding.image_encode import EXTENSIONS, MEDIA_TYPES, write_image
-from transcoding.image_geometry import Plan, blurred_pad, inside, plan_for
-from transcoding.image_open import (
+from transcoding.image.colour import for_format, is_srgb, keeps_colour, to_srgb, to_working_mode
+from transcoding.image.decode import (
     ImageInfo,
     apply_orientation,
     decode,
@@ -32,10 +30,12 @@ from transcoding.image_open import (
     open_image,
     oriented_size,
 )
-from transcoding.image_pdf import clean_jpeg, write_jpeg_pdf
-from transcoding.image_rights import ImageRights
-from transcoding.image_spec import ImageOutputSpec
-from transcoding.memory import release_freed_memory
+from transcoding.image.encode import EXTENSIONS, MEDIA_TYPES, write_image
+from transcoding.image.geometry import Plan, blurred_pad, inside, plan_for
+from transcoding.image.memory import release_freed_memory
+from transcoding.image.pdf import clean_jpeg, write_jpeg_pdf
+from transcoding.image.rights import ImageRights
+from transcoding.image.spec import ImageOutputSpec
 from transcoding.types import BadMediaError, FocalPoint, ProgressFn, RenditionOutput, no_progress
 
 __all__ = ["ImageInfo", "ImageRights", "inspect_image", "render_images"]

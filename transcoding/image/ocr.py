@@ -17,8 +17,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from transcoding.image_colour import flatten_on_white, to_working_mode
-from transcoding.image_open import apply_orientation, decode, exif_orientation, open_image, oriented_size
+from transcoding.image.colour import flatten_on_white, to_working_mode
+from transcoding.image.decode import apply_orientation, decode, exif_orientation, open_image, oriented_size
 from transcoding.tools import require, tesseract_path
 from transcoding.types import BadMediaError, TransientProcessingError
 
@@ -102,7 +102,7 @@ def ocr_image(path: Path, *, languages: str = "vie+eng", timeout: float = 60) ->
 
 def read_image(path: Path, *, languages: str = "vie+eng", timeout: float = 60) -> OcrResult:
     """Text and word boxes in one tesseract run (its `txt` and `tsv` outputs): the text feeds search, the
-    boxes tell the crops where the headline is (transcoding/focal.py). Errors as `ocr_image`."""
+    boxes tell the crops where the headline is (transcoding/image/focal.py). Errors as `ocr_image`."""
     if not _LANGUAGES.match(languages):
         raise ValueError(f"bad tesseract language list: {languages!r}")
     binary = require(tesseract_path(), "tesseract")

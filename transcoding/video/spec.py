@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from transcoding.audio_spec import LoudnessTarget
-from transcoding.captions_spec import CaptionBurn
+from transcoding.audio.spec import LoudnessTarget
+from transcoding.video.captions_spec import CaptionBurn
 
 Preset = Literal["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower"]
 

@@ -2,6 +2,13 @@
 
 Also decides "quick transcode": an encode whose settings the source already meets is not made at all;
 packaging copies the source stream instead.
+
+These graphs stay filtergraph text, not ffmpeg-python (transcoding/ffmpeg_graph.py builds the audio and
+measurement graphs): a picture is a str.format template with its own pad labels (transcoding/video/plan.py)
+that the plan, the burned captions and the sprite extend as text, and the burned-caption `ass` filter needs
+its file path escaped twice (option level, then graph level: transcoding/video/captions_burn.py), where
+ffmpeg-python escapes a value once and would escape a pre-escaped one again. The audio branches of this
+decode are written from the same `Chain` data (`chain_text`) that ffmpeg-python applies elsewhere.
 """
 
 from __future__ import annotations
@@ -13,11 +20,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from transcoding.audio_spec import LoudnessTarget
+from transcoding.audio.spec import LoudnessTarget
+from transcoding.ffmpeg_graph import Chain, Filter, chain_text
 from transcoding.ffmpeg_run import input_args
 from transcoding.probe import MediaInfo
 from transcoding.tools import ffprobe_path, require
-from transcoding.video_plan import AudioEncode, Picture, VideoEncode
+from transcoding.video.plan import AudioEncode, Picture, VideoEncode
 
 _PROFILES_WITHIN = {
     "high": {"High", "Main", "Constrained Baseline", "Baseline"},
@@ -111,14 +119,15 @@ def _already_normalised(info: MediaInfo, target: LoudnessTarget) -> bool:
     )
 
 
-def audio_prefilter(enc: AudioEncode) -> str:
+def audio_prefilter(enc: AudioEncode) -> Chain:
     layout = "stereo" if enc.channels == 2 else "mono"
-    return f"aresample=48000,aformat=channel_layouts={layout}"
+    return (Filter.of("aresample", 48000), Filter.of("aformat", channel_layouts=layout))
 
 
-def audio_chain(enc: AudioEncode, normalised: str | None = None) -> str:
-    """`normalised` is the prefilter+loudnorm chain from audio_loudness (loudnorm outputs 192 kHz)."""
-    return f"{normalised or audio_prefilter(enc)},aresample={enc.sample_rate}"
+def audio_chain(enc: AudioEncode, normalised: Chain | None = None) -> str:
+    """`normalised` is the prefilter+loudnorm chain from audio/loudness.py (loudnorm outputs 192 kHz),
+    written as filtergraph text for the one decode below."""
+    return chain_text((*(normalised or audio_prefilter(enc)), Filter.of("aresample", enc.sample_rate)))
 
 
 def _qscale(quality: int) -> str:

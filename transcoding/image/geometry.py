@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageEnhance, ImageFilter
 
-from transcoding.image_spec import ImageOutputSpec
+from transcoding.image.spec import ImageOutputSpec
 from transcoding.types import FocalPoint
 
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from PIL import Image, PngImagePlugin
 
-from transcoding.image_rights import ImageRights
-from transcoding.image_spec import ImageOutputSpec
+from transcoding.image.rights import ImageRights
+from transcoding.image.spec import ImageOutputSpec
 from transcoding.types import BadMediaError
 
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp", "png": "png", "pdf": "pdf", "tiff": "tif"}

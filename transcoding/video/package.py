@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from transcoding.ffmpeg_run import input_args, run_ffmpeg
-from transcoding.tools import ffprobe_path, require
-from transcoding.video_captions import Caption
-from transcoding.video_graph import Artifact
+from transcoding.ffmpeg_run import DEFAULT_LIMITS, FfmpegLimits, input_args, run_ffmpeg
+from transcoding.probe import ffprobe_json
+from transcoding.video.captions import Caption
+from transcoding.video.graph import Artifact
 
 _AVC_PROFILE = {"High": "6400", "Main": "4d00", "Constrained Baseline": "42e0", "Baseline": "4200"}
 
@@ -30,8 +27,11 @@ def _inputs(parts: list[Artifact]) -> tuple[list[str], list[str]]:
     return args, maps
 
 
+# These commands stay argument lists, not ffmpeg-python graphs: they have no filters, and the rights are
+# repeated global `-metadata key=value` options (VideoRights.ffmpeg_args), which ffmpeg-python's one value
+# per keyword cannot write.
 def package_mp4(parts: list[Artifact], out: Path, *, faststart: bool = True, metadata: Sequence[str] = (),
-                subtitles: Sequence[tuple[Path, str, str]] = ()) -> None:
+                subtitles: Sequence[tuple[Path, str, str]] = (), limits: FfmpegLimits = DEFAULT_LIMITS) -> None:
     """Mux video (+ audio) into a progressive MP4; faststart puts the index before the media data.
     The source's own tags are dropped; `metadata` (`-metadata key=value` pairs) is what the file says.
     `subtitles` (WebVTT file, ISO 639 three-letter tag, track name) become mov_text tracks."""
@@ -61,11 +61,12 @@ def package_mp4(parts: list[Artifact], out: Path, *, faststart: bool = True, met
             "-y",
             str(out),
         ],
-        timeout=600,
+        limits=limits.within(600),
     )
 
 
-def package_hls_rung(parts: list[Artifact], rung_dir: Path, segment_seconds: float) -> Path:
+def package_hls_rung(parts: list[Artifact], rung_dir: Path, segment_seconds: float,
+                     limits: FfmpegLimits = DEFAULT_LIMITS) -> Path:
     rung_dir.mkdir(parents=True, exist_ok=True)
     args, maps = _inputs(parts)
     run_ffmpeg(
@@ -93,30 +94,10 @@ def package_hls_rung(parts: list[Artifact], rung_dir: Path, segment_seconds: flo
             "-y",
             "index.m3u8",
         ],
-        timeout=600,
+        limits=limits.within(600),
         cwd=rung_dir,
     )
     return rung_dir / "index.m3u8"
-
-
-def ffprobe_json(path: Path, *entries: str) -> dict[str, Any]:
-    """ffprobe one of our own files (no limits needed: we wrote it)."""
-    cmd = [
-        require(ffprobe_path(), "ffprobe"),
-        "-v",
-        "error",
-        "-protocol_whitelist",
-        "file",
-        "-show_format",
-        "-show_streams",
-        "-of",
-        "json",
-        *entries,
-        str(path),
-    ]
-    out = subprocess.run(cmd, capture_output=True, timeout=60, check=False).stdout
-    data: dict[str, Any] = json.loads(out or b"{}")
-    return data
 
 
 def avc_codec(artifact: Artifact) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 from PIL import Image, ImageCms, UnidentifiedImageError
 
-from transcoding.png_check import check_png_complete
+from transcoding.image.png_check import check_png_complete
 from transcoding.types import BadMediaError, ProcessingError
 
 # Formats producers upload (MPO phone pictures open through the JPEG plugin); everything else (PSD, EPS,

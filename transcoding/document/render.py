@@ -17,7 +17,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image
 
-from transcoding.document_spec import DocumentOutputSpec
+from transcoding.document.spec import DocumentOutputSpec
 from transcoding.types import BadMediaError, ProgressFn, RenditionOutput, no_progress
 
 _MEDIA_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp", "pdf": "application/pdf"}

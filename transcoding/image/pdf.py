@@ -13,7 +13,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from transcoding.image_rights import ImageRights
+from transcoding.image.rights import ImageRights
 
 _STANDALONE = {0x01, *range(0xD0, 0xD8)}
 _KEEP_APP = {0xE0, 0xEE}  # JFIF, Adobe (colour transform / CMYK inversion): decoders need them

@@ -1,7 +1,7 @@
 """Where a picture's subject is, when the producer has not said: the headline, else the most salient area.
 
 Infographics and posters are text on a designed background, and what must survive every crop is the
-headline: the largest lettering, usually near the top. Tesseract's word boxes (transcoding/ocr.py) find it:
+headline: the largest lettering, usually near the top. Tesseract's word boxes (transcoding/image/ocr.py) find it:
 the words whose height is close to the tallest word's, grouped into lines that sit close together; the
 group with the most lettering (area) is the headline and its centre is the focal point. A picture with no
 readable text falls back to a simple saliency map (colour distance from the picture's mean plus edge
@@ -16,9 +16,9 @@ from pathlib import Path
 
 from PIL import Image, ImageFilter, ImageOps
 
-from transcoding.image_colour import flatten_on_white, to_working_mode
-from transcoding.image_open import apply_orientation, decode, exif_orientation, open_image, oriented_size
-from transcoding.ocr import Word
+from transcoding.image.colour import flatten_on_white, to_working_mode
+from transcoding.image.decode import apply_orientation, decode, exif_orientation, open_image, oriented_size
+from transcoding.image.ocr import Word
 from transcoding.types import FocalPoint
 
 _MIN_CONFIDENCE = 40.0  # tesseract's confidence below which a "word" is usually a graphic read as letters

@@ -1,8 +1,8 @@
 """Video renditions for every platform profile from one decode.
 
-render_video plans the distinct encodes (video_plan), runs ONE ffmpeg process that decodes the source
-once and writes every encode, the poster and the sprite (video_graph), then packages each encode as many
-times as profiles need it without re-encoding (video_package). Sources that already conform are copied.
+render_video plans the distinct encodes (plan.py), runs ONE ffmpeg process that decodes the source
+once and writes every encode, the poster and the sprite (graph.py), then packages each encode as many
+times as profiles need it without re-encoding (package.py). Sources that already conform are copied.
 Outputs land in `out_dir/<profile>/`; intermediates in a scratch folder that is always removed.
 """
 
@@ -17,15 +17,15 @@ from typing import Any
 
 from PIL import Image
 
-from transcoding.audio_loudness import normalising_chain
-from transcoding.captions_burn import burn_into
-from transcoding.ffmpeg_run import run_ffmpeg
+from transcoding.audio.loudness import normalising_chain
+from transcoding.ffmpeg_run import DEFAULT_LIMITS, FfmpegLimits, run_ffmpeg
 from transcoding.languages import stream_tag
-from transcoding.probe import MediaInfo, measure_ebur128
+from transcoding.probe import MediaInfo, ffprobe_json, measure_ebur128
 from transcoding.profiles import Profile
 from transcoding.types import BadMediaError, FocalPoint, ProgressFn, RenditionOutput, no_progress
-from transcoding.video_captions import Caption, load_caption, subtitle_playlist
-from transcoding.video_graph import (
+from transcoding.video.captions import Caption, load_caption, subtitle_playlist
+from transcoding.video.captions_burn import burn_into
+from transcoding.video.graph import (
     Artifact,
     Still,
     audio_chain,
@@ -35,17 +35,16 @@ from transcoding.video_graph import (
     poster_args,
     video_conforms,
 )
-from transcoding.video_package import (
+from transcoding.video.package import (
     RungInfo,
     avc_codec,
-    ffprobe_json,
     package_hls_rung,
     package_mp4,
     segment_rates,
     write_master,
 )
-from transcoding.video_plan import AudioEncode, PlannedOutput, VideoEncode, plan_outputs, video_encode
-from transcoding.video_rights import VideoRights
+from transcoding.video.plan import AudioEncode, PlannedOutput, VideoEncode, plan_outputs, video_encode
+from transcoding.video.rights import VideoRights
 
 
 def _scaled(progress: ProgressFn, start: float, end: float) -> ProgressFn:
@@ -62,8 +61,10 @@ class _VideoJob:
         focal: FocalPoint,
         progress: ProgressFn,
         rights: VideoRights,
+        limits: FfmpegLimits,
     ) -> None:
         self.source, self.info, self.out_dir, self.work = source, info, out_dir, work
+        self.limits = limits
         self.focal, self.progress, self.rights = focal, progress, rights
         self.video: dict[VideoEncode, Artifact] = {}
         self.audio: dict[AudioEncode, Artifact] = {}
@@ -89,6 +90,7 @@ class _VideoJob:
                 main_args(self.source, self.info, to_video, to_audio, sprites),
                 duration=self.info.duration,
                 progress=_scaled(self.progress, 0.0, 0.8),
+                limits=self.limits,
             )
             if (to_video or to_audio) and result.out_time < self.info.duration * 0.9 - 1:
                 raise BadMediaError(
@@ -98,7 +100,7 @@ class _VideoJob:
                 )
         for item in planned:
             if item.kind == "poster":
-                run_ffmpeg(poster_args(self.source, self.info, self._still(item)), timeout=300)
+                run_ffmpeg(poster_args(self.source, self.info, self._still(item)), limits=self.limits.within(300))
 
     def _video_artifact(self, enc: VideoEncode, pending: dict[VideoEncode, Path]) -> Artifact:
         if video_conforms(self.info, enc, self.source):
@@ -118,6 +120,7 @@ class _VideoJob:
                     prefilter=audio_prefilter(enc),
                     target=enc.loudness,
                     timeout=max(600, self.info.duration * 2),
+                    limits=self.limits,
                 )
             except BadMediaError as exc:
                 if exc.code != "silent_audio":
@@ -158,7 +161,7 @@ class _VideoJob:
         burned = (item.profile, item.spec.variant) in self.burned
         subtitles = [] if burned else self.subtitles
         package_mp4(self.parts(enc, item.audio), out, faststart=item.spec.faststart,
-                    metadata=self.rights.ffmpeg_args(), subtitles=subtitles)
+                    metadata=self.rights.ffmpeg_args(), subtitles=subtitles, limits=self.limits)
         if item.spec.max_bytes and out.stat().st_size > item.spec.max_bytes:
             enc = self._refit(item, out)
         video = self.video[enc]
@@ -186,7 +189,7 @@ class _VideoJob:
             },
         )
         if item.spec.loudness is not None and item.audio is not None:
-            measured = measure_ebur128(out)
+            measured = measure_ebur128(out, limits=self.limits)
             result.loudness_lufs, result.true_peak_dbtp = measured.integrated_lufs, measured.true_peak_dbtp
             result.extra["loudness_target"] = item.spec.loudness.integrated_lufs
         return result
@@ -197,11 +200,13 @@ class _VideoJob:
         rate = int((item.video.maxrate_kbps or 1000) * item.spec.max_bytes / out.stat().st_size * 0.85)
         enc = video_encode(self.info, item.spec, self.focal, maxrate=max(rate, 50))
         path = self.work / f"refit-{item.profile}.mp4"
-        run_ffmpeg(main_args(self.source, self.info, {enc: path}, {}, []), duration=self.info.duration)
+        run_ffmpeg(main_args(self.source, self.info, {enc: path}, {}, []), duration=self.info.duration,
+                   limits=self.limits)
         self.video[enc] = Artifact(path, "mp4", "v:0")
         burned = (item.profile, item.spec.variant) in self.burned
         package_mp4(self.parts(enc, item.audio), out, faststart=item.spec.faststart,
-                    metadata=self.rights.ffmpeg_args(), subtitles=[] if burned else self.subtitles)
+                    metadata=self.rights.ffmpeg_args(), subtitles=[] if burned else self.subtitles,
+                    limits=self.limits)
         if out.stat().st_size > item.spec.max_bytes:
             raise BadMediaError(
                 f"{item.profile}: the video cannot fit in {item.spec.max_bytes} bytes",
@@ -216,7 +221,8 @@ class _VideoJob:
         rungs: list[RungInfo] = []
         for short, enc in item.rungs:
             playlist = package_hls_rung(
-                self.parts(enc, item.audio), folder / f"{prefix}{short}p", item.spec.segment_seconds
+                self.parts(enc, item.audio), folder / f"{prefix}{short}p", item.spec.segment_seconds,
+                limits=self.limits,
             )
             peak, average, duration, files = segment_rates(playlist)
             codecs = avc_codec(self.video[enc]) + (",mp4a.40.2" if item.audio else "")
@@ -370,6 +376,7 @@ def render_video(
     burn_language: str = "",
     progress: ProgressFn = no_progress,
     rights: VideoRights = VideoRights(),
+    limits: FfmpegLimits = DEFAULT_LIMITS,
 ) -> list[RenditionOutput]:
     """Every `video:` output of `profiles` for one probed source, written under `out_dir/<profile>/`."""
     if info.video is None:
@@ -379,7 +386,7 @@ def render_video(
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".work-", dir=out_dir))
     try:
-        job = _VideoJob(input_path, info, out_dir, work, focal, progress, rights)
+        job = _VideoJob(input_path, info, out_dir, work, focal, progress, rights, limits)
         if caps:
             job.subtitles = _subtitle_files(caps, work)
             burn = next((c for c in caps if c.language == burn_language.lower()), caps[0])

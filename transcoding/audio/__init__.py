@@ -1,0 +1,1 @@
+"""Audio: two-pass loudness normalisation, MP3/AAC encodes with tags, waveforms, speech (espeak-ng)."""

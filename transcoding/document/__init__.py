@@ -1,0 +1,1 @@
+"""Documents: PDF previews and thumbnails, office files to PDF (LibreOffice), accessible (tagged) PDFs."""

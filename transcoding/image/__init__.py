@@ -1,0 +1,1 @@
+"""Pictures (infographics, posters): decode under limits, crops around the focal point, encodes, print PDFs, OCR."""
