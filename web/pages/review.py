@@ -16,12 +16,13 @@ from service.errors import NotFound
 from service.languages import captions, translations
 from service.languages.service import label as language_label
 from service.renditions import hls
+from service.renditions import service as renditions
 from service.workflow import queries as review_queries
 from service.workflow import service as workflow
 from service.workflow.schemas import DecisionIn
 from web import preview, textdiff
 from web.flash import flash
-from web.present import cards, labels_for, listing_of, profile_groups, user_names
+from web.present import cards, labels_for, profile_groups, user_names
 from web.render import lang_of, render
 from web.routing import page_router
 from web.session import CsrfChecked, ReviewerUser
@@ -59,7 +60,8 @@ def review_detail(asset_id: uuid.UUID, request: Request, user: ReviewerUser, ses
     changes = [textdiff.describe(c.field, c.old, c.new, labels) for c in diff.changes
                if c.field not in textdiff.HIDDEN] if earlier else []
 
-    listing = listing_of(session, principal, out)
+    # The files of the version under review (a pending revision's, not the live ones it would replace).
+    listing = renditions.list_version_renditions(session, principal, asset_id, number) if versions else None
     groups = profile_groups(listing, lang)
     stream = hls.media_for(session, principal, listing) if out.status != "withdrawn" else hls.HlsMedia(None, [])
     original = translations.original_of(session, principal, asset)
