@@ -58,6 +58,11 @@ UI = {
                    "The Q&A set is being read; reload in a few minutes."),
     # review page
     "review_status_line": ("Phiên bản {n} · {progress}", "Version {n} · {progress}"),
+    "review_queue_nav": ("Các tài nguyên khác đang chờ duyệt", "Other assets awaiting review"),
+    "review_previous": ("Trước", "Previous"),
+    "review_next": ("Tiếp theo", "Next"),
+    "review_position": ("{n}/{total} trong hàng chờ", "{n} of {total} in the queue"),
+    "review_keys_hint": ("Phím ← → để chuyển", "Keys ← → to move"),
     "review_first_version": ("Phiên bản đầu tiên — chưa có bản trước để so sánh.",
                              "First version — there is nothing earlier to compare with."),
     "review_diff_heading": ("Thay đổi từ phiên bản {old} sang {new}", "Changes from version {old} to {new}"),

@@ -49,8 +49,14 @@ def review_detail(asset_id: uuid.UUID, request: Request, user: ReviewerUser, ses
     lang = lang_of(request)
     asset = assets.get_visible(session, principal, asset_id)
     out = assets.to_out(session, [asset])[0]
-    item = next((i for i in review_queries.review_queue(session, principal, QUEUE_LIMIT) if i.asset_id == asset_id),
-                None)
+    queue = review_queries.review_queue(session, principal, QUEUE_LIMIT)  # urgent first, as on /duyet
+    at = next((n for n, i in enumerate(queue) if i.asset_id == asset_id), None)
+    item = queue[at] if at is not None else None
+    # Previous and next in the queue (links and ← → keys), as Immich steps through a timeline and
+    # ResourceSpace through a result set: a reviewer works through the queue without going back to it.
+    around = {"position": at + 1, "total": len(queue),
+              "previous": queue[at - 1] if at > 0 else None,
+              "next": queue[at + 1] if at + 1 < len(queue) else None} if at is not None else None
     versions = review_queries.versions(session, principal, asset_id)
     number = item.version_number if item else max((v.number for v in versions), default=1)
     earlier = max((v.number for v in versions if v.number < number), default=None)
@@ -72,6 +78,7 @@ def review_detail(asset_id: uuid.UUID, request: Request, user: ReviewerUser, ses
     people = user_names(session, {e.actor_id for e in history} | {c.author_id for c in comments})
     return render(request, "review_detail.html", {
         "asset": out, "diff": diff, "earlier": earlier, "number": number, "changes": changes, "item": item,
+        "around": around,
         "history": history, "comments": comments, "people": people, "labels": labels,
         "media": preview.media(groups, stream), "qa": preview.qa_set(session, principal, out),
         "published": preview.published(groups, lang), "listing": listing,
