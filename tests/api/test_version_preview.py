@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import html as html_lib
 import io
+import json
 import os
 import re
 import uuid
@@ -61,7 +62,8 @@ def _published_with_pending(client: TestClient, factory: Factory) -> tuple[str, 
     assert process_latest(asset_id) == "succeeded"
     r = client.post(f"/api/v1/assets/{asset_id}/approve", json={}, headers=h["reviewer"])
     assert r.status_code == 200 and r.json()["status"] == "published", r.text
-    body, ctype = multipart("{}", "xanh.png", _picture(BLUE, (360, 300)))
+    proposal = json.dumps({"summary": "Tóm tắt của phiên bản xanh", "alt_text": "Ảnh xanh"}, ensure_ascii=False)
+    body, ctype = multipart(proposal, "xanh.png", _picture(BLUE, (360, 300)))
     r = client.post(f"/api/v1/assets/{asset_id}/versions", content=body,
                     headers={**h["producer"], "Content-Type": ctype})
     assert r.status_code == 201 and r.json()["number"] == 2, r.text
@@ -153,8 +155,13 @@ def test_review_page_shows_the_pending_version_files(client: TestClient, factory
         assert sources, heading
         for url in sources:
             assert _near(_colour(_fetch(web, url)), BLUE), (heading, url)
-    # The page the public sees still shows the live picture.
+    # ...beside the metadata that version proposes, not the live ones.
+    meta = _section(page.text, "meta-heading")
+    assert "Tóm tắt của phiên bản xanh" in meta and "Ảnh xanh" in meta and "Ảnh đỏ" not in meta
+    # The page the public sees still shows the live picture and text.
     public = another(client)
     sign_in(public, factory, "staff", org)
-    hero = re.search(r'<img src="([^"]+)"[^>]*class="hero', public.get(f"/tai-nguyen/{asset_id}").text)
+    live_page = public.get(f"/tai-nguyen/{asset_id}").text
+    hero = re.search(r'<img src="([^"]+)"[^>]*class="hero', live_page)
     assert hero and _near(_colour(_fetch(public, hero.group(1))), RED)
+    assert "Tóm tắt của phiên bản xanh" not in live_page

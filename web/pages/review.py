@@ -66,8 +66,10 @@ def review_detail(asset_id: uuid.UUID, request: Request, user: ReviewerUser, ses
     changes = [textdiff.describe(c.field, c.old, c.new, labels) for c in diff.changes
                if c.field not in textdiff.HIDDEN] if earlier else []
 
-    # The files of the version under review (a pending revision's, not the live ones it would replace).
+    # The version under review, as it will go live: a pending revision's files and metadata, not the live ones.
     listing = renditions.list_version_renditions(session, principal, asset_id, number) if versions else None
+    if versions:
+        out = review_queries.as_proposed(session, principal, asset_id, number)
     groups = profile_groups(listing, lang)
     stream = hls.media_for(session, principal, listing) if out.status != "withdrawn" else hls.HlsMedia(None, [])
     original = translations.original_of(session, principal, asset)
