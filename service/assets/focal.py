@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
 from service import outbox
 from service.assets import service as assets
+from service.assets.schemas import FocalCropOut, FocalOut
 from service.audit import service as audit
 from service.auth.principal import Principal
 from service.errors import Conflict, KhoError
 from service.jobs import service as jobs
 from service.jobs.service import refocus_job_id
-from service.models import Asset, Job
+from service.models import Asset, Job, Version
 from transcoding.crops import CoverOutput, cover_outputs, focal_profiles
 
 FOCAL_STATES = ("draft", "in_review", "changes_requested", "approved", "published")
@@ -63,3 +65,26 @@ def set_focal(session: Session, principal: Principal, asset_id: uuid.UUID, x: fl
     return jobs.enqueue(session, refocus_job_id(version.id, version.focal_revision), "process",
                         asset_id=asset.id, version_id=version.id,
                         payload={"profiles": focal_profiles(asset.kind), "outputs": outputs})
+
+
+def _out(session: Session, asset: Asset) -> FocalOut:
+    state = state_of(session, asset)
+    version: Version = assets.current_version(session, asset)
+    job = jobs.find(session, refocus_job_id(version.id, version.focal_revision)) if version.focal_revision else None
+    source: Literal["manual", "auto", "default"] = (
+        "manual" if state.source == "manual" else "auto" if state.source == "auto" else "default")
+    return FocalOut(asset_id=asset.id, version_number=version.number, x=state.x, y=state.y, source=source,
+                    crops=[FocalCropOut(profile=c.profile, spec=c.spec, channel=c.channel, label_vi=c.label_vi,
+                                        label_en=c.label_en, width=c.width, height=c.height) for c in state.crops],
+                    job_id=job.id if job else None, job_status=job.status if job else None)
+
+
+def read_focal(session: Session, principal: Principal, asset_id: uuid.UUID) -> FocalOut:
+    """The focal point of the live version, for anyone who sees the asset (its AssetOut shows it too)."""
+    return _out(session, assets.get_visible(session, principal, asset_id))
+
+
+def put_focal(session: Session, principal: Principal, asset_id: uuid.UUID, x: float, y: float) -> FocalOut:
+    """`set_focal` (the focal page's save: permission, audit, crops-only re-render), answered as the API reads it."""
+    set_focal(session, principal, asset_id, x, y)
+    return _out(session, assets.get_visible(session, principal, asset_id))

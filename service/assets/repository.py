@@ -36,6 +36,10 @@ def get_version(session: Session, version_id: uuid.UUID) -> Version | None:
     return session.get(Version, version_id)
 
 
+def version_by_number(session: Session, asset_id: uuid.UUID, number: int) -> Version | None:
+    return session.scalar(select(Version).where(Version.asset_id == asset_id, Version.number == number))
+
+
 def versions_of(session: Session, asset_id: uuid.UUID) -> list[Version]:
     return list(session.scalars(select(Version).where(Version.asset_id == asset_id).order_by(Version.number)))
 

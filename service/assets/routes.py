@@ -10,9 +10,9 @@ from fastapi.responses import JSONResponse
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 
+from service.assets import focal, upload
 from service.assets import service as assets
-from service.assets import upload
-from service.assets.schemas import AssetOut, AssetPage, AssetPatch, Kind
+from service.assets.schemas import AssetOut, AssetPage, AssetPatch, FocalIn, FocalOut, Kind
 from service.deps import CurrentPrincipal, DownloadPrincipal, ProducerPrincipal, SessionDep
 from service.errors import KhoError
 from service.http_files import object_response
@@ -88,3 +88,24 @@ def download_original(asset_id: uuid.UUID, request: Request, principal: Download
         record_download(session, principal, asset, None)  # one event per download, not per resumed chunk
     return object_response(request, get_store(), version.object_key, size=version.size,
                            media_type=version.media_type, filename=version.original_filename, etag=version.sha256)
+
+
+FOCAL_ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Not a producer of the owning organisation (or an administrator above it)"},
+    409: {"description": "The asset's state does not allow it (withdrawn, rejected)"},
+    422: {"description": "x or y outside 0..1, or a kind of asset with no focal-point crops"},
+}
+
+
+@router.get("/{asset_id}/focal-point", response_model=FocalOut)
+def get_focal_point(asset_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep) -> FocalOut:
+    """The live version's focal point and the outputs cut around it (with the re-render job, if any)."""
+    return focal.read_focal(session, principal, asset_id)
+
+
+@router.put("/{asset_id}/focal-point", response_model=FocalOut, responses=FOCAL_ERRORS)
+def put_focal_point(asset_id: uuid.UUID, body: FocalIn, principal: ProducerPrincipal,
+                    session: SessionDep) -> FocalOut:
+    """Move the focal point, as the focal point page does: audited, and only the crops listed in `crops` are
+    re-made (in the job named by `job_id`); every other rendition stays as it is."""
+    return focal.put_focal(session, principal, asset_id, body.x, body.y)

@@ -136,3 +136,36 @@ class AssetOut(BaseModel):
 class AssetPage(BaseModel):
     items: list[AssetOut]
     next_cursor: str | None
+
+
+class FocalIn(BaseModel):
+    """Where the crops centre, as fractions of the picture's width (x) and height (y) from its top left."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    x: float = Field(ge=0, le=1, allow_inf_nan=False, description="0 = left edge, 1 = right edge")
+    y: float = Field(ge=0, le=1, allow_inf_nan=False, description="0 = top edge, 1 = bottom edge")
+
+
+class FocalCropOut(BaseModel):
+    """One output cut around the focal point (a `fit: cover` output of a platform profile)."""
+
+    profile: str
+    spec: str
+    channel: str
+    label_vi: str
+    label_en: str
+    width: int
+    height: int
+
+
+class FocalOut(BaseModel):
+    asset_id: uuid.UUID
+    version_number: int
+    x: float
+    y: float
+    source: Literal["manual", "auto", "default"] = Field(
+        description="manual: set by a person; auto: found from the text boxes and saliency; default: not found yet")
+    crops: list[FocalCropOut]
+    job_id: str | None = Field(default=None, description="The job re-making the crops for this point, if any")
+    job_status: str | None = None

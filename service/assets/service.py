@@ -108,6 +108,29 @@ def get_visible(session: Session, principal: Principal, asset_id: uuid.UUID) -> 
     return asset
 
 
+def preview_version(session: Session, principal: Principal, asset: Asset, *, number: int | None = None,
+                    version_id: uuid.UUID | None = None) -> Version:
+    """A version of a visible asset whose files the principal may see, named by number or id: the live one
+    for everyone who sees the asset; a pending, rejected or superseded one only inside the asset's
+    workspace (the reviewers and the producing organisation, policy.version_visible). Anyone else gets a
+    404, whether the version exists or not: the public, newsroom clients and share links see the live one."""
+    if number is not None:
+        version = repository.version_by_number(session, asset.id, number)
+    else:
+        version = repository.get_version(session, version_id) if version_id else None
+    if version is None or version.asset_id != asset.id or not policy.version_visible(
+            principal, asset, version, repository.owner_path(session, asset), utcnow()):
+        raise NotFound(what="phiên bản / version")
+    return version
+
+
+def version_for_download(session: Session, principal: Principal, asset_id: uuid.UUID, *, number: int | None = None,
+                         version_id: uuid.UUID | None = None) -> tuple[Asset, Version]:
+    """`preview_version` with the download rules of `original_for_download` (visibility, 410 once withdrawn)."""
+    asset, _ = original_for_download(session, principal, asset_id)
+    return asset, preview_version(session, principal, asset, number=number, version_id=version_id)
+
+
 def get_visible_many(session: Session, principal: Principal, asset_ids: list[uuid.UUID]) -> list[Asset]:
     """`get_visible` for a list in one query, in the order asked; NotFound if any one is not visible."""
     found = {a.id: a for a in repository.visible_by_ids(session, asset_ids, policy.visible_filter(principal, utcnow()))}

@@ -4,8 +4,8 @@ A `web-hls` rendition set is one master playlist, one playlist per rung (each wi
 media segments) and optional WebVTT captions. The playlists name their files by relative path, which
 signed object URLs cannot resolve, so the player loads everything from
 `/tep/hls/{asset_id}/{master_rendition_id}/{name}`: relative names resolve inside that folder, and each
-request is checked with the renditions service (visibility, withdrawal, current version) before the
-file is streamed.
+request is checked with the renditions service (visibility, withdrawal, and which version the caller may
+see: the live one, or a pending one for its reviewers and producers) before the file is streamed.
 
 Where a file lives is decided by service/renditions/files.py (every file of a multi-file rendition is
 stored beside its entry point, named as in `extra["files"]`); a set whose segments are missing from
@@ -80,7 +80,7 @@ def media_for(session: Session, principal: Principal, listing: RenditionsRespons
     if not rungs:
         return HlsMedia(None, captions)
     smallest = min(rungs, key=lambda r: r.height or 0)
-    _, row = renditions.get_for_download(session, principal, listing.asset_id, smallest.id)
+    _, _, row = renditions.get_for_preview(session, principal, listing.asset_id, smallest.id)
     key = stored_key(row, _files(smallest)[1])
     try:
         stored = key is not None and get_store().exists(key)
@@ -99,8 +99,8 @@ class HlsFile:
 
 def resolve(session: Session, principal: Principal, asset_id: uuid.UUID, master_id: uuid.UUID,
             name: str) -> HlsFile:
-    """The stored file `name` (relative to the master playlist) of a visible, current HLS set."""
-    _, master_row = renditions.get_for_download(session, principal, asset_id, master_id)  # visibility, 410
+    """The stored file `name` (relative to the master playlist) of an HLS set of a version the caller may see."""
+    asset, version, master_row = renditions.get_for_preview(session, principal, asset_id, master_id)  # rules, 410
     master_files = master_row.extra.get("files") if isinstance(master_row.extra, dict) else None
     if (master_row.media_type != PLAYLIST or not master_row.variant.endswith("master")
             or not isinstance(master_files, list) or not master_files or not _SAFE_NAME.match(name)):
@@ -109,10 +109,10 @@ def resolve(session: Session, principal: Principal, asset_id: uuid.UUID, master_
     rel = posixpath.normpath(posixpath.join(folder, name))
     if not rel.startswith(folder + "/") or ".." in rel.split("/"):
         raise NotFound(what="tệp HLS / HLS file")
-    listing = renditions.list_renditions(session, principal, asset_id)
+    listing = renditions.version_listing(session, asset, version)
     for r in _set(listing, master_row.profile):
         if rel in _files(r):
-            _, row = renditions.get_for_download(session, principal, asset_id, r.id)
+            _, _, row = renditions.get_for_preview(session, principal, asset_id, r.id)
             key = stored_key(row, rel)
             if key is None:
                 break

@@ -40,6 +40,29 @@ def download_rendition(asset_id: uuid.UUID, rendition_id: uuid.UUID, request: Re
                            filename=renditions.file_name(asset, r), etag=f"{r.id.hex}-{r.size}")
 
 
+@router.get("/assets/{asset_id}/versions/{number}/renditions", response_model=RenditionsResponse,
+            responses={404: {"description": "No such version, or not one the caller may preview"}})
+def list_version_renditions(asset_id: uuid.UUID, number: int, principal: CurrentPrincipal,
+                            session: SessionDep) -> RenditionsResponse:
+    """The renditions of one version. The live version's are what everyone who sees the asset gets; a
+    pending revision's (what a reviewer approves) only its reviewers and its organisation's producers."""
+    return renditions.list_version_renditions(session, principal, asset_id, number)
+
+
+@router.get("/assets/{asset_id}/versions/{number}/renditions/{rendition_id}",
+            responses={206: {"description": "Partial content"},
+                       404: {"description": "No such rendition, or of a version the caller may not preview"},
+                       410: {"description": "The asset was withdrawn"}})
+def download_version_rendition(asset_id: uuid.UUID, number: int, rendition_id: uuid.UUID, request: Request,
+                               principal: DownloadPrincipal, session: SessionDep) -> Response:
+    asset, version, r = renditions.get_version_rendition(session, principal, asset_id, number, rendition_id)
+    whole = "range" not in request.headers or request.headers["range"].startswith("bytes=0-")
+    if whole and asked_for(request) == "GET" and version.id == asset.current_version_id:
+        record_download(session, principal, asset, r)  # a preview of a pending version is not use
+    return object_response(request, get_store(), r.object_key, size=r.size, media_type=r.media_type,
+                           filename=renditions.file_name(asset, r), etag=f"{r.id.hex}-{r.size}")
+
+
 @router.get("/profiles", response_model=list[ProfileOut])
 def list_profiles(principal: AdminPrincipal) -> list[ProfileOut]:
     return [ProfileOut(name=p.name, channel=p.channel, label_vi=p.label_vi, label_en=p.label_en,

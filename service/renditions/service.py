@@ -1,4 +1,9 @@
-"""Renditions of an asset's current version: status per platform profile, downloads, regeneration."""
+"""Renditions of an asset's versions: status per platform profile, downloads, regeneration.
+
+The live version's renditions are what everyone who sees the asset gets (`/assets/{id}/renditions`). The
+renditions of another version (a pending revision under review) are a preview for its workspace only
+(`/assets/{id}/versions/{n}/renditions`): who may see which version is decided by
+`assets.preview_version` (service/assets/policy.py), never by a caller."""
 
 from __future__ import annotations
 
@@ -39,7 +44,9 @@ def _file_name(asset: Asset, r: Rendition) -> str:
     return f"{file_title(asset.title)} - {r.profile} {r.variant}.{ext}"
 
 
-def to_out(asset: Asset, r: Rendition) -> RenditionOut:
+def to_out(asset: Asset, r: Rendition, preview_of: int | None = None) -> RenditionOut:
+    """`preview_of`: the number of the non-live version `r` belongs to (its download goes through the
+    version's own route, which applies the preview rule)."""
     profile = default_profiles().get(r.profile)
     signed = get_store().download_url(r.object_key, expires=download_ttl(), filename=_file_name(asset, r),
                                       content_type=r.media_type)
@@ -51,13 +58,32 @@ def to_out(asset: Asset, r: Rendition) -> RenditionOut:
                         label_vi=profile.label_vi if profile else None, label_en=profile.label_en if profile else None,
                         media_type=r.media_type, size=r.size, width=r.width, height=r.height, duration=r.duration,
                         bitrate=r.bitrate, loudness_lufs=r.loudness_lufs, true_peak_dbtp=r.true_peak_dbtp,
-                        extra=r.extra, download_url=f"/api/v1/assets/{asset.id}/renditions/{r.id}",
+                        extra=r.extra, download_url=_download_path(asset, r, preview_of),
                         signed_url=signed)
+
+
+def _download_path(asset: Asset, r: Rendition, preview_of: int | None) -> str:
+    if preview_of is None:
+        return f"/api/v1/assets/{asset.id}/renditions/{r.id}"
+    return f"/api/v1/assets/{asset.id}/versions/{preview_of}/renditions/{r.id}"
 
 
 def list_renditions(session: Session, principal: Principal, asset_id: uuid.UUID) -> RenditionsResponse:
     asset = assets.get_visible(session, principal, asset_id)
     version = assets.current_version(session, asset)
+    return _listing(asset, version, of_version(session, version.id),
+                    jobs_repo.get(session, jobs.process_job_id(version.id)))
+
+
+def list_version_renditions(session: Session, principal: Principal, asset_id: uuid.UUID,
+                            number: int) -> RenditionsResponse:
+    """The renditions of version `number`: what a reviewer approves when it is a pending revision."""
+    asset = assets.get_visible(session, principal, asset_id)
+    return version_listing(session, asset, assets.preview_version(session, principal, asset, number=number))
+
+
+def version_listing(session: Session, asset: Asset, version: Version) -> RenditionsResponse:
+    """The listing of a version already checked with `assets.preview_version`."""
     return _listing(asset, version, of_version(session, version.id),
                     jobs_repo.get(session, jobs.process_job_id(version.id)))
 
@@ -87,7 +113,9 @@ def _listing(asset: Asset, version: Version, rows: list[Rendition], job: Job | N
         ready = by_profile.get(name, [])
         status = "ready" if ready else {"failed": "failed", "running": "processing", "queued": "processing",
                                         "succeeded": "not_applicable"}.get(job_state or "", "pending")
-        profiles.append(ProfileStatus(profile=name, status=status, renditions=[to_out(asset, r) for r in ready]))
+        preview_of = None if version.id == asset.current_version_id else version.number
+        profiles.append(ProfileStatus(profile=name, status=status,
+                                      renditions=[to_out(asset, r, preview_of) for r in ready]))
     return RenditionsResponse(asset_id=asset.id, version_id=version.id, job_id=job.id if job else None,
                               job_status=job_state, job_progress=job.progress if job else None,
                               job_error=public_error(job.error) if job else None, profiles=profiles)
@@ -96,10 +124,32 @@ def _listing(asset: Asset, version: Version, rows: list[Rendition], job: Job | N
 def get_for_download(session: Session, principal: Principal, asset_id: uuid.UUID,
                      rendition_id: uuid.UUID) -> tuple[Asset, Rendition]:
     asset, version = assets.original_for_download(session, principal, asset_id)  # visibility + withdrawn rules
+    return asset, _of(session, version, rendition_id)
+
+
+def get_version_rendition(session: Session, principal: Principal, asset_id: uuid.UUID, number: int,
+                          rendition_id: uuid.UUID) -> tuple[Asset, Version, Rendition]:
+    """A rendition of version `number` (live for all who see the asset, any other for its workspace)."""
+    asset, version = assets.version_for_download(session, principal, asset_id, number=number)
+    return (asset, version, _of(session, version, rendition_id))
+
+
+def get_for_preview(session: Session, principal: Principal, asset_id: uuid.UUID,
+                    rendition_id: uuid.UUID) -> tuple[Asset, Version, Rendition]:
+    """A rendition named only by its id, of whichever version the principal may see (the page's HLS player,
+    whose playlists name their files relatively): the live one for everyone, others in the workspace."""
+    rendition = session.get(Rendition, rendition_id)
+    if rendition is None:
+        raise NotFound(what="bản dựng / rendition")
+    asset, version = assets.version_for_download(session, principal, asset_id, version_id=rendition.version_id)
+    return asset, version, rendition
+
+
+def _of(session: Session, version: Version, rendition_id: uuid.UUID) -> Rendition:
     rendition = session.get(Rendition, rendition_id)
     if rendition is None or rendition.version_id != version.id:
         raise NotFound(what="bản dựng / rendition")
-    return asset, rendition
+    return rendition
 
 
 def file_name(asset: Asset, r: Rendition) -> str:

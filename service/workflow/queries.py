@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from service import outbox
 from service.assets import policy
 from service.assets import service as assets
+from service.assets.schemas import AssetOut
 from service.auth.principal import Principal
 from service.errors import Forbidden, KhoError, NotFound
 from service.models import Asset, Comment, Version
@@ -95,6 +96,19 @@ def _version(session: Session, asset: Asset, ref: str | None, default: Version |
     if version is None:
         raise NotFound(what="phiên bản / version")
     return version
+
+
+def as_proposed(session: Session, principal: Principal, asset_id: uuid.UUID, number: int) -> AssetOut:
+    """The asset as it will read once version `number` goes live: its proposed metadata over the live ones
+    (what the review page shows beside that version's files). Workspace only, like every version read."""
+    asset = workspace_asset(session, principal, asset_id)
+    version = _version(session, asset, str(number), None)
+    live = assets.to_out(session, [asset])[0].model_dump(mode="json")
+    meta = revisions.metadata_of(session, asset, version)
+    rights = {**live["rights"], **{f: meta[f] for f in revisions.RIGHTS_FIELDS if meta.get(f) is not None}}
+    fields = {f: v for f, v in meta.items() if f in AssetOut.model_fields and f not in revisions.RIGHTS_FIELDS
+              and v is not None}
+    return AssetOut.model_validate({**live, **fields, "rights": rights})
 
 
 def preview_url(session: Session, version: Version) -> str | None:

@@ -66,7 +66,7 @@ def _world(client: TestClient, factory: Factory, publisher: Publisher) -> World:
               "vocabulary": "topic", "term_id": term["id"], "job_id": str(uuid.uuid4()),
               "sub_id": str(uuid.uuid4()), "upload_id": uuid.uuid4().hex, "name": "master.m3u8",
               "plan_id": str(uuid.uuid4()), "language": "vi", "task_id": str(uuid.uuid4()),
-              "evidence_id": str(uuid.uuid4())}
+              "evidence_id": str(uuid.uuid4()), "number": "1"}
     return World(values, podcast, admin, key)
 
 

@@ -107,3 +107,32 @@ def test_comments_and_withdrawal_with_downloaders(client: TestClient, factory: F
     assert "Đơn vị thử" in downloaders and "1 lượt tải" in downloaders
     assert "/original" not in page.text and "Tải về theo kênh" not in page.text  # nothing to download
     assert staff.get(f"/api/v1/assets/{asset_id}/original").status_code in (404, 410)  # gone for staff
+
+
+def test_review_page_steps_through_the_queue(client: TestClient, factory: Factory) -> None:
+    """Previous / next links in queue order (urgent first), the position, and ← → named for the keys."""
+    import re
+
+    producer, reviewer, _, _ = _people(client, factory)
+    first = upload_as(producer, "Tin thứ nhất")
+    urgent = upload_as(producer, "Tin khẩn", urgent=True)
+    last = upload_as(producer, "Tin thứ ba")
+    for asset_id in (first, urgent, last):
+        _submit_from_mine(producer, asset_id)
+
+    def steps(asset_id: str) -> tuple[dict[str, str], str]:
+        page = reviewer.get(f"/duyet/{asset_id}").text
+        links = dict(re.findall(r'rel="(prev|next)" href="/duyet/([0-9a-f-]+)"', page))
+        position = re.search(r'class="queue-position">([^<]+)<', page)
+        assert position, "no queue position"
+        return links, position.group(1)
+
+    assert steps(urgent) == ({"next": first}, "1/3 trong hàng chờ")
+    assert steps(first) == ({"prev": urgent, "next": last}, "2/3 trong hàng chờ")
+    assert steps(last) == ({"prev": first}, "3/3 trong hàng chờ")
+    page = reviewer.get(f"/duyet/{first}").text
+    assert 'aria-keyshortcuts="ArrowLeft"' in page and 'aria-keyshortcuts="ArrowRight"' in page
+    token = csrf_from(page)
+    r = reviewer.post(f"/duyet/{urgent}/reject", data={"reason": "Trùng", "csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 303
+    assert steps(first) == ({"next": last}, "1/2 trong hàng chờ")  # a decided asset leaves the queue

@@ -16,12 +16,13 @@ from service.errors import NotFound
 from service.languages import captions, translations
 from service.languages.service import label as language_label
 from service.renditions import hls
+from service.renditions import service as renditions
 from service.workflow import queries as review_queries
 from service.workflow import service as workflow
 from service.workflow.schemas import DecisionIn
 from web import preview, textdiff
 from web.flash import flash
-from web.present import cards, labels_for, listing_of, profile_groups, user_names
+from web.present import cards, labels_for, profile_groups, user_names
 from web.render import lang_of, render
 from web.routing import page_router
 from web.session import CsrfChecked, ReviewerUser
@@ -48,8 +49,14 @@ def review_detail(asset_id: uuid.UUID, request: Request, user: ReviewerUser, ses
     lang = lang_of(request)
     asset = assets.get_visible(session, principal, asset_id)
     out = assets.to_out(session, [asset])[0]
-    item = next((i for i in review_queries.review_queue(session, principal, QUEUE_LIMIT) if i.asset_id == asset_id),
-                None)
+    queue = review_queries.review_queue(session, principal, QUEUE_LIMIT)  # urgent first, as on /duyet
+    at = next((n for n, i in enumerate(queue) if i.asset_id == asset_id), None)
+    item = queue[at] if at is not None else None
+    # Previous and next in the queue (links and ← → keys), as Immich steps through a timeline and
+    # ResourceSpace through a result set: a reviewer works through the queue without going back to it.
+    around = {"position": at + 1, "total": len(queue),
+              "previous": queue[at - 1] if at > 0 else None,
+              "next": queue[at + 1] if at + 1 < len(queue) else None} if at is not None else None
     versions = review_queries.versions(session, principal, asset_id)
     number = item.version_number if item else max((v.number for v in versions), default=1)
     earlier = max((v.number for v in versions if v.number < number), default=None)
@@ -59,7 +66,10 @@ def review_detail(asset_id: uuid.UUID, request: Request, user: ReviewerUser, ses
     changes = [textdiff.describe(c.field, c.old, c.new, labels) for c in diff.changes
                if c.field not in textdiff.HIDDEN] if earlier else []
 
-    listing = listing_of(session, principal, out)
+    # The version under review, as it will go live: a pending revision's files and metadata, not the live ones.
+    listing = renditions.list_version_renditions(session, principal, asset_id, number) if versions else None
+    if versions:
+        out = review_queries.as_proposed(session, principal, asset_id, number)
     groups = profile_groups(listing, lang)
     stream = hls.media_for(session, principal, listing) if out.status != "withdrawn" else hls.HlsMedia(None, [])
     original = translations.original_of(session, principal, asset)
@@ -70,6 +80,7 @@ def review_detail(asset_id: uuid.UUID, request: Request, user: ReviewerUser, ses
     people = user_names(session, {e.actor_id for e in history} | {c.author_id for c in comments})
     return render(request, "review_detail.html", {
         "asset": out, "diff": diff, "earlier": earlier, "number": number, "changes": changes, "item": item,
+        "around": around,
         "history": history, "comments": comments, "people": people, "labels": labels,
         "media": preview.media(groups, stream), "qa": preview.qa_set(session, principal, out),
         "published": preview.published(groups, lang), "listing": listing,

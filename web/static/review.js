@@ -2,6 +2,18 @@
 // sent directly (the server still refuses a change request or a refusal without a reason).
 "use strict";
 
+// ← and → step through the review queue (the links carry aria-keyshortcuts), unless a field, a player or
+// the waveform slider has the keys, a dialog is open, or a modifier is held.
+document.addEventListener("keydown", (event) => {
+  if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  const step = { ArrowLeft: "prev", ArrowRight: "next" }[event.key];
+  const target = event.target;
+  if (!step || document.querySelector("dialog[open]")) return;
+  if (target instanceof Element && target.closest("input, textarea, select, video, audio, [role=slider], [contenteditable]")) return;
+  const link = document.querySelector(`a[data-queue-step="${step}"]`);
+  if (link) { event.preventDefault(); window.location.assign(link.href); }
+});
+
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.querySelector("form[data-confirm]");
   const dialog = form && document.getElementById(form.dataset.confirm);
