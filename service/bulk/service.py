@@ -16,11 +16,11 @@ from service.assets import service as assets
 from service.assets.ingest import store_original
 from service.assets.upload import check_fits_kind
 from service.audit import service as audit
-from service.auth.principal import Principal
 from service.bulk import manifest
 from service.config import get_settings
 from service.db import unit_of_work
 from service.errors import KhoError, scrub_paths
+from service.identity.principal import Principal
 from service.inputs.text import client_filename
 from service.ops.settings import get_ops_settings
 from service.tus.metadata import asset_meta

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from service.audit import service as audit
-from service.auth.principal import Principal
 from service.errors import Conflict, Forbidden, KhoError, NotFound
+from service.identity.principal import Principal
 from service.kits import repository
 from service.kits.manifest import MANIFEST_NAME, Missing, manifest_bytes, missing_reason
 from service.kits.readme import KitEntry, readme_text

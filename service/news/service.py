@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from search.query import cut_query
-from service.auth.principal import Principal
+from service.assets import variants
 from service.errors import KhoError, NotFound
-from service.languages import variants
+from service.identity.principal import Principal
 from service.models import Asset
 from service.models.base import utcnow
 from service.news import ninjs, repository

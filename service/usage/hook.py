@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from service.auth.principal import Principal
+from service.identity.principal import Principal
 from service.models import Asset, Rendition
 from service.usage import service as usage
 
