@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -171,8 +172,6 @@ def zip_stream(session: Session, principal: Principal, slug: str,
 
 
 def _ext(media_type: str) -> str:
-    import mimetypes
-
     return mimetypes.guess_extension(media_type) or ".bin"
 
 

@@ -14,7 +14,7 @@ from transcoding.fonts import font_path  # noqa: E402
 
 
 def _bar(labels: list[str], values: list[float], title: str, horizontal: bool = False) -> bytes:
-    from matplotlib import font_manager
+    from matplotlib import font_manager  # matplotlib loads on the first chart, not at start-up
 
     prop = font_manager.FontProperties(fname=str(font_path()))
     fig, ax = plt.subplots(figsize=(7, 3.2), dpi=110)
