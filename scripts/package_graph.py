@@ -10,9 +10,8 @@ Exit status 1 when the service nodes form a cycle (each strongly connected compo
 concrete cycle through it and the modules that make each step), 0 otherwise.
 `--dot` prints the graph in Graphviz format instead.
 
-KNOWN_CYCLES lists the cycles still being untangled (issue 19): they are printed but do not fail, as long as
-each cycle found lies inside one of them. The list may only shrink: a known group that is no longer one
-cycle fails too, so that it is removed (or narrowed) the day it is untangled.
+There is no list of tolerated cycles: the packages form one dependency order (the layers contract in
+pyproject.toml spells it out for import-linter), and any cycle, however it is reached, fails.
 """
 
 from __future__ import annotations
@@ -25,14 +24,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TOP = ("service", "web", "transcoding", "search", "storage")
-
-KNOWN_CYCLES: list[set[str]] = [
-    # Principal lives in auth, auth records to audit, audit/orgs routes need deps, deps resolves through auth.
-    {"service.audit", "service.auth", "service.deps", "service.orgs"},
-    # assets.service calls up into languages (variants, tags) and workflow (revisions), assets.upload into qa.
-    {"service.assets", "service.languages", "service.publication", "service.qa", "service.renditions",
-     "service.workflow"},
-]
 
 Edges = dict[str, dict[str, set[str]]]  # source node -> target node -> "module -> module" witnesses
 
@@ -180,17 +171,11 @@ def main() -> int:
         print(f"\n{len(components)} import cycle(s) between service packages:", file=sys.stderr)
     for component in components:
         cycle = one_cycle(component, service_edges)
-        known = any(set(component) <= group for group in KNOWN_CYCLES)
-        print(f"- {len(component)} packages{' (known)' if known else ''}: {', '.join(component)}", file=sys.stderr)
+        print(f"- {len(component)} packages: {', '.join(component)}", file=sys.stderr)
         print(f"  for example {' -> '.join(cycle)}:", file=sys.stderr)
         for source, target in zip(cycle, cycle[1:], strict=False):
             print(f"    {sorted(service_edges[source][target])[0]}", file=sys.stderr)
-    new = [c for c in components if not any(set(c) <= group for group in KNOWN_CYCLES)]
-    stale = [g for g in KNOWN_CYCLES if g not in [set(c) for c in components]]
-    for group in stale:
-        print(f"known cycle {', '.join(sorted(group))} is no longer one cycle: update KNOWN_CYCLES", file=sys.stderr)
-    return 1 if new or stale else 0
-
+    return 1 if components else 0
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,13 +1,21 @@
-"""`kho` command line: run, api, worker, migrate, seed-demo, create-user, create-api-key, sweep, import, audit."""
+"""`kho` command line: run, api, worker, migrate, seed-demo, create-user, create-api-key, sweep, import, audit.
+
+Each command imports what it runs inside its own function, on purpose (start-up cost, not an import cycle):
+`kho --help`, `kho migrate` or `kho create-user` must not load the web app, uvicorn, huey, the media libraries
+or the search index that `kho run` needs."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 from service.config import get_settings
+from service.db import unit_of_work
 
 
 def _migrate(_: argparse.Namespace) -> None:
@@ -65,8 +73,6 @@ def _claim_search_writer() -> None:
 
 
 def _worker(_: argparse.Namespace) -> None:
-    import time
-
     from huey.consumer import ConsumerStopped
 
     from service.indexing.service import rebuild_in_background
@@ -133,7 +139,6 @@ def _sweep(_: argparse.Namespace) -> None:
 
 def _audit(args: argparse.Namespace) -> None:
     from service.audit import service as audit
-    from service.db import unit_of_work
 
     with unit_of_work() as session:
         if args.action == "verify":
@@ -150,7 +155,6 @@ def _audit(args: argparse.Namespace) -> None:
 def _reindex(_: argparse.Namespace) -> None:
     from tqdm import tqdm
 
-    from service.db import unit_of_work
     from service.indexing import service as search
 
     _claim_search_writer()
@@ -160,7 +164,6 @@ def _reindex(_: argparse.Namespace) -> None:
 
 
 def _search_check(_: argparse.Namespace) -> None:
-    from service.db import unit_of_work
     from service.indexing import service as search
 
     with unit_of_work() as session:
@@ -176,9 +179,6 @@ def _search_check(_: argparse.Namespace) -> None:
 
 
 def _import(args: argparse.Namespace) -> None:
-    import json
-    from pathlib import Path
-
     from service.bulk.cli import import_for_user
 
     report = import_for_user(Path(args.file), args.user, args.org)

@@ -7,8 +7,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from service.app import create_app
+from service.auth import repository as auth_repo
+from service.auth import service as auth_service
 from service.bootstrap import ROOT_CODE, ensure_root_org
 from service.db import unit_of_work
 from service.models import Asset
@@ -71,9 +75,6 @@ QA_ROWS = [
 
 
 def _ensure_orgs_and_users() -> dict[str, str]:
-    from service.auth import repository as auth_repo
-    from service.auth import service as auth_service
-
     ensure_root_org()
     passwords: dict[str, str] = {}
     with unit_of_work() as session:
@@ -102,11 +103,6 @@ def _upload(client: Any, token: str, meta: dict[str, Any], path: Path) -> None:
 
 
 def seed_demo(only_if_empty: bool) -> None:
-    from fastapi.testclient import TestClient
-
-    from service.app import create_app
-    from service.auth import service as auth_service
-
     with unit_of_work() as session:
         if only_if_empty and (session.scalar(select(func.count()).select_from(Asset)) or 0) > 0:
             return
@@ -114,8 +110,6 @@ def seed_demo(only_if_empty: bool) -> None:
     for email, password in passwords.items():
         print(f"Tài khoản demo / demo account: {email}  mật khẩu / password: {password}")
     with unit_of_work() as session:
-        from service.auth import repository as auth_repo
-
         producer = auth_repo.user_by_email(session, "producer@kho.local")
         assert producer is not None
         token = auth_service.issue_token(session, producer).token

@@ -10,10 +10,10 @@ from fastapi import Depends, Request
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from service.auth import service as auth_service
-from service.auth.principal import Principal
 from service.db import finish, get_sessionmaker
 from service.errors import Forbidden, ServiceUnavailable, Unauthorized
+from service.identity import tokens
+from service.identity.principal import Principal
 
 SESSION_COOKIE = "kho_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -50,14 +50,14 @@ def get_principal(request: Request, session: SessionDep) -> Principal:
     token = _bearer(request)
     if token:
         if token.startswith("kho_u_"):
-            principal, _ = auth_service.resolve_user_token(session, token, "bearer")
+            principal, _ = tokens.resolve_user_token(session, token, "bearer")
         else:
-            principal = auth_service.resolve_api_key(session, token)
+            principal = tokens.resolve_api_key(session, token)
     else:
         cookie = request.cookies.get(SESSION_COOKIE)
         if not cookie:
             raise Unauthorized(headers={"WWW-Authenticate": "Bearer"})
-        principal, session_token = auth_service.resolve_user_token(session, cookie, "session")
+        principal, session_token = tokens.resolve_user_token(session, cookie, "session")
         # A browser sends the cookie on any cross-site request too: unsafe API calls made with it must also
         # carry the session's CSRF token (the web pages' scripts send it as X-CSRF-Token).
         if request.method not in SAFE_METHODS:

@@ -19,7 +19,7 @@ from service.config import get_settings
 from service.db import get_engine
 from service.jobs.queue import get_huey_app
 from service.ops.ratelimit import limiter_status
-from service.runtime import get_store
+from service.runtime import get_search_index, get_store
 
 router = APIRouter(tags=["health"])
 READY_DEADLINE = 1.8  # seconds for all probes together; a load balancer's check usually allows 2
@@ -56,8 +56,6 @@ def _queue() -> None:
 def _search() -> None:
     settings = get_settings()
     if settings.search == "postgres":
-        from service.runtime import get_search_index
-
         health = get_search_index().health()
         if not health.ok:
             raise RuntimeError(health.detail)

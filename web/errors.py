@@ -16,9 +16,12 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from service.db import unit_of_work
+from service.deps import SESSION_COOKIE
 from service.errors import KhoError
 from service.i18n import error_text, has_text, ui_text
 from web.render import lang_of, render
+from web.session import optional_user
 
 log = logging.getLogger("kho.web")
 Handler = Callable[[Request, Any], Awaitable[Response] | Response]
@@ -63,13 +66,8 @@ def page_message(exc: KhoError, lang: str) -> str:
 def _know_the_person(request: Request) -> None:
     """Outside the page routes nobody has looked at the session cookie yet: a signed-in person who
     mistyped an address still gets their menu, not an invitation to sign in."""
-    from service.deps import SESSION_COOKIE
-    from web.session import optional_user
-
     if getattr(request.state, "web_user", None) is not None or not request.cookies.get(SESSION_COOKIE):
         return
-    from service.db import unit_of_work
-
     try:
         with unit_of_work() as session:
             optional_user(request, session)

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from service.assets.schemas import AssetOut
 from service.auth import service as auth_service
-from service.auth.principal import Principal
 from service.errors import NotFound
+from service.identity.principal import Principal
 from service.models import VocabularyTerm
 from service.orgs import service as orgs
 from service.renditions import service as renditions

@@ -14,6 +14,10 @@ from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from service.i18n import has_text, ui_text
+from web.flash import clear as clear_flash
+from web.flash import peek as peek_flash
+from web.session import csrf_for_page, set_anon_csrf_cookie
+from web.wording import period_label
 
 WEB_DIR = Path(__file__).resolve().parent
 LANGS = ("vi", "en")
@@ -91,11 +95,6 @@ def t_or(lang: str) -> Callable[[str, str], str]:
 def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
            status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
     """Render a page. `request.state.web_user` (set by the session dependency) feeds the header."""
-    from web.flash import clear as clear_flash
-    from web.flash import peek as peek_flash
-    from web.session import csrf_for_page
-    from web.wording import period_label
-
     lang = lang_of(request)
     pending = peek_flash(request)
     user = getattr(request.state, "web_user", None)
@@ -111,8 +110,6 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     if pending:  # shown once: the next page is quiet again
         clear_flash(response)
     if new_cookie:
-        from web.session import set_anon_csrf_cookie
-
         set_anon_csrf_cookie(response, csrf)
     return response
 

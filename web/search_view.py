@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from service.assets import service as assets
-from service.auth.principal import Principal
+from service.identity.principal import Principal
 from service.indexing import service as search
 from web.present import FACET_VOCABS, Card, Labels, cards
 

@@ -14,11 +14,11 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from starlette.responses import Response
 
-from service.auth import service as auth_service
-from service.auth.principal import Principal
 from service.config import get_settings
 from service.deps import SESSION_COOKIE, SessionDep
 from service.errors import Forbidden, KhoError
+from service.identity import tokens
+from service.identity.principal import Principal
 from service.notifications import service as notifications
 
 ANON_CSRF_COOKIE = "kho_csrf"
@@ -75,7 +75,7 @@ def optional_user(request: Request, session: SessionDep) -> WebUser | None:
     if not cookie:
         return None
     try:
-        principal, token = auth_service.resolve_user_token(session, cookie, "session")
+        principal, token = tokens.resolve_user_token(session, cookie, "session")
     except KhoError:
         return None
     unread = notifications.unread_count(session, principal.user_id) if principal.user_id else 0

@@ -13,8 +13,8 @@ from service import outbox
 from service.assets import service as assets
 from service.assets.schemas import FocalCropOut, FocalOut
 from service.audit import service as audit
-from service.auth.principal import Principal
 from service.errors import Conflict, KhoError
+from service.identity.principal import Principal
 from service.jobs import service as jobs
 from service.jobs.service import refocus_job_id
 from service.models import Asset, Job, Version

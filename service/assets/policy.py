@@ -17,7 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, false, or_, select
 
-from service.auth.principal import Principal
+from service.identity.principal import Principal
 from service.models import Asset, Organisation, Version
 
 READ_SCOPE = "assets:read"

@@ -2,12 +2,22 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from service.assets.rendition_files import stored_keys
-from service.models import Asset, AssetTerm, Caption, Organisation, Rendition, Version, VocabularyTerm
+from service.models import (
+    Asset,
+    AssetTerm,
+    Caption,
+    Organisation,
+    Rendition,
+    TranslationRequest,
+    Version,
+    VocabularyTerm,
+)
 
 
 def lock_hash(session: Session, sha256: str) -> None:
@@ -111,3 +121,59 @@ def visible_by_ids(session: Session, ids: list[uuid.UUID], visible: ColumnElemen
     if not ids:
         return []
     return list(session.scalars(select(Asset).where(Asset.id.in_(ids), visible)))
+
+
+# Language groups: an original and its language versions (service.assets.variants).
+
+
+class GroupRef(NamedTuple):
+    id: uuid.UUID
+    language: str
+    kind: str
+    title: str
+    status: str
+    variant_of_id: uuid.UUID | None
+
+
+def group_members(session: Session, root_ids: set[uuid.UUID], visible: ColumnElement[bool] | None = None
+                  ) -> dict[uuid.UUID, list[Asset]]:
+    """Root id → the original and its language versions (original first, then by language)."""
+    if not root_ids:
+        return {}
+    q = select(Asset).where(or_(Asset.id.in_(root_ids), Asset.variant_of_id.in_(root_ids)))
+    if visible is not None:
+        q = q.where(visible)
+    groups: dict[uuid.UUID, list[Asset]] = {r: [] for r in root_ids}
+    for a in session.scalars(q.order_by(Asset.variant_of_id.is_not(None), Asset.language)):
+        groups[a.variant_of_id or a.id].append(a)
+    return groups
+
+
+def group_refs(session: Session, root_ids: set[uuid.UUID], visible: ColumnElement[bool] | None = None
+               ) -> dict[uuid.UUID, list[GroupRef]]:
+    """`group_members` as light rows (id, language, kind, title, status, variant_of_id): what a list shows of
+    the other languages, without loading whole assets again (a newsroom page holds fifty)."""
+    if not root_ids:
+        return {}
+    q = (select(Asset.id, Asset.language, Asset.kind, Asset.title, Asset.status, Asset.variant_of_id)
+         .where(or_(Asset.id.in_(root_ids), Asset.variant_of_id.in_(root_ids))))
+    if visible is not None:
+        q = q.where(visible)
+    groups: dict[uuid.UUID, list[GroupRef]] = {r: [] for r in root_ids}
+    for row in session.execute(q.order_by(Asset.variant_of_id.is_not(None), Asset.language)):
+        ref = GroupRef(*row)
+        groups[ref.variant_of_id or ref.id].append(ref)
+    return groups
+
+
+def group_languages(session: Session, root_id: uuid.UUID, *, besides: uuid.UUID | None = None) -> list[str]:
+    q = select(Asset.language).where(or_(Asset.id == root_id, Asset.variant_of_id == root_id))
+    if besides is not None:
+        q = q.where(Asset.id != besides)
+    return list(session.scalars(q))
+
+
+def open_translation_request(session: Session, root_id: uuid.UUID, language: str) -> TranslationRequest | None:
+    return session.scalar(select(TranslationRequest).where(
+        TranslationRequest.asset_id == root_id, TranslationRequest.language == language,
+        TranslationRequest.status == "open").order_by(TranslationRequest.created_at).limit(1))

@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from service.assets import focal, upload
 from service.assets import service as assets
-from service.assets.schemas import AssetOut, AssetPage, AssetPatch, FocalIn, FocalOut, Kind
+from service.assets.schemas import AssetOut, AssetPage, FocalIn, FocalOut, Kind
 from service.deps import CurrentPrincipal, DownloadPrincipal, ProducerPrincipal, SessionDep
 from service.errors import KhoError
 from service.http_files import object_response
@@ -65,12 +65,6 @@ def list_assets(principal: CurrentPrincipal, session: SessionDep,
 @router.get("/{asset_id}", response_model=AssetOut)
 def get_asset(asset_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep) -> AssetOut:
     return assets.to_out(session, [assets.get_visible(session, principal, asset_id)])[0]
-
-
-@router.patch("/{asset_id}", response_model=AssetOut)
-def patch_asset(asset_id: uuid.UUID, body: AssetPatch, principal: ProducerPrincipal,
-                session: SessionDep) -> AssetOut:
-    return assets.to_out(session, [assets.update_metadata(session, principal, asset_id, body)])[0]
 
 
 @router.delete("/{asset_id}", status_code=204)

@@ -10,21 +10,20 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service import outbox
-from service.assets import policy, repository
+from service.assets import policy, repository, variants
 from service.assets.ingest import StoredOriginal
 from service.assets.schemas import AssetCreate, AssetOut, AssetPatch, Rights, VersionOut
 from service.audit import service as audit
-from service.auth.principal import Principal
 from service.db import after_commit, on_rollback, unit_of_work
 from service.errors import Conflict, Forbidden, KhoError, NotFound
+from service.identity.principal import Principal
 from service.jobs import service as jobs
-from service.languages import variants
-from service.languages.service import require_supported
 from service.models import Asset, Version
 from service.models.base import utcnow
 from service.orgs import service as orgs
 from service.vocab import repository as vocab_repo
 from service.vocab import service as vocab
+from service.vocab.languages import require_supported
 from storage.base import ObjectStore
 from transcoding.profiles import described_profile_names
 
@@ -153,16 +152,9 @@ def apply_changes(session: Session, asset: Asset, changes: dict[str, Any]) -> No
     _apply(session, asset, changes)
 
 
-def update_metadata(session: Session, principal: Principal, asset_id: uuid.UUID, patch: AssetPatch) -> Asset:
-    """Edit a draft in place; an edit of a published asset becomes a new version awaiting approval
-    (the live metadata is unchanged until a reviewer approves it)."""
-    asset = get_visible(session, principal, asset_id)
-    require_editable(session, principal, asset)
-    if asset.status == "published":
-        from service.workflow import revisions
-
-        revisions.propose_metadata(session, principal, asset, patch)
-        return asset
+def edit_in_place(session: Session, principal: Principal, asset: Asset, patch: AssetPatch) -> Asset:
+    """Edit a draft (or an asset sent back for changes) in place. The caller has checked the principal may
+    edit it; an edit of a published asset is a revision instead (service.workflow.revisions.update_metadata)."""
     if asset.status not in EDITABLE_STATUSES:
         raise Conflict("invalid_state", action="sửa / edit", state=asset.status)
     changes = patch.model_dump(exclude_unset=True)

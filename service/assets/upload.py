@@ -12,16 +12,16 @@ import anyio.from_thread
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from service.assets import qa_file
 from service.assets import service as assets
 from service.assets.ingest import StoredOriginal, store_original
 from service.assets.multipart import MultipartStream, boundary_of
 from service.assets.schemas import AssetCreate, AssetOut
-from service.auth.principal import Principal
 from service.config import get_settings
 from service.errors import BadRequest, KhoError, PayloadTooLarge, UnsupportedMedia
+from service.identity.principal import Principal
 from service.inputs import models as inputs
 from service.inputs.text import client_filename
-from service.qa import service as qa_service
 from service.runtime import get_store
 from storage.base import ObjectStore
 from transcoding.sniff import KIND_TYPES
@@ -119,7 +119,7 @@ def check_fits_kind(store: ObjectStore, stored: StoredOriginal, kind: str, filen
     if stored.media_type not in KIND_TYPES[kind]:
         raise UnsupportedMedia("kind_mismatch", media_type=stored.media_type, kind=kind)
     if kind == "qa_set":  # an unreadable Q&A file is refused now, naming the bad row, not later by a job
-        qa_service.validate_stored_original(store, stored.key, stored.media_type, filename=filename)
+        qa_file.validate_stored_original(store, stored.key, stored.media_type, filename=filename)
 
 
 def upload_new_asset(chunks: Iterator[bytes], content_type: str, principal: Principal,

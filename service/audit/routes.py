@@ -8,7 +8,7 @@ from fastapi.responses import StreamingResponse
 from service.audit import service as audit
 from service.db import unit_of_work
 from service.deps import AdminPrincipal, SessionDep
-from service.orgs.service import require_national_admin
+from service.identity.principal import require_national_admin
 
 router = APIRouter(prefix="/api/v1", tags=["audit"])
 

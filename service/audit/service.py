@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from service.audit import repository
 from service.audit.repository import EntryFilter
-from service.auth.principal import Principal
+from service.identity.principal import Principal
 from service.models import AuditEntry, User
 from service.models.base import utcnow
 

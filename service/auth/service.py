@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,10 +12,10 @@ from sqlalchemy.orm import Session
 from service import db
 from service.audit import service as audit
 from service.auth import repository
-from service.auth.principal import Principal
 from service.config import get_settings
 from service.errors import Conflict, KhoError, TooManyRequests, Unauthorized
-from service.models import ApiClient, AuthToken, Organisation, User
+from service.identity.principal import Principal
+from service.models import ApiClient, AuthToken, User
 from service.models.base import utcnow
 from service.models.org import ROLES
 from service.security import DUMMY_HASH, hash_password, keyed_hash, new_token, verify_password
@@ -33,15 +32,8 @@ class IssuedToken:
     csrf_token: str | None = None
 
 
-def principal_for_user(user: User, org: Organisation) -> Principal:
-    return Principal(kind="user", id=user.id, label=user.email, organisation_id=org.id,
-                     organisation_path=org.path, role=user.role)
 
 
-def principal_for_client(client: ApiClient, org: Organisation) -> Principal:
-    return Principal(kind="client", id=client.id, label=client.name, organisation_id=org.id,
-                     organisation_path=org.path, role="client", scopes=frozenset(client.scopes),
-                     rate_limit_per_minute=client.rate_limit_per_minute)
 
 
 def _failure_keys(email: str, address: str | None) -> list[str]:
@@ -82,41 +74,10 @@ def issue_token(session: Session, user: User, kind: str = "bearer") -> IssuedTok
     return IssuedToken(token, expires, csrf)
 
 
-def _touch(update: Callable[[Session], None]) -> None:
-    """Last-used times are written in their own short transaction: the request's own transaction may
-    stay open for a long upload, and on SQLite a write there would hold the database lock throughout."""
-    with db.unit_of_work() as touch_session:
-        update(touch_session)
 
 
-def resolve_user_token(session: Session, token: str, kind: str = "bearer") -> tuple[Principal, AuthToken]:
-    found = repository.token_with_user(session, keyed_hash(token), kind)
-    now = utcnow()
-    if not found:
-        raise Unauthorized()
-    tok, user, org = found
-    if tok.revoked_at or tok.expires_at <= now or not user.is_active:
-        raise Unauthorized()
-    if not tok.last_used_at or now - tok.last_used_at > timedelta(minutes=1):
-        _touch(lambda s: repository.touch_token(s, tok.id, now))
-    return principal_for_user(user, org), tok
 
 
-def resolve_api_key(session: Session, key: str) -> Principal:
-    # Keys look like "kho_<prefix>_<secret>": the prefix finds the row, the keyed hash proves the secret.
-    parts = key.split("_", 2)
-    if len(parts) != 3 or parts[0] != "kho" or not parts[1].startswith("k"):
-        raise Unauthorized()
-    found = repository.client_by_prefix(session, parts[1])
-    if not found:
-        raise Unauthorized()
-    client, org = found
-    if client.revoked_at or not secrets.compare_digest(client.key_hash, keyed_hash(key)):
-        raise Unauthorized()
-    now = utcnow()
-    if not client.last_used_at or now - client.last_used_at > timedelta(minutes=1):
-        _touch(lambda s: repository.touch_client(s, client.id, now))
-    return principal_for_client(client, org)
 
 
 def revoke(session: Session, token: str) -> None:

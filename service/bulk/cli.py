@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from service.auth import repository as auth_repo
-from service.auth import service as auth_service
 from service.bulk.service import ImportReport, run_import
 from service.db import unit_of_work
 from service.errors import Forbidden, KhoError, NotFound
+from service.identity import tokens
 from service.orgs import repository as orgs_repo
 
 
@@ -21,7 +21,7 @@ def import_for_user(path: Path, email: str, org_code: str) -> ImportReport:
         owner = orgs_repo.by_code(session, org_code)
         if org is None or owner is None:
             raise NotFound(what=f"đơn vị / organisation {org_code}")
-        principal = auth_service.principal_for_user(user, org)
+        principal = tokens.principal_for_user(user, org)
     if principal.role not in ("admin", "producer"):
         raise Forbidden()
     if not path.is_file():

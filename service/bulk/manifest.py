@@ -92,7 +92,7 @@ def _csv_rows(data: bytes) -> list[list[str]]:
 
 
 def _xlsx_rows(data: bytes) -> list[list[Any]]:
-    import openpyxl
+    import openpyxl  # loaded on the first XLSX manifest, not at start-up
 
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
         tmp.write(data)

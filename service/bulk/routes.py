@@ -12,13 +12,13 @@ import anyio
 from fastapi import APIRouter, Request
 from starlette.requests import ClientDisconnect
 
-from service.auth.principal import Principal
 from service.bulk import service as bulk
 from service.bulk.schemas import ImportReportOut
 from service.config import get_settings
 from service.db import unit_of_work
 from service.deps import get_principal
 from service.errors import Forbidden, KhoError, PayloadTooLarge, UnsupportedMedia
+from service.identity.principal import Principal
 from service.ops.settings import get_ops_settings
 
 router = APIRouter(prefix="/api/v1/imports", tags=["bulk import"])

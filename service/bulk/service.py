@@ -16,13 +16,14 @@ from service.assets import service as assets
 from service.assets.ingest import store_original
 from service.assets.upload import check_fits_kind
 from service.audit import service as audit
-from service.auth.principal import Principal
 from service.bulk import manifest
 from service.config import get_settings
 from service.db import unit_of_work
 from service.errors import KhoError, scrub_paths
+from service.identity.principal import Principal
 from service.inputs.text import client_filename
 from service.ops.settings import get_ops_settings
+from service.runtime import get_store
 from service.tus.metadata import asset_meta
 from transcoding.qa.ziplimits import ZipLimitError, ZipLimits, check_zip
 
@@ -123,8 +124,6 @@ def _entry(files: dict[str, zipfile.ZipInfo], base: str, seen: set[str], file: s
 
 def _import_row(archive: zipfile.ZipFile, files: dict[str, zipfile.ZipInfo], base: str, seen: set[str],
                 row: manifest.ManifestRow, principal: Principal, owner_org_id: uuid.UUID | None) -> RowResult:
-    from service.runtime import get_store
-
     result = RowResult(row=row.number, file=row.file, status="error")
     try:
         info = _entry(files, base, seen, row.file)

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from service import urls
-from service.auth.principal import Principal
 from service.errors import KhoError, NotFound
 from service.feeds import atom, jsonfeed, podcast, repository
 from service.feeds.model import Category, Enclosure, Entry, FeedMeta
 from service.feeds.repository import FeedFilter
+from service.identity.principal import Principal
 from service.models import Asset, Organisation, Rendition
 from service.models.asset import ASSET_KINDS
 from service.models.base import utcnow

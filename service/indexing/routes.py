@@ -11,7 +11,7 @@ from service.assets import service as assets
 from service.assets.schemas import AssetOut
 from service.deps import ReadPrincipal, SessionDep
 from service.indexing import service as search
-from service.languages.service import require_supported
+from service.vocab.languages import require_supported
 
 router = APIRouter(prefix="/api/v1/search", tags=["search"])
 ListParam = Annotated[list[str] | None, Query()]

@@ -16,9 +16,9 @@ from search.query import cut_query
 from search.types import SearchHit, SearchQuery, SearchResult, SortOrder, Visibility, VisibilityRule
 from service.assets import policy
 from service.assets import repository as assets_repo
-from service.auth.principal import Principal
 from service.db import unit_of_work
 from service.errors import KhoError
+from service.identity.principal import Principal
 from service.indexing import documents, repository
 from service.indexing.drift import Drift
 from service.indexing.drift import drift as drift_of

@@ -22,7 +22,7 @@ log = logging.getLogger("kho.jobs")
 
 def _child(conn: Connection, request: ProcessRequest, source: Path, out_dir: Path, captions: list[Path],
            memory_limit: int, ffmpeg_limits: FfmpegLimits, parent: int) -> None:
-    from transcoding.child import die_with_parent
+    from transcoding.child import die_with_parent  # in the child only, like the pipeline below
 
     die_with_parent(parent)  # a SIGKILLed worker must not leave its encode running on, unowned
     if memory_limit > 0:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from service.models import Job, Version
@@ -103,3 +103,8 @@ def jobs_of_asset(session: Session, asset_id: uuid.UUID) -> list[Job]:
 
 def succeeded_processing_jobs(session: Session, limit: int = 10000) -> list[Job]:
     return list(session.scalars(select(Job).where(Job.kind == "process", Job.status == "succeeded").limit(limit)))
+
+
+def count_by_status(session: Session) -> dict[str, int]:
+    """Jobs per status (only the statuses that have jobs)."""
+    return {str(status): int(n) for status, n in session.execute(select(Job.status, func.count()).group_by(Job.status))}

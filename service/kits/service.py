@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -11,8 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from service.audit import service as audit
-from service.auth.principal import Principal
 from service.errors import Conflict, Forbidden, KhoError, NotFound
+from service.identity.principal import Principal
 from service.kits import repository
 from service.kits.manifest import MANIFEST_NAME, Missing, manifest_bytes, missing_reason
 from service.kits.readme import KitEntry, readme_text
@@ -171,8 +172,6 @@ def zip_stream(session: Session, principal: Principal, slug: str,
 
 
 def _ext(media_type: str) -> str:
-    import mimetypes
-
     return mimetypes.guess_extension(media_type) or ".bin"
 
 

@@ -11,14 +11,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from service.assets import service as assets
+from service.assets import variants
 from service.assets.schemas import LanguageVersionOut
 from service.deps import CurrentPrincipal, ProducerPrincipal, SessionDep, UserPrincipal
 from service.http_files import object_response
-from service.languages import captions, translations, variants
-from service.languages import service as languages
+from service.languages import captions, translations
 from service.models import TranslationRequest
 from service.models.base import utcnow
 from service.runtime import get_store
+from service.vocab import languages
 from transcoding.video.captions_check import MAX_CAPTION_BYTES
 
 router = APIRouter(prefix="/api/v1", tags=["languages"])

@@ -1,6 +1,7 @@
 """Translation requests: a producer asks a unit with translators for a version of an asset in a language,
 by a date. The unit sees its open requests; uploading the language version (with `variant_of`) delivers
-the request (variants.deliver_request); the reviewer then compares original and translation side by side."""
+the request (service.assets.variants.deliver_request); the reviewer then compares original and translation
+side by side."""
 
 from __future__ import annotations
 
@@ -10,15 +11,16 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from service.assets import repository as assets_repo
 from service.assets import service as assets
+from service.assets.variants import root_id
 from service.audit import service as audit
-from service.auth.principal import Principal
 from service.errors import Conflict, KhoError, NotFound
+from service.identity.principal import Principal
 from service.languages import repository
-from service.languages.service import label, require_supported
-from service.languages.variants import root_id
 from service.models import Asset, TranslationRequest
 from service.orgs import repository as orgs_repo
+from service.vocab.languages import label, require_supported
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ def request(session: Session, principal: Principal, asset_id: uuid.UUID, *, lang
     assets.require_editable(session, principal, asset)
     code = require_supported(language)
     root = root_id(asset)
-    if code in repository.group_languages(session, root):
+    if code in assets_repo.group_languages(session, root):
         raise Conflict("variant_language_taken", tag=code)
     unit = orgs_repo.by_code(session, unit_code)
     if unit is None:

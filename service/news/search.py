@@ -14,6 +14,7 @@ from service.assets import policy
 from service.assets import repository as assets_repo
 from service.models import Asset
 from service.news import repository
+from service.runtime import get_search_index
 
 
 class NewsSearch(Protocol):
@@ -36,8 +37,6 @@ class IndexedNewsSearch:
 
     def search(self, session: Session, now: datetime, query: str, *, kind: str | None, offset: int,
                limit: int) -> list[Asset]:
-        from service.runtime import get_search_index
-
         if not query.strip():
             return SqlTitleSearch().search(session, now, query, kind=kind, offset=offset, limit=limit)
         wanted = min(200, offset + limit)

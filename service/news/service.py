@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import mimetypes
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,9 +12,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from search.query import cut_query
-from service.auth.principal import Principal
+from service.assets import variants
 from service.errors import KhoError, NotFound
-from service.languages import variants
+from service.identity.principal import Principal
 from service.models import Asset
 from service.models.base import utcnow
 from service.news import ninjs, repository
@@ -141,7 +142,5 @@ def rendition_link(session: Session, principal: Principal | None, asset_id: uuid
 
 
 def _filename(name: str, media_type: str) -> str:
-    import mimetypes
-
     ext = mimetypes.guess_extension(media_type) or ""
     return name if ext and name.lower().endswith(ext) else f"{name}{ext}"

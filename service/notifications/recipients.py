@@ -8,8 +8,8 @@ import uuid
 from sqlalchemy.orm import Session
 
 from service.assets import policy
-from service.auth.principal import Principal
-from service.auth.service import principal_for_user
+from service.identity.principal import Principal
+from service.identity.tokens import principal_for_user
 from service.models import Asset, Organisation, User
 from service.notifications import repository
 from service.plans import access

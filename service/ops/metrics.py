@@ -13,6 +13,11 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from service.db import unit_of_work
+from service.jobs import repository as jobs_repo
+from service.jobs.queue import get_huey_app
+from service.models.ops import JOB_STATUSES
+
 log = logging.getLogger("kho.metrics")
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -49,17 +54,10 @@ class _StateCollector(Collector):
 
 
 def _job_counts() -> dict[str, float]:
-    from sqlalchemy import func, select
-
-    from service.db import unit_of_work
-    from service.models import Job
-    from service.models.ops import JOB_STATUSES
-
     counts: dict[str, float] = dict.fromkeys(JOB_STATUSES, 0.0)
     try:
         with unit_of_work() as session:
-            for state, n in session.execute(select(Job.status, func.count()).group_by(Job.status)):
-                counts[state] = float(n)
+            counts.update((state, float(n)) for state, n in jobs_repo.count_by_status(session).items())
     except Exception:  # noqa: BLE001 - a scrape must not fail because the database is down
         log.warning("metrics: cannot count jobs", exc_info=True)
         return {}
@@ -68,8 +66,6 @@ def _job_counts() -> dict[str, float]:
 
 def _queue_depth() -> tuple[float, float]:
     try:
-        from service.jobs.queue import get_huey_app
-
         huey = get_huey_app().huey
         return float(huey.pending_count()), float(huey.scheduled_count())
     except Exception:  # noqa: BLE001

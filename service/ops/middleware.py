@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.config import get_settings
 from service.errors import PROBLEM_JSON, KhoError, TooManyRequests
-from service.ops import logs, metrics
+from service.ops import logs, metrics, ratelimit
 from service.ops.guards import (
     EXEMPT,
     IdentityCache,
@@ -93,10 +93,8 @@ class OpsMiddleware:
             return None
         client = scope.get("client") or ("-", 0)
         key, per_minute, label = bucket_for(headers, str(client[0]), self.identities, ops)
-        from service.ops.ratelimit import get_limiter
-
         try:
-            decision = await get_limiter().acquire_async("ops:" + key, per_minute)
+            decision = await ratelimit.get_limiter().acquire_async("ops:" + key, per_minute)
         except Exception:  # noqa: BLE001 - a limiter outage (Redis) must not take the API down
             log.warning("rate limiter unavailable; request let through", exc_info=True)
             return None
@@ -189,10 +187,8 @@ class OpsMiddleware:
         # user cannot gain a request per fresh token.
         ops = get_ops_settings()
         ceiling = ops.rate_limit_user_per_minute if principal.kind == "user" else ops.rate_limit_key_per_minute
-        from service.ops.ratelimit import get_limiter
-
         try:
-            await get_limiter().acquire_async("ops:" + identity, min(ceiling, limit) if limit else ceiling)
+            await ratelimit.get_limiter().acquire_async("ops:" + identity, min(ceiling, limit) if limit else ceiling)
         except Exception:  # noqa: BLE001 - see _refusal
             log.warning("rate limiter unavailable", exc_info=True)
 

@@ -87,6 +87,7 @@ class RedisRateLimiter:
 
     async def acquire_async(self, key: str, per_minute: int) -> Decision:
         """For the ASGI middleware: waiting on Redis must not hold up the event loop's other requests."""
+        # limits.aio (and redis.asyncio under it) loads only where a Redis limiter serves the event loop
         from limits.aio.storage import RedisStorage as AsyncRedisStorage
         from limits.aio.strategies import MovingWindowRateLimiter as AsyncMovingWindow
 

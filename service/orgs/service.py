@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.audit import service as audit
-from service.auth.principal import Principal
 from service.errors import Conflict, Forbidden, KhoError, NotFound
+from service.identity.principal import Principal
 from service.inputs.text import find_control
 from service.models import Organisation
 from service.models.org import ORG_KINDS
@@ -188,12 +188,6 @@ def _import_row(session: Session, principal: Principal, number: int, row: dict[s
                  name_en=row.get("name_en") or None, approval_levels=int(row.get("approval_levels") or 1))
     known[code] = org.path
     return {"row": number, "code": code, "status": "created", "id": org.id}
-
-
-def require_national_admin(principal: Principal) -> None:
-    """Shared national data (vocabularies, the whole audit trail) is for admins of a top-level unit."""
-    if principal.kind != "user" or principal.role != "admin" or principal.organisation_path.count("/") != 2:
-        raise Forbidden()
 
 
 # Reads the web pages show, offered here so that web/ calls services only (never a repository).

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from service.auth.principal import Principal
+from service.identity.principal import Principal
 from service.models import Organisation
 from service.orgs import repository
 from service.orgs.service import list_subtree

@@ -8,8 +8,8 @@ from collections import defaultdict
 
 from sqlalchemy.orm import Session
 
-from service.auth.principal import Principal
 from service.errors import Forbidden, NotFound
+from service.identity.principal import Principal
 from service.models import Organisation
 from service.orgs import repository as orgs_repo
 from service.plans import repository

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service import outbox
-from service.auth.principal import Principal
 from service.db import on_rollback
 from service.errors import Forbidden, KhoError, NotFound, UnsupportedMedia
+from service.identity.principal import Principal
 from service.models import Evidence, UnitContact, UnitProfile
 from service.models.base import utcnow
 from service.plans import access, repository

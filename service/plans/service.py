@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.auth.principal import Principal
 from service.db import on_rollback
 from service.errors import Forbidden, KhoError, NotFound
+from service.identity.principal import Principal
 from service.models import Organisation, Plan, PlanTask, Target, TargetDeclaration, TaskNote
 from service.models.base import utcnow
 from service.plans import access, repository

@@ -126,7 +126,7 @@ def read_table(content: bytes, filename: str) -> list[list[str]]:
 
 
 def _xlsx(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # loaded on the first XLSX plan table, not at start-up
 
     wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     ws = wb.worksheets[0]
@@ -136,7 +136,7 @@ def _xlsx(content: bytes) -> list[list[str]]:
 
 
 def _docx(content: bytes) -> list[list[str]]:
-    import docx
+    import docx  # python-docx loads on the first DOCX plan table, not at start-up
 
     document = docx.Document(io.BytesIO(content))
     for table in document.tables:

@@ -14,14 +14,14 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from service.assets import policy
+from service.assets import policy, qa_file
 from service.assets import repository as assets_repo
 from service.assets import service as assets
 from service.assets.ingest import StoredOriginal, original_key
 from service.assets.schemas import AssetPatch
 from service.audit import service as audit
-from service.auth.principal import Principal
 from service.errors import Conflict, KhoError, NotFound, ServiceUnavailable
+from service.identity.principal import Principal
 from service.jobs import service as jobs
 from service.models import Asset, Version
 from service.models.base import utcnow
@@ -92,7 +92,7 @@ def load_set(session: Session, store: ObjectStore, asset: Asset, version: Versio
         return QaSet(title=str(report.get("title") or asset.title),
                      organisation=str(report.get("organisation") or ""),
                      items=tuple(qa_items.to_model(row) for row in rows))
-    return qa.read_stored(store, version.object_key, version.media_type, title=asset.title).qa_set
+    return qa_file.read_stored(store, version.object_key, version.media_type, title=asset.title).qa_set
 
 
 def _store_json(store: ObjectStore, asset: Asset, number: int, data: bytes) -> StoredOriginal:
@@ -113,7 +113,7 @@ def _save(session: Session, principal: Principal, asset: Asset, base: Version, o
     if new == old:
         raise Conflict("qa_unchanged")
     data = new.to_json().encode("utf-8")
-    qa.validate_upload(data, JSON)  # the processing job parses exactly these bytes
+    qa_file.validate_upload(data, JSON)  # the processing job parses exactly these bytes
     store = get_store()
     number = revisions.next_number(session, asset)
     stored = _store_json(store, asset, number, data)

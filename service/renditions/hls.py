@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from service.assets.rendition_files import companion_key
-from service.auth.principal import Principal
 from service.errors import NotFound
+from service.identity.principal import Principal
 from service.models import Rendition
 from service.renditions import service as renditions
 from service.renditions.schemas import RenditionOut, RenditionsResponse

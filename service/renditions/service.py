@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from service.assets import policy
 from service.assets import repository as assets_repo
 from service.assets import service as assets
-from service.auth.principal import Principal
 from service.errors import Conflict, KhoError, NotFound
+from service.identity.principal import Principal
 from service.jobs import repository as jobs_repo
 from service.jobs import service as jobs
 from service.jobs.public import public_error

@@ -13,9 +13,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service import outbox
-from service.auth.principal import Principal
 from service.errors import Conflict, NotFound
-from service.languages.service import label as language_label
+from service.identity.principal import Principal
 from service.models import Organisation, ReportSnapshot
 from service.models.base import utcnow
 from service.orgs import repository as orgs_repo
@@ -26,6 +25,7 @@ from service.reports import repository, sections
 from service.reports import targets as target_facts
 from service.reports.period import Period, parse_period
 from service.reports.repository import Ids as Scope
+from service.vocab.languages import label as language_label
 
 PULL_KINDS = ("download", "api_pull")
 KIND_LABELS = {"infographic": "Infographic", "video": "Video", "podcast": "Podcast", "qa_set": "Bộ hỏi - đáp",

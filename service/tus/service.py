@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 from service.assets import service as assets
 from service.assets.ingest import StoredOriginal, check_type, read_head, store_original
 from service.assets.upload import check_fits_kind
-from service.auth.principal import Principal
 from service.config import get_settings
 from service.db import after_commit, on_rollback, unit_of_work
 from service.errors import BadRequest, Forbidden, KhoError, PayloadTooLarge
+from service.identity.principal import Principal
 from service.inputs.text import client_filename
 from service.models import Upload
 from service.models.base import utcnow

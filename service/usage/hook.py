@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from service.auth.principal import Principal
+from service.identity.principal import Principal
 from service.models import Asset, Rendition
 from service.usage import service as usage
+from transcoding.profiles import default_profiles
 
 
 def record_download(session: Session, principal: Principal, asset: Asset, rendition: Rendition | None,
                     kind: str = "download") -> None:
-    from transcoding.profiles import default_profiles
-
     if asset.status != "published":
         return  # a producer's, reviewer's or administrator's preview of a draft is not use
     profile = default_profiles().get(rendition.profile) if rendition else None

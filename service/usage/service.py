@@ -9,8 +9,8 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from service.auth.principal import Principal
 from service.db import unit_of_work
+from service.identity.principal import Principal
 from service.models import Rendition
 from service.models.base import utcnow
 from service.usage import repository

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from service.audit import service as audit
 from service.auth import service as auth_service
-from service.auth.principal import Principal
 from service.errors import Forbidden, NotFound
+from service.identity.principal import Principal
 from service.models import User
 from service.orgs import service as orgs
 from service.users import repository

@@ -8,8 +8,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from service.deps import AdminPrincipal, CurrentPrincipal, SessionDep
+from service.identity.principal import require_national_admin
 from service.models import VocabularyTerm
-from service.orgs.service import require_national_admin
 from service.vocab import repository
 from service.vocab import service as vocab
 

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.audit import service as audit
-from service.auth.principal import Principal
 from service.errors import Conflict, NotFound, Unprocessable
+from service.identity.principal import Principal
 from service.models import VocabularyTerm
 from service.models.base import utcnow
 from service.models.vocab import VOCABULARIES

@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
-from service.auth.principal import Principal
 from service.deps import SessionDep, require_scope
+from service.identity.principal import Principal
 from service.webhooks import service as webhooks
 from service.webhooks.schemas import (
     AttemptOut,

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from service.audit import service as audit
 from service.auth import repository as auth_repo
-from service.auth.principal import Principal
 from service.backoff import Backoff
 from service.config import get_settings
 from service.errors import Forbidden, KhoError, NotFound
+from service.identity.principal import Principal
 from service.models import WebhookDelivery, WebhookSubscription
 from service.models.base import utcnow
 from service.models.webhooks import WebhookAttempt

@@ -14,8 +14,8 @@ from service import outbox
 from service.assets import policy
 from service.assets import service as assets
 from service.assets.schemas import AssetOut
-from service.auth.principal import Principal
 from service.errors import Forbidden, KhoError, NotFound
+from service.identity.principal import Principal
 from service.models import Asset, Comment, Version
 from service.models.base import utcnow
 from service.publication.readiness import readiness

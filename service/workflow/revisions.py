@@ -14,9 +14,9 @@ from service.assets import service as assets
 from service.assets.ingest import StoredOriginal
 from service.assets.schemas import AssetPatch
 from service.audit import service as audit
-from service.auth.principal import Principal
 from service.db import on_rollback
 from service.errors import Conflict, KhoError
+from service.identity.principal import Principal
 from service.jobs import service as jobs
 from service.languages import repository as language_repo
 from service.models import Asset, Version
@@ -132,6 +132,17 @@ def propose_metadata(session: Session, principal: Principal, asset: Asset, patch
                  fields=sorted(changes))
     outbox.emit(session, "asset.changed", asset_id=asset.id)
     return version
+
+
+def update_metadata(session: Session, principal: Principal, asset_id: uuid.UUID, patch: AssetPatch) -> Asset:
+    """Edit a draft in place; an edit of a published asset becomes a new version awaiting approval
+    (the live metadata is unchanged until a reviewer approves it)."""
+    asset = assets.get_visible(session, principal, asset_id)
+    assets.require_editable(session, principal, asset)
+    if asset.status == "published":
+        propose_metadata(session, principal, asset, patch)
+        return asset
+    return assets.edit_in_place(session, principal, asset, patch)
 
 
 def next_number(session: Session, asset: Asset) -> int:

@@ -8,11 +8,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.requests import ClientDisconnect
 
+from service.assets import service as assets
+from service.assets.schemas import AssetOut, AssetPatch
 from service.assets.upload import sync_chunks
 from service.deps import CurrentPrincipal, ProducerPrincipal, ReviewerPrincipal, SessionDep
 from service.errors import KhoError
 from service.publication.schemas import PublicationOut
-from service.workflow import queries
+from service.workflow import queries, revisions
 from service.workflow import service as workflow
 from service.workflow.schemas import (
     CommentIn,
@@ -32,6 +34,13 @@ router = APIRouter(prefix="/api/v1", tags=["workflow"])
 
 def _body(body: DecisionIn | None) -> DecisionIn:
     return body or DecisionIn()
+
+
+# Here, not in the assets router: an edit of a published asset proposes a revision, which is workflow's.
+@router.patch("/assets/{asset_id}", response_model=AssetOut, tags=["assets"])
+def patch_asset(asset_id: uuid.UUID, body: AssetPatch, principal: ProducerPrincipal,
+                session: SessionDep) -> AssetOut:
+    return assets.to_out(session, [revisions.update_metadata(session, principal, asset_id, body)])[0]
 
 
 @router.post("/assets/{asset_id}/submit", response_model=TransitionOut)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import uuid
 
-from service.auth.principal import Principal
 from service.errors import Forbidden
+from service.identity.principal import Principal
 
 EDIT_STATES = ("draft", "changes_requested")
 ALT_TEXT_KINDS = ("infographic", "poster")

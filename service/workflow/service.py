@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from service import outbox
 from service.assets import policy
 from service.audit import service as audit
-from service.auth.principal import Principal
 from service.errors import Conflict, Forbidden, NotFound, Unprocessable
+from service.identity.principal import Principal
 from service.models import Asset, Comment, ReviewEvent, Version
 from service.models.base import utcnow
 from service.publication.readiness import readiness

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from service.assets import policy, upload
 from service.assets import service as assets
 from service.assets.schemas import AssetPatch
-from service.auth.principal import Principal
 from service.errors import Forbidden
+from service.identity.principal import Principal
 from service.models.base import utcnow
 from service.runtime import get_store
 from service.workflow import repository, revisions

@@ -65,9 +65,9 @@ def live_var_files(name: str) -> Iterator[str]:
 def test_racing_patches_for_one_offset_one_wins_the_other_gets_409(live: LiveServer, factory: Factory) -> None:
     """Both requests pass the offset check before either commits (as two API hosts would): the
     compare-and-set lets one through, the other answers 409 and its staged object is deleted."""
-    from service.auth import service as auth
     from service.db import unit_of_work
     from service.errors import KhoError
+    from service.identity import tokens
     from service.tus import service as tus
 
     headers = factory.headers("producer")
@@ -84,7 +84,7 @@ def test_racing_patches_for_one_offset_one_wins_the_other_gets_409(live: LiveSer
     def send(size: int) -> None:
         try:
             with unit_of_work() as session:
-                principal, _ = auth.resolve_user_token(session, headers["Authorization"].split(" ", 1)[1])
+                principal, _ = tokens.resolve_user_token(session, headers["Authorization"].split(" ", 1)[1])
                 outcomes[size] = tus.append(session, principal, upload_id, 0, None, chunks(content[:size])).offset
         except KhoError as exc:
             outcomes[size] = exc.status

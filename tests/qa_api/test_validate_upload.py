@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from service.assets.qa_file import read_upload, validate_stored_original, validate_upload
 from service.errors import KhoError
-from service.qa.service import read_upload, validate_stored_original, validate_upload
 from tests.qa_api.helpers import csv_bytes, csv_rows, docx_bytes
 from transcoding.qa.exporters_table import write_xlsx
 from transcoding.qa.model import QaSet

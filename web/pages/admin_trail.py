@@ -13,9 +13,9 @@ from starlette.responses import Response
 from service.audit import service as audit
 from service.audit.service import EntryFilter
 from service.deps import SessionDep
+from service.identity.principal import require_national_admin
 from service.models.base import utcnow
 from service.orgs import tree as org_tree
-from service.orgs.service import require_national_admin
 from web.render import render
 from web.routing import page_router
 from web.session import AdminUser

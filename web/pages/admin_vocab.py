@@ -11,8 +11,8 @@ from starlette.responses import RedirectResponse, Response
 
 from service.deps import SessionDep
 from service.errors import Forbidden, KhoError
+from service.identity.principal import require_national_admin
 from service.models.vocab import VOCABULARIES
-from service.orgs import service as orgs
 from service.vocab import service as vocab
 from service.vocab.routes import TermCreate, TermPatch
 from web.forms import message, validated
@@ -26,7 +26,7 @@ router = page_router()
 
 def _may_edit(user: AdminUser) -> bool:
     try:
-        orgs.require_national_admin(user.principal)
+        require_national_admin(user.principal)
     except Forbidden:
         return False
     return True
@@ -49,7 +49,7 @@ def create_term(request: Request, user: AdminUser, session: SessionDep,
                 vocabulary: Annotated[str, Form(max_length=32)], code: Annotated[str, Form(max_length=64)],
                 label_vi: Annotated[str, Form(max_length=300)], label_en: Annotated[str, Form(max_length=300)]
                 ) -> Response:
-    orgs.require_national_admin(user.principal)
+    require_national_admin(user.principal)
     try:
         body = validated(TermCreate, vocabulary=vocabulary, code=code.strip(), label_vi=label_vi, label_en=label_en)
         vocab.create_term(session, user.principal, vocabulary=body.vocabulary, code=body.code,
@@ -61,7 +61,7 @@ def create_term(request: Request, user: AdminUser, session: SessionDep,
 
 @router.get("/quan-tri/tu-vung/{term_id}")
 def edit_term_page(term_id: uuid.UUID, request: Request, user: AdminUser, session: SessionDep) -> Response:
-    orgs.require_national_admin(user.principal)
+    require_national_admin(user.principal)
     return render(request, "admin/term_edit.html", {"term": vocab.get_term(session, term_id), "error": None})
 
 
@@ -69,7 +69,7 @@ def edit_term_page(term_id: uuid.UUID, request: Request, user: AdminUser, sessio
 def edit_term(term_id: uuid.UUID, request: Request, user: AdminUser, session: SessionDep,
               label_vi: Annotated[str, Form(max_length=300)], label_en: Annotated[str, Form(max_length=300)]
               ) -> Response:
-    orgs.require_national_admin(user.principal)
+    require_national_admin(user.principal)
     try:
         patch = validated(TermPatch, label_vi=label_vi, label_en=label_en)
     except KhoError as exc:
@@ -81,7 +81,7 @@ def edit_term(term_id: uuid.UUID, request: Request, user: AdminUser, session: Se
 
 @router.post("/quan-tri/tu-vung/{term_id}/{action}", dependencies=[CsrfChecked])
 def retire_or_restore(term_id: uuid.UUID, action: str, user: AdminUser, session: SessionDep) -> Response:
-    orgs.require_national_admin(user.principal)
+    require_national_admin(user.principal)
     if action not in ("ngung-dung", "dung-lai"):
         raise KhoError("not_found", status=404, what="thao tác / action")
     vocab.set_retired(session, user.principal, term_id, action == "ngung-dung")

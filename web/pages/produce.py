@@ -12,8 +12,8 @@ from starlette.responses import RedirectResponse, Response
 from service.assets import service as assets
 from service.config import get_settings
 from service.deps import SessionDep
-from service.languages.service import choices as language_choices
 from service.ops.settings import get_ops_settings
+from service.vocab.languages import choices as language_choices
 from service.workflow import service as workflow
 from service.workflow.schemas import DecisionIn
 from transcoding.profiles import default_profiles

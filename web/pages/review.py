@@ -14,9 +14,9 @@ from service.assets import service as assets
 from service.deps import SessionDep
 from service.errors import NotFound
 from service.languages import captions, translations
-from service.languages.service import label as language_label
 from service.renditions import hls
 from service.renditions import service as renditions
+from service.vocab.languages import label as language_label
 from service.workflow import queries as review_queries
 from service.workflow import service as workflow
 from service.workflow.schemas import DecisionIn

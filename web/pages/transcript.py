@@ -12,8 +12,8 @@ from starlette.responses import RedirectResponse, Response
 from service.assets import service as assets
 from service.deps import SessionDep
 from service.languages import captions
-from service.languages.service import choices as language_choices
 from service.runtime import get_store
+from service.vocab.languages import choices as language_choices
 from transcoding.video.captions_check import MAX_CAPTION_BYTES
 from web.render import lang_of, render
 from web.routing import page_router

@@ -8,14 +8,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from service.assets import policy
-from service.assets import repository as assets_repo
+from service.assets import policy, repository
 from service.assets.schemas import LanguageVersionOut
-from service.auth.principal import Principal
 from service.errors import Conflict, NotFound
-from service.languages import repository
-from service.languages.service import label
+from service.identity.principal import Principal
 from service.models import Asset
+from service.vocab.languages import label
 
 
 def root_id(asset: Asset) -> uuid.UUID:
@@ -24,7 +22,7 @@ def root_id(asset: Asset) -> uuid.UUID:
 
 def link(session: Session, principal: Principal, asset: Asset, variant_of: uuid.UUID, now: datetime) -> None:
     """Make `asset` a language version of `variant_of` (or of its original, when given a version)."""
-    target = assets_repo.get(session, variant_of, policy.visible_filter(principal, now))
+    target = repository.get(session, variant_of, policy.visible_filter(principal, now))
     if target is None:
         raise NotFound(what="bản gốc / original")
     root = root_id(target)

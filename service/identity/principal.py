@@ -1,7 +1,14 @@
+"""Who is calling (a signed-in user or an API client) and the checks made on that alone.
+
+The lowest identity module: audit, orgs, the request dependencies and every domain import it; it imports none
+of them."""
+
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+
+from service.errors import Forbidden
 
 
 @dataclass(frozen=True)
@@ -27,3 +34,9 @@ class Principal:
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
+
+
+def require_national_admin(principal: Principal) -> None:
+    """Shared national data (vocabularies, the whole audit trail) is for admins of a top-level unit."""
+    if principal.kind != "user" or principal.role != "admin" or principal.organisation_path.count("/") != 2:
+        raise Forbidden()
