@@ -4,18 +4,32 @@ focal point page, so the same permission, audit and crops-only re-render; errors
 from __future__ import annotations
 
 import hashlib
+import io
+import os
 import uuid
 from pathlib import Path
+
+from PIL import Image
 
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import Factory
-from tests.api.media import png
 from tests.api.test_renditions import run_processing
 from tests.api.test_upload import upload
 
 CROPS = {("zalo-oa", "cover-16x9"), ("web-image", "thumb-320"), ("vertical", "story-1080x1920"),
          ("facebook-feed", "1200x630")}
+
+
+def _gradient(size: tuple[int, int]) -> bytes:
+    """A picture whose every row differs (top dark, bottom light), so a crop that moves changes its bytes; a
+    flat colour would give the same crop wherever the focal point is."""
+    width, height = size
+    img = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    img.putpixel((0, 0), tuple(os.urandom(3)))  # bytes nobody else uploaded
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return buf.getvalue()
 
 
 def _problem(r, status: int) -> dict:  # type: ignore[no-untyped-def]
@@ -39,7 +53,7 @@ def test_focal_point_api(client: TestClient, factory: Factory) -> None:
 
     org = factory.org()
     producer = factory.headers("producer", org)
-    status, asset = upload(client, producer, png(size=(600, 1500)))
+    status, asset = upload(client, producer, _gradient((600, 1500)))
     assert status == 201, asset
     asset_id = asset["id"]
     first = run_processing(client, producer, asset_id)
