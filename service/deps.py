@@ -12,16 +12,20 @@ from sqlalchemy.orm import Session
 
 from service.auth import service as auth_service
 from service.auth.principal import Principal
-from service.db import finish, get_sessionmaker
+from service.db import finish
 from service.errors import Forbidden, ServiceUnavailable, Unauthorized
+from service.runtime import Runtime, runtime_of
 
 SESSION_COOKIE = "kho_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_session() -> Iterator[Session]:
+RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
+
+
+def get_session(rt: RuntimeDep) -> Iterator[Session]:
     """The request's unit of work: commit after the route returns, before the response is sent."""
-    session = get_sessionmaker()()
+    session = rt.sessionmaker()
     try:
         try:
             yield session

@@ -15,11 +15,10 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from service.config import get_settings
 from service.db import get_engine
 from service.jobs.queue import get_huey_app
 from service.ops.ratelimit import limiter_status
-from service.runtime import get_store
+from service.runtime import get_settings, get_store
 
 router = APIRouter(tags=["health"])
 READY_DEADLINE = 1.8  # seconds for all probes together; a load balancer's check usually allows 2

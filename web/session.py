@@ -16,10 +16,10 @@ from starlette.responses import Response
 
 from service.auth import service as auth_service
 from service.auth.principal import Principal
-from service.config import get_settings
 from service.deps import SESSION_COOKIE, SessionDep
 from service.errors import Forbidden, KhoError
 from service.notifications import service as notifications
+from service.runtime import get_settings
 
 ANON_CSRF_COOKIE = "kho_csrf"
 CSRF_FIELD = "csrf_token"

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from service import urls
-from service.config import get_settings
 from service.models import Asset
+from service.runtime import get_settings
 from storage.base import ObjectStore
 from transcoding.rights import DeliveryRights, embed_rights, embeddable
 

@@ -13,11 +13,11 @@ from urllib.parse import urlsplit
 
 from service import urls
 from service.backoff import Backoff
-from service.config import get_settings
 from service.db import unit_of_work
 from service.models.base import utcnow
 from service.notifications import mailer as mail
 from service.notifications import repository
+from service.runtime import get_settings
 
 log = logging.getLogger("kho.notifications")
 LEASE = timedelta(seconds=120)
