@@ -19,17 +19,15 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.requests import HTTPConnection  # at run time: FastAPI reads the dependency's signature
 
 from search.protocol import SearchIndex
 from service.config import Settings
 from storage.base import ObjectStore
-
-if TYPE_CHECKING:
-    from starlette.requests import HTTPConnection
 
 T = TypeVar("T")
 log = logging.getLogger("kho.runtime")
