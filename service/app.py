@@ -146,11 +146,9 @@ MIDDLEWARE: tuple[Callable[[FastAPI], None], ...] = (inputs_middleware.install, 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    # The process's runtime: the one `kho` (or a test) installed, else built here from the environment, which
-    # refuses default secrets in production before anything is served; one built here is closed here.
-    owned = not runtime.installed()
-    rt = runtime.install(Runtime.build()) if owned else runtime.current()
-    app.state.runtime = rt
+    rt: Runtime = app.state.runtime
+    if rt.closed:  # replaced since the app was made (a test installing its own): serve with the current one
+        rt = app.state.runtime = runtime.current()
     worker = None
     if app.state.with_worker:
         worker = Worker(own_signals=False, rt=rt)
@@ -160,16 +158,21 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         if worker:
             worker.stop()  # graceful: running jobs finish, queued ones stay queued
-        app.state.runtime = None
-        if owned:
-            runtime.close()
+        if app.state.owns_runtime:  # built by create_app: closed with the app
+            runtime.release(rt)
+            app.state.runtime = None
 
 
 def create_app(*, with_worker: bool = False) -> FastAPI:
+    # The process's runtime: the one `kho` (or a test) installed, else one built here from the environment
+    # (which refuses default secrets in production before anything is served), closed at shutdown.
+    owns_runtime = not runtime.installed()
+    rt = runtime.install(Runtime.build()) if owns_runtime else runtime.current()
     wiring.install()
     app = FastAPI(title="Kho Truyền Thông API", version="0.1.0", lifespan=lifespan,
                   description="Kho dữ liệu truyền thông Nghị quyết 71-NQ/TW — communication asset repository.")
     app.state.with_worker = with_worker
+    app.state.runtime, app.state.owns_runtime = rt, owns_runtime
     install_error_handlers(app)
     openapi.install(app)
     for router in ROUTERS:

@@ -215,6 +215,14 @@ def close() -> None:
         rt.close()
 
 
+def release(rt: Runtime) -> None:
+    """Close `rt`, and uninstall it if it is still the installed one (an app closing the runtime it built)."""
+    with _CURRENT.lock:
+        if _CURRENT.runtime is rt:
+            _CURRENT.runtime = None
+    rt.close()
+
+
 def runtime_of(conn: HTTPConnection) -> Runtime:
     """FastAPI dependency: the app's runtime (set by its lifespan), else the installed one (a test's)."""
     rt = getattr(conn.app.state, "runtime", None)
