@@ -152,9 +152,9 @@ class FallbackRateLimiter:
         return "degraded: per-process limit (Redis unavailable)"
 
 
-def limiter_status() -> str:
+def limiter_status(rt: Runtime | None = None) -> str:
     """"ok", or what the rate limiter is falling back to (for /readyz)."""
-    rt = current()
+    rt = rt or current()
     if not rt.built(_build_limiter):
         return "ok"
     limiter = rt.adapter(_build_limiter)
