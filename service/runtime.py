@@ -70,11 +70,6 @@ class Runtime:
         """Release something when the runtime closes (an adapter's pool or file), last registered first."""
         self._closers.append(fn)
 
-    def forget(self, build: Callable[[Runtime], Any]) -> None:
-        """Drop one adapter so the next use builds it again (after its own close)."""
-        with self._lock:
-            self._adapters.pop(build, None)
-
     @property
     def engine(self) -> Engine:
         return self.adapter(_build_engine)
@@ -245,14 +240,3 @@ def get_search_index() -> SearchIndex:
 def download_ttl() -> timedelta:
     return timedelta(seconds=get_settings().download_url_ttl_seconds)
 
-
-def reopen_search(rt: Runtime | None = None) -> SearchIndex:
-    """Close and reopen the search index (a test switching engines, a writer claiming the index)."""
-    rt = rt or current()
-    with rt._lock:
-        if rt.built(_build_search_index):
-            index = rt.search_index
-            rt.forget(_build_search_index)
-            rt._closers.remove(index.close)
-            index.close()
-    return rt.search_index
