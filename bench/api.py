@@ -44,13 +44,12 @@ def configure(var_dir: Path, port: int) -> dict[str, str]:
 def seed(assets: int) -> tuple[str, str]:
     """Published assets (ORM + real stored objects, bench setup only), a kit, and an API key."""
     from service.auth import service as auth_service
-    from service.config import get_settings
     from service.db import unit_of_work
     from service.migrate import upgrade
     from service.models import Asset, Collection, CollectionItem, Rendition, Version
     from service.models.base import utcnow
     from service.orgs import service as orgs
-    from service.runtime import get_store
+    from service.runtime import get_settings, get_store
     from tests.distribution.helpers import jpeg
 
     upgrade(get_settings().db_url)

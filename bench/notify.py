@@ -75,8 +75,8 @@ def setup(args: argparse.Namespace, smtp_port: int) -> None:
         from tests.support import create_pg_database
 
         os.environ["KHO_DATABASE_URL"] = create_pg_database(f"kho_bench_{uuid.uuid4().hex[:8]}")
-    from service.config import get_settings
     from service.migrate import upgrade
+    from service.runtime import get_settings
 
     upgrade(get_settings().db_url)
 

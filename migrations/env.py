@@ -6,8 +6,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from service.config import get_settings
 from service.models import Base
+from service.runtime import get_settings
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or get_settings().db_url

@@ -14,12 +14,11 @@ from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service import openapi, wiring
+from service import openapi, runtime, wiring
 from service.assets.routes import router as assets_router
 from service.audit.routes import router as audit_router
 from service.auth.routes import router as auth_router
 from service.bulk.routes import router as bulk_router
-from service.config import get_settings
 from service.errors import PROBLEM_JSON, KhoError, ServiceUnavailable
 from service.feeds.routes import router as feeds_router
 from service.headers import DefaultHeaders
@@ -41,6 +40,7 @@ from service.qa.routes import router as qa_router
 from service.renditions.jobs import router as jobs_router
 from service.renditions.routes import router as renditions_router
 from service.reports.routes import router as reports_router
+from service.runtime import Runtime
 from service.tus.routes import router as tus_router
 from service.users.routes import router as users_router
 from service.vocab.routes import router as vocab_router
@@ -146,23 +146,33 @@ MIDDLEWARE: tuple[Callable[[FastAPI], None], ...] = (inputs_middleware.install, 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings = get_settings()  # refuse to start with default secrets in production, before serving anything
+    rt: Runtime = app.state.runtime
+    if rt.closed:  # replaced since the app was made (a test installing its own): serve with the current one
+        rt = app.state.runtime = runtime.current()
     worker = None
     if app.state.with_worker:
-        worker = Worker(settings.worker_threads, own_signals=False)
+        worker = Worker(own_signals=False, rt=rt)
         worker.start()
     try:
         yield
     finally:
         if worker:
             worker.stop()  # graceful: running jobs finish, queued ones stay queued
+        if app.state.owns_runtime:  # built by create_app: closed with the app
+            runtime.release(rt)
+            app.state.runtime = None
 
 
 def create_app(*, with_worker: bool = False) -> FastAPI:
+    # The process's runtime: the one `kho` (or a test) installed, else one built here from the environment
+    # (which refuses default secrets in production before anything is served), closed at shutdown.
+    owns_runtime = not runtime.installed()
+    rt = runtime.install(Runtime.build()) if owns_runtime else runtime.current()
     wiring.install()
     app = FastAPI(title="Kho Truyền Thông API", version="0.1.0", lifespan=lifespan,
                   description="Kho dữ liệu truyền thông Nghị quyết 71-NQ/TW — communication asset repository.")
     app.state.with_worker = with_worker
+    app.state.runtime, app.state.owns_runtime = rt, owns_runtime
     install_error_handlers(app)
     openapi.install(app)
     for router in ROUTERS:

@@ -14,8 +14,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from service.config import get_settings
+from service import runtime
 from service.db import unit_of_work
+from service.runtime import Runtime, get_settings
 
 
 def _migrate(_: argparse.Namespace) -> None:
@@ -62,12 +63,12 @@ def _serve(args: argparse.Namespace, with_worker: bool) -> None:
 
 
 def _claim_search_writer() -> None:
-    """A second process writing one embedded index stops here with a clear message."""
+    """Open the search index now, as its writer (see `main`): a second process writing one embedded index
+    stops here with a clear message (naming KHO_SEARCH=postgres) instead of retrying for minutes."""
     from search.writer_lock import IndexBusy
-    from service.runtime import claim_search_writer
 
     try:
-        claim_search_writer()
+        runtime.current().search_index  # noqa: B018 - opening it is the point
     except IndexBusy as exc:
         sys.exit(f"kho: {exc}")
 
@@ -81,7 +82,7 @@ def _worker(_: argparse.Namespace) -> None:
     _wait_for_database()
     _claim_search_writer()
     rebuild_in_background()  # the worker that found the index in an older layout (and dropped it) refills it
-    worker = Worker(get_settings().worker_threads)
+    worker = Worker(rt=runtime.current())
     worker.start()
     try:
         # Huey's loop() is one health-check iteration; SIGINT/SIGTERM make it raise ConsumerStopped.
@@ -189,6 +190,9 @@ def _import(args: argparse.Namespace) -> None:
         sys.exit(2)
 
 
+SEARCH_WRITERS = frozenset({"run", "worker", "reindex"})
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kho", description="Kho Truyền Thông")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -236,7 +240,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     args = build_parser().parse_args(argv)
-    args.fn(args)
+    # One runtime for the command, from the environment and .env; the processes that write the search index
+    # (the worker, `kho run`, `kho reindex`) open it as its writer. Closed however the command ends.
+    runtime.install(Runtime.build(search_writer=args.command in SEARCH_WRITERS))
+    try:
+        args.fn(args)
+    finally:
+        runtime.close()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Settings, read from the environment with the KHO_ prefix (and an optional .env file).
+"""Settings, read once from the environment with the KHO_ prefix (and an optional .env file) when a
+`service.runtime.Runtime` is built; code reads them from the runtime (`get_settings()`), never from os.environ.
 
 Every default is the embedded one: SQLite, a local object folder, the embedded search engine and the
 embedded (SQLite-backed) queue, all under `var/`. Production mode refuses default secrets.
@@ -11,8 +12,6 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from service.once import once
 
 DEFAULT_SECRET = "dev-only-change-me"
 MiB = 1024 * 1024
@@ -103,6 +102,24 @@ class Settings(BaseSettings):
     notify_urgent_remind_minutes: float = Field(default=30, gt=0)  # remind reviewers of an urgent item nobody took
     notify_digest_hour: int = Field(default=7, ge=0, le=23)  # local hour (UTC+7) of the daily digest
 
+    # Operations: logs, request bodies, rate limits, resumable uploads, bulk imports, the storage sweep.
+    log_format: Literal["json", "text"] = "json"
+    # Bodies of ordinary API calls are small; upload paths get the largest per-kind upload limit instead.
+    max_body_bytes: int = Field(default=16 * MiB, ge=1024)
+    max_import_bytes: int = Field(default=8 * 1024 * MiB, ge=MiB)
+    rate_limit_enabled: bool = True
+    rate_limit_user_per_minute: int = Field(default=1200, ge=1)
+    rate_limit_key_per_minute: int = Field(default=1200, ge=1)
+    rate_limit_anonymous_per_minute: int = Field(default=600, ge=1)
+    tus_expiry_hours: float = Field(default=24.0, gt=0)
+    tus_max_open_per_user: int = Field(default=50, ge=1)
+    # The web upload page's PATCH size: small enough that a dropped connection costs little on a weak uplink.
+    tus_web_chunk_bytes: int = Field(default=8 * 1024 * 1024, ge=64 * 1024)
+    import_max_entries: int = Field(default=2000, ge=1)
+    import_max_ratio: float = Field(default=100.0, gt=1)
+    # Orphan objects, crashed multipart uploads, expired tus uploads, abandoned work folders (each worker).
+    storage_sweep_interval_seconds: float = Field(default=900.0, gt=0)
+
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:
         if self.env != "production":
@@ -139,6 +156,3 @@ class Settings(BaseSettings):
         return max(self.upload_limits.values())
 
 
-@once
-def get_settings() -> Settings:
-    return Settings()

@@ -1,52 +1,23 @@
-"""Engine and session handling. The request or job wrapper owns commit/rollback; services only flush."""
+"""Session handling; the engine and session factory are the runtime's. The request or job wrapper owns
+commit/rollback; services only flush."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.config import get_settings
-from service.once import once
+from service.runtime import current
 
 
-def make_engine(url: str) -> Engine:
-    kwargs: dict[str, Any] = {"future": True}
-    if url.startswith("sqlite"):
-        # The API and the in-process worker share the file: wait for locks instead of failing at once.
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
-    else:
-        # The API runs sync routes on up to 40 worker threads (anyio's default): the pool must not be the
-        # smaller limit, or requests queue for a connection and time out under load.
-        kwargs.update(pool_pre_ping=True, pool_size=20, max_overflow=30, pool_timeout=10)
-        if url.startswith("postgresql"):  # a hung server fails a connect (start-up wait, /readyz) instead of blocking
-            kwargs["connect_args"] = {"connect_timeout": 5}
-    engine = create_engine(url, **kwargs)
-    if url.startswith("sqlite"):
-        event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
-
-
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=30000")
-    cur.close()
-
-
-@once
 def get_engine() -> Engine:
-    return make_engine(get_settings().db_url)
+    return current().engine
 
 
-@once
 def get_sessionmaker() -> sessionmaker[Session]:
-    return sessionmaker(bind=get_engine(), expire_on_commit=False)
+    return current().sessionmaker
 
 
 # After-commit hooks let a unit of work enqueue jobs only once its rows are durable

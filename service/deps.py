@@ -10,18 +10,22 @@ from fastapi import Depends, Request
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from service.db import finish, get_sessionmaker
+from service.db import finish
 from service.errors import Forbidden, ServiceUnavailable, Unauthorized
 from service.identity import tokens
 from service.identity.principal import Principal
+from service.runtime import Runtime, runtime_of
 
 SESSION_COOKIE = "kho_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_session() -> Iterator[Session]:
+RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
+
+
+def get_session(rt: RuntimeDep) -> Iterator[Session]:
     """The request's unit of work: commit after the route returns, before the response is sent."""
-    session = get_sessionmaker()()
+    session = rt.sessionmaker()
     try:
         try:
             yield session

@@ -4,22 +4,22 @@ of blocking; probes touch only unique, self-removing names, so parallel checks n
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 import uuid
 from collections.abc import Callable
+from typing import Annotated
 
 import httpx
 import redis
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from service.config import get_settings
-from service.db import get_engine
-from service.jobs.queue import get_huey_app
+from service.jobs.queue import huey_app
 from service.ops.ratelimit import limiter_status
-from service.runtime import get_search_index, get_store
+from service.runtime import Runtime, current, runtime_of
 
 router = APIRouter(tags=["health"])
 READY_DEADLINE = 1.8  # seconds for all probes together; a load balancer's check usually allows 2
@@ -31,17 +31,17 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def _database() -> None:
-    with get_engine().connect() as conn:
+def _database(rt: Runtime) -> None:
+    with rt.engine.connect() as conn:
         conn.execute(text("SELECT 1"))
 
 
-def _storage() -> None:
-    get_store().health()
+def _storage(rt: Runtime) -> None:
+    rt.store.health()
 
 
-def _queue() -> None:
-    settings = get_settings()
+def _queue(rt: Runtime) -> None:
+    settings = rt.settings
     if settings.queue == "redis":
         client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=PROBE_TIMEOUT,
                                       socket_timeout=PROBE_TIMEOUT)
@@ -50,13 +50,14 @@ def _queue() -> None:
         finally:
             client.close()
         return
-    get_huey_app().huey.pending_count()  # opens the SQLite queue file
+    huey_app(rt).huey.pending_count()  # opens the SQLite queue file
 
 
-def _search() -> None:
-    settings = get_settings()
+def _search(rt: Runtime | None = None) -> None:
+    rt = rt or current()
+    settings = rt.settings
     if settings.search == "postgres":
-        health = get_search_index().health()
+        health = rt.search_index.health()
         if not health.ok:
             raise RuntimeError(health.detail)
         return
@@ -73,8 +74,8 @@ def _search() -> None:
         probe.unlink(missing_ok=True)
 
 
-CHECKS: dict[str, Callable[[], None]] = {"database": _database, "storage": _storage, "queue": _queue,
-                                         "search": _search}
+CHECKS: dict[str, Callable[[Runtime], None]] = {"database": _database, "storage": _storage, "queue": _queue,
+                                                "search": _search}
 
 
 def run_checks(checks: dict[str, Callable[[], None]], deadline: float) -> dict[str, str]:
@@ -104,9 +105,9 @@ def run_checks(checks: dict[str, Callable[[], None]], deadline: float) -> dict[s
 
 
 @router.get("/readyz")
-def readyz() -> JSONResponse:
-    checks = run_checks(CHECKS, READY_DEADLINE)
+def readyz(rt: Annotated[Runtime, Depends(runtime_of)]) -> JSONResponse:
+    checks = run_checks({name: functools.partial(check, rt) for name, check in CHECKS.items()}, READY_DEADLINE)
     ok = all(v == "ok" for v in checks.values())
     # A degraded limiter still limits (per process): reported, but not a reason to take the API out.
-    checks["rate_limiter"] = limiter_status()
+    checks["rate_limiter"] = limiter_status(rt)
     return JSONResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status_code=200 if ok else 503)

@@ -10,13 +10,11 @@ import time
 from datetime import timedelta
 
 from service.assets import repository as assets_repo
-from service.config import get_settings
 from service.db import unit_of_work
 from service.jobs import service as jobs
 from service.jobs import workdir
 from service.models.base import utcnow
-from service.ops.settings import get_ops_settings
-from service.runtime import get_store
+from service.runtime import get_settings, get_store
 from service.tus import service as tus
 from storage.base import StorageError
 
@@ -76,7 +74,7 @@ class StorageSweep:
     def run_when_due(cls) -> dict[str, int] | None:
         with cls._lock:
             now = time.monotonic()
-            if now - cls._last < get_ops_settings().storage_sweep_interval_seconds:
+            if now - cls._last < get_settings().storage_sweep_interval_seconds:
                 return None
             cls._last = now
         try:

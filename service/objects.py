@@ -5,10 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from service.config import get_settings
 from service.errors import Forbidden, NotFound
 from service.http_files import object_response
-from service.runtime import get_store
+from service.runtime import get_settings, get_store
 from storage.base import ObjectNotFound
 from storage.signing import InvalidSignature, UrlSigner
 

@@ -10,7 +10,7 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from service.config import get_settings
+from service.runtime import get_settings
 
 _hasher = PasswordHasher()
 

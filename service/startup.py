@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from service.backoff import Backoff, wait_until_ready
-from service.config import get_settings
 from service.db import get_engine
 from service.jobs.failures import Failure, classify
+from service.runtime import get_settings
 
 STARTUP_SCHEDULE = Backoff(base=1.0, cap=15.0)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from service.config import get_settings
+from service.runtime import get_settings
 
 ASSET_PAGE = "/tai-nguyen/{asset_id}"
 KIT_PAGE = "/bo-suu-tap/{slug}"

@@ -6,12 +6,12 @@ import logging
 import signal
 import threading
 
-from service.config import get_settings
 from service.db import unit_of_work
 from service.jobs import service as jobs
 from service.jobs import workdir
-from service.jobs.queue import get_huey_app
+from service.jobs.queue import huey_app
 from service.outbox_pump import OutboxPump
+from service.runtime import Runtime, current
 from service.scheduled import run_scheduled
 from service.wiring import install
 
@@ -19,15 +19,16 @@ log = logging.getLogger("kho.worker")
 
 
 class Sweeper(threading.Thread):
-    def __init__(self, interval: float = 60.0) -> None:
+    def __init__(self, interval: float = 60.0, rt: Runtime | None = None) -> None:
         super().__init__(name="kho-sweep", daemon=True)
         self.interval = interval
+        self.rt = rt
         self.stopping = threading.Event()
 
     def run(self) -> None:
         while not self.stopping.is_set():
             try:
-                with unit_of_work() as session:
+                with unit_of_work(self.rt.sessionmaker if self.rt else None) as session:
                     jobs.sweep(session)
                 run_scheduled()
             except Exception:  # noqa: BLE001 - keep sweeping
@@ -38,19 +39,21 @@ class Sweeper(threading.Thread):
 class Worker:
     """Everything a worker runs, startable inside the API process (`kho run`) or on its own (`kho worker`)."""
 
-    def __init__(self, threads: int, *, own_signals: bool = True) -> None:
+    def __init__(self, threads: int | None = None, *, own_signals: bool = True, rt: Runtime | None = None) -> None:
         # Inside `kho run` the web server owns SIGINT/SIGTERM (graceful shutdown); Huey's consumer would
         # otherwise replace its handlers when it starts.
         self.own_signals = own_signals
+        self.rt = rt or current()
         install()
-        self.consumer = get_huey_app().huey.create_consumer(workers=threads, worker_type="thread",
-                                                            periodic=False, check_worker_health=True)
+        self.consumer = huey_app(self.rt).huey.create_consumer(
+            workers=threads or self.rt.settings.worker_threads, worker_type="thread", periodic=False,
+            check_worker_health=True)
         self.pump = OutboxPump()
-        self.sweeper = Sweeper(get_settings().sweep_interval_seconds)
+        self.sweeper = Sweeper(self.rt.settings.sweep_interval_seconds, self.rt)
 
     def start(self) -> None:
         # Work folders of runs a killed worker left behind (their lock is free); live ones are kept.
-        workdir.remove_stale(get_settings().tmp_dir)
+        workdir.remove_stale(self.rt.settings.tmp_dir)
         saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
         self.consumer.start()
         if not self.own_signals and threading.current_thread() is threading.main_thread():

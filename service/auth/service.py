@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 from service import db
 from service.audit import service as audit
 from service.auth import repository
-from service.config import get_settings
 from service.errors import Conflict, KhoError, TooManyRequests, Unauthorized
 from service.identity.principal import Principal
 from service.models import ApiClient, AuthToken, User
 from service.models.base import utcnow
 from service.models.org import ROLES
+from service.runtime import get_settings
 from service.security import DUMMY_HASH, hash_password, keyed_hash, new_token, verify_password
 
 MAX_FAILURES = 5

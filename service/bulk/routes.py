@@ -14,12 +14,11 @@ from starlette.requests import ClientDisconnect
 
 from service.bulk import service as bulk
 from service.bulk.schemas import ImportReportOut
-from service.config import get_settings
 from service.db import unit_of_work
 from service.deps import get_principal
 from service.errors import Forbidden, KhoError, PayloadTooLarge, UnsupportedMedia
 from service.identity.principal import Principal
-from service.ops.settings import get_ops_settings
+from service.runtime import get_settings
 
 router = APIRouter(prefix="/api/v1/imports", tags=["bulk import"])
 ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/octet-stream")
@@ -64,7 +63,7 @@ async def import_zip(request: Request, owner_org: uuid.UUID | None = None) -> Im
     path = folder / f"{uuid.uuid4().hex}.zip"
     try:
         try:
-            await _spool(request.stream(), path, get_ops_settings().max_import_bytes)
+            await _spool(request.stream(), path, get_settings().max_import_bytes)
         except ClientDisconnect:
             raise KhoError("upload_interrupted", status=400) from None
         report = await anyio.to_thread.run_sync(bulk.run_import, path, principal, owner_org)

@@ -17,13 +17,11 @@ from service.assets.ingest import store_original
 from service.assets.upload import check_fits_kind
 from service.audit import service as audit
 from service.bulk import manifest
-from service.config import get_settings
 from service.db import unit_of_work
 from service.errors import KhoError, scrub_paths
 from service.identity.principal import Principal
 from service.inputs.text import client_filename
-from service.ops.settings import get_ops_settings
-from service.runtime import get_store
+from service.runtime import get_settings, get_store
 from service.tus.metadata import asset_meta
 from transcoding.qa.ziplimits import ZipLimitError, ZipLimits, check_zip
 
@@ -59,7 +57,7 @@ def _key(name: str) -> str:
 
 
 def limits() -> ZipLimits:
-    ops = get_ops_settings()
+    ops = get_settings()
     top = get_settings().max_upload_bytes
     return ZipLimits(max_entries=ops.import_max_entries, max_total_bytes=ops.max_import_bytes,
                      max_entry_bytes=top, max_ratio=ops.import_max_ratio)

@@ -9,8 +9,7 @@ from typing import Any, Protocol
 import redis
 from huey import Huey, RedisHuey, SqliteHuey
 
-from service.config import get_settings
-from service.once import once
+from service.runtime import Runtime, current
 
 
 class JobQueue(Protocol):
@@ -23,13 +22,22 @@ class HueyApp:
     run_job: Any  # huey TaskWrapper
 
 
-@once
+def huey_app(rt: Runtime) -> HueyApp:
+    """The runtime's queue (built on first use)."""
+    return rt.adapter(_build_huey_app)
+
+
 def get_huey_app() -> HueyApp:
-    s = get_settings()
+    return huey_app(current())
+
+
+def _build_huey_app(rt: Runtime) -> HueyApp:
+    s = rt.settings
     if s.queue == "redis":
         # Timeouts: a hung Redis fails a dispatch (the sweep re-sends it) instead of blocking a job thread.
         # The read timeout stays above the consumer's 1 s blocking pop.
         pool = redis.ConnectionPool.from_url(s.redis_url, socket_connect_timeout=3, socket_timeout=10)
+        rt.on_close(pool.disconnect)
         huey: Huey = RedisHuey("kho", connection_pool=pool, results=False)
     else:
         s.var_dir.mkdir(parents=True, exist_ok=True)
@@ -41,14 +49,16 @@ def get_huey_app() -> HueyApp:
 
 
 class HueyQueue:
+    def __init__(self, rt: Runtime | None = None) -> None:
+        self.rt = rt  # None: the current runtime at each dispatch
+
     def dispatch(self, job_id: str, delay: float = 0) -> None:
-        app = get_huey_app()
+        app = huey_app(self.rt or current())
         if delay > 0:
             app.run_job.schedule(args=(job_id,), delay=delay)
         else:
             app.run_job(job_id)
 
 
-@once
 def get_queue() -> JobQueue:
     return HueyQueue()

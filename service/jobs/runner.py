@@ -24,12 +24,12 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from service.backoff import Backoff, wait_until_ready
-from service.config import get_settings
 from service.db import after_commit, unit_of_work
 from service.jobs import repository
 from service.jobs.failures import Failure, JobTries, PermanentJobError, classify, decide
 from service.jobs.public import public_error
 from service.models.base import utcnow
+from service.runtime import get_settings
 
 __all__ = ["JobCancelled", "JobContext", "LeaseLost", "PermanentJobError", "handler", "run_job"]
 

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from service import urls
-from service.config import get_settings
 from service.models import Asset
+from service.runtime import Runtime, current, get_settings
 from storage.base import ObjectStore
 from transcoding.rights import DeliveryRights, embed_rights, embeddable
 
@@ -33,17 +33,26 @@ def rights_for(asset: Asset, organisation_name: str) -> DeliveryRights:
                           asset_id=str(asset.id), asset_url=urls.asset_page(asset.id))
 
 
-# Sizes of stamped copies already made. Keys are content addresses (source + rights), so an entry never
-# goes stale; feeds state each enclosure's exact length without asking the store every time.
-_KNOWN_SIZES: OrderedDict[tuple[ObjectStore, str], int] = OrderedDict()
+# Sizes of stamped copies already made, kept by the runtime. Keys are content addresses (source + rights),
+# so an entry never goes stale; feeds state each enclosure's exact length without asking the store every time.
+KnownSizes = OrderedDict[tuple[ObjectStore, str], int]
 _KNOWN_MAX = 4096
 
 
+def _new_known_sizes(_: Runtime) -> KnownSizes:
+    return OrderedDict()
+
+
+def _known_sizes() -> KnownSizes:
+    return current().adapter(_new_known_sizes)
+
+
 def _remember(store: ObjectStore, key: str, size: int) -> int:
-    _KNOWN_SIZES[(store, key)] = size
-    _KNOWN_SIZES.move_to_end((store, key))
-    while len(_KNOWN_SIZES) > _KNOWN_MAX:
-        _KNOWN_SIZES.popitem(last=False)
+    known = _known_sizes()
+    known[(store, key)] = size
+    known.move_to_end((store, key))
+    while len(known) > _KNOWN_MAX:
+        known.popitem(last=False)
     return size
 
 
@@ -54,8 +63,9 @@ def delivered_prefix(asset_id: object) -> str:
 def forget_delivered(store: ObjectStore, asset_id: object) -> None:
     """Called when the asset's stamped copies are deleted (withdrawal)."""
     prefix = delivered_prefix(asset_id)
-    for known in [k for k in _KNOWN_SIZES if k[0] is store and k[1].startswith(prefix)]:
-        _KNOWN_SIZES.pop(known, None)
+    sizes = _known_sizes()
+    for known in [k for k in list(sizes) if k[0] is store and k[1].startswith(prefix)]:
+        sizes.pop(known, None)
 
 
 def delivered_copy(store: ObjectStore, *, source_key: str, size: int, media_type: str,
@@ -66,7 +76,7 @@ def delivered_copy(store: ObjectStore, *, source_key: str, size: int, media_type
     digest = hashlib.sha256(json.dumps([source_key, asdict(rights)], ensure_ascii=False).encode()).hexdigest()
     ext = mimetypes.guess_extension(media_type) or ".bin"
     key = f"{delivered_prefix(rights.asset_id)}{digest[:32]}{ext}"
-    known = _KNOWN_SIZES.get((store, key))
+    known = _known_sizes().get((store, key))
     if known is not None:
         return Delivered(key, known, media_type)
     if store.exists(key):

@@ -13,11 +13,11 @@ from urllib.parse import urlsplit
 
 from service import urls
 from service.backoff import Backoff
-from service.config import get_settings
 from service.db import unit_of_work
 from service.models.base import utcnow
 from service.notifications import mailer as mail
 from service.notifications import repository
+from service.runtime import Runtime, current, get_settings
 
 log = logging.getLogger("kho.notifications")
 LEASE = timedelta(seconds=120)
@@ -93,27 +93,32 @@ def deliver_due(sender: mail.Mailer | None = None, now: datetime | None = None, 
     return sent
 
 
-_kick_lock = threading.Lock()
-_again = threading.Event()
+class _Kicks:
+    """The runtime's background sender: at most one runs; `again` makes it go round once more."""
+
+    def __init__(self, _: Runtime) -> None:
+        self.lock = threading.Lock()
+        self.again = threading.Event()
 
 
 def kick() -> None:
     """Send soon in a background thread (called after the creating transaction commits). A kick that
     arrives while a sender runs makes it go round once more, so nothing waits for the sweep."""
-    _again.set()
-    if not _kick_lock.acquire(blocking=False):
+    kicks = current().adapter(_Kicks)
+    kicks.again.set()
+    if not kicks.lock.acquire(blocking=False):
         return
 
     def run() -> None:
         try:
-            while _again.is_set():
-                _again.clear()
+            while kicks.again.is_set():
+                kicks.again.clear()
                 deliver_due()
         except Exception:  # noqa: BLE001 - the scheduled sweep retries
             log.exception("e-mail delivery failed")
         finally:
-            _kick_lock.release()
-            if _again.is_set():  # kicked between the last pass and the release
+            kicks.lock.release()
+            if kicks.again.is_set():  # kicked between the last pass and the release
                 kick()
 
     threading.Thread(target=run, name="kho-mail", daemon=True).start()

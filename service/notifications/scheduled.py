@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from service.config import get_settings
 from service.db import unit_of_work
 from service.models.base import utcnow
 from service.notifications import delivery, digests, plan_reminders
 from service.notifications.reminders import remind_urgent
+from service.runtime import Runtime, current, get_settings
 
 
 def send_due_email() -> None:
@@ -31,12 +31,15 @@ def remind_urgent_reviews(now: datetime | None = None) -> None:
 def remind_deadlines(today: date | None = None) -> None:
     """Once a day per process is enough (reminders are keyed by day and deadline, so repeats add nothing)."""
     day = today or utcnow().astimezone(digests.VIETNAM).date()
-    if today is None and _last_deadline_run.get("day") == day:
+    last_run = current().adapter(_last_deadline_run)
+    if today is None and last_run.get("day") == day:
         return
     with unit_of_work() as session:
         plan_reminders.remind_tasks(session, day)
         plan_reminders.remind_reports(session, day)
-    _last_deadline_run["day"] = day
+    last_run["day"] = day
 
 
-_last_deadline_run: dict[str, date] = {}
+def _last_deadline_run(_: Runtime) -> dict[str, date]:
+    """The day deadline reminders last ran in this process (one per runtime)."""
+    return {}

@@ -8,8 +8,8 @@ from collections import OrderedDict
 
 from starlette.datastructures import Headers
 
+from service.config import Settings
 from service.errors import PayloadTooLarge
-from service.ops.settings import OpsSettings
 
 MiB = 1024 * 1024
 EXEMPT = ("/healthz", "/readyz", "/metrics")
@@ -28,7 +28,7 @@ def is_upload(path: str) -> bool:
     return path.startswith("/api/v1/assets/") and path.rstrip("/").endswith("/versions")
 
 
-def body_limit(path: str, ops: OpsSettings, max_upload: int) -> int:
+def body_limit(path: str, ops: Settings, max_upload: int) -> int:
     if path.startswith("/api/v1/imports"):
         return ops.max_import_bytes
     if is_upload(path):
@@ -82,7 +82,7 @@ def credential_of(headers: Headers) -> tuple[str, str] | None:
     return digest, "user" if token.startswith("kho_u_") or scheme.lower() != "bearer" else "key"
 
 
-def bucket_for(headers: Headers, client_host: str, identities: IdentityCache, ops: OpsSettings
+def bucket_for(headers: Headers, client_host: str, identities: IdentityCache, ops: Settings
                ) -> tuple[str, int, str]:
     """(bucket key, per-minute limit, scope label) of this request."""
     found = credential_of(headers)

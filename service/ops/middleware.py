@@ -15,7 +15,6 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.config import get_settings
 from service.errors import PROBLEM_JSON, KhoError, TooManyRequests
 from service.ops import logs, metrics, ratelimit
 from service.ops.guards import (
@@ -28,7 +27,7 @@ from service.ops.guards import (
     declared_length,
     is_upload,
 )
-from service.ops.settings import get_ops_settings
+from service.runtime import get_settings
 
 log = logging.getLogger("kho.ops")
 MiB = 1024 * 1024
@@ -41,7 +40,7 @@ API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-act
 
 
 def install(app: FastAPI) -> None:
-    logs.configure(get_ops_settings().log_format == "json")
+    logs.configure(get_settings().log_format == "json")
     app.add_middleware(OpsMiddleware)
 
 
@@ -67,7 +66,7 @@ class OpsMiddleware:
                 return
             buffered = await self._buffer_small_chunked(scope, headers, receive)
             if buffered is None:
-                too_large = RequestTooLarge(limit_mb=get_ops_settings().max_body_bytes // MiB)
+                too_large = RequestTooLarge(limit_mb=get_settings().max_body_bytes // MiB)
                 state["status"] = too_large.status
                 await _problem(too_large, scope, _no_body, self._send(scope, send, state, request_id))
                 return
@@ -84,7 +83,7 @@ class OpsMiddleware:
 
     async def _refusal(self, scope: Scope, headers: Headers) -> KhoError | None:
         path: str = scope["path"]
-        ops = get_ops_settings()
+        ops = get_settings()
         limit = body_limit(path, ops, get_settings().max_upload_bytes)
         length = declared_length(headers)
         if length is not None and length > limit:
@@ -112,7 +111,7 @@ class OpsMiddleware:
         Upload paths keep streaming and are stopped by the counting reader instead."""
         if declared_length(headers) is not None or is_upload(scope["path"]) or scope["method"] in ("GET", "HEAD"):
             return receive
-        limit = get_ops_settings().max_body_bytes
+        limit = get_settings().max_body_bytes
         body = bytearray()
         while True:
             message = await receive()
@@ -128,7 +127,7 @@ class OpsMiddleware:
         path: str = scope["path"]
         upload = is_upload(path)
         label = path.split("/")[3] if upload else ""
-        limit = body_limit(path, get_ops_settings(), get_settings().max_upload_bytes)
+        limit = body_limit(path, get_settings(), get_settings().max_upload_bytes)
 
         async def wrapped() -> Message:
             message = await receive()
@@ -185,7 +184,7 @@ class OpsMiddleware:
         self.identities.put(found[0], identity, limit)
         # The credential's first request was charged to its own bucket; charge the principal's too, so a
         # user cannot gain a request per fresh token.
-        ops = get_ops_settings()
+        ops = get_settings()
         ceiling = ops.rate_limit_user_per_minute if principal.kind == "user" else ops.rate_limit_key_per_minute
         try:
             await ratelimit.get_limiter().acquire_async("ops:" + identity, min(ceiling, limit) if limit else ceiling)

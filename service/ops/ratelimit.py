@@ -23,8 +23,7 @@ from limits.storage import MemoryStorage, RedisStorage
 from limits.strategies import MovingWindowRateLimiter
 from limits.util import WindowStats
 
-from service.config import get_settings
-from service.once import once
+from service.runtime import Runtime, current
 
 log = logging.getLogger("kho.ratelimit")
 REDIS_TIMEOUT = 1.0  # seconds: a hung Redis must not hold every request; the fallback answers instead
@@ -154,17 +153,26 @@ class FallbackRateLimiter:
         return "degraded: per-process limit (Redis unavailable)"
 
 
-def limiter_status() -> str:
+def limiter_status(rt: Runtime | None = None) -> str:
     """"ok", or what the rate limiter is falling back to (for /readyz)."""
-    if not get_limiter.built:
+    rt = rt or current()
+    if not rt.built(_build_limiter):
         return "ok"
-    limiter = get_limiter()
+    limiter = rt.adapter(_build_limiter)
     return limiter.status() if isinstance(limiter, FallbackRateLimiter) else "ok"
 
 
-@once
+def limiter(rt: Runtime) -> RateLimiter:
+    """The runtime's rate limiter (built on first use)."""
+    return rt.adapter(_build_limiter)
+
+
 def get_limiter() -> RateLimiter:
-    s = get_settings()
+    return limiter(current())
+
+
+def _build_limiter(rt: Runtime) -> RateLimiter:
+    s = rt.settings
     if s.queue == "redis":
         return FallbackRateLimiter(RedisRateLimiter(s.redis_url))
     return MemoryRateLimiter()

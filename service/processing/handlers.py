@@ -8,7 +8,7 @@ from pathlib import Path
 
 from service import outbox, urls
 from service.assets.rendition_files import stored_keys
-from service.config import Settings, get_settings
+from service.config import Settings
 from service.db import after_commit, unit_of_work
 from service.jobs import repository as jobs_repo
 from service.jobs import workdir
@@ -21,7 +21,7 @@ from service.models.base import utcnow
 from service.processing import refocus
 from service.qa import items as qa_items
 from service.renditions import repository as renditions
-from service.runtime import get_store
+from service.runtime import get_settings, get_store
 from service.workflow import gate
 from transcoding.ffmpeg_run import FfmpegLimits
 from transcoding.pipeline import ProcessRequest, ProcessResult

@@ -19,15 +19,13 @@ from sqlalchemy.orm import Session
 from service.assets import service as assets
 from service.assets.ingest import StoredOriginal, check_type, read_head, store_original
 from service.assets.upload import check_fits_kind
-from service.config import get_settings
 from service.db import after_commit, on_rollback, unit_of_work
 from service.errors import BadRequest, Forbidden, KhoError, PayloadTooLarge
 from service.identity.principal import Principal
 from service.inputs.text import client_filename
 from service.models import Upload
 from service.models.base import utcnow
-from service.ops.settings import get_ops_settings
-from service.runtime import get_store
+from service.runtime import get_settings, get_store
 from service.tus import metadata, repository, staging
 from service.tus.protocol import TusError
 from storage.base import ObjectStore
@@ -42,7 +40,7 @@ SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 def ttl() -> timedelta:
-    return timedelta(hours=get_ops_settings().tus_expiry_hours)
+    return timedelta(hours=get_settings().tus_expiry_hours)
 
 
 def create(session: Session, principal: Principal, *, length: int, fields: dict[str, str], raw_metadata: str) -> Upload:
@@ -56,7 +54,7 @@ def create(session: Session, principal: Principal, *, length: int, fields: dict[
     if length > limit:
         raise PayloadTooLarge(limit_mb=limit // MiB, kind=meta.kind)
     now = utcnow()
-    cap = get_ops_settings().tus_max_open_per_user
+    cap = get_settings().tus_max_open_per_user
     if repository.open_count(session, principal.user_id, now) >= cap:
         raise KhoError("tus_too_many", status=429, limit=cap)
     upload_id = uuid.uuid4()

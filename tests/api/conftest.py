@@ -37,11 +37,8 @@ def _configure(env: dict[str, str]) -> None:
         del os.environ[key]
     os.environ.update(env)
     from service import runtime
-    from service.jobs import queue
 
-    runtime.reset()
-    queue.get_huey_app.cache_clear()
-    queue.get_queue.cache_clear()
+    runtime.install(runtime.Runtime.build())  # from the environment just set; the previous stack's is closed
 
 
 @pytest.fixture(scope="session", params=STACKS)
@@ -66,14 +63,14 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
                    KHO_S3_ACCESS_KEY=server.access_key, KHO_S3_SECRET_KEY=server.secret_key,
                    KHO_S3_BUCKET=f"kho-{uuid.uuid4().hex[:8]}")
     _configure(env)
-    from service.config import get_settings
     from service.migrate import upgrade
+    from service.runtime import get_settings
 
     upgrade(get_settings().db_url)
     yield Stack(name, get_settings().db_url, var_dir)
-    from service.db import get_engine
+    from service import runtime
 
-    get_engine().dispose()
+    runtime.close()
     if server:
         server.stop()
     if db_name:

@@ -93,8 +93,7 @@ def test_client_disconnect_mid_upload_leaves_nothing(live_server: int, factory: 
 
 def temp_files() -> list[str]:
     """In-flight files of the local store, or incomplete multipart uploads on S3."""
-    from service.config import get_settings
-    from service.runtime import get_store
+    from service.runtime import get_settings, get_store
 
     settings = get_settings()
     if settings.storage == "local":

@@ -9,9 +9,8 @@ import os
 import uuid
 from pathlib import Path
 
-from PIL import Image
-
 from fastapi.testclient import TestClient
+from PIL import Image
 
 from tests.api.conftest import Factory
 from tests.api.test_renditions import run_processing

@@ -23,11 +23,9 @@ def test_signed_links_use_the_public_host(client: TestClient, factory: Factory, 
     if stack.name != "postgres-s3":
         pytest.skip("presigned S3 links only: the local folder signs with KHO_BASE_URL")
     from service import runtime
-    from service.config import get_settings
 
-    settings = get_settings()
-    settings.s3_public_endpoint = PUBLIC
-    runtime.get_store.cache_clear()
+    settings = runtime.get_settings().model_copy(update={"s3_public_endpoint": PUBLIC})
+    runtime.install(runtime.Runtime.build(settings))
     try:
         headers = factory.headers("producer")
         status, asset = upload(client, headers, png(size=(900, 700)))
@@ -46,8 +44,7 @@ def test_signed_links_use_the_public_host(client: TestClient, factory: Factory, 
         direct = client.get(rendition["download_url"], headers=headers)
         assert fetched.content == direct.content and len(direct.content) == rendition["size"]
     finally:
-        settings.s3_public_endpoint = None
-        runtime.get_store.cache_clear()
+        runtime.install(runtime.Runtime.build())  # the stack's own, from its environment
 
 
 def _signature_valid(url: str, host: str, secret: str) -> bool:

@@ -96,8 +96,7 @@ def test_an_index_dropped_for_another_shard_count_refills_itself(client: TestCli
         else:
             os.environ["KHO_SEARCH_SHARDS"] = shards
         os.environ["KHO_SEARCH"] = "embedded"
-        runtime.reset_search()
-        runtime.get_settings.cache_clear()
+        runtime.install(runtime.Runtime.build())
 
     try:
         reopen("2")
@@ -115,8 +114,7 @@ def test_an_index_dropped_for_another_shard_count_refills_itself(client: TestCli
         thread.join(timeout=120)
     assert search.rebuild_in_background() is None  # opening an index of the right layout drops nothing
     os.environ.pop("KHO_SEARCH")
-    runtime.reset_search()
-    runtime.get_settings.cache_clear()
+    runtime.install(runtime.Runtime.build())
 
 
 def test_the_postgres_stack_searches_with_the_postgres_engine(stack: Stack) -> None:

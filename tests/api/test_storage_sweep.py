@@ -20,7 +20,7 @@ from tests.hardening.tusmedia import TUS, tus_metadata
 
 def _s3_view() -> object:
     """An independent S3 client (boto3) to see what the server really holds."""
-    from service.config import get_settings
+    from service.runtime import get_settings
 
     s = get_settings()
     return boto3.client("s3", endpoint_url=f"http://{s.s3_endpoint}", aws_access_key_id=s.s3_access_key,
@@ -28,7 +28,7 @@ def _s3_view() -> object:
 
 
 def _incomplete_uploads() -> list[str]:
-    from service.config import get_settings
+    from service.runtime import get_settings
 
     s = get_settings()
     if s.storage == "local":
@@ -41,7 +41,7 @@ def _leave_incomplete_upload() -> None:
     """What a process killed mid-upload leaves: an S3 multipart upload, or a temp file in the folder."""
     import os
 
-    from service.config import get_settings
+    from service.runtime import get_settings
 
     s = get_settings()
     if s.storage == "local":
@@ -59,7 +59,7 @@ def _leave_incomplete_upload() -> None:
 def sweeping_worker(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The worker's own sweeper thread, with ages and intervals shrunk to test time."""
     from service import maintenance
-    from service.ops.settings import get_ops_settings
+    from service.runtime import get_settings
     from service.tus import service as tus
     from service.worker import Sweeper
 
@@ -67,8 +67,8 @@ def sweeping_worker(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     monkeypatch.setattr(tus, "STAGED_ORPHAN_AGE", timedelta(seconds=-1))
     monkeypatch.setattr(maintenance.StorageSweep, "_last", float("-inf"))
     monkeypatch.setattr(maintenance._LifecycleRule, "done", False)
-    monkeypatch.setattr(get_ops_settings(), "storage_sweep_interval_seconds", 0.1)
-    monkeypatch.setattr(get_ops_settings(), "tus_expiry_hours", 1 / 3600)  # uploads expire after a second
+    monkeypatch.setattr(get_settings(), "storage_sweep_interval_seconds", 0.1)
+    monkeypatch.setattr(get_settings(), "tus_expiry_hours", 1 / 3600)  # uploads expire after a second
     sweeper = Sweeper(interval=0.2)
     sweeper.start()
     yield
@@ -86,9 +86,8 @@ def _until(check: Callable[[], bool], what: str, within: float = 60) -> None:
 
 def test_the_worker_sweeps_storage_by_itself(client: TestClient, factory: Factory, stack: Stack,
                                             sweeping_worker: None) -> None:
-    from service.config import get_settings
     from service.jobs import workdir
-    from service.runtime import get_store
+    from service.runtime import get_settings, get_store
     from service.tus.staging import STAGING_ROOT
 
     headers = factory.headers("producer")

@@ -93,8 +93,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     _configure({"KHO_ENV": "test", "KHO_VAR_DIR": str(var_dir), "KHO_SECRET_KEY": "browser-" + "x" * 32,
                 "KHO_BASE_URL": base, "KHO_TUS_WEB_CHUNK_BYTES": str(64 * 1024)})  # several PATCHes a file
     from service.app import create_app
-    from service.config import get_settings
     from service.migrate import upgrade
+    from service.runtime import get_settings
     from service.worker import Worker
 
     upgrade(get_settings().db_url)
@@ -112,9 +112,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     server.should_exit = True
     thread.join(timeout=10)
     worker.stop()
-    from service.db import get_engine
+    from service import runtime
 
-    get_engine().dispose()
+    runtime.close()
 
 
 @pytest.fixture(scope="session")

@@ -27,9 +27,9 @@ PROBE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 @pytest.fixture(autouse=True)
 def _unlimited(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests send a few hundred requests in a second: not what the rate limits are about."""
-    from service.ops.settings import get_ops_settings
+    from service.runtime import get_settings
 
-    ops = get_ops_settings()
+    ops = get_settings()
     for name in ("rate_limit_anonymous_per_minute", "rate_limit_user_per_minute", "rate_limit_key_per_minute"):
         monkeypatch.setattr(ops, name, 1_000_000)
 

@@ -44,10 +44,10 @@ def _ours(url: str) -> bool:
 
 @pytest.fixture(autouse=True)
 def _unlimited(monkeypatch: pytest.MonkeyPatch) -> None:
-    from service.ops.settings import get_ops_settings
+    from service.runtime import get_settings
 
     for name in ("rate_limit_anonymous_per_minute", "rate_limit_user_per_minute", "rate_limit_key_per_minute"):
-        monkeypatch.setattr(get_ops_settings(), name, 1_000_000)
+        monkeypatch.setattr(get_settings(), name, 1_000_000)
 
 
 @pytest.fixture

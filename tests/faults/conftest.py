@@ -21,20 +21,11 @@ from tests.support import require_or_skip
 
 
 def reset_runtime() -> None:
+    """A runtime built from the environment as it is now; the previous one is closed (a dead database or
+    storage server failing to close is logged, not raised)."""
     from service import runtime
-    from service.jobs import queue
-    from service.ops.settings import get_ops_settings
 
-    try:
-        from service.db import get_engine
-
-        get_engine().dispose()
-    except Exception:  # noqa: BLE001 - a dead database cannot be disposed cleanly
-        pass
-    runtime.reset()
-    queue.get_huey_app.cache_clear()
-    queue.get_queue.cache_clear()
-    get_ops_settings.cache_clear()
+    runtime.install(runtime.Runtime.build())
 
 
 @contextmanager
@@ -48,8 +39,8 @@ def service_env(var_dir: Path, **extra: str) -> Iterator[None]:
     var_dir.mkdir(parents=True, exist_ok=True)
     reset_runtime()
     try:
-        from service.config import get_settings
         from service.migrate import upgrade
+        from service.runtime import get_settings
 
         upgrade(get_settings().db_url)
         yield

@@ -27,7 +27,7 @@ _SCRIPT = textwrap.dedent("""
                       KHO_SECRET_KEY="disk-full-" + "x" * 40, KHO_BASE_URL="http://testserver")
     from fastapi.testclient import TestClient
     from service.app import create_app
-    from service.config import get_settings
+    from service.runtime import get_settings
     from service.migrate import upgrade
     var.mkdir(parents=True, exist_ok=True)
     upgrade(get_settings().db_url)

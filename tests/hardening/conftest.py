@@ -15,9 +15,3 @@ def live(stack: Stack) -> Iterator[LiveServer]:  # noqa: F811
     server = LiveServer().start()
     yield server
     server.stop()
-
-
-def reset_ops_settings() -> None:
-    from service.ops.settings import get_ops_settings
-
-    get_ops_settings.cache_clear()

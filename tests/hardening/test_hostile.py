@@ -29,7 +29,7 @@ def upload(client: TestClient, headers: dict[str, str], item: HostileFile, conte
 
 
 def job_leftovers() -> list[str]:
-    from service.config import get_settings
+    from service.runtime import get_settings
 
     tmp = get_settings().tmp_dir
     return sorted(p.name for p in tmp.glob("job-*")) if tmp.exists() else []
@@ -70,7 +70,7 @@ CASES = [pytest.param(c, id=c.name) for c in CORPUS]
 @pytest.mark.parametrize("item", CASES)
 def test_hostile_file(client: TestClient, factory: Factory, stack: Stack, item: HostileFile,
                       ghostscript_trap: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from service.config import get_settings
+    from service.runtime import get_settings
 
     monkeypatch.setattr(get_settings(), "job_timeout_seconds", JOB_WALL_LIMIT)
     headers = factory.headers("producer")
@@ -110,7 +110,7 @@ def test_polyglot_is_refused_by_its_job(client: TestClient, factory: Factory, st
 def test_memory_bomb_kills_the_job_not_the_worker(client: TestClient, factory: Factory, stack: Stack,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Under the pixel limits but over a 256 MB address-space cap: the child dies, this process lives on."""
-    from service.config import get_settings
+    from service.runtime import get_settings
 
     if stack.name != "sqlite-local":
         pytest.skip("one stack is enough: isolation does not depend on the database or the store")

@@ -17,11 +17,9 @@ from tests.api.media import meta, multipart, png
 
 @pytest.fixture
 def ops(stack: Stack) -> Iterator[object]:
-    from service.ops.settings import get_ops_settings
+    from service.runtime import get_settings
 
-    get_ops_settings.cache_clear()
-    yield get_ops_settings()
-    get_ops_settings.cache_clear()
+    yield get_settings()  # the stack's runtime's; tests change it with monkeypatch, which restores it
 
 
 def test_health_and_readiness(client: TestClient) -> None:

@@ -56,7 +56,7 @@ def test_each_patch_is_a_staged_object_with_a_row(live: LiveServer, factory: Fac
 
 
 def live_var_files(name: str) -> Iterator[str]:
-    from service.config import get_settings
+    from service.runtime import get_settings
 
     folder = get_settings().tmp_dir / name
     return (str(p) for p in folder.rglob("*")) if folder.exists() else iter(())

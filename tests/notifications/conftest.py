@@ -15,13 +15,13 @@ from tests.workflow.conftest import flow, fresh_tree, shared_flow, tree  # noqa:
 @pytest.fixture
 def inbox(stack: Stack) -> Iterator[Inbox]:  # noqa: F811
     """SMTP on for the test: settings point at a fresh aiosmtpd server; restored afterwards."""
-    from service.config import get_settings
+    from service import runtime
 
     box = Inbox()
     controller = start(box)
     saved = {k: os.environ.get(k) for k in ("KHO_SMTP_HOST", "KHO_SMTP_PORT", "KHO_SMTP_TLS")}
     os.environ.update(KHO_SMTP_HOST="127.0.0.1", KHO_SMTP_PORT=str(port_of(controller)), KHO_SMTP_TLS="none")
-    get_settings.cache_clear()
+    runtime.install(runtime.Runtime.build())
     try:
         yield box
     finally:
@@ -30,5 +30,5 @@ def inbox(stack: Stack) -> Iterator[Inbox]:  # noqa: F811
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-        get_settings.cache_clear()
+        runtime.install(runtime.Runtime.build())
         controller.stop()

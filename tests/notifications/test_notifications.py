@@ -295,7 +295,7 @@ def test_relay_down_is_retried_with_backoff_then_sent_once(flow: Flow, fresh_tre
 
     from sqlalchemy import select
 
-    from service.config import get_settings
+    from service import runtime
     from service.db import unit_of_work
     from service.models import EmailMessage
     from service.models.base import utcnow
@@ -309,7 +309,7 @@ def test_relay_down_is_retried_with_backoff_then_sent_once(flow: Flow, fresh_tre
         dead = s.getsockname()[1]
     good = os.environ["KHO_SMTP_PORT"]
     os.environ["KHO_SMTP_PORT"] = str(dead)
-    get_settings.cache_clear()
+    runtime.install(runtime.Runtime.build())
     try:
         publish(flow, tree, "Thông cáo báo chí khi máy chủ thư lỗi")
         while drain():
@@ -326,7 +326,7 @@ def test_relay_down_is_retried_with_backoff_then_sent_once(flow: Flow, fresh_tre
         assert "ConnectionRefused" in (rows[0].last_error or "") and rows[0].next_attempt_at > utcnow()
     finally:
         os.environ["KHO_SMTP_PORT"] = good
-        get_settings.cache_clear()
+        runtime.install(runtime.Runtime.build())
     assert deliver_due() == 0  # not due yet
     deliver_due(now=utcnow() + timedelta(hours=2))
     assert [m.message["Subject"] for m in inbox.to(producer_email)] == [

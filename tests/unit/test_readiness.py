@@ -35,11 +35,11 @@ def test_a_hung_check_is_reported_as_timed_out_by_the_deadline() -> None:
 
 @pytest.fixture
 def search_dir(tmp_path: Path) -> Iterator[Path]:
-    from service.config import get_settings
+    from service import runtime
 
     saved = os.environ.get("KHO_SEARCH_PATH")
     os.environ["KHO_SEARCH_PATH"] = str(tmp_path / "search")
-    get_settings.cache_clear()
+    runtime.install(runtime.Runtime.build())
     try:
         yield tmp_path / "search"
     finally:
@@ -47,7 +47,7 @@ def search_dir(tmp_path: Path) -> Iterator[Path]:
             os.environ.pop("KHO_SEARCH_PATH", None)
         else:
             os.environ["KHO_SEARCH_PATH"] = saved
-        get_settings.cache_clear()
+        runtime.install(runtime.Runtime.build())
 
 
 def test_parallel_search_probes_never_collide_and_leave_nothing(search_dir: Path) -> None:

@@ -10,9 +10,8 @@ from fastapi import Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from service.assets import service as assets
-from service.config import get_settings
 from service.deps import SessionDep
-from service.ops.settings import get_ops_settings
+from service.runtime import get_settings
 from service.vocab.languages import choices as language_choices
 from service.workflow import service as workflow
 from service.workflow.schemas import DecisionIn
@@ -38,7 +37,7 @@ def upload_page(request: Request, user: ProducerUser, session: SessionDep,
     english = lang_of(request) == "en"  # the per-output progress names each channel's version
     profile_labels = {p.name: p.label_en if english else p.label_vi for p in default_profiles().values()}
     return render(request, "upload.html", {"labels": labels, "kinds": UPLOAD_KINDS, "limits": limits,
-                                           "chunk_bytes": get_ops_settings().tus_web_chunk_bytes,
+                                           "chunk_bytes": get_settings().tus_web_chunk_bytes,
                                            "languages": language_choices(lang_of(request)),
                                            "original": original,
                                            "profile_labels": profile_labels})
