@@ -9,7 +9,7 @@ pin across hosts); sorted pages use keyset cursors on unique numeric keys.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -19,6 +19,7 @@ from search import cursor as cursors
 from search.highlight import Highlighter
 from search.postgres_filters import Params, check_filters, facets_sql, filters_sql, visibility_sql
 from search.postgres_query import PlanBuilder, TextPlan, distance, edits1, lookup_words, max_edits
+from search.postgres_rebuild import note_sql, rebuild, shadow, writer_key
 from search.postgres_schema import (
     GLUED,
     LAYOUT,
@@ -112,13 +113,31 @@ class PostgresIndex:
         # The last version of a repeated id wins; rows in id order so concurrent writers lock alike.
         rows = sorted({d.id: to_row(d, self.synonyms, vocabulary) for d in docs}.items())
         with self.db.begin() as conn:
+            rebuilding = self._note(conn, [i for i, _ in rows])
             conn.execute(sa.text(vocabulary_sql(self.table)), {"terms": sorted_terms(vocabulary)})
+            if rebuilding:  # the new vocabulary must know these words too
+                conn.execute(sa.text(vocabulary_sql(shadow(self.table))), {"terms": sorted_terms(vocabulary)})
             conn.execute(sa.text(upsert_sql(self.table)), [row for _, row in rows])
         return len(docs)
+
+    def _note(self, conn: Connection, ids: list[str]) -> bool:
+        """Within a write: when a rebuild runs (on any host), note the ids so its swap carries them over."""
+        lock, present, note = note_sql(self.table)
+        conn.execute(sa.text(lock), {"k": writer_key(self.table)})
+        if not conn.execute(sa.text(present)).scalar_one():
+            return False
+        conn.execute(sa.text(note), {"ids": ids})
+        return True
+
+    def rebuild(self, docs: Iterable[SearchDocument], progress: Callable[[int], None] | None = None) -> int:
+        """Replaces the whole index by `docs` (search.postgres_rebuild): searches meanwhile are served by
+        the old index, complete, until the new one is swapped in at once."""
+        return rebuild(self.db, self.table, docs, self.synonyms, progress)
 
     def delete(self, ids: Sequence[str]) -> None:
         if ids:
             with self.db.begin() as conn:
+                self._note(conn, sorted(set(ids)))
                 conn.execute(sa.text(f"DELETE FROM {self.table} WHERE id = ANY(CAST(:ids AS text[]))"),
                              {"ids": sorted(set(ids))})
 

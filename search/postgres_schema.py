@@ -37,32 +37,58 @@ def check_name(table: str) -> str:
     return table
 
 
+INDEXES = ("doc", "new", "dl", "status", "org_tree")  # index name suffixes on the documents' table
+
+
+def table_ddl(t: str, *, key: bool = True) -> str:
+    """The documents' table; `key=False` for a bulk load, whose primary key is added after the rows."""
+    return f"""CREATE TABLE IF NOT EXISTS {t} (
+        id text {'PRIMARY KEY' if key else 'NOT NULL'}, status text NOT NULL, kind text NOT NULL,
+        org_id text NOT NULL, org_tree text[] NOT NULL, topics text[] NOT NULL, audiences text[] NOT NULL,
+        levels text[] NOT NULL, channels text[] NOT NULL, profiles text[] NOT NULL, year text,
+        urgent boolean NOT NULL, language text NOT NULL, k_new bigint NOT NULL, k_dl bigint NOT NULL,
+        title text NOT NULL, summary text NOT NULL, updated_at text, title_doc tsvector NOT NULL,
+        doc tsvector NOT NULL)"""
+
+
+def index_ddl(t: str, names: str | None = None) -> list[str]:
+    """Indexes of table `t`, named after `names` (default `t`): a shadow table's indexes get the shadow's
+    names and are renamed when it is swapped in."""
+    n = names or t
+    return [
+        f"CREATE INDEX IF NOT EXISTS {n}_doc ON {t} USING gin (doc)",
+        f"CREATE INDEX IF NOT EXISTS {n}_new ON {t} (k_new DESC)",
+        f"CREATE INDEX IF NOT EXISTS {n}_dl ON {t} (k_dl DESC)",
+        f"CREATE INDEX IF NOT EXISTS {n}_status ON {t} (status)",
+        f"CREATE INDEX IF NOT EXISTS {n}_org_tree ON {t} USING gin (org_tree)",
+    ]
+
+
+def terms_ddl(t: str) -> list[str]:
+    return [f"CREATE TABLE IF NOT EXISTS {t}_terms (term text PRIMARY KEY)",
+            f"CREATE INDEX IF NOT EXISTS {t}_terms_trgm ON {t}_terms USING gin (term gin_trgm_ops)"]
+
+
 def ddl(t: str) -> list[str]:
     return [
         "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-        f"""CREATE TABLE IF NOT EXISTS {t} (
-            id text PRIMARY KEY, status text NOT NULL, kind text NOT NULL, org_id text NOT NULL,
-            org_tree text[] NOT NULL, topics text[] NOT NULL, audiences text[] NOT NULL,
-            levels text[] NOT NULL, channels text[] NOT NULL, profiles text[] NOT NULL, year text,
-            urgent boolean NOT NULL, language text NOT NULL, k_new bigint NOT NULL, k_dl bigint NOT NULL,
-            title text NOT NULL, summary text NOT NULL, updated_at text, title_doc tsvector NOT NULL,
-            doc tsvector NOT NULL)""",
+        table_ddl(t),
         # The whole-document vector (~2 kB) lives out of line, uncompressed: matching reads the GIN index
         # and the small row, only the few candidates being ranked fetch it, without decompressing.
         f"ALTER TABLE {t} ALTER COLUMN doc SET STORAGE EXTERNAL",
-        f"CREATE INDEX IF NOT EXISTS {t}_doc ON {t} USING gin (doc)",
-        f"CREATE INDEX IF NOT EXISTS {t}_new ON {t} (k_new DESC)",
-        f"CREATE INDEX IF NOT EXISTS {t}_dl ON {t} (k_dl DESC)",
-        f"CREATE INDEX IF NOT EXISTS {t}_status ON {t} (status)",
-        f"CREATE INDEX IF NOT EXISTS {t}_org_tree ON {t} USING gin (org_tree)",
-        f"CREATE TABLE IF NOT EXISTS {t}_terms (term text PRIMARY KEY)",
-        f"CREATE INDEX IF NOT EXISTS {t}_terms_trgm ON {t}_terms USING gin (term gin_trgm_ops)",
+        *index_ddl(t),
+        *terms_ddl(t),
         f"COMMENT ON TABLE {t} IS '{LAYOUT}'",
     ]
 
 
 def drop_sql(t: str) -> list[str]:
     return [f"DROP TABLE IF EXISTS {t}", f"DROP TABLE IF EXISTS {t}_terms"]
+
+
+COLUMNS = ("id", "status", "kind", "org_id", "org_tree", "topics", "audiences", "levels", "channels",
+           "profiles", "year", "urgent", "language", "k_new", "k_dl", "title", "summary", "updated_at",
+           "title_doc", "doc")
 
 
 class _Vector:
@@ -125,8 +151,7 @@ def to_row(doc: SearchDocument, synonyms: SynonymTable, vocabulary: set[str]) ->
 
 
 def upsert_sql(t: str) -> str:
-    cols = ["id", "status", "kind", "org_id", "org_tree", "topics", "audiences", "levels", "channels",
-            "profiles", "year", "urgent", "language", "k_new", "k_dl", "title", "summary", "updated_at"]
+    cols = list(COLUMNS[:-2])
     values = ", ".join(f":{c}" for c in cols) + ", CAST(:title_doc AS tsvector), CAST(:doc AS tsvector)"
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*cols[1:], "title_doc", "doc"])
     return (f"INSERT INTO {t} ({', '.join(cols)}, title_doc, doc) VALUES ({values}) "
