@@ -15,7 +15,8 @@ host's writers cooperate:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -73,6 +74,15 @@ def _drop_shadow(s: str) -> list[str]:
     return [f"DROP TABLE IF EXISTS {s}", f"DROP TABLE IF EXISTS {s}_terms", f"DROP TABLE IF EXISTS {s}_dirty"]
 
 
+def _first_of_each(docs: Iterable[SearchDocument]) -> Iterator[SearchDocument]:
+    """The shadow has no key while it loads: the first version of a repeated id is kept."""
+    seen: set[str] = set()
+    for doc in docs:
+        if doc.id not in seen:
+            seen.add(doc.id)
+            yield doc
+
+
 def _load(db: sa.Engine, t: str, s: str, docs: Iterable[SearchDocument], synonyms: SynonymTable,
           progress: Callable[[int], None] | None) -> int:
     with db.begin() as conn:
@@ -84,34 +94,22 @@ def _load(db: sa.Engine, t: str, s: str, docs: Iterable[SearchDocument], synonym
         conn.execute(sa.text(f"CREATE TABLE {s}_terms (term text PRIMARY KEY)"))
         conn.execute(sa.text(f"CREATE TABLE {s}_dirty (id text PRIMARY KEY)"))
     vocabulary: set[str] = set()
-    seen: set[str] = set()
     n = 0
     with db.connect() as conn:
         raw: Any = conn.connection.driver_connection  # psycopg 3: COPY is not in SQLAlchemy's API
         copy_sql = f"COPY {s} ({', '.join(COLUMNS)}) FROM STDIN"
-        pending = 0
         cur = raw.cursor()
-        copy = None
         try:
-            for doc in docs:
-                if doc.id in seen:  # the table has no key yet: the first version of an id is kept
-                    continue
-                seen.add(doc.id)
-                row = to_row(doc, synonyms, vocabulary)  # text, facets and vocabulary in one pass
-                if copy is None:
-                    copy = cur.copy(copy_sql).__enter__()
-                copy.write_row([row[c] for c in COLUMNS])
-                n += 1
-                pending += 1
-                if pending == COMMIT_EVERY:
-                    copy.__exit__(None, None, None)
-                    copy = None
-                    raw.commit()
-                    if progress:
-                        progress(pending)
-                    pending = 0
-            if copy is not None:
-                copy.__exit__(None, None, None)
+            fresh = _first_of_each(docs)
+            while chunk := list(itertools.islice(fresh, COMMIT_EVERY)):
+                with cur.copy(copy_sql) as copy:
+                    for doc in chunk:
+                        row = to_row(doc, synonyms, vocabulary)  # text, facets and vocabulary in one pass
+                        copy.write_row([row[c] for c in COLUMNS])
+                raw.commit()
+                n += len(chunk)
+                if progress:
+                    progress(len(chunk))
             # The rebuild's vocabulary joins what writers noted meanwhile.
             cur.execute("CREATE TEMP TABLE kho_terms_load (term text) ON COMMIT DROP")
             with cur.copy("COPY kho_terms_load (term) FROM STDIN") as tc:
@@ -119,8 +117,6 @@ def _load(db: sa.Engine, t: str, s: str, docs: Iterable[SearchDocument], synonym
                     tc.write_row((term,))
             cur.execute(f"INSERT INTO {s}_terms SELECT DISTINCT term FROM kho_terms_load ON CONFLICT DO NOTHING")
             raw.commit()
-            if progress and pending:
-                progress(pending)
         except BaseException:
             raw.rollback()
             raise
