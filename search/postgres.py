@@ -42,6 +42,9 @@ SORT_KEY = {"newest": "k_new", "downloads": "k_dl"}
 WEIGHTS = "{0.2, 0.3, 0.5, 1.0}"
 VARIANTS_PER_WORD = 8
 EXACT_BONUS = 0.25
+# No JIT: compiling a plan over tens of thousands of matches costs more than running it. A work_mem in
+# which ranking and counting the matches of a common word stay in memory (the default 4 MB spilled them).
+OPTIONS = "-c enable_seqscan=off -c jit=off -c work_mem=64MB"
 RANK_CANDIDATES = 600  # matches ranked on the whole document; the rest only on their title
 
 
@@ -64,7 +67,7 @@ class PostgresIndex:
         # but on a row it detoasts the whole out-of-line vector, while the GIN index answers it exactly
         # (no recheck); with a common word the "cheaper" scan read every document and took seconds.
         self.db = sa.create_engine(engine_url(url), pool_size=pool_size, max_overflow=pool_size * 2,
-                                   pool_pre_ping=True, connect_args={"options": "-c enable_seqscan=off"})
+                                   pool_pre_ping=True, connect_args={"options": OPTIONS})
         self.dropped_layout = self._open()
 
     # --- opening ---------------------------------------------------------------------------------------
@@ -299,8 +302,9 @@ class PostgresIndex:
         params = Params()
         where = self._where(plan, query, params, facets=True)
         out: dict[str, dict[str, int]] = {f: {} for f in FACET_FIELDS}
-        for facet, value, n in conn.execute(sa.text(facets_sql(self.table, where, query.filters, params)), params):
-            out[facet][str(value)] = int(n)
+        for pair, n in conn.execute(sa.text(facets_sql(self.table, where, query.filters, params)), params):
+            facet, value = str(pair).split("=", 1)
+            out[facet][value] = int(n)
         return out
 
     def _hits(self, parsed: ParsedQuery, rows: list[tuple[str, str, str, float]]) -> list[SearchHit]:

@@ -127,8 +127,8 @@ def _load(db: sa.Engine, t: str, s: str, docs: Iterable[SearchDocument], synonym
         for stmt in index_ddl(s):
             conn.execute(sa.text(stmt))
         conn.execute(sa.text(f"CREATE INDEX {s}_terms_trgm ON {s}_terms USING gin (term gin_trgm_ops)"))
-    with db.connect() as conn:  # statistics for the planner before the first search on the new table
-        conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text(f"ANALYZE {s}"))
+    with db.connect() as conn:  # the planner's statistics and the visibility map before the first search
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text(f"VACUUM (ANALYZE) {s}"))
     return n
 
 

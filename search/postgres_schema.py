@@ -22,7 +22,7 @@ from search.synonyms import SynonymTable
 from search.types import SearchDocument
 from search.vietnamese import fold, nfc, syllables
 
-LAYOUT = "kho-search-pg 3"  # 3: language column; the organisation name is no longer text
+LAYOUT = "kho-search-pg 4"  # 3: language column; the organisation name is no longer text; 4: facets column
 MAX_POS = 16383  # PostgreSQL's largest tsvector position
 MAX_TOKEN = 48  # longer "syllables" are noise (hashes, URLs) and would bloat the vocabulary
 EXACT, GLUED, SYN = "=", "~", "#"  # lexeme prefixes no typed prefix query can reach
@@ -47,8 +47,8 @@ def table_ddl(t: str, *, key: bool = True) -> str:
         org_id text NOT NULL, org_tree text[] NOT NULL, topics text[] NOT NULL, audiences text[] NOT NULL,
         levels text[] NOT NULL, channels text[] NOT NULL, profiles text[] NOT NULL, year text,
         urgent boolean NOT NULL, language text NOT NULL, k_new bigint NOT NULL, k_dl bigint NOT NULL,
-        title text NOT NULL, summary text NOT NULL, updated_at text, title_doc tsvector NOT NULL,
-        doc tsvector NOT NULL)"""
+        title text NOT NULL, summary text NOT NULL, updated_at text, facets text[] NOT NULL,
+        title_doc tsvector NOT NULL, doc tsvector NOT NULL)"""
 
 
 def index_ddl(t: str, names: str | None = None) -> list[str]:
@@ -88,7 +88,7 @@ def drop_sql(t: str) -> list[str]:
 
 COLUMNS = ("id", "status", "kind", "org_id", "org_tree", "topics", "audiences", "levels", "channels",
            "profiles", "year", "urgent", "language", "k_new", "k_dl", "title", "summary", "updated_at",
-           "title_doc", "doc")
+           "facets", "title_doc", "doc")
 
 
 class _Vector:
@@ -145,9 +145,19 @@ def to_row(doc: SearchDocument, synonyms: SynonymTable, vocabulary: set[str]) ->
         "channels": list(doc.channels), "profiles": list(doc.profiles),
         "year": str(doc.year) if doc.year is not None else None, "urgent": doc.urgent,
         "language": doc.language, "k_new": newest_key(doc), "k_dl": downloads_key(doc), "title": nfc(doc.title),
-        "summary": nfc(doc.summary), "updated_at": doc.updated_at, "title_doc": title.literal(),
+        "summary": nfc(doc.summary), "updated_at": doc.updated_at, "facets": facet_values(doc),
+        "title_doc": title.literal(),
         "doc": vec.literal(),
     }
+
+
+def facet_values(doc: SearchDocument) -> list[str]:
+    """"facet=value" for every facet value of `doc`: facets are counted by unnesting this one array in a
+    single pass over the matches, instead of one pass per facet."""
+    values = {"kind": [doc.kind], "org": [doc.org_id], "year": [str(doc.year) if doc.year is not None else ""],
+              "topic": doc.topics, "audience": doc.audiences, "level": doc.levels, "channel": doc.channels,
+              "profile": doc.profiles}
+    return list(dict.fromkeys(f"{facet}={v}" for facet, vs in values.items() for v in vs if v))
 
 
 def upsert_sql(t: str) -> str:
