@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from search.embedded_schema import downloads_key, newest_key
 from search.synonyms import SynonymTable
 from search.types import SearchDocument
-from search.vietnamese import fold, nfc, syllables
+from search.vietnamese import fold, folded_syllables, nfc, syllables
 
 LAYOUT = "kho-search-pg 4"  # 3: language column; the organisation name is no longer text; 4: facets column
 MAX_POS = 16383  # PostgreSQL's largest tsvector position
@@ -91,6 +91,10 @@ COLUMNS = ("id", "status", "kind", "org_id", "org_tree", "topics", "audiences", 
            "facets", "title_doc", "doc")
 
 
+# "12A": every position string made once; an index build formats a few hundred per document otherwise.
+_POSITIONS = {w: [f"{p}{w}" for p in range(MAX_POS + 1)] for w in "ABC"}
+
+
 class _Vector:
     """Lexeme → positions with weights, rendered as a tsvector literal."""
 
@@ -99,7 +103,7 @@ class _Vector:
         self.pos = 1
 
     def add(self, lexeme: str, pos: int, weight: str) -> None:
-        self.entries.setdefault(lexeme, []).append(f"{min(pos, MAX_POS)}{weight}")
+        self.entries.setdefault(lexeme, []).append(_POSITIONS[weight][min(pos, MAX_POS)])
 
     def literal(self) -> str:
         # Tokens are runs of letters and digits, so quoting needs no escapes; PostgreSQL keeps 256
@@ -107,24 +111,40 @@ class _Vector:
         return " ".join(f"'{lex}':{','.join(p[:256])}" for lex, p in self.entries.items())
 
 
+def _analyse(text: str) -> tuple[list[str], list[str]]:
+    """The text's syllables and their folded forms, folding the whole text once."""
+    words, folded = syllables(text), folded_syllables(text)
+    if len(words) != len(folded):  # never expected (folding keeps runs of letters), but stay aligned
+        folded = [fold(w) for w in words]
+    if words and max(map(len, words)) > MAX_TOKEN:
+        kept = [i for i, w in enumerate(words) if len(w) <= MAX_TOKEN]
+        words, folded = [words[i] for i in kept], [folded[i] for i in kept]
+    return words, folded
+
+
 def _add_text(vec: _Vector, text: str, weight: str, exact: bool, glue: bool,
               synonyms: SynonymTable, vocabulary: set[str]) -> None:
-    words = [w for w in syllables(text) if len(w) <= MAX_TOKEN]
+    words, folded = _analyse(text)
     if not words:
         return
-    folded = [fold(w) for w in words]
     start = vec.pos
-    for i, (word, f) in enumerate(zip(words, folded, strict=True)):
-        vec.add(f, start + i, weight)
-        vocabulary.add(f)
-        if exact and word != f:
-            vec.add(EXACT + word, start + i, weight)
-        if glue and i + 1 < len(folded):
-            glued = f + folded[i + 1]
-            vec.add(GLUED + glued, start + i, weight)
-            vocabulary.add(GLUED + glued)
+    positions = _POSITIONS[weight][start:start + len(words) + 1]
+    positions += [_POSITIONS[weight][MAX_POS]] * (len(words) + 1 - len(positions))
+    entries = vec.entries
+    vocabulary.update(folded)
+    for i, f in enumerate(folded):
+        entries.setdefault(f, []).append(positions[i])
+    if exact:
+        for i, (word, f) in enumerate(zip(words, folded, strict=True)):
+            if word != f:
+                entries.setdefault(EXACT + word, []).append(positions[i])
+    if glue:
+        glued = [GLUED + a + b for a, b in zip(folded, folded[1:], strict=False)]
+        vocabulary.update(glued)
+        for i, g in enumerate(glued):
+            entries.setdefault(g, []).append(positions[i])
     for key in synonyms.keys_in(folded):
-        vec.add(SYN + key, start, weight)
+        entries.setdefault(SYN + key, []).append(positions[0])
     vec.pos = start + len(words) + 2  # a gap: a phrase never spans two texts
 
 
