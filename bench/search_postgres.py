@@ -37,6 +37,7 @@ from tests.search.relevance.evaluate import evaluate, load_corpus, load_queries 
 
 ADMIN_URL = os.environ.get("KHO_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 DB = "kho_bench_search"
+KEEP_DIR = Path(os.environ.get("KHO_BENCH_KEEP_DIR", "/tmp/kho-search-bench-kept"))
 if os.environ.get("KHO_BENCH_SEEDS"):  # the seed plans when shared/ is not beside the checkout (a worktree)
     bench.search.SEEDS = Path(os.environ["KHO_BENCH_SEEDS"])
 
@@ -125,10 +126,15 @@ def run(size: int, repeat: int, keep: bool) -> None:
         print(f"\n== {size:,} synthetic + judged documents\nPostgreSQL rebuilt (COPY, shadow table, swap) in "
               f"{elapsed:.1f} s, {size / elapsed:,.0f} docs/s")
         load_ratio(url, min(size, 20_000))
-    folder = Path(tempfile.mkdtemp(prefix="kho-search-bench-"))
+    # --keep keeps the embedded index too (a 1M build takes long): in a fixed folder, reused when complete.
+    folder = KEEP_DIR / f"embedded_{size}" if keep else Path(tempfile.mkdtemp(prefix="kho-search-bench-"))
     embedded = EmbeddedIndex(folder / "idx", writer_heap=512_000_000, writer_threads=2, facet_cache=0)
-    elapsed = build(embedded, size)
-    print(f"embedded indexed in {elapsed:.1f} s, {size / elapsed:,.0f} docs/s")
+    if keep and embedded.count() == size + len(load_corpus()):
+        print("embedded: reusing the kept index")
+    else:
+        embedded.clear()
+        elapsed = build(embedded, size)
+        print(f"embedded indexed in {elapsed:.1f} s, {size / elapsed:,.0f} docs/s")
     queries = load_queries()
     for name, index in (("embedded", embedded), ("postgres", pg)):
         print(f"relevance {name:9}: {evaluate(index, queries).report().splitlines()[0]}")
@@ -142,7 +148,8 @@ def run(size: int, repeat: int, keep: bool) -> None:
               f"{pct(p, 95) / pct(e, 95):10.1f}")
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     embedded.close()
-    shutil.rmtree(folder, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(folder, ignore_errors=True)
     pg.close()
     if not keep:
         admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
