@@ -253,11 +253,15 @@ class PostgresIndex:
             offset = cur.offset if cur else 0
             # Two passes: every match is ranked on its title vector (small, in the row), the best
             # candidates on the whole document (out of line); a page past them widens the first pass.
+            # The matches are held narrow (id, keys) and in memory, counted and sorted from there: a window
+            # count over the scan made the planner sort every whole row before taking the best.
             cap = params.add(max(RANK_CANDIDATES, offset + limit))
-            sql = (f"WITH cand AS (SELECT id, {_score_sql(plan, params, 'title_doc')} AS pre, "
-                   f"count(*) OVER () AS total FROM {t} WHERE {where} ORDER BY pre DESC, k_new DESC, id "
-                   f"LIMIT {cap}) "
-                   f"SELECT d.id, d.title, d.summary, {_score_sql(plan, params, 'd.doc')} AS score, cand.total "
+            total_sql = "(SELECT count(*) FROM m)" if cur is None else params.add(cur.total)
+            sql = (f"WITH m AS MATERIALIZED (SELECT id, k_new, {_score_sql(plan, params, 'title_doc')} AS pre "
+                   f"FROM {t} WHERE {where}), "
+                   f"cand AS (SELECT id FROM m ORDER BY pre DESC, k_new DESC, id LIMIT {cap}) "
+                   f"SELECT d.id, d.title, d.summary, {_score_sql(plan, params, 'd.doc')} AS score, "
+                   f"{total_sql} AS total "
                    f"FROM cand JOIN {t} d ON d.id = cand.id ORDER BY score DESC, d.k_new DESC, d.id "
                    f"LIMIT {params.add(limit)} OFFSET {params.add(offset)}")
             rows = conn.execute(sa.text(sql), params).all()
@@ -271,14 +275,19 @@ class PostgresIndex:
         if cur is not None and cur.last_key is not None:
             where += (f" AND {key} <= {params.add(cur.last_key)}"
                       f" AND NOT ({key} = {params.add(cur.last_key)} AND id = ANY(CAST({params.add(seen)} AS text[])))")
-        total_sql = "count(*) OVER ()" if cur is None else "0"
-        # The matches first (a materialised set the planner fills from the GIN index), then the order: a
-        # walk down the sort key's index would test `doc @@ query` row by row, reading every vector.
-        head, source = "", f"{t} WHERE {where}"
+        # The matches first (a narrow set in memory the planner fills from the GIN index), then the
+        # order: a walk down the sort key's index would test `doc @@ query` row by row, reading every
+        # vector. Without text the walk down the index is right and stops at the page; the count apart.
         if plan is not None:
-            head, source = f"WITH m AS MATERIALIZED (SELECT id, title, summary, {key} FROM {t} WHERE {where}) ", "m"
-        sql = (f"{head}SELECT id, title, summary, {key} AS k, {total_sql} AS total FROM {source} "
-               f"ORDER BY {key} DESC, id LIMIT {params.add(limit + 1)}")
+            total_sql = "(SELECT count(*) FROM m)" if cur is None else "0"
+            sql = (f"WITH m AS MATERIALIZED (SELECT id, {key} AS k FROM {t} WHERE {where}), "
+                   f"p AS (SELECT id, k FROM m ORDER BY k DESC, id LIMIT {params.add(limit + 1)}) "
+                   f"SELECT p.id, d.title, d.summary, p.k, {total_sql} AS total FROM p JOIN {t} d ON d.id = p.id "
+                   f"ORDER BY p.k DESC, p.id")
+        else:
+            total_sql = f"(SELECT count(*) FROM {t} WHERE {where})" if cur is None else "0"
+            sql = (f"SELECT id, title, summary, {key} AS k, {total_sql} AS total FROM {t} WHERE {where} "
+                   f"ORDER BY {key} DESC, id LIMIT {params.add(limit + 1)}")
         rows = conn.execute(sa.text(sql), params).all()
         total = (int(rows[0].total) if rows else 0) if cur is None else cur.total
         page, more = rows[:limit], len(rows) > limit
