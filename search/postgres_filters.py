@@ -39,8 +39,9 @@ def _value(value: object) -> str:
 
 def filter_sql(name: str, values: Sequence[object], params: Params) -> str:
     words = list(dict.fromkeys(_value(v) for v in values))
-    if name in ARRAY_COLUMNS:
-        return f"{ARRAY_COLUMNS[name]} && CAST({params.add(words)} AS text[])"
+    if name in ARRAY_COLUMNS or name in ("kind", "year"):
+        # The facet=value array has a GIN index: a filter narrows the rows before any is read.
+        return f"facets && CAST({params.add([f'{name}={w}' for w in words])} AS text[])"
     if name == "org":
         return f"org_tree && CAST({params.add(words)} AS text[])"
     if name == "urgent":

@@ -22,7 +22,8 @@ from search.synonyms import SynonymTable
 from search.types import SearchDocument
 from search.vietnamese import fold, folded_syllables, nfc, syllables
 
-LAYOUT = "kho-search-pg 4"  # 3: language column; the organisation name is no longer text; 4: facets column
+LAYOUT = "kho-search-pg 5"  # 3: language column; the organisation name is no longer text; 4: facets column;
+# 5: GIN index on the facets, which the facet filters use
 MAX_POS = 16383  # PostgreSQL's largest tsvector position
 MAX_TOKEN = 48  # longer "syllables" are noise (hashes, URLs) and would bloat the vocabulary
 EXACT, GLUED, SYN = "=", "~", "#"  # lexeme prefixes no typed prefix query can reach
@@ -37,7 +38,7 @@ def check_name(table: str) -> str:
     return table
 
 
-INDEXES = ("doc", "new", "dl", "status", "org_tree")  # index name suffixes on the documents' table
+INDEXES = ("doc", "new", "dl", "status", "org_tree", "facets")  # index name suffixes on the documents' table
 
 
 def table_ddl(t: str, *, key: bool = True) -> str:
@@ -61,6 +62,7 @@ def index_ddl(t: str, names: str | None = None) -> list[str]:
         f"CREATE INDEX IF NOT EXISTS {n}_dl ON {t} (k_dl DESC)",
         f"CREATE INDEX IF NOT EXISTS {n}_status ON {t} (status)",
         f"CREATE INDEX IF NOT EXISTS {n}_org_tree ON {t} USING gin (org_tree)",
+        f"CREATE INDEX IF NOT EXISTS {n}_facets ON {t} USING gin (facets)",
     ]
 
 
