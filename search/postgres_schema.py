@@ -85,7 +85,9 @@ def ddl(t: str) -> list[str]:
 
 
 def drop_sql(t: str) -> list[str]:
-    return [f"DROP TABLE IF EXISTS {t}", f"DROP TABLE IF EXISTS {t}_terms"]
+    """The engine's tables, and a rebuild's leftovers (search.postgres_rebuild's shadow)."""
+    return [f"DROP TABLE IF EXISTS {t}", f"DROP TABLE IF EXISTS {t}_terms", f"DROP TABLE IF EXISTS {t}_next",
+            f"DROP TABLE IF EXISTS {t}_next_terms", f"DROP TABLE IF EXISTS {t}_next_dirty"]
 
 
 COLUMNS = ("id", "status", "kind", "org_id", "org_tree", "topics", "audiences", "levels", "channels",
