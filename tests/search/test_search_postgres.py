@@ -158,3 +158,25 @@ def test_a_rebuild_is_never_seen_half_done(search_pg_url: str, monkeypatch: pyte
         reader.drop()
         reader.close()
         builder.close()
+
+
+def test_a_failed_rebuild_leaves_the_live_index_and_no_shadow(search_pg_url: str) -> None:
+    table = f"fail_{uuid.uuid4().hex[:8]}"
+    index = PostgresIndex(search_pg_url, table=table)
+
+    def broken() -> Iterator[SearchDocument]:
+        yield _doc("new-1", "Tuyển sinh")
+        raise RuntimeError("the database went away mid-read")
+
+    try:
+        index.upsert([_doc("a", "Giáo dục vùng cao")])
+        with pytest.raises(RuntimeError, match="went away"):
+            index.rebuild(broken())
+        assert index.ids() == {"a"} and _ids(index, "giao duc") == ["a"]
+        with index.db.connect() as conn:
+            assert conn.execute(sa.text("SELECT to_regclass(:t)"), {"t": f"{table}_next"}).scalar() is None
+        index.upsert([_doc("b", "Chuyển đổi số")])  # writers no longer note ids for a rebuild
+        assert index.rebuild([_doc("c", "Hiếu học")]) == 1 and index.ids() == {"c"}
+    finally:
+        index.drop()
+        index.close()
