@@ -11,6 +11,9 @@ host's writers cooperate:
   database the rebuild then reads, and one after it notes its ids) and to swap; at the swap the noted ids
   are copied from the live table into the new one, so no write made during the rebuild is lost;
 - one rebuild at a time per table: a session advisory lock, refused at once when another host holds it.
+
+A rebuild that fails drops its shadow. One whose process is killed leaves it (the lock goes with the
+connection): writers then keep noting ids into it, a few bytes a write, until the next rebuild drops it.
 """
 
 from __future__ import annotations
@@ -53,9 +56,10 @@ def rebuild(db: sa.Engine, t: str, docs: Iterable[SearchDocument], synonyms: Syn
     """Loads `docs` into a shadow of table `t` and swaps it in. Returns the number of documents."""
     s = shadow(t)
     with db.connect() as holder:
-        got = holder.execute(sa.text("SELECT pg_try_advisory_lock(hashtext(:k))"), {"k": f"{writer_key(t)}:one"})
+        got = holder.execute(sa.text("SELECT pg_try_advisory_lock(hashtext(:k))"),
+                             {"k": f"{writer_key(t)}:one"}).scalar_one()
         holder.commit()
-        if not got.scalar_one():
+        if not got:
             raise RebuildRunning(f"another process is rebuilding the search table {t}")
         try:
             n = _load(db, t, s, docs, synonyms, progress)
