@@ -14,6 +14,7 @@ user postgres); the bench makes its own database (kho_bench_search) and drops it
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import sys
@@ -36,6 +37,7 @@ from tests.search.relevance.evaluate import evaluate, load_corpus, load_queries 
 
 ADMIN_URL = os.environ.get("KHO_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 DB = "kho_bench_search"
+KEEP_DIR = Path(os.environ.get("KHO_BENCH_KEEP_DIR", "/tmp/kho-search-bench-kept"))
 if os.environ.get("KHO_BENCH_SEEDS"):  # the seed plans when shared/ is not beside the checkout (a worktree)
     bench.search.SEEDS = Path(os.environ["KHO_BENCH_SEEDS"])
 
@@ -68,6 +70,28 @@ def build(index: SearchIndex, size: int) -> float:
     return time.perf_counter() - start
 
 
+def load_ratio(url: str, n: int) -> None:
+    """The rebuild (COPY into a shadow table, indexes after the load, swap) against the former bulk path
+    (batched INSERT … ON CONFLICT into the indexed table) on the same first `n` documents, in the same run;
+    the documents are generated beforehand so that only the loading is timed."""
+    docs = list(itertools.islice(corpus(n), n))
+    rates = {}
+    for name in ("upsert", "rebuild"):
+        index = PostgresIndex(url, table=f"bench_load_{name}")
+        index.clear()
+        start = time.perf_counter()
+        if name == "rebuild":
+            index.rebuild(docs)
+        else:
+            for i in range(0, len(docs), 500):
+                index.upsert(docs[i:i + 500])
+        rates[name] = n / (time.perf_counter() - start)
+        index.drop()
+        index.close()
+    print(f"loading {n:,} documents: upsert path {rates['upsert']:,.0f} docs/s, rebuild {rates['rebuild']:,.0f} "
+          f"docs/s; rebuild / upsert: {rates['rebuild'] / rates['upsert']:.2f}x")
+
+
 def rows(index: SearchIndex, repeat: int) -> dict[str, list[Sample]]:
     vis = Visibility.published_only()
 
@@ -90,20 +114,43 @@ def _search(index: SearchIndex, query: SearchQuery) -> Callable[[], object]:
     return lambda: index.search(query)
 
 
-def run(size: int, repeat: int, keep: bool) -> None:
+def run_postgres_only(pg: PostgresIndex, repeat: int) -> None:
+    """--engines postgres: when the embedded build does not fit in the time (1M on a loaded machine); its
+    figures then come from bench/search.py runs, not from this one."""
+    print(f"relevance postgres : {evaluate(pg, load_queries()).report().splitlines()[0]}")
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(f"{'measure':42} {'pg p50':>8} {'pg p95':>8}")
+    for measure, samples in rows(pg, repeat).items():
+        p = [w for w, _ in samples]
+        print(f"{measure:42} {pct(p, 50):8.1f} {pct(p, 95):8.1f}")
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    pg.close()
+
+
+def run(size: int, repeat: int, keep: bool, with_embedded: bool = True) -> None:
     url = database(keep)
     pg = PostgresIndex(url, table=f"bench_{size}")
     if keep and pg.count() == size + len(load_corpus()):
         print(f"\n== {size:,} synthetic + judged documents: reusing the PostgreSQL table")
     else:
-        pg.clear()
-        elapsed = build(pg, size)
-        print(f"\n== {size:,} synthetic + judged documents\nPostgreSQL indexed in {elapsed:.1f} s, "
-              f"{size / elapsed:,.0f} docs/s")
-    folder = Path(tempfile.mkdtemp(prefix="kho-search-bench-"))
+        start = time.perf_counter()
+        pg.rebuild(corpus(size))
+        elapsed = time.perf_counter() - start
+        print(f"\n== {size:,} synthetic + judged documents\nPostgreSQL rebuilt (COPY, shadow table, swap) in "
+              f"{elapsed:.1f} s, {size / elapsed:,.0f} docs/s")
+        if with_embedded:
+            load_ratio(url, min(size, 20_000))
+    # --keep keeps the embedded index too (a 1M build takes long): in a fixed folder, reused when complete.
+    if not with_embedded:
+        return run_postgres_only(pg, repeat)
+    folder = KEEP_DIR / f"embedded_{size}" if keep else Path(tempfile.mkdtemp(prefix="kho-search-bench-"))
     embedded = EmbeddedIndex(folder / "idx", writer_heap=512_000_000, writer_threads=2, facet_cache=0)
-    elapsed = build(embedded, size)
-    print(f"embedded indexed in {elapsed:.1f} s, {size / elapsed:,.0f} docs/s")
+    if keep and embedded.count() == size + len(load_corpus()):
+        print("embedded: reusing the kept index")
+    else:
+        embedded.clear()
+        elapsed = build(embedded, size)
+        print(f"embedded indexed in {elapsed:.1f} s, {size / elapsed:,.0f} docs/s")
     queries = load_queries()
     for name, index in (("embedded", embedded), ("postgres", pg)):
         print(f"relevance {name:9}: {evaluate(index, queries).report().splitlines()[0]}")
@@ -117,7 +164,8 @@ def run(size: int, repeat: int, keep: bool) -> None:
               f"{pct(p, 95) / pct(e, 95):10.1f}")
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     embedded.close()
-    shutil.rmtree(folder, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(folder, ignore_errors=True)
     pg.close()
     if not keep:
         admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
@@ -131,9 +179,11 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000", help="comma-separated synthetic corpus sizes")
     parser.add_argument("--repeat", type=int, default=3, help="runs per query")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL table and reuse it next run")
+    parser.add_argument("--engines", default="both", choices=["both", "postgres"],
+                        help="postgres: skip the embedded engine (its build would not fit)")
     args = parser.parse_args()
     for size in (int(s) for s in args.sizes.split(",")):
-        run(size, args.repeat, args.keep)
+        run(size, args.repeat, args.keep, args.engines == "both")
 
 
 if __name__ == "__main__":

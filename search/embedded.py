@@ -26,7 +26,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,6 +44,7 @@ from search.embedded_shards import Address, ShardSearcher, shard_of
 from search.embedded_synonyms import SynonymCoverage
 from search.facet_bits import FacetBits
 from search.highlight import Highlighter
+from search.protocol import refill
 from search.query import ParsedQuery, cut_query, parse_query
 from search.synonyms import SynonymTable, default_synonyms
 from search.types import (
@@ -231,6 +232,9 @@ class EmbeddedIndex:
         with self._writing() as writers:
             for doc_id in ids:
                 writers[shard_of(doc_id, self.shards)].delete_documents_by_term("id", doc_id)
+
+    def rebuild(self, docs: Iterable[SearchDocument], progress: Callable[[int], None] | None = None) -> int:
+        return refill(self, docs, progress)
 
     def clear(self) -> None:
         with self._writing() as writers:

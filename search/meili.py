@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import meilisearch
@@ -19,6 +19,7 @@ from meilisearch.errors import MeilisearchApiError, MeilisearchError
 from search import cursor as cursors
 from search.highlight import Highlighter
 from search.meili_docs import FACET_ATTRS, SORTS, filter_expression, settings, to_meili, visibility_filter
+from search.protocol import refill
 from search.query import ParsedQuery, parse_query
 from search.synonyms import SynonymTable, default_synonyms
 from search.types import Health, SearchDocument, SearchHit, SearchQuery, SearchResult, Visibility
@@ -73,6 +74,9 @@ class MeiliIndex:
     def delete(self, ids: Sequence[str]) -> None:
         if ids:
             self._wait(self.index.delete_documents(list(ids)))
+
+    def rebuild(self, docs: Iterable[SearchDocument], progress: Callable[[int], None] | None = None) -> int:
+        return refill(self, docs, progress)
 
     def clear(self) -> None:
         self._wait(self.index.delete_all_documents())

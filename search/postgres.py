@@ -9,7 +9,7 @@ pin across hosts); sorted pages use keyset cursors on unique numeric keys.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -19,6 +19,7 @@ from search import cursor as cursors
 from search.highlight import Highlighter
 from search.postgres_filters import Params, check_filters, facets_sql, filters_sql, visibility_sql
 from search.postgres_query import PlanBuilder, TextPlan, distance, edits1, lookup_words, max_edits
+from search.postgres_rebuild import note_sql, rebuild, shadow, writer_key
 from search.postgres_schema import (
     GLUED,
     LAYOUT,
@@ -41,6 +42,9 @@ SORT_KEY = {"newest": "k_new", "downloads": "k_dl"}
 WEIGHTS = "{0.2, 0.3, 0.5, 1.0}"
 VARIANTS_PER_WORD = 8
 EXACT_BONUS = 0.25
+# No JIT: compiling a plan over tens of thousands of matches costs more than running it. A work_mem in
+# which ranking and counting the matches of a common word stay in memory (the default 4 MB spilled them).
+OPTIONS = "-c enable_seqscan=off -c jit=off -c work_mem=64MB"
 RANK_CANDIDATES = 600  # matches ranked on the whole document; the rest only on their title
 
 
@@ -63,7 +67,7 @@ class PostgresIndex:
         # but on a row it detoasts the whole out-of-line vector, while the GIN index answers it exactly
         # (no recheck); with a common word the "cheaper" scan read every document and took seconds.
         self.db = sa.create_engine(engine_url(url), pool_size=pool_size, max_overflow=pool_size * 2,
-                                   pool_pre_ping=True, connect_args={"options": "-c enable_seqscan=off"})
+                                   pool_pre_ping=True, connect_args={"options": OPTIONS})
         self.dropped_layout = self._open()
 
     # --- opening ---------------------------------------------------------------------------------------
@@ -112,13 +116,31 @@ class PostgresIndex:
         # The last version of a repeated id wins; rows in id order so concurrent writers lock alike.
         rows = sorted({d.id: to_row(d, self.synonyms, vocabulary) for d in docs}.items())
         with self.db.begin() as conn:
+            rebuilding = self._note(conn, [i for i, _ in rows])
             conn.execute(sa.text(vocabulary_sql(self.table)), {"terms": sorted_terms(vocabulary)})
+            if rebuilding:  # the new vocabulary must know these words too
+                conn.execute(sa.text(vocabulary_sql(shadow(self.table))), {"terms": sorted_terms(vocabulary)})
             conn.execute(sa.text(upsert_sql(self.table)), [row for _, row in rows])
         return len(docs)
+
+    def _note(self, conn: Connection, ids: list[str]) -> bool:
+        """Within a write: when a rebuild runs (on any host), note the ids so its swap carries them over."""
+        lock, present, note = note_sql(self.table)
+        conn.execute(sa.text(lock), {"k": writer_key(self.table)})
+        if not conn.execute(sa.text(present)).scalar_one():
+            return False
+        conn.execute(sa.text(note), {"ids": ids})
+        return True
+
+    def rebuild(self, docs: Iterable[SearchDocument], progress: Callable[[int], None] | None = None) -> int:
+        """Replaces the whole index by `docs` (search.postgres_rebuild): searches meanwhile are served by
+        the old index, complete, until the new one is swapped in at once."""
+        return rebuild(self.db, self.table, docs, self.synonyms, progress)
 
     def delete(self, ids: Sequence[str]) -> None:
         if ids:
             with self.db.begin() as conn:
+                self._note(conn, sorted(set(ids)))
                 conn.execute(sa.text(f"DELETE FROM {self.table} WHERE id = ANY(CAST(:ids AS text[]))"),
                              {"ids": sorted(set(ids))})
 
@@ -231,11 +253,15 @@ class PostgresIndex:
             offset = cur.offset if cur else 0
             # Two passes: every match is ranked on its title vector (small, in the row), the best
             # candidates on the whole document (out of line); a page past them widens the first pass.
+            # The matches are held narrow (id, keys) and in memory, counted and sorted from there: a window
+            # count over the scan made the planner sort every whole row before taking the best.
             cap = params.add(max(RANK_CANDIDATES, offset + limit))
-            sql = (f"WITH cand AS (SELECT id, {_score_sql(plan, params, 'title_doc')} AS pre, "
-                   f"count(*) OVER () AS total FROM {t} WHERE {where} ORDER BY pre DESC, k_new DESC, id "
-                   f"LIMIT {cap}) "
-                   f"SELECT d.id, d.title, d.summary, {_score_sql(plan, params, 'd.doc')} AS score, cand.total "
+            total_sql = "(SELECT count(*) FROM m)" if cur is None else params.add(cur.total)
+            sql = (f"WITH m AS MATERIALIZED (SELECT id, k_new, {_score_sql(plan, params, 'title_doc')} AS pre "
+                   f"FROM {t} WHERE {where}), "
+                   f"cand AS (SELECT id FROM m ORDER BY pre DESC, k_new DESC, id LIMIT {cap}) "
+                   f"SELECT d.id, d.title, d.summary, {_score_sql(plan, params, 'd.doc')} AS score, "
+                   f"{total_sql} AS total "
                    f"FROM cand JOIN {t} d ON d.id = cand.id ORDER BY score DESC, d.k_new DESC, d.id "
                    f"LIMIT {params.add(limit)} OFFSET {params.add(offset)}")
             rows = conn.execute(sa.text(sql), params).all()
@@ -249,14 +275,19 @@ class PostgresIndex:
         if cur is not None and cur.last_key is not None:
             where += (f" AND {key} <= {params.add(cur.last_key)}"
                       f" AND NOT ({key} = {params.add(cur.last_key)} AND id = ANY(CAST({params.add(seen)} AS text[])))")
-        total_sql = "count(*) OVER ()" if cur is None else "0"
-        # The matches first (a materialised set the planner fills from the GIN index), then the order: a
-        # walk down the sort key's index would test `doc @@ query` row by row, reading every vector.
-        head, source = "", f"{t} WHERE {where}"
+        # The matches first (a narrow set in memory the planner fills from the GIN index), then the
+        # order: a walk down the sort key's index would test `doc @@ query` row by row, reading every
+        # vector. Without text the walk down the index is right and stops at the page; the count apart.
         if plan is not None:
-            head, source = f"WITH m AS MATERIALIZED (SELECT id, title, summary, {key} FROM {t} WHERE {where}) ", "m"
-        sql = (f"{head}SELECT id, title, summary, {key} AS k, {total_sql} AS total FROM {source} "
-               f"ORDER BY {key} DESC, id LIMIT {params.add(limit + 1)}")
+            total_sql = "(SELECT count(*) FROM m)" if cur is None else "0"
+            sql = (f"WITH m AS MATERIALIZED (SELECT id, {key} AS k FROM {t} WHERE {where}), "
+                   f"p AS (SELECT id, k FROM m ORDER BY k DESC, id LIMIT {params.add(limit + 1)}) "
+                   f"SELECT p.id, d.title, d.summary, p.k, {total_sql} AS total FROM p JOIN {t} d ON d.id = p.id "
+                   f"ORDER BY p.k DESC, p.id")
+        else:
+            total_sql = f"(SELECT count(*) FROM {t} WHERE {where})" if cur is None else "0"
+            sql = (f"SELECT id, title, summary, {key} AS k, {total_sql} AS total FROM {t} WHERE {where} "
+                   f"ORDER BY {key} DESC, id LIMIT {params.add(limit + 1)}")
         rows = conn.execute(sa.text(sql), params).all()
         total = (int(rows[0].total) if rows else 0) if cur is None else cur.total
         page, more = rows[:limit], len(rows) > limit
@@ -280,8 +311,9 @@ class PostgresIndex:
         params = Params()
         where = self._where(plan, query, params, facets=True)
         out: dict[str, dict[str, int]] = {f: {} for f in FACET_FIELDS}
-        for facet, value, n in conn.execute(sa.text(facets_sql(self.table, where, query.filters, params)), params):
-            out[facet][str(value)] = int(n)
+        for pair, n in conn.execute(sa.text(facets_sql(self.table, where, query.filters, params)), params):
+            facet, value = str(pair).split("=", 1)
+            out[facet][value] = int(n)
         return out
 
     def _hits(self, parsed: ParsedQuery, rows: list[tuple[str, str, str, float]]) -> list[SearchHit]:

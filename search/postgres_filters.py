@@ -11,8 +11,6 @@ from collections.abc import Mapping, Sequence
 from search.postgres_schema import ARRAY_COLUMNS
 from search.types import FACET_FIELDS, FILTER_FIELDS, Visibility
 
-FACET_VALUES = {"kind": "kind", "org": "org_id", "year": "year"}  # scalar columns; the rest are arrays
-
 
 class Params(dict[str, object]):
     def add(self, value: object) -> str:
@@ -41,8 +39,9 @@ def _value(value: object) -> str:
 
 def filter_sql(name: str, values: Sequence[object], params: Params) -> str:
     words = list(dict.fromkeys(_value(v) for v in values))
-    if name in ARRAY_COLUMNS:
-        return f"{ARRAY_COLUMNS[name]} && CAST({params.add(words)} AS text[])"
+    if name in ARRAY_COLUMNS or name in ("kind", "year"):
+        # The facet=value array has a GIN index: a filter narrows the rows before any is read.
+        return f"facets && CAST({params.add([f'{name}={w}' for w in words])} AS text[])"
     if name == "org":
         return f"org_tree && CAST({params.add(words)} AS text[])"
     if name == "urgent":
@@ -63,19 +62,20 @@ def filters_sql(filters: Mapping[str, Sequence[object]], params: Params) -> list
 
 
 def facets_sql(table: str, where: str, filters: Mapping[str, Sequence[object]], params: Params) -> str:
-    """(facet, value, count) rows. `where` holds the text match and visibility; facet filters are applied
-    per facet so that each facet is counted without its own filter (a multi-select keeps its options)."""
+    """("facet=value", count) rows, in one pass over the matching rows' `facets` arrays. `where` holds the
+    text match and visibility; facet filters are applied per facet, so that each facet is counted without
+    its own filter (a multi-select keeps its options)."""
     active = {name: filter_sql(name, values, params) for name, values in filters.items()
               if values and name in FACET_FIELDS}
     others = [filter_sql(name, values, params) for name, values in filters.items()
               if values and name not in FACET_FIELDS]
-    flags = ", ".join(f"({cond}) AS f_{name}" for name, cond in active.items())
-    base = (f"SELECT kind, org_id, year, topics, audiences, levels, channels, profiles"
-            f"{', ' + flags if flags else ''} FROM {table} WHERE {' AND '.join([where, *others])}")
-    parts = []
-    for facet in FACET_FIELDS:
-        conds = [f"f_{name}" for name in active if name != facet] or ["TRUE"]
-        value = FACET_VALUES.get(facet) or f"unnest({ARRAY_COLUMNS[facet]})"
-        parts.append(f"SELECT '{facet}' AS facet, v, count(*) AS n FROM (SELECT {value} AS v FROM base "
-                     f"WHERE {' AND '.join(conds)}) s WHERE v IS NOT NULL AND v <> '' GROUP BY v")
-    return f"WITH base AS MATERIALIZED ({base}) " + " UNION ALL ".join(parts)
+    cond = " AND ".join([where, *others])
+    if not active:
+        return f"SELECT f, count(*) AS n FROM {table} CROSS JOIN LATERAL unnest(facets) AS f WHERE {cond} GROUP BY f"
+    # Each filter is tested once per row; each value then counts where every filter but its facet's holds.
+    flags = ", ".join(f"({c}) AS f_{name}" for name, c in active.items())
+    cases = " ".join(
+        f"WHEN '{facet}' THEN {' AND '.join(f'f_{n}' for n in active if n != facet) or 'TRUE'}"
+        for facet in FACET_FIELDS)
+    return (f"SELECT f, count(*) AS n FROM (SELECT facets, {flags} FROM {table} WHERE {cond}) r "
+            f"CROSS JOIN LATERAL unnest(r.facets) AS f WHERE CASE split_part(f, '=', 1) {cases} END GROUP BY f")

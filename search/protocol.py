@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, runtime_checkable
 
 from search.types import Health, SearchDocument, SearchQuery, SearchResult, Visibility
@@ -36,6 +36,12 @@ class SearchIndex(Protocol):
 
     def clear(self) -> None: ...
 
+    def rebuild(self, docs: Iterable[SearchDocument], progress: Callable[[int], None] | None = None) -> int:
+        """Replace every document by `docs` (a full reindex), calling `progress(n)` as batches land. The
+        PostgreSQL engine builds aside and swaps, so searches never see a partial index; the others clear
+        and refill."""
+        ...
+
     def health(self) -> Health: ...
 
     def take_dropped_layout(self) -> bool:
@@ -44,3 +50,23 @@ class SearchIndex(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def refill(index: SearchIndex, docs: Iterable[SearchDocument],
+           progress: Callable[[int], None] | None = None, batch: int = 500) -> int:
+    """`rebuild` for engines that cannot build aside: clear, then upsert in batches."""
+    index.clear()
+    n = 0
+    chunk: list[SearchDocument] = []
+    for doc in docs:
+        chunk.append(doc)
+        if len(chunk) == batch:
+            n += index.upsert(chunk)
+            if progress:
+                progress(len(chunk))
+            chunk = []
+    if chunk:
+        n += index.upsert(chunk)
+        if progress:
+            progress(len(chunk))
+    return n

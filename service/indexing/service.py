@@ -6,14 +6,22 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from search.cursor import InvalidCursor
 from search.query import cut_query
-from search.types import SearchHit, SearchQuery, SearchResult, SortOrder, Visibility, VisibilityRule
+from search.types import (
+    SearchDocument,
+    SearchHit,
+    SearchQuery,
+    SearchResult,
+    SortOrder,
+    Visibility,
+    VisibilityRule,
+)
 from service.assets import policy
 from service.assets import repository as assets_repo
 from service.db import unit_of_work
@@ -68,14 +76,13 @@ def suggest(principal: Principal, prefix: str, limit: int) -> list[str]:
 
 
 def reindex_all(session: Session, progress: Callable[[int], None] | None = None) -> int:
-    index = get_search_index()
-    index.clear()
-    done = 0
-    for ids in repository.iter_asset_ids(session, 500):
-        done += index.upsert(documents.build(session, ids))
-        if progress:
-            progress(len(ids))
-    return done
+    """Rebuilds the whole index from the database. The PostgreSQL engine builds it aside and swaps it in,
+    so other hosts keep serving the complete old index meanwhile."""
+    def docs() -> Iterator[SearchDocument]:
+        for ids in repository.iter_asset_ids(session, 500):
+            yield from documents.build(session, ids)
+
+    return get_search_index().rebuild(docs(), progress)
 
 
 def rebuild_in_background() -> threading.Thread | None:
