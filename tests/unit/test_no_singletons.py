@@ -32,10 +32,6 @@ MUTABLE_CALLS = frozenset({"list", "dict", "set", "defaultdict", "OrderedDict", 
 ALLOWED: dict[str, str] = {
     "service.runtime:_CURRENT": "the one process-level holder of the current runtime",
     # Tables filled once at import or by `service.wiring.install` at start, read-only afterwards.
-    "service.i18n:ERRORS": "the message catalogue, merged at import from the domain modules",
-    "service.i18n:UI": "the message catalogue, merged at import from the domain modules",
-    "service.i18n.ui:UI": "a part of the catalogue, completed at import",
-    "service.i18n.ui_frame:UI": "a part of the catalogue, completed at import",
     "service.jobs.runner:HANDLERS": "job kinds → handlers, registered by service.wiring at start",
     "service.outbox_pump:CONSUMERS": "event kinds → consumers, registered by service.wiring at start",
     "web.render:env": "the Jinja environment, its filters set at import",
@@ -47,11 +43,11 @@ ALLOWED: dict[str, str] = {
     "transcoding.fonts:*": "the fonts installed on the host",
     "transcoding.qa.glyphs:*": "the glyph coverage of the installed fonts",
     "transcoding.qa.cardlayout:*": "font metrics of the installed fonts",
-    "transcoding.captions_burn:*": "whether the host's ffmpeg has libass",
+    "transcoding.video.captions_burn:*": "whether the host's ffmpeg has libass",
     "transcoding.profiles:*": "the profile table, parsed once from the package's own data",
     "transcoding.languages:*": "the language table, parsed once from the package's own data",
     "transcoding.channels:*": "the channel table, parsed once from the package's own data",
-    "transcoding.image_colour:*": "the sRGB profile shipped with Pillow, loaded once",
+    "transcoding.image.colour:*": "the sRGB profile shipped with Pillow, loaded once",
     "search.synonyms:*": "the synonym table, parsed once from the package's own data",
 }
 
