@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select
@@ -32,11 +32,16 @@ def actor_of(row: dict[str, Any]) -> str | None:
 
 def daily_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out: dict[tuple[Any, ...], dict[str, Any]] = {}
+    days: dict[datetime, date] = {}  # the rows of one pull share one instant: its local day is found once
     for row in rows:
         actor = actor_of(row)
         if row["kind"] not in DOWNLOAD_KINDS or row.get("asset_id") is None or actor is None:
             continue
-        key = (row["at"].astimezone(VN).date(), actor, row["asset_id"], row["kind"])
+        at = row["at"]
+        day = days.get(at)
+        if day is None:
+            day = days[at] = at.astimezone(VN).date()
+        key = (day, actor, row["asset_id"], row["kind"])
         out.setdefault(key, {"day": key[0], "actor": actor, "asset_id": row["asset_id"], "kind": row["kind"],
                              "organisation_id": row.get("organisation_id"), "user_id": row.get("user_id"),
                              "channel": row.get("channel")})
