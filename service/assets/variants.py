@@ -4,7 +4,9 @@ file, own review); the original and its versions form a group offered together."
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -16,7 +18,16 @@ from service.models import Asset
 from service.vocab.languages import label
 
 
-def root_id(asset: Asset) -> uuid.UUID:
+class Member(Protocol):
+    """What places an asset in its language group (an Asset, or a light row of one)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def variant_of_id(self) -> uuid.UUID | None: ...
+
+
+def root_id(asset: Member) -> uuid.UUID:
     return asset.variant_of_id or asset.id
 
 
@@ -61,7 +72,8 @@ def languages_of(session: Session, assets: list[Asset], now: datetime) -> dict[u
     return out
 
 
-def live_groups(session: Session, assets: list[Asset], now: datetime) -> dict[uuid.UUID, list[repository.GroupRef]]:
+def live_groups(session: Session, assets: Sequence[Member], now: datetime
+                ) -> dict[uuid.UUID, list[repository.GroupRef]]:
     """Asset id → the live members of its group (itself included when live), as light rows."""
     groups = repository.group_refs(session, {root_id(a) for a in assets}, policy.live_filter(now))
     return {a.id: groups.get(root_id(a), []) for a in assets}

@@ -7,11 +7,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Protocol
 from urllib.parse import quote
 
 from service import urls
-from service.models import Asset, Organisation, Rendition, Version, VocabularyTerm
+from service.news.repository import ItemFacts, RenditionFacts, TermFacts
 
 NINJS_STANDARD = {"name": "ninjs", "version": "2.1", "schema": "https://www.iptc.org/std/ninjs/ninjs-schema_2.1.json"}
 NINJS_TYPE = {"infographic": "graphic", "poster": "picture", "video": "video", "podcast": "audio",
@@ -32,13 +33,15 @@ def item_uri(asset_id: object) -> str:
     return urls.news_item(asset_id)
 
 
-def rendition_name(r: Rendition) -> str:
+def rendition_name(r: RenditionFacts) -> str:
     return f"{r.profile}/{r.variant}" if r.variant and r.variant != r.profile else r.profile
 
 
-def _rendition_href(asset_id: object, profile: str, variant: str | None) -> str:
-    href = f"{item_uri(asset_id)}/renditions/{quote(profile, safe='')}"
-    return f"{href}?variant={quote(variant, safe='')}" if variant else href
+@lru_cache(maxsize=1024)
+def _rendition_path(profile: str, variant: str | None) -> str:
+    """The part of a rendition's link after the item's URI (few distinct profiles: quoted once each)."""
+    path = f"/renditions/{quote(profile, safe='')}"
+    return f"{path}?variant={quote(variant, safe='')}" if variant else path
 
 
 def _probe_number(probe: dict[str, Any], *names: str) -> float | None:
@@ -49,65 +52,79 @@ def _probe_number(probe: dict[str, Any], *names: str) -> float | None:
     return None
 
 
-def renditions(asset: Asset, version: Version | None, rows: list[Rendition]) -> list[dict[str, Any]]:
+def renditions(item: ItemFacts, rows: list[RenditionFacts], uri: str) -> list[dict[str, Any]]:
+    """The original and the renditions of the item whose URI is `uri`."""
     out: list[dict[str, Any]] = []
-    if version is not None:
-        original: dict[str, Any] = {"name": "original", "href": _rendition_href(asset.id, "original", None),
-                                    "contenttype": version.media_type, "sizeinbytes": version.size,
-                                    "title": version.original_filename}
+    if item.version_number is not None:
+        original: dict[str, Any] = {"name": "original", "href": uri + _rendition_path("original", None),
+                                    "contenttype": item.version_media_type, "sizeinbytes": item.version_size,
+                                    "title": item.version_filename}
         for key, names in (("width", ("width",)), ("height", ("height",)), ("duration", ("duration",))):
-            value = _probe_number(version.probe or {}, *names)
+            value = _probe_number(item.version_probe or {}, *names)
             if value is not None:
                 original[key] = value
         out.append(original)
     for r in rows:
-        item: dict[str, Any] = {"name": rendition_name(r), "href": _rendition_href(asset.id, r.profile, r.variant),
-                                "contenttype": r.media_type, "sizeinbytes": r.size, "format": r.profile}
-        for key in ("width", "height", "duration"):
-            value = getattr(r, key)
+        rendition: dict[str, Any] = {"name": rendition_name(r), "href": uri + _rendition_path(r.profile, r.variant),
+                                     "contenttype": r.media_type, "sizeinbytes": r.size, "format": r.profile}
+        for key, value in (("width", r.width), ("height", r.height), ("duration", r.duration)):
             if value is not None:
-                item[key] = value
-        out.append(item)
+                rendition[key] = value
+        out.append(rendition)
     return out
 
 
-def subjects(terms: list[VocabularyTerm]) -> list[dict[str, Any]]:
+def subjects(terms: list[TermFacts]) -> list[dict[str, Any]]:
     return [{"name": t.label_vi, "rel": VOCAB_FIELD.get(t.vocabulary, t.vocabulary),
              "uri": urls.term(t.vocabulary, t.code), "literal": f"{t.vocabulary}:{t.code}"}
             for t in terms if t.vocabulary in VOCAB_FIELD]
 
 
-def tombstone(asset: Asset) -> dict[str, Any]:
+class Tombstoned(Protocol):
+    """What a tombstone names of an asset (an Asset or its `ItemFacts`)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def edited_at(self) -> datetime: ...
+
+
+def tombstone(asset: Tombstoned) -> dict[str, Any]:
     """What a syncing client needs to take a withdrawn item down — nothing of its content."""
     return {"uri": item_uri(asset.id), "type": NINJS_TYPE.get(asset.kind, "text"),
             "versioncreated": _ts(asset.edited_at), "pubstatus": PUBSTATUS.get(asset.status, "withheld"),
             "standard": NINJS_STANDARD, "altids": [{"role": "kho-id", "value": str(asset.id)}]}
 
 
-def to_ninjs(asset: Asset, version: Version | None, rows: list[Rendition], terms: list[VocabularyTerm],
-             org: Organisation | None) -> dict[str, Any]:
+def to_ninjs(asset: ItemFacts, rows: list[RenditionFacts], terms: list[TermFacts]) -> dict[str, Any]:
     if asset.status != "published":
         return tombstone(asset)
+    has_version = asset.version_number is not None
+    uri = item_uri(asset.id)
     item: dict[str, Any] = {
-        "uri": item_uri(asset.id), "standard": NINJS_STANDARD, "type": NINJS_TYPE.get(asset.kind, "text"),
+        "uri": uri, "standard": NINJS_STANDARD, "type": NINJS_TYPE.get(asset.kind, "text"),
         "representationtype": "full", "profile": f"kho-{asset.kind}",
-        "version": str(version.number) if version else "1",
+        "version": str(asset.version_number) if has_version else "1",
         "firstcreated": _ts(asset.created_at), "versioncreated": _ts(max(asset.edited_at, asset.published_at)
                                                                     if asset.published_at else asset.edited_at),
-        "contentcreated": _ts(version.created_at if version else asset.created_at),
+        "contentcreated": _ts(asset.version_created_at if has_version else asset.created_at),
         "pubstatus": "usable", "urgency": 2 if asset.urgent else 5, "language": asset.language,
         "title": asset.title, "headlines": [{"role": "main", "value": asset.title}],
         "altids": [{"role": "kho-id", "value": str(asset.id)}],
         "genres": [{"name": asset.kind, "literal": f"kind:{asset.kind}"}],
-        "subjects": subjects(terms), "renditions": renditions(asset, version, rows),
+        "subjects": subjects(terms), "renditions": renditions(asset, rows, uri),
     }
     descriptions = [{"role": role, "value": value, "contenttype": "text/plain"}
                     for role, value in (("summary", asset.summary), ("alt", asset.alt_text)) if value]
     if descriptions:
         item["descriptions"] = descriptions
-    if org is not None:
-        item["copyrightholder"] = org.name
-        item["organisations"] = [{"name": org.name, "rel": "owner", "literal": org.code}]
+    if asset.org_name is not None:
+        item["copyrightholder"] = asset.org_name
+        item["organisations"] = [{"name": asset.org_name, "rel": "owner", "literal": asset.org_code}]
     for key, value in (("by", asset.credit), ("copyrightnotice", asset.copyright_notice),
                        ("usageterms", asset.usage_terms)):
         if value:

@@ -10,23 +10,21 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from search.types import SearchQuery, Visibility
-from service.assets import policy
-from service.assets import repository as assets_repo
-from service.models import Asset
 from service.news import repository
+from service.news.repository import ItemFacts
 from service.runtime import get_search_index
 
 
 class NewsSearch(Protocol):
     def search(self, session: Session, now: datetime, query: str, *, kind: str | None, offset: int,
-               limit: int) -> list[Asset]: ...
+               limit: int) -> list[ItemFacts]: ...
 
 
 class SqlTitleSearch:
     """Case-insensitive substring match on title and summary (no diacritic folding yet)."""
 
     def search(self, session: Session, now: datetime, query: str, *, kind: str | None, offset: int,
-               limit: int) -> list[Asset]:
+               limit: int) -> list[ItemFacts]:
         rows = repository.page(session, now, updated_since=None, after=None, limit=offset + limit, kind=kind,
                                text=query.strip())
         return rows[offset:]
@@ -36,7 +34,7 @@ class IndexedNewsSearch:
     """The Vietnamese search engine, published assets only; hits re-checked as live in the database."""
 
     def search(self, session: Session, now: datetime, query: str, *, kind: str | None, offset: int,
-               limit: int) -> list[Asset]:
+               limit: int) -> list[ItemFacts]:
         if not query.strip():
             return SqlTitleSearch().search(session, now, query, kind=kind, offset=offset, limit=limit)
         wanted = min(200, offset + limit)
@@ -44,13 +42,12 @@ class IndexedNewsSearch:
             q=query, filters={"kind": [kind]} if kind else {}, visibility=Visibility.published_only(),
             limit=wanted, facets=False))
         hit_ids = [uuid.UUID(h.id) for h in result.hits][offset:]
-        live = {a.id: a for a in assets_repo.visible_by_ids(session, hit_ids, policy.live_filter(now))}
-        return [live[i] for i in hit_ids if i in live][:limit]
+        return repository.live_items(session, now, hit_ids)[:limit]
 
 
 def get_news_search() -> NewsSearch:
     return IndexedNewsSearch()
 
 
-def ids(rows: list[Asset]) -> list[uuid.UUID]:
+def ids(rows: list[ItemFacts]) -> list[uuid.UUID]:
     return [a.id for a in rows]

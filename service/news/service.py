@@ -15,19 +15,18 @@ from search.query import cut_query
 from service.assets import variants
 from service.errors import KhoError, NotFound
 from service.identity.principal import Principal
-from service.models import Asset
 from service.models.base import utcnow
 from service.news import ninjs, repository
+from service.news.repository import ItemFacts
 from service.news.rights import delivered_copy, rights_for
 from service.news.search import get_news_search
 from service.runtime import download_ttl, get_store
 from service.usage import service as usage
-from service.vocab import repository as vocab_repo
 from storage.http import file_title
 
 
-def encode_cursor(asset: Asset) -> str:
-    return base64.urlsafe_b64encode(f"{asset.edited_at.isoformat()}|{asset.id}".encode()).decode()
+def encode_cursor(item: ItemFacts) -> str:
+    return base64.urlsafe_b64encode(f"{item.edited_at.isoformat()}|{item.id}".encode()).decode()
 
 
 def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
@@ -40,30 +39,30 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
         raise KhoError("validation_failed", reason="invalid cursor") from exc
 
 
-def to_items(session: Session, assets: list[Asset]) -> list[dict[str, Any]]:
-    """ninjs for many assets with four batched queries (versions, renditions, terms, organisations)."""
-    versions = repository.versions(session, [a.current_version_id for a in assets if a.current_version_id])
-    renditions = repository.renditions(session, list(versions))
-    terms = vocab_repo.terms_of_assets(session, [a.id for a in assets])
-    orgs = repository.organisations(session, [a.owner_org_id for a in assets])
-    groups = variants.live_groups(session, assets, utcnow())
+def to_items(session: Session, rows: list[ItemFacts]) -> list[dict[str, Any]]:
+    """ninjs for a page of rows (asset, version and owner already in them) with at most three more queries:
+    renditions, subjects, and the language groups when a row belongs to one."""
+    renditions = repository.rendition_facts(session, [r.current_version_id for r in rows
+                                                      if r.current_version_id and r.version_number is not None])
+    terms = repository.term_facts(session, [r.id for r in rows])
+    grouped = [r for r in rows if r.in_group and r.status == "published"]
+    groups = variants.live_groups(session, grouped, utcnow()) if grouped else {}
     out = []
-    for a in assets:
-        version = versions.get(a.current_version_id) if a.current_version_id else None
-        item = ninjs.to_ninjs(a, version, renditions.get(version.id, []) if version else [],
-                              terms.get(a.id, []), orgs.get(a.owner_org_id))
-        others = [m for m in groups.get(a.id, []) if m.id != a.id]
-        if others and a.status == "published":
+    for r in rows:
+        item = ninjs.to_ninjs(r, renditions.get(r.current_version_id, []) if r.current_version_id else [],
+                              terms.get(r.id, []))
+        others = [m for m in groups.get(r.id, []) if m.id != r.id]
+        if others:
             item["associations"] = ninjs.language_versions(others)
         out.append(item)
     return out
 
 
-def _pulled(session: Session, principal: Principal, assets: list[Asset]) -> None:
+def _pulled(session: Session, principal: Principal, rows: list[ItemFacts]) -> None:
     """Written last, in one statement: on SQLite the write lock is then held only until the commit that
     follows, not while the page is built (concurrent clients queued behind it)."""
     usage.record_items("api_pull", principal, session,
-                       [(a.id, a.current_version_id) for a in assets if a.status == "published"], channel="api")
+                       [(r.id, r.current_version_id) for r in rows if r.status == "published"], channel="api")
 
 
 def list_items(session: Session, principal: Principal, *, updated_since: datetime | None, cursor: str | None,
@@ -86,14 +85,14 @@ def search_items(session: Session, principal: Principal, *, query: str, kind: st
 
 
 def get_item(session: Session, principal: Principal, asset_id: uuid.UUID) -> dict[str, Any]:
-    asset = repository.get_live(session, utcnow(), asset_id)
-    if asset is None:
+    rows = repository.live_items(session, utcnow(), [asset_id])
+    if not rows:
         gone = repository.get_any(session, asset_id)
         if gone is not None and gone.status == "withdrawn" and gone.published_at is not None:
             return ninjs.tombstone(gone)
         raise NotFound(what="tin bài / news item")
-    item = to_items(session, [asset])[0]
-    _pulled(session, principal, [asset])
+    item = to_items(session, rows)[0]
+    _pulled(session, principal, rows)
     return item
 
 

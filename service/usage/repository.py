@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -19,6 +19,8 @@ from service.models import Organisation, UsageDaily, UsageEvent
 from service.models.base import VN
 
 DOWNLOAD_KINDS = ("download", "api_pull")
+USAGE_EVENTS: Table = UsageEvent.__table__  # type: ignore[assignment]
+USAGE_DAILY: Table = UsageDaily.__table__  # type: ignore[assignment]
 
 
 def actor_of(row: dict[str, Any]) -> str | None:
@@ -30,11 +32,16 @@ def actor_of(row: dict[str, Any]) -> str | None:
 
 def daily_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out: dict[tuple[Any, ...], dict[str, Any]] = {}
+    days: dict[datetime, date] = {}  # the rows of one pull share one instant: its local day is found once
     for row in rows:
         actor = actor_of(row)
         if row["kind"] not in DOWNLOAD_KINDS or row.get("asset_id") is None or actor is None:
             continue
-        key = (row["at"].astimezone(VN).date(), actor, row["asset_id"], row["kind"])
+        at = row["at"]
+        day = days.get(at)
+        if day is None:
+            day = days[at] = at.astimezone(VN).date()
+        key = (day, actor, row["asset_id"], row["kind"])
         out.setdefault(key, {"day": key[0], "actor": actor, "asset_id": row["asset_id"], "kind": row["kind"],
                              "organisation_id": row.get("organisation_id"), "user_id": row.get("user_id"),
                              "channel": row.get("channel")})
@@ -43,16 +50,16 @@ def daily_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def insert_many(session: Session, rows: list[dict[str, Any]]) -> None:
     """One executemany (batched VALUES on PostgreSQL), no ORM objects, in the caller's transaction: the counts
-    commit or roll back with the request that caused them."""
+    commit or roll back with the request that caused them. Statements on the tables, not the mapped classes:
+    the ORM's bulk-insert path added ~1/3 to the cost of a 50-row page write for nothing it needed."""
     if not rows:
         return
-    session.execute(insert(UsageEvent), rows)
+    session.execute(insert(USAGE_EVENTS), rows)
     daily = daily_rows(rows)
     if daily:
         dialect = session.get_bind().dialect.name
-        table = pg_insert(UsageDaily) if dialect == "postgresql" else sqlite_insert(UsageDaily)
-        stmt = table.on_conflict_do_nothing()
-        session.execute(stmt, daily)
+        table = pg_insert(USAGE_DAILY) if dialect == "postgresql" else sqlite_insert(USAGE_DAILY)
+        session.execute(table.on_conflict_do_nothing(), daily)
 
 
 @dataclass(frozen=True)

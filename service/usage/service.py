@@ -35,9 +35,9 @@ def record(kind: UsageKind, principal: Principal | None, *, session: Session | N
 def record_items(kind: UsageKind, principal: Principal | None, session: Session,
                  items: list[tuple[uuid.UUID, uuid.UUID | None]], channel: str) -> None:
     """One event per (asset, version) of a page a client pulled, written in one statement: a 50-item page
-    is one write, not 50."""
-    repository.insert_many(session, [_row(kind, principal, asset_id=a, version_id=v, channel=channel)
-                                     for a, v in items])
+    is one write, not 50. The events of one pull share its instant (and so its day)."""
+    pull = _row(kind, principal, channel=channel)
+    repository.insert_many(session, [{**pull, "asset_id": a, "version_id": v} for a, v in items])
 
 
 def _row(kind: UsageKind, principal: Principal | None, *, asset_id: uuid.UUID | None = None,

@@ -1,0 +1,80 @@
+"""Server CPU per newsroom request: utime+stime of a real uvicorn process (bench/api.py's seed and server)
+over sequential keep-alive requests, for /healthz, the 50-item list and a 20-hit search. Less at the mercy
+of a loaded machine than bench/api.py's throughput ratio (CPU time, not wall time).
+
+Run from the repository root:  .venv/bin/python bench/api_cpu.py [--db sqlite|postgresql] [--requests 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import api as bench  # noqa: E402
+
+PATHS = ("/healthz", "/api/v1/news/items?limit=50", "/api/v1/news/search?q=chuy%E1%BB%83n&limit=20")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    ap.add_argument("--requests", type=int, default=300)
+    ap.add_argument("--rounds", type=int, default=2)
+    args = ap.parse_args()
+    port = 19_000 + os.getpid() % 1000
+    database_url = bench.pg_database(create=True) if args.db == "postgresql" else ""
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            env = bench.configure(Path(tmp), port, database_url)
+            key, _ = bench.seed(200, 0)
+            server = subprocess.Popen([sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory",
+                                       "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+                                      cwd=bench.ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL)
+            base = f"http://127.0.0.1:{port}"
+            try:
+                for _ in range(100):
+                    try:
+                        if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                            break
+                    except httpx.HTTPError:
+                        time.sleep(0.2)
+                print(f"# {args.db}, 200 published assets, {args.requests} sequential requests per path")
+                with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=60) as c:
+                    for n in range(1, args.rounds + 1):
+                        per: dict[str, float] = {}
+                        for path in PATHS:
+                            for _ in range(20):  # warm
+                                assert c.get(path).status_code == 200
+                            before = cpu_seconds(server.pid)
+                            for _ in range(args.requests):
+                                c.get(path)
+                            per[path] = (cpu_seconds(server.pid) - before) / args.requests * 1000
+                            print(f"round {n} {path:50} server CPU {per[path]:6.2f} ms/request  "
+                                  f"(/healthz ÷ this ×{per[PATHS[0]] / per[path]:.3f})")
+            finally:
+                server.terminate()
+                server.wait(10)
+    finally:
+        if database_url:
+            from service.db import get_engine
+
+            get_engine().dispose()
+            bench.pg_database(create=False)
+
+
+if __name__ == "__main__":
+    main()
