@@ -8,9 +8,9 @@ import sys
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from tests.api.conftest import Factory, Stack
 from tests.api.media import png
 from tests.api.test_upload import upload
+from tests.conftest import Factory, Stack
 
 
 def _verify(stack: Stack) -> subprocess.CompletedProcess[str]:

@@ -13,10 +13,10 @@ import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from tests.api.conftest import Factory, Stack
 from tests.api.leftovers import count_assets, stored_keys
 from tests.api.media import meta, multipart, png
 from tests.api.test_upload import upload
+from tests.conftest import Factory, Stack
 
 
 @pytest.fixture

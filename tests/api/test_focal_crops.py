@@ -13,10 +13,10 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from tests.api.conftest import Factory
 from tests.api.media import meta
 from tests.api.test_renditions import run_processing
 from tests.api.test_upload import upload
+from tests.conftest import Factory
 from tests.support import require_or_skip
 from tests.transcoding.headline_fixture import portrait_infographic
 from transcoding.tools import tesseract_path

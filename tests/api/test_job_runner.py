@@ -14,9 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from tests.api.conftest import Factory
 from tests.api.media import png
 from tests.api.test_upload import upload
+from tests.conftest import Factory
 
 
 def _claim(job_id: str, *, lease: timedelta) -> object:

@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
-from tests.api.conftest import Factory
 from tests.api.media import meta
 from tests.api.test_renditions import run_processing
 from tests.api.test_upload import upload
+from tests.conftest import Factory
 from tests.transcoding.conftest import require_or_skip
 from tests.transcoding.test_office import PHRASE, make_docx, make_odt, make_xlsx
 from transcoding.tools import soffice_path

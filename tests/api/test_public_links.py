@@ -11,10 +11,10 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory, Stack
 from tests.api.media import png
 from tests.api.test_renditions import run_processing
 from tests.api.test_upload import upload
+from tests.conftest import Factory, Stack
 
 PUBLIC = "https://cdn.example.vn"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from tests.api.conftest import Factory
 from tests.api.media import meta, png
 from tests.api.test_upload import upload
+from tests.conftest import Factory
 
 
 def run_processing(client: TestClient, headers: dict[str, str], asset_id: str) -> dict:

@@ -7,10 +7,10 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory, Stack
 from tests.api.media import meta, png
 from tests.api.test_renditions import run_processing
 from tests.api.test_upload import upload
+from tests.conftest import Factory, Stack
 
 
 def publish(asset_id: str) -> None:

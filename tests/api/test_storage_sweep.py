@@ -13,8 +13,8 @@ import boto3
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory, Stack
 from tests.api.media import meta, png
+from tests.conftest import Factory, Stack
 from tests.hardening.tusmedia import TUS, tus_metadata
 
 

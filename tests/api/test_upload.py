@@ -9,8 +9,8 @@ from urllib.parse import unquote
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory
 from tests.api.media import meta, multipart, png
+from tests.conftest import Factory
 
 
 def upload(client: TestClient, headers: dict[str, str], content: bytes, *, filename: str = "anh.png",

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory, Stack, client, factory, stack  # noqa: F401
+from tests.conftest import Factory
 from tests.distribution.helpers import Publisher
 
 
 @pytest.fixture
-def publisher(client: TestClient, factory: Factory) -> Publisher:  # noqa: F811
+def publisher(client: TestClient, factory: Factory) -> Publisher:
     return Publisher(client, factory)

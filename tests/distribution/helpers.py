@@ -17,8 +17,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from tests.api.conftest import Factory
 from tests.api.media import meta, multipart, png
+from tests.conftest import Factory
 from tests.support import require_or_skip
 
 SCHEMA_PATH = Path(__file__).parent / "data" / "ninjs-schema_2.1.json"

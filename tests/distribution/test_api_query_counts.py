@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory
+from tests.conftest import Factory
 from tests.distribution.helpers import Publisher, Rend, api_key, unique_mp3
 from tests.querycount import assert_flat
 

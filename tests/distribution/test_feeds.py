@@ -12,7 +12,7 @@ import feedparser
 from fastapi.testclient import TestClient
 from mutagen.id3 import ID3
 
-from tests.api.conftest import Factory
+from tests.conftest import Factory
 from tests.distribution.helpers import Publisher, Rend, mp3, set_status
 from tests.distribution.test_news import _fetch_signed
 

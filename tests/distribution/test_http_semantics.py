@@ -16,7 +16,7 @@ import pytest
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory
+from tests.conftest import Factory
 from tests.distribution.helpers import Publisher, Rend, api_key, jpeg, unique_mp3
 
 VOLATILE = {"date", "x-request-id", "set-cookie", "location", "content-security-policy", "server-timing",

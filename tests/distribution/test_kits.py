@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from tests.api.conftest import Factory
+from tests.conftest import Factory
 from tests.distribution.helpers import Publisher, Rend, api_key, jpeg, set_status
 
 

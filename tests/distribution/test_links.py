@@ -25,7 +25,7 @@ from fastapi.testclient import TestClient
 from mutagen.id3 import ID3
 from standardwebhooks.webhooks import Webhook
 
-from tests.api.conftest import Factory
+from tests.conftest import Factory
 from tests.distribution.helpers import Publisher, Rend, api_key, jpeg, ninjs_validator, set_status, unique_mp3
 from tests.distribution.receiver import Receiver
 from tests.distribution.test_feeds import _add_caption

@@ -11,7 +11,7 @@ import httpx
 from fastapi.testclient import TestClient
 from PIL import Image, IptcImagePlugin
 
-from tests.api.conftest import Factory
+from tests.conftest import Factory
 from tests.distribution.helpers import Publisher, Rend, api_key, jpeg, ninjs_validator, set_status
 
 

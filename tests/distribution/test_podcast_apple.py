@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from mutagen.mp3 import MP3
 from PIL import Image
 
-from tests.api.conftest import Factory
+from tests.conftest import Factory
 from tests.distribution.helpers import Publisher, Rend, unique_mp3
 
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"

@@ -9,7 +9,7 @@ from typing import Any
 import feedparser
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory
+from tests.conftest import Factory
 from tests.distribution.helpers import Publisher, Rend, api_key, jpeg
 from tests.distribution.test_news import _fetch_signed
 

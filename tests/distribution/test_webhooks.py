@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from standardwebhooks.webhooks import Webhook
 
-from tests.api.conftest import Factory
+from tests.conftest import Factory
 from tests.distribution.helpers import Publisher, api_key, set_status
 from tests.distribution.receiver import Receiver
 

@@ -21,32 +21,21 @@ from tests.support import require_or_skip
 
 
 def reset_runtime() -> None:
-    from service import runtime
-    from service.jobs import queue
-    from service.ops.settings import get_ops_settings
+    """Forget what the runtime derived from the settings (after a test changed KHO_* itself)."""
+    from tests.conftest import configure_process, process_settings
 
-    try:
-        from service.db import get_engine
-
-        get_engine().dispose()
-    except Exception:  # noqa: BLE001 - a dead database cannot be disposed cleanly
-        pass
-    runtime.reset()
-    queue.get_huey_app.cache_clear()
-    queue.get_queue.cache_clear()
-    get_ops_settings.cache_clear()
+    configure_process(process_settings())
 
 
 @contextmanager
 def service_env(var_dir: Path, **extra: str) -> Iterator[None]:
     """Point the service at `var_dir` (+ extra KHO_* settings) and migrate; restore everything after."""
-    saved = {k: v for k, v in os.environ.items() if k.startswith("KHO_")}
-    for key in [k for k in saved if not k.startswith("KHO_TEST")]:
-        del os.environ[key]
-    os.environ.update({"KHO_ENV": "test", "KHO_VAR_DIR": str(var_dir), "KHO_SECRET_KEY": "fault-" + "x" * 40,
-                       "KHO_BASE_URL": "http://127.0.0.1", **extra})
+    from tests.conftest import configure_process, process_settings
+
+    saved = process_settings()
     var_dir.mkdir(parents=True, exist_ok=True)
-    reset_runtime()
+    configure_process({"KHO_VAR_DIR": str(var_dir), "KHO_SECRET_KEY": "fault-" + "x" * 40,
+                       "KHO_BASE_URL": "http://127.0.0.1", **extra})
     try:
         from service.config import get_settings
         from service.migrate import upgrade
@@ -54,10 +43,7 @@ def service_env(var_dir: Path, **extra: str) -> Iterator[None]:
         upgrade(get_settings().db_url)
         yield
     finally:
-        for key in [k for k in os.environ if k.startswith("KHO_")]:
-            del os.environ[key]
-        os.environ.update(saved)
-        reset_runtime()
+        configure_process(saved)
 
 
 def pg_bin() -> Path | None:
@@ -152,7 +138,7 @@ def streamed_upload(content_head: bytes, total: int, pause: float) -> tuple[Iter
 
 
 def producer_headers() -> dict[str, str]:
-    from tests.api.conftest import Factory
+    from tests.conftest import Factory
 
     return Factory().headers("producer")
 

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.api.conftest import Factory, Stack, client, factory, stack  # noqa: F401
+from tests.conftest import Stack
 from tests.hardening.live import LiveServer
 
 
 @pytest.fixture
-def live(stack: Stack) -> Iterator[LiveServer]:  # noqa: F811
+def live(stack: Stack) -> Iterator[LiveServer]:
     server = LiveServer().start()
     yield server
     server.stop()

@@ -13,9 +13,9 @@ import pytest
 from fastapi import Request
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory, Stack
 from tests.api.leftovers import count_assets, stored_keys
 from tests.api.media import meta, multipart, png
+from tests.conftest import Factory, Stack
 from tests.corpus.hostile import (
     CONTROL_STRINGS,
     HOSTILE_FILENAMES,

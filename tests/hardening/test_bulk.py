@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory, Stack
 from tests.api.leftovers import count_assets, stored_keys
 from tests.api.media import png
+from tests.conftest import Factory, Stack
 from tests.corpus.imports import archive, manifest_csv, manifest_xlsx, ratio_bomb, unsafe_archive
 
 ZIP = {"Content-Type": "application/zip"}

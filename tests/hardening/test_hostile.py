@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory, Stack
 from tests.api.leftovers import count_assets, stored_keys
 from tests.api.media import meta, multipart
+from tests.conftest import Factory, Stack
 from tests.corpus.hostile import CORPUS, HostileFile, png_bomb
 
 JOB_WALL_LIMIT = 120.0

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory, Stack
 from tests.api.media import meta, multipart, png
+from tests.conftest import Factory, Stack
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ import pytest
 from tusclient import client as tus_client
 from tusclient.exceptions import TusCommunicationError
 
-from tests.api.conftest import Factory
 from tests.api.leftovers import count_assets, stored_keys
 from tests.api.media import meta
+from tests.conftest import Factory
 from tests.hardening.live import LiveServer
 from tests.hardening.tusmedia import TUS, head, noisy_png, offset_of, tus_metadata
 

@@ -14,9 +14,9 @@ import httpx
 import pytest
 from tusclient import client as tus_client
 
-from tests.api.conftest import Factory
 from tests.api.leftovers import count_assets, stored_keys
 from tests.api.media import meta
+from tests.conftest import Factory
 from tests.hardening.live import LiveServer
 from tests.hardening.test_tus import CHUNK, _create, _patch, asset_of, staging_files
 from tests.hardening.tusmedia import TUS, head, noisy_png, offset_of, tus_metadata

@@ -7,13 +7,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.api.conftest import Factory, Stack, client, factory, stack  # noqa: F401
+from tests.conftest import Stack
 from tests.notifications.smtp import Inbox, port_of, start
-from tests.workflow.conftest import flow, fresh_tree, shared_flow, tree  # noqa: F401
 
 
 @pytest.fixture
-def inbox(stack: Stack) -> Iterator[Inbox]:  # noqa: F811
+def inbox(stack: Stack) -> Iterator[Inbox]:
     """SMTP on for the test: settings point at a fresh aiosmtpd server; restored afterwards."""
     from service.config import get_settings
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.conftest import Factory, Stack
+from tests.conftest import Factory, Stack
 from tests.notifications.smtp import Inbox
 
 ROOT = Path(__file__).resolve().parents[2]

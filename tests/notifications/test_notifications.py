@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from standardwebhooks import Webhook
 
 from service.webhooks.delivery import deliver_due as deliver_webhooks
-from tests.api.conftest import Factory
+from tests.conftest import Factory
 from tests.distribution.receiver import Receiver
 from tests.notifications.smtp import Inbox
 from tests.web.conftest import csrf_from

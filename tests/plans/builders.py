@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from tests.api.conftest import Factory
+from tests.conftest import Factory
 
 
 def unit(kind: str, name: str, parent: str | None = None) -> str:

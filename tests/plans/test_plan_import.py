@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
-from tests.api.conftest import Factory
+from tests.conftest import Factory
 from tests.distribution.helpers import Publisher
 
 SEED = Path("/work/shared/seeds/001_57c4452351f66f85.txt")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.api.conftest import Factory
 from tests.api.media import meta, multipart, png
+from tests.conftest import Factory
 from tests.distribution.helpers import set_status
 from tests.faults.conftest import service_env
 from tests.hardening.live import free_port

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import text
 
-from tests.api.conftest import Factory
 from tests.api.media import png
+from tests.conftest import Factory
 from tests.distribution.helpers import Publisher
 from tests.plans.builders import Tree, name_of
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory
+from tests.conftest import Factory
 from tests.qa_api.helpers import (
     Headers,
     csv_bytes,

@@ -6,7 +6,7 @@ import uuid
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory
+from tests.conftest import Factory
 from tests.qa_api.helpers import (
     csv_bytes,
     csv_rows,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory
+from tests.conftest import Factory
 from tests.qa_api.helpers import csv_bytes, csv_rows, get_qa, process_current, renditions_by_profile, upload_qa
 from transcoding.qa.exporters import EXPORT_FORMATS
 from transcoding.qa.importers import XLSX, parse_qa

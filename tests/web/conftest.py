@@ -6,7 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory, Stack, client, factory, stack  # noqa: F401
+from tests.conftest import Factory
 
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from tests.api.conftest import Factory
+from tests.conftest import Factory
 from tests.distribution.receiver import Receiver
 from tests.querycount import assert_flat
 from tests.web.conftest import another, csrf_from, sign_in, upload_as

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory
+from tests.conftest import Factory
 from tests.distribution.helpers import Publisher, Rend, api_key
 from tests.plans.builders import Tree
 from tests.querycount import assert_flat

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory
+from tests.conftest import Factory
 from tests.qa_api.helpers import csv_bytes, csv_rows
 from tests.transcoding.test_document import make_pdf
 from tests.web.conftest import sign_in, upload_as

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory
+from tests.conftest import Factory
 from tests.web.conftest import another, csrf_from, sign_in, upload_as
 from tests.workflow.wf_support import process_latest
 

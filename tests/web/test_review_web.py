@@ -8,8 +8,8 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory
 from tests.api.media import png
+from tests.conftest import Factory
 from tests.web.conftest import another, csrf_from, sign_in, upload_as
 from tests.workflow.wf_support import process_latest
 

@@ -9,8 +9,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from tests.api.conftest import Factory
 from tests.api.media import meta, multipart, png
+from tests.conftest import Factory
 
 Headers = dict[str, str]
 
