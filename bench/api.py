@@ -51,7 +51,7 @@ def seed(assets: int) -> tuple[str, str]:
     from service.models.base import utcnow
     from service.orgs import service as orgs
     from service.runtime import get_store
-    from tests.distribution.helpers import jpeg
+    from tests.service.publication.helpers import jpeg
 
     upgrade(get_settings().db_url)
     store = get_store()

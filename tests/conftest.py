@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from tests.support import create_pg_database, drop_pg_database, postgres_available, require_or_skip
 
 if TYPE_CHECKING:
-    from tests.workflow.wf_support import Flow, Tree
+    from tests.service.workflow.wf_support import Flow, Tree
 
 STACKS = ["sqlite-local", "postgres-s3"]
 
@@ -169,7 +169,7 @@ class Factory:
 @pytest.fixture(scope="session")
 def shared_flow(stack: Stack) -> Iterator[Flow]:
     from service.app import create_app
-    from tests.workflow.wf_support import Flow
+    from tests.service.workflow.wf_support import Flow
 
     stack.activate()
     with TestClient(create_app(), raise_server_exceptions=False) as c:
@@ -184,13 +184,13 @@ def flow(shared_flow: Flow) -> Flow:
 @pytest.fixture(scope="session")
 def tree(shared_flow: Flow) -> Tree:
     """One organisation tree per stack, shared by the tests that do not change its settings."""
-    from tests.workflow.wf_support import Tree
+    from tests.service.workflow.wf_support import Tree
 
     return Tree.build(shared_flow)
 
 
 @pytest.fixture
 def fresh_tree(shared_flow: Flow) -> Tree:
-    from tests.workflow.wf_support import Tree
+    from tests.service.workflow.wf_support import Tree
 
     return Tree.build(shared_flow)

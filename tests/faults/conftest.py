@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hardening.live import free_port
+from tests.service.inputs.live import free_port
 from tests.support import require_or_skip
 
 
@@ -122,7 +122,7 @@ def slow_body(head: bytes, total: int, *, pause_after: int, pause: float, chunk:
 
 def streamed_upload(content_head: bytes, total: int, pause: float) -> tuple[Iterator[bytes], str, int]:
     """A POST /api/v1/assets multipart body whose file part streams slowly: (chunks, content type, length)."""
-    from tests.api.media import meta, multipart
+    from tests.service.assets.media import meta, multipart
 
     # multipart() with an empty file part, split where the file's bytes go, to stream them in between.
     body_head, ctype = multipart(meta(), "mat-dien.png", b"")
@@ -144,6 +144,6 @@ def producer_headers() -> dict[str, str]:
 
 
 def assets_and_keys() -> tuple[int, set[str]]:
-    from tests.api.leftovers import count_assets, stored_keys
+    from tests.service.assets.leftovers import count_assets, stored_keys
 
     return count_assets(), stored_keys()

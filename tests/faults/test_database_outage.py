@@ -10,9 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.media import png
 from tests.faults.conftest import PgCluster, assets_and_keys, producer_headers, service_env, streamed_upload
-from tests.hardening.live import LiveServer
+from tests.service.assets.media import png
+from tests.service.inputs.live import LiveServer
 
 pytestmark = pytest.mark.slow
 MiB = 1024 * 1024

@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.media import png
 from tests.faults.conftest import assets_and_keys, producer_headers, service_env, streamed_upload
-from tests.hardening.live import free_port
+from tests.service.assets.media import png
+from tests.service.inputs.live import free_port
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]

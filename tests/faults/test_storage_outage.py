@@ -10,9 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.media import png
 from tests.faults.conftest import assets_and_keys, producer_headers, reset_runtime, service_env, streamed_upload
-from tests.hardening.live import LiveServer
+from tests.service.assets.media import png
+from tests.service.inputs.live import LiveServer
 from tests.support import require_or_skip
 
 pytestmark = pytest.mark.slow

@@ -35,7 +35,7 @@ def another(web: TestClient) -> TestClient:
 def upload_as(web: TestClient, title: str, kind: str = "infographic", *, filename: str = "anh.png",
               content: bytes | None = None, **extra: object) -> str:
     """Uploads through the API with the page's session and CSRF header, as upload.js does."""
-    from tests.api.media import meta, multipart, png
+    from tests.service.assets.media import meta, multipart, png
 
     body, ctype = multipart(meta(kind, title=title, alt_text="Mô tả ảnh", **extra), filename,
                             png() if content is None else content)
