@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -107,8 +108,10 @@ def _run(cmd: list[str]) -> None:
     subprocess.run(cmd, check=True, capture_output=True, timeout=120)
 
 
-def slow_body(head: bytes, total: int, *, pause_after: int, pause: float, chunk: int = 256 * 1024) -> Iterator[bytes]:
-    """`head`, then zeros up to `total` bytes, pausing once after `pause_after` bytes (the fault window)."""
+def slow_body(head: bytes, total: int, *, pause_after: int, pause: float, chunk: int = 256 * 1024,
+              paused: threading.Event | None = None) -> Iterator[bytes]:
+    """`head`, then zeros up to `total` bytes, pausing once after `pause_after` bytes (the fault window).
+    `paused` is set as the pause starts, so a test injects its fault inside the window, not after a guess."""
     sent = 0
     data = head
     while sent < total:
@@ -117,10 +120,13 @@ def slow_body(head: bytes, total: int, *, pause_after: int, pause: float, chunk:
         yield piece
         sent += len(piece)
         if sent >= pause_after > sent - len(piece):
-            time.sleep(pause)
+            if paused is not None:
+                paused.set()
+            time.sleep(pause)  # the fault window itself, not a synchronisation
 
 
-def streamed_upload(content_head: bytes, total: int, pause: float) -> tuple[Iterator[bytes], str, int]:
+def streamed_upload(content_head: bytes, total: int, pause: float,
+                    paused: threading.Event | None = None) -> tuple[Iterator[bytes], str, int]:
     """A POST /api/v1/assets multipart body whose file part streams slowly: (chunks, content type, length)."""
     from tests.service.assets.media import meta, multipart
 
@@ -131,7 +137,7 @@ def streamed_upload(content_head: bytes, total: int, pause: float) -> tuple[Iter
 
     def chunks() -> Iterator[bytes]:
         yield head
-        yield from slow_body(content_head, total, pause_after=total // 2, pause=pause)
+        yield from slow_body(content_head, total, pause_after=total // 2, pause=pause, paused=paused)
         yield tail
 
     return chunks(), ctype, len(head) + total + len(tail)

@@ -59,7 +59,6 @@ def test_sigkill_worker_mid_job(tmp_path: Path) -> None:
                                     env={**env, "KHO_SEARCH_PATH": str(tmp_path / f"search{i}")},
                                     stderr=log, start_new_session=True) for i, log in enumerate(logs)]
         try:
-            time.sleep(3)
             from service.app import create_app
 
             headers = producer_headers()
