@@ -78,7 +78,7 @@ def seed(assets: int, kit_files: int = KIT_FILES) -> tuple[str, str]:
     from service.models.base import utcnow
     from service.orgs import service as orgs
     from service.runtime import get_settings, get_store
-    from tests.distribution.helpers import jpeg
+    from tests.service.publication.helpers import jpeg
 
     upgrade(get_settings().db_url)
     store = get_store()

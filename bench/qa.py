@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.qa.builders import DOCX, XLSX, write_markdown  # noqa: E402
-from tests.qa.samples import LONG_ANSWER, rich_answer  # noqa: E402
+from tests.transcoding.qa.builders import DOCX, XLSX, write_markdown  # noqa: E402
+from tests.transcoding.qa.samples import LONG_ANSWER, rich_answer  # noqa: E402
 from transcoding.qa import EXPORT_FORMATS, QaItem, QaSet, RichText, export_qa, parse_qa  # noqa: E402
 from transcoding.qa.exporters_docx import write_docx  # noqa: E402
 from transcoding.qa.exporters_table import write_csv, write_json, write_xlsx  # noqa: E402

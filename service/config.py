@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
     base_url: str = "http://127.0.0.1:8000"
     secret_key: str = DEFAULT_SECRET
+    # "cheap" hashes passwords with argon2's smallest parameters: for the test suite only, where thousands of
+    # users are made (a standard hash costs ~0.5 s of CPU on the test machine). Refused in production.
+    password_hashing: Literal["standard", "cheap"] = "standard"
 
     database_url: str = ""  # empty → sqlite:///<var_dir>/kho.db
 
@@ -125,6 +128,8 @@ class Settings(BaseSettings):
         if self.env != "production":
             return self
         problems = []
+        if self.password_hashing != "standard":
+            problems.append("KHO_PASSWORD_HASHING must be 'standard' (cheap hashes are for tests)")
         if self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32:
             problems.append("KHO_SECRET_KEY must be set to a random value of at least 32 characters")
         if self.storage == "s3" and (self.s3_access_key, self.s3_secret_key) == ("minioadmin", "minioadmin"):

@@ -7,27 +7,38 @@ import hashlib
 import hmac
 import secrets
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from service.runtime import get_settings
 
-_hasher = PasswordHasher()
+# argon2-cffi's defaults (RFC 9106 low-memory) in service; its cheapest parameters when the settings ask for
+# them (the test suite). A hash carries its own parameters, so either hasher verifies any stored hash.
+_HASHERS = {"standard": PasswordHasher(), "cheap": PasswordHasher.from_parameters(profiles.CHEAPEST)}
+
+# A fixed hash per profile to verify against when the e-mail is unknown, so timing does not reveal which
+# e-mails exist (made once at import: it costs what one login costs).
+_DUMMY_HASHES = {name: hasher.hash(secrets.token_urlsafe(16)) for name, hasher in _HASHERS.items()}
+
+
+def _hasher() -> PasswordHasher:
+    return _HASHERS[get_settings().password_hashing]
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
-# A fixed hash to verify against when the e-mail is unknown, so timing does not reveal which e-mails exist.
-DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+def dummy_hash() -> str:
+    """A hash no password matches, made with the current parameters (see _DUMMY_HASHES)."""
+    return _DUMMY_HASHES[get_settings().password_hashing]
 
 
 def keyed_hash(secret: str) -> str:

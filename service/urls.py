@@ -1,6 +1,6 @@
 """The one place that builds the public URLs the product hands out: feeds, ninjs, webhooks, the rights
 embedded in delivered files, kit READMEs and manifests. Every emitter calls these, and every URL they
-build is served (the link-crawl test in tests/distribution/test_links.py follows each one).
+build is served (the link-crawl test in tests/service/publication/test_links.py follows each one).
 
 Canonical forms: an asset is its web page `/tai-nguyen/{id}`, a kit its page `/bo-suu-tap/{slug}`,
 a vocabulary term `/vocab/{vocabulary}/{code}`. Older forms (`/assets/{id}`, `/kits/{slug}`) redirect."""

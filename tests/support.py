@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -80,3 +82,12 @@ def process_parents() -> dict[int, tuple[int, str]]:
         if found is not None:
             out[int(entry.name)] = (int(found[1][1]), found[0])
     return out
+
+
+def wait_until(check: Callable[[], object], timeout: float, what: str, interval: float = 0.05) -> None:
+    """Poll `check` until it is true; fail naming `what` after `timeout` seconds (never a fixed sleep)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)

@@ -18,7 +18,7 @@ from service.models import ApiClient, AuthToken, User
 from service.models.base import utcnow
 from service.models.org import ROLES
 from service.runtime import get_settings
-from service.security import DUMMY_HASH, hash_password, keyed_hash, new_token, verify_password
+from service.security import dummy_hash, hash_password, keyed_hash, new_token, verify_password
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -52,7 +52,7 @@ def authenticate(session: Session, email: str, password: str, address: str | Non
         raise TooManyRequests("too_many_attempts", seconds=int(FAILURE_WINDOW.total_seconds()),
                               headers={"Retry-After": str(int(FAILURE_WINDOW.total_seconds()))})
     user = repository.user_by_email(session, email)
-    ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
+    ok = verify_password(user.password_hash if user else dummy_hash(), password)
     if not user or not ok or not user.is_active:
         with db.unit_of_work() as failure_session:
             for key in keys:

@@ -1,6 +1,6 @@
 """Assets as IPTC ninjs 2.1 items (https://iptc.org/std/ninjs/). Property names are ninjs's own
 lower-case ones (`versioncreated`, `pubstatus`, `sizeinbytes`, …); every item validates against the
-published schema (kept in tests/distribution/data)."""
+published schema (kept in tests/service/publication/data)."""
 
 from __future__ import annotations
 

@@ -85,13 +85,13 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     require_or_skip(Path(CHROMIUM).exists(), "Debian chromium is not installed at /usr/bin/chromium")
     import uvicorn
 
-    from tests.api.conftest import _configure
+    from tests.conftest import configure_process
 
     var_dir = tmp_path_factory.mktemp("browser")
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    _configure({"KHO_ENV": "test", "KHO_VAR_DIR": str(var_dir), "KHO_SECRET_KEY": "browser-" + "x" * 32,
-                "KHO_BASE_URL": base, "KHO_TUS_WEB_CHUNK_BYTES": str(64 * 1024)})  # several PATCHes a file
+    configure_process({"KHO_VAR_DIR": str(var_dir), "KHO_SECRET_KEY": "browser-" + "x" * 32,
+                       "KHO_BASE_URL": base, "KHO_TUS_WEB_CHUNK_BYTES": str(64 * 1024)})  # several PATCHes a file
     from service.app import create_app
     from service.migrate import upgrade
     from service.runtime import get_settings

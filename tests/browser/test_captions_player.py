@@ -12,9 +12,9 @@ from typing import Any
 
 import httpx
 
-from tests.api.test_search_api import publish
 from tests.browser.conftest import Live
 from tests.browser.test_browser_flow import new_page, sign_in
+from tests.service.assets.test_search_api import publish
 from tests.support import require_or_skip
 
 VI = "WEBVTT\n\n00:00:00.000 --> 00:00:03.000\nChào mừng Ngày Nhà giáo Việt Nam\n"

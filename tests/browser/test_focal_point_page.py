@@ -9,10 +9,10 @@ import random
 import time
 from typing import Any
 
-from tests.api.media import meta, multipart
 from tests.browser.conftest import AXE as NPM_AXE
 from tests.browser.conftest import Live, shoot
 from tests.browser.test_browser_flow import new_page, sign_in
+from tests.service.assets.media import meta, multipart
 from tests.support import require_or_skip
 from tests.transcoding.headline_fixture import portrait_infographic
 from transcoding.image.geometry import cover_box

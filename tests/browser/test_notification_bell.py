@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.media import meta, multipart, png
 from tests.browser.conftest import Live
 from tests.browser.test_browser_flow import new_page, sign_in
+from tests.service.assets.media import meta, multipart, png
 
 pytestmark = pytest.mark.browser
 

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,28 +17,26 @@ from pathlib import Path
 
 import pytest
 
-from tests.hardening.live import free_port
+from tests.service.inputs.live import free_port
 from tests.support import require_or_skip
 
 
 def reset_runtime() -> None:
-    """A runtime built from the environment as it is now; the previous one is closed (a dead database or
-    storage server failing to close is logged, not raised)."""
-    from service import runtime
+    """Forget what the runtime derived from the settings (after a test changed KHO_* itself)."""
+    from tests.conftest import configure_process, process_settings
 
-    runtime.install(runtime.Runtime.build())
+    configure_process(process_settings())
 
 
 @contextmanager
 def service_env(var_dir: Path, **extra: str) -> Iterator[None]:
     """Point the service at `var_dir` (+ extra KHO_* settings) and migrate; restore everything after."""
-    saved = {k: v for k, v in os.environ.items() if k.startswith("KHO_")}
-    for key in [k for k in saved if not k.startswith("KHO_TEST")]:
-        del os.environ[key]
-    os.environ.update({"KHO_ENV": "test", "KHO_VAR_DIR": str(var_dir), "KHO_SECRET_KEY": "fault-" + "x" * 40,
-                       "KHO_BASE_URL": "http://127.0.0.1", **extra})
+    from tests.conftest import configure_process, process_settings
+
+    saved = process_settings()
     var_dir.mkdir(parents=True, exist_ok=True)
-    reset_runtime()
+    configure_process({"KHO_VAR_DIR": str(var_dir), "KHO_SECRET_KEY": "fault-" + "x" * 40,
+                       "KHO_BASE_URL": "http://127.0.0.1", **extra})
     try:
         from service.migrate import upgrade
         from service.runtime import get_settings
@@ -45,10 +44,7 @@ def service_env(var_dir: Path, **extra: str) -> Iterator[None]:
         upgrade(get_settings().db_url)
         yield
     finally:
-        for key in [k for k in os.environ if k.startswith("KHO_")]:
-            del os.environ[key]
-        os.environ.update(saved)
-        reset_runtime()
+        configure_process(saved)
 
 
 def pg_bin() -> Path | None:
@@ -112,8 +108,10 @@ def _run(cmd: list[str]) -> None:
     subprocess.run(cmd, check=True, capture_output=True, timeout=120)
 
 
-def slow_body(head: bytes, total: int, *, pause_after: int, pause: float, chunk: int = 256 * 1024) -> Iterator[bytes]:
-    """`head`, then zeros up to `total` bytes, pausing once after `pause_after` bytes (the fault window)."""
+def slow_body(head: bytes, total: int, *, pause_after: int, pause: float, chunk: int = 256 * 1024,
+              paused: threading.Event | None = None) -> Iterator[bytes]:
+    """`head`, then zeros up to `total` bytes, pausing once after `pause_after` bytes (the fault window).
+    `paused` is set as the pause starts, so a test injects its fault inside the window, not after a guess."""
     sent = 0
     data = head
     while sent < total:
@@ -122,12 +120,15 @@ def slow_body(head: bytes, total: int, *, pause_after: int, pause: float, chunk:
         yield piece
         sent += len(piece)
         if sent >= pause_after > sent - len(piece):
-            time.sleep(pause)
+            if paused is not None:
+                paused.set()
+            time.sleep(pause)  # the fault window itself, not a synchronisation
 
 
-def streamed_upload(content_head: bytes, total: int, pause: float) -> tuple[Iterator[bytes], str, int]:
+def streamed_upload(content_head: bytes, total: int, pause: float,
+                    paused: threading.Event | None = None) -> tuple[Iterator[bytes], str, int]:
     """A POST /api/v1/assets multipart body whose file part streams slowly: (chunks, content type, length)."""
-    from tests.api.media import meta, multipart
+    from tests.service.assets.media import meta, multipart
 
     # multipart() with an empty file part, split where the file's bytes go, to stream them in between.
     body_head, ctype = multipart(meta(), "mat-dien.png", b"")
@@ -136,19 +137,19 @@ def streamed_upload(content_head: bytes, total: int, pause: float) -> tuple[Iter
 
     def chunks() -> Iterator[bytes]:
         yield head
-        yield from slow_body(content_head, total, pause_after=total // 2, pause=pause)
+        yield from slow_body(content_head, total, pause_after=total // 2, pause=pause, paused=paused)
         yield tail
 
     return chunks(), ctype, len(head) + total + len(tail)
 
 
 def producer_headers() -> dict[str, str]:
-    from tests.api.conftest import Factory
+    from tests.conftest import Factory
 
     return Factory().headers("producer")
 
 
 def assets_and_keys() -> tuple[int, set[str]]:
-    from tests.api.leftovers import count_assets, stored_keys
+    from tests.service.assets.leftovers import count_assets, stored_keys
 
     return count_assets(), stored_keys()

@@ -4,15 +4,14 @@ and the same upload succeeds once the database is back."""
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.api.media import png
 from tests.faults.conftest import PgCluster, assets_and_keys, producer_headers, service_env, streamed_upload
-from tests.hardening.live import LiveServer
+from tests.service.assets.media import png
+from tests.service.inputs.live import LiveServer
 
 pytestmark = pytest.mark.slow
 MiB = 1024 * 1024
@@ -27,7 +26,8 @@ def test_postgres_stops_mid_upload(pg_cluster: PgCluster, tmp_path: Path) -> Non
         server = LiveServer().start()
         try:
             content = png(size=(300, 300))
-            body, ctype, length = streamed_upload(content, 12 * MiB, pause=3.0)
+            paused = threading.Event()
+            body, ctype, length = streamed_upload(content, 12 * MiB, pause=3.0, paused=paused)
             result: dict[str, httpx.Response] = {}
 
             def send() -> None:
@@ -37,7 +37,7 @@ def test_postgres_stops_mid_upload(pg_cluster: PgCluster, tmp_path: Path) -> Non
 
             sender = threading.Thread(target=send)
             sender.start()
-            time.sleep(1.5)  # inside the pause: the bytes are half way to storage
+            assert paused.wait(60), "the upload never reached its pause"  # half the bytes are sent
             pg_cluster.stop("immediate")
             sender.join(timeout=150)
             r = result["r"]

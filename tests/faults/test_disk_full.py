@@ -31,9 +31,9 @@ _SCRIPT = textwrap.dedent("""
     from service.migrate import upgrade
     var.mkdir(parents=True, exist_ok=True)
     upgrade(get_settings().db_url)
-    from tests.api.conftest import Factory
-    from tests.api.leftovers import count_assets
-    from tests.api.media import meta, multipart, png
+    from tests.conftest import Factory
+    from tests.service.assets.leftovers import count_assets
+    from tests.service.assets.media import meta, multipart, png
     headers = Factory().headers("producer")
     out = {}
     with TestClient(create_app(), raise_server_exceptions=False) as client:

@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.media import png
 from tests.faults.conftest import assets_and_keys, producer_headers, service_env, streamed_upload
-from tests.hardening.live import free_port
+from tests.service.assets.media import png
+from tests.service.inputs.live import free_port
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
@@ -38,7 +38,8 @@ def test_sigterm_lets_the_in_flight_upload_finish(tmp_path: Path) -> None:
                         break
                 except httpx.HTTPError:
                     time.sleep(0.2)
-            body, ctype, length = streamed_upload(png(size=(200, 200)), 8 * MiB, pause=3.0)
+            paused = threading.Event()
+            body, ctype, length = streamed_upload(png(size=(200, 200)), 8 * MiB, pause=3.0, paused=paused)
             result: dict[str, httpx.Response] = {}
 
             def send() -> None:
@@ -47,7 +48,7 @@ def test_sigterm_lets_the_in_flight_upload_finish(tmp_path: Path) -> None:
 
             sender = threading.Thread(target=send)
             sender.start()
-            time.sleep(1.5)
+            assert paused.wait(60), "the upload never reached its pause"  # half the bytes are sent
             proc.send_signal(signal.SIGTERM)
             sender.join(timeout=60)
             assert result["r"].status_code == 201, result["r"].text

@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.media import meta, multipart
 from tests.faults.conftest import producer_headers, service_env
 from tests.faults.jobs_support import FINAL, assert_one_complete_set, clip, job_row, start_workers, wait_for
 from tests.faults.s3ctl import ControlledS3
+from tests.service.assets.media import meta, multipart
 from tests.support import create_pg_database, drop_pg_database, postgres_available, require_or_skip
 
 pytestmark = [pytest.mark.slow, pytest.mark.services]

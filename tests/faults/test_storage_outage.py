@@ -4,16 +4,15 @@ once storage is back."""
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.api.media import png
 from tests.faults.conftest import assets_and_keys, producer_headers, reset_runtime, service_env, streamed_upload
-from tests.hardening.live import LiveServer
-from tests.support import require_or_skip
+from tests.service.assets.media import png
+from tests.service.inputs.live import LiveServer
+from tests.support import require_or_skip, wait_until
 
 pytestmark = pytest.mark.slow
 MiB = 1024 * 1024
@@ -23,6 +22,15 @@ def _s3_env(server: object) -> dict[str, str]:
     return {"KHO_STORAGE": "s3", "KHO_S3_ENDPOINT": server.endpoint,  # type: ignore[attr-defined]
             "KHO_S3_ACCESS_KEY": server.access_key, "KHO_S3_SECRET_KEY": server.secret_key,  # type: ignore
             "KHO_S3_BUCKET": "kho-faults"}
+
+
+def _multipart_uploads(server: object) -> int:
+    """Incomplete multipart uploads in the bucket, asked of the S3 server itself (not the store under test)."""
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=f"http://{server.endpoint}",  # type: ignore[attr-defined]
+                          aws_access_key_id="x", aws_secret_access_key="x", region_name="us-east-1")
+    return len(client.list_multipart_uploads(Bucket="kho-faults").get("Uploads", []))
 
 
 def test_s3_dies_mid_multipart_upload(tmp_path: Path) -> None:
@@ -43,7 +51,8 @@ def test_s3_dies_mid_multipart_upload(tmp_path: Path) -> None:
             before_rows = assets_and_keys()[0]
             content = png(size=(320, 240))
             total = 40 * MiB  # above the 16 MiB part size: the store is in a multipart upload
-            body, ctype, length = streamed_upload(content, total, pause=3.0)
+            paused = threading.Event()
+            body, ctype, length = streamed_upload(content, total, pause=3.0, paused=paused)
             result: dict[str, httpx.Response] = {}
 
             def send() -> None:
@@ -53,7 +62,8 @@ def test_s3_dies_mid_multipart_upload(tmp_path: Path) -> None:
 
             sender = threading.Thread(target=send)
             sender.start()
-            time.sleep(2.0)
+            assert paused.wait(60), "the upload never reached its pause"  # half the bytes are sent
+            wait_until(lambda: _multipart_uploads(s3), 30, "the store to be inside a multipart upload")
             s3.stop()  # SIGKILL: an outage, mid multipart upload
             sender.join(timeout=150)
             r = result["r"]

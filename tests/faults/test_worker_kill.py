@@ -46,7 +46,7 @@ def test_sigkill_worker_mid_job(tmp_path: Path) -> None:
     require_or_skip(shutil.which("ffmpeg") is not None, "ffmpeg is missing")
     from fastapi.testclient import TestClient
 
-    from tests.api.media import meta, multipart
+    from tests.service.assets.media import meta, multipart
 
     # A short lease and sweep interval so a dead worker's job is taken over within seconds.
     env_extra = {"KHO_QUEUE": "redis", "KHO_REDIS_URL": REDIS_URL, "KHO_WORKER_THREADS": "1",
@@ -59,7 +59,6 @@ def test_sigkill_worker_mid_job(tmp_path: Path) -> None:
                                     env={**env, "KHO_SEARCH_PATH": str(tmp_path / f"search{i}")},
                                     stderr=log, start_new_session=True) for i, log in enumerate(logs)]
         try:
-            time.sleep(3)
             from service.app import create_app
 
             headers = producer_headers()

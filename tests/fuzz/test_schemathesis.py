@@ -20,7 +20,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
 
-from tests.api.conftest import Factory, Stack
+from tests.conftest import Factory, Stack
 from tests.corpus.hostile import deep_array, deep_json
 
 EXAMPLES = 8

@@ -18,10 +18,10 @@ import boto3
 import httpx
 import pytest
 
-from tests.api.media import meta
 from tests.faults.conftest import producer_headers, service_env
-from tests.hardening.tusmedia import TUS, tus_metadata
 from tests.scale.hosts import Host
+from tests.service.assets.media import meta
+from tests.service.inputs.tusmedia import TUS, tus_metadata
 from tests.storage.s3server import S3Server, S3ServerError, start_s3_server
 from tests.support import (
     create_pg_database,

@@ -14,6 +14,7 @@ from search.query import parse_query
 from search.synonyms import SynonymFileError, default_synonyms, parse_synonyms
 from search.types import SearchDocument, SearchQuery, Visibility
 from search.vietnamese import fold, folded_syllables, has_marks, is_stop_word, nfc, syllables, telex_decode
+from tests.support import wait_until
 
 TONES = ["", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]
 
@@ -120,10 +121,8 @@ def test_embedded_index_persists_and_sees_other_writers(tmp_path: Path) -> None:
     assert reader.count() == 1
     writer.upsert([_doc(2)])
     writer.close()
-    import time
-
-    time.sleep(0.6)  # readers poll meta.json at most twice a second
-    assert reader.count() == 2
+    # Readers poll meta.json at most twice a second: the new document shows within a few polls.
+    wait_until(lambda: reader.count() == 2, 5, "the reader to see the writer's second document")
     assert reader.search(SearchQuery(q="giao duc", visibility=Visibility.published_only())).total == 2
 
 

@@ -23,6 +23,13 @@ def test_production_refuses_default_secrets() -> None:
     assert ok.storage == "s3"
 
 
+def test_production_refuses_cheap_password_hashes() -> None:
+    assert Settings().password_hashing == "standard"
+    assert Settings(env="test", password_hashing="cheap").password_hashing == "cheap"
+    with pytest.raises(ValidationError, match="KHO_PASSWORD_HASHING"):
+        Settings(env="production", secret_key="s" * 40, password_hashing="cheap")
+
+
 def test_embedded_defaults() -> None:
     s = Settings()
     assert s.db_url.startswith("sqlite:///") and s.db_url.endswith("var/kho.db")

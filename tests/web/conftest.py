@@ -1,4 +1,4 @@
-"""Fast page tests on the real app (TestClient) over both stacks of tests/api."""
+"""Fast page tests on the real app (TestClient) over the stacks of tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory, Stack, client, factory, stack  # noqa: F401
+from tests.conftest import Factory
 
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -35,7 +35,7 @@ def another(web: TestClient) -> TestClient:
 def upload_as(web: TestClient, title: str, kind: str = "infographic", *, filename: str = "anh.png",
               content: bytes | None = None, **extra: object) -> str:
     """Uploads through the API with the page's session and CSRF header, as upload.js does."""
-    from tests.api.media import meta, multipart, png
+    from tests.service.assets.media import meta, multipart, png
 
     body, ctype = multipart(meta(kind, title=title, alt_text="Mô tả ảnh", **extra), filename,
                             png() if content is None else content)

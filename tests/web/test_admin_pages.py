@@ -8,7 +8,7 @@ import uuid
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory
+from tests.conftest import Factory
 from tests.web.conftest import another, csrf_from, sign_in
 
 

@@ -12,9 +12,9 @@ from html.parser import HTMLParser
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from tests.api.conftest import Factory
-from tests.distribution.receiver import Receiver
+from tests.conftest import Factory
 from tests.querycount import assert_flat
+from tests.service.publication.receiver import Receiver
 from tests.web.conftest import another, csrf_from, sign_in, upload_as
 
 CHAIN_WALK = "WHERE audit_entries.id >"  # the chain check reads the whole trail in batches, whatever is shown

@@ -9,8 +9,8 @@ import uuid
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory
-from tests.api.media import png
+from tests.conftest import Factory
+from tests.service.assets.media import png
 from tests.web.conftest import csrf_from, sign_in, upload_as
 from transcoding.channels import channels
 

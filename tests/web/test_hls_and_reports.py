@@ -10,10 +10,10 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory
+from tests.conftest import Factory
+from tests.service.workflow.wf_support import process_latest
 from tests.support import require_or_skip
 from tests.web.conftest import another, csrf_from, sign_in, upload_as
-from tests.workflow.wf_support import process_latest
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory
-from tests.distribution.helpers import Publisher, Rend, api_key
-from tests.plans.builders import Tree
+from tests.conftest import Factory
 from tests.querycount import assert_flat
+from tests.service.plans.builders import Tree
+from tests.service.publication.helpers import Publisher, Rend, api_key
 from tests.web.conftest import another, sign_in
 
 

@@ -4,8 +4,8 @@ import unicodedata
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory
-from tests.api.media import meta, multipart, png
+from tests.conftest import Factory
+from tests.service.assets.media import meta, multipart, png
 from tests.web.conftest import csrf_from, sign_in
 
 

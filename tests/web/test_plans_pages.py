@@ -7,9 +7,9 @@ from html.parser import HTMLParser
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory
-from tests.api.media import png
-from tests.plans.builders import Tree, name_of
+from tests.conftest import Factory
+from tests.service.assets.media import png
+from tests.service.plans.builders import Tree, name_of
 from tests.web.conftest import another, csrf_from, sign_in
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory
-from tests.qa_api.helpers import csv_bytes, csv_rows
+from tests.conftest import Factory
+from tests.service.qa.helpers import csv_bytes, csv_rows
+from tests.service.workflow.wf_support import process_latest
 from tests.transcoding.test_document import make_pdf
 from tests.web.conftest import sign_in, upload_as
-from tests.workflow.wf_support import process_latest
 
 
 def _main(html: str) -> str:

@@ -7,10 +7,10 @@ import html
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory
-from tests.api.media import png
+from tests.conftest import Factory
+from tests.service.assets.media import png
+from tests.service.workflow.wf_support import process_latest
 from tests.web.conftest import another, csrf_from, sign_in, upload_as
-from tests.workflow.wf_support import process_latest
 
 
 def _submit_and_approve(client: TestClient, factory: Factory, content: bytes) -> tuple[TestClient, str]:

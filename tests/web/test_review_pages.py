@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory
+from tests.conftest import Factory
+from tests.service.workflow.wf_support import process_latest
 from tests.web.conftest import another, csrf_from, sign_in, upload_as
-from tests.workflow.wf_support import process_latest
 
 
 def _people(client: TestClient, factory: Factory) -> tuple[TestClient, TestClient, TestClient, str]:

@@ -8,10 +8,10 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Factory
-from tests.api.media import png
+from tests.conftest import Factory
+from tests.service.assets.media import png
+from tests.service.workflow.wf_support import process_latest
 from tests.web.conftest import another, csrf_from, sign_in, upload_as
-from tests.workflow.wf_support import process_latest
 
 VARIANT_CODE = re.compile(r">\s*(jpeg-\d+|webp-\d+|thumb-\d+|cover-16x9)\s*<")
 
