@@ -80,7 +80,10 @@ def _accounts() -> tuple[dict[str, Account], str]:
     return accounts, f"N-{tag}"
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: the live server's worker and outbox pump read the process's installed runtime,
+# so a live server left running after the browser tests would process the jobs and events of the API stacks'
+# tests that follow (and be counted by their query-count checks).
+@pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     require_or_skip(Path(CHROMIUM).exists(), "Debian chromium is not installed at /usr/bin/chromium")
     import uvicorn

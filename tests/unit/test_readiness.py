@@ -34,20 +34,22 @@ def test_a_hung_check_is_reported_as_timed_out_by_the_deadline() -> None:
 
 
 @pytest.fixture
-def search_dir(tmp_path: Path) -> Iterator[Path]:
+def search_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An embedded index of its own, whatever stack the process was on before (a PostgreSQL stack's
+    KHO_SEARCH=postgres would send the probe elsewhere and leave no folder to look at)."""
     from service import runtime
 
-    saved = os.environ.get("KHO_SEARCH_PATH")
-    os.environ["KHO_SEARCH_PATH"] = str(tmp_path / "search")
+    for key in [k for k in os.environ if k.startswith("KHO_") and not k.startswith("KHO_TEST_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("KHO_ENV", "test")
+    monkeypatch.setenv("KHO_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("KHO_SEARCH", "embedded")
+    monkeypatch.setenv("KHO_SEARCH_PATH", str(tmp_path / "search"))
     runtime.install(runtime.Runtime.build())
     try:
         yield tmp_path / "search"
     finally:
-        if saved is None:
-            os.environ.pop("KHO_SEARCH_PATH", None)
-        else:
-            os.environ["KHO_SEARCH_PATH"] = saved
-        runtime.install(runtime.Runtime.build())
+        runtime.close()  # the next test's stack installs its own from its environment
 
 
 def test_parallel_search_probes_never_collide_and_leave_nothing(search_dir: Path) -> None:

@@ -18,8 +18,11 @@ from service.runtime import Runtime
 
 
 @pytest.fixture
-def restore() -> Iterator[None]:
-    """Each test installs its own runtimes; afterwards none is installed (the next user builds its own)."""
+def restore(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test installs its own runtimes from its own settings, whatever stack the process was on before
+    (its KHO_* environment is set aside); afterwards none is installed (the next user builds its own)."""
+    for key in [k for k in os.environ if k.startswith("KHO_") and not k.startswith("KHO_TEST_")]:
+        monkeypatch.delenv(key)
     yield
     runtime.close()
 

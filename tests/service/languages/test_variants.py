@@ -10,7 +10,7 @@ import openpyxl
 from pypdf import PdfReader
 
 from tests.service.assets.test_search_api import drain
-from tests.service.publication.helpers import ninjs_validator
+from tests.service.publication.helpers import ninjs_errors
 from tests.service.workflow.wf_support import Flow, Tree, problem
 from tests.web.conftest import another, sign_in
 
@@ -36,15 +36,6 @@ def test_minority_language_codes_are_accepted_and_unknown_ones_refused(flow: Flo
     assert refused("not a code")["code"] == "language_malformed"
     listed = {x["code"]: x for x in flow.client.get("/api/v1/languages").json()}
     assert listed["hmn"]["label_vi"] == "Tiếng Hmông" and listed["rad"]["label_vi"] == "Tiếng Ê Đê"
-
-
-def _ninjs_errors(item: dict[str, Any]) -> list[str]:
-    """Schema errors, less one the ninjs 2.1 schema makes itself: an association must have `name`, yet the
-    ninjsType it refers to declares `unevaluatedProperties: false` without `name` (IPTC ninjs issue, fixed
-    in 3.0). Any other error, inside an association or not, still counts."""
-    contradiction = "Unevaluated properties are not allowed ('name' was unexpected)"
-    return [f"{list(e.absolute_path)}: {e.message}" for e in ninjs_validator().iter_errors(item)
-            if not (e.message == contradiction and list(e.absolute_path)[:1] == ["associations"])]
 
 
 def _published_group(flow: Flow, tree: Tree, marker: str) -> tuple[str, str, str]:
@@ -86,7 +77,7 @@ def test_a_vietnamese_query_finds_the_group_and_every_language_is_offered(flow: 
 
     key = tree.client_headers(["assets:read"])
     item = flow.get(key, f"/api/v1/news/items/{original}").json()
-    assert _ninjs_errors(item) == []
+    assert ninjs_errors(item) == []
     assert item["language"] == "vi"
     assert {(a["language"], a["uri"].rsplit("/", 1)[-1]) for a in item["associations"]} == {("en", en), ("hmn", hmn)}
 

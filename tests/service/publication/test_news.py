@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from PIL import Image, IptcImagePlugin
 
 from tests.conftest import Factory
-from tests.service.publication.helpers import Publisher, Rend, api_key, jpeg, ninjs_validator, set_status
+from tests.service.publication.helpers import Publisher, Rend, api_key, jpeg, ninjs_errors, set_status
 
 
 def _fetch_signed(client: TestClient, href: str) -> httpx.Response:
@@ -31,8 +31,7 @@ def test_items_validate_against_ninjs_schema(client: TestClient, factory: Factor
     r = client.get(f"/api/v1/news/items/{asset_id}", headers=headers)
     assert r.status_code == 200, r.text
     item = r.json()
-    errors = sorted(ninjs_validator().iter_errors(item), key=str)
-    assert not errors, [e.message for e in errors]
+    assert not ninjs_errors(item)
     assert item["pubstatus"] == "usable" and item["type"] == "graphic"
     assert item["headlines"][0]["value"].startswith("Infographic Nghị quyết 71")
     assert item["copyrightnotice"] == "© 2026 Bộ GDĐT" and item["usageterms"].startswith("Sử dụng")
@@ -42,9 +41,8 @@ def test_items_validate_against_ninjs_schema(client: TestClient, factory: Factor
     assert names["web-image/800-jpeg"]["width"] == 160 and names["original"]["contenttype"] == "image/png"
 
     page = client.get("/api/v1/news/items?limit=200", headers=headers).json()
-    validator = ninjs_validator()
-    for it in page["items"]:
-        assert not list(validator.iter_errors(it)), it["uri"]
+    for it in page["items"]:  # every item of the stack, language groups made by other tests included
+        assert not ninjs_errors(it), it["uri"]
 
 
 def test_sync_with_updated_since_cursor_and_tombstones(client: TestClient, factory: Factory,
@@ -70,7 +68,7 @@ def test_sync_with_updated_since_cursor_and_tombstones(client: TestClient, facto
                       headers=headers).json()
     tomb = next(it for it in page["items"] if it["altids"][0]["value"] == ids[0])
     assert tomb["pubstatus"] == "canceled" and "headlines" not in tomb
-    assert not list(ninjs_validator().iter_errors(tomb))
+    assert not ninjs_errors(tomb)
     assert client.get(f"/api/v1/news/items/{ids[0]}", headers=headers).json()["pubstatus"] == "canceled"
     r = client.get(f"/api/v1/news/items/{ids[0]}/renditions/original", headers=headers, follow_redirects=False)
     assert r.status_code == 410 and r.json()["reason"]
