@@ -67,8 +67,8 @@ def sweeping_worker(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     monkeypatch.setattr(tus, "STAGED_ORPHAN_AGE", timedelta(seconds=-1))
     monkeypatch.setattr(maintenance.StorageSweep, "_last", float("-inf"))
     monkeypatch.setattr(maintenance._LifecycleRule, "done", False)
-    monkeypatch.setattr(get_settings(), "storage_sweep_interval_seconds", 0.1)
-    monkeypatch.setattr(get_settings(), "tus_expiry_hours", 1 / 3600)  # uploads expire after a second
+    monkeypatch.setattr(get_settings().storage, "sweep_interval_seconds", 0.1)
+    monkeypatch.setattr(get_settings().limits, "tus_expiry_hours", 1 / 3600)  # uploads expire after a second
     sweeper = Sweeper(interval=0.2)
     sweeper.start()
     yield
