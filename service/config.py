@@ -245,7 +245,7 @@ def nest(values: Mapping[str, Any]) -> dict[str, Any]:
             out[key] = value
     for section, field, value in flat:
         target = out.setdefault(section, {})
-        if isinstance(target, BaseModel):  # an already built section (model_validate of a dumped Settings)
+        if isinstance(target, BaseModel):  # a built section and flat names for it: Settings(storage=…, s3_bucket=…)
             target = out[section] = target.model_dump()
         target[field] = value
     return out
