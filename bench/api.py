@@ -80,7 +80,7 @@ def seed(assets: int, kit_files: int = KIT_FILES) -> tuple[str, str]:
     from service.runtime import get_settings, get_store
     from tests.service.publication.helpers import jpeg
 
-    upgrade(get_settings().db_url)
+    upgrade(get_settings().database.url)
     store = get_store()
     with unit_of_work() as session:
         org = orgs.create(session, code="BENCH", name="Sở GDĐT Bench", kind="department")

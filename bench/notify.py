@@ -78,7 +78,7 @@ def setup(args: argparse.Namespace, smtp_port: int) -> None:
     from service.migrate import upgrade
     from service.runtime import get_settings
 
-    upgrade(get_settings().db_url)
+    upgrade(get_settings().database.url)
 
 
 def seed(recipients: int) -> uuid.UUID:

@@ -24,7 +24,7 @@ def _migrate(_: argparse.Namespace) -> None:
 
     settings = get_settings()
     settings.var_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.db_url)
+    upgrade(settings.database.url)
     print("Cơ sở dữ liệu đã cập nhật / database migrated")
     _bootstrap_quietly()  # the first administrator, whatever else (demo users) already exists
 

@@ -42,8 +42,8 @@ def _storage(rt: Runtime) -> None:
 
 def _queue(rt: Runtime) -> None:
     settings = rt.settings
-    if settings.queue == "redis":
-        client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=PROBE_TIMEOUT,
+    if settings.queue.backend == "redis":
+        client = redis.Redis.from_url(settings.queue.redis_url, socket_connect_timeout=PROBE_TIMEOUT,
                                       socket_timeout=PROBE_TIMEOUT)
         try:
             client.ping()
@@ -56,16 +56,16 @@ def _queue(rt: Runtime) -> None:
 def _search(rt: Runtime | None = None) -> None:
     rt = rt or current()
     settings = rt.settings
-    if settings.search == "postgres":
+    if settings.search.engine == "postgres":
         health = rt.search_index.health()
         if not health.ok:
             raise RuntimeError(health.detail)
         return
-    if settings.search == "meilisearch":
-        r = httpx.get(settings.meili_url.rstrip("/") + "/health", timeout=PROBE_TIMEOUT)
+    if settings.search.engine == "meilisearch":
+        r = httpx.get(settings.search.meili_url.rstrip("/") + "/health", timeout=PROBE_TIMEOUT)
         r.raise_for_status()
         return
-    folder = settings.search_dir
+    folder = settings.search.index_dir
     folder.mkdir(parents=True, exist_ok=True)  # the embedded engine creates its index here on first use
     probe = folder / f".readyz-{uuid.uuid4().hex}"  # one name per call: parallel probes never collide
     try:

@@ -74,7 +74,7 @@ class StorageSweep:
     def run_when_due(cls) -> dict[str, int] | None:
         with cls._lock:
             now = time.monotonic()
-            if now - cls._last < get_settings().storage_sweep_interval_seconds:
+            if now - cls._last < get_settings().storage.sweep_interval_seconds:
                 return None
             cls._last = now
         try:

@@ -18,7 +18,7 @@ router = APIRouter(tags=["downloads"])
 def signed_object(token: str, request: Request) -> Response:
     settings = get_settings()
     try:
-        signed = UrlSigner(settings.secret_key, settings.base_url).verify(token)
+        signed = UrlSigner(settings.security.secret_key, settings.base_url).verify(token)
     except InvalidSignature:
         raise Forbidden("link_expired") from None
     store = get_store()

@@ -128,7 +128,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _build_engine(rt: Runtime) -> Engine:
-    engine = make_engine(rt.settings.db_url)
+    engine = make_engine(rt.settings.database.url)
     rt.on_close(engine.dispose)
     return engine
 
@@ -141,27 +141,28 @@ def _build_store(rt: Runtime) -> ObjectStore:
     from storage.factory import make_store
     from storage.signing import UrlSigner
 
-    s = rt.settings
-    if s.storage == "s3":
+    s = rt.settings.storage
+    if s.backend == "s3":
         return make_store("s3", endpoint=s.s3_endpoint, access_key=s.s3_access_key, secret_key=s.s3_secret_key,
                           bucket=s.s3_bucket, secure=s.s3_secure, region=s.s3_region,
                           public_endpoint=s.s3_public_endpoint or None,
                           connect_timeout=s.s3_connect_timeout, read_timeout=s.s3_read_timeout, retries=s.s3_retries,
                           probe_timeout=s.s3_probe_timeout)
-    return make_store("local", root=s.objects_root, url_signer=UrlSigner(s.secret_key, s.base_url))
+    signer = UrlSigner(rt.settings.security.secret_key, rt.settings.base_url)
+    return make_store("local", root=s.objects_root, url_signer=signer)
 
 
 def _build_search_index(rt: Runtime) -> SearchIndex:
     from search.factory import make_index
 
     s = rt.settings
-    if s.search == "meilisearch":
-        index = make_index("meilisearch", meili_url=s.meili_url, meili_key=s.meili_key or None)
-    elif s.search == "postgres":
-        index = make_index("postgres", database_url=s.db_url)
+    if s.search.engine == "meilisearch":
+        index = make_index("meilisearch", meili_url=s.search.meili_url, meili_key=s.search.meili_key or None)
+    elif s.search.engine == "postgres":
+        index = make_index("postgres", database_url=s.database.url)
     else:
-        s.search_dir.mkdir(parents=True, exist_ok=True)
-        index = make_index("embedded", path=s.search_dir, shards=s.search_shards, writer=rt.search_writer)
+        s.search.index_dir.mkdir(parents=True, exist_ok=True)
+        index = make_index("embedded", path=s.search.index_dir, shards=s.search.shards, writer=rt.search_writer)
     rt.on_close(index.close)
     return index
 
@@ -238,5 +239,5 @@ def get_search_index() -> SearchIndex:
 
 
 def download_ttl() -> timedelta:
-    return timedelta(seconds=get_settings().download_url_ttl_seconds)
+    return timedelta(seconds=get_settings().security.download_url_ttl_seconds)
 

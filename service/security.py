@@ -22,7 +22,7 @@ _DUMMY_HASHES = {name: hasher.hash(secrets.token_urlsafe(16)) for name, hasher i
 
 
 def _hasher() -> PasswordHasher:
-    return _HASHERS[get_settings().password_hashing]
+    return _HASHERS[get_settings().security.password_hashing]
 
 
 def hash_password(password: str) -> str:
@@ -38,11 +38,11 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 def dummy_hash() -> str:
     """A hash no password matches, made with the current parameters (see _DUMMY_HASHES)."""
-    return _DUMMY_HASHES[get_settings().password_hashing]
+    return _DUMMY_HASHES[get_settings().security.password_hashing]
 
 
 def keyed_hash(secret: str) -> str:
-    key = get_settings().secret_key.encode()
+    key = get_settings().security.secret_key.encode()
     return hmac.new(key, secret.encode(), hashlib.sha256).hexdigest()
 
 

@@ -22,4 +22,4 @@ def wait_for_database() -> None:
     """Ping until the database answers, logging each wait; after KHO_STARTUP_WAIT_SECONDS the last error
     is raised (a wrong URL or password is not waited for: it is not an outage)."""
     wait_until_ready(_ping, is_transient=lambda exc: classify(exc)[0] is Failure.OUTAGE, schedule=STARTUP_SCHEDULE,
-                     window=get_settings().startup_wait_seconds, what="database")
+                     window=get_settings().database.startup_wait_seconds, what="database")

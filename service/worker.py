@@ -46,10 +46,10 @@ class Worker:
         self.rt = rt or current()
         install()
         self.consumer = huey_app(self.rt).huey.create_consumer(
-            workers=threads or self.rt.settings.worker_threads, worker_type="thread", periodic=False,
+            workers=threads or self.rt.settings.jobs.worker_threads, worker_type="thread", periodic=False,
             check_worker_health=True)
         self.pump = OutboxPump()
-        self.sweeper = Sweeper(self.rt.settings.sweep_interval_seconds, self.rt)
+        self.sweeper = Sweeper(self.rt.settings.jobs.sweep_interval_seconds, self.rt)
 
     def start(self) -> None:
         # Work folders of runs a killed worker left behind (their lock is free); live ones are kept.

@@ -90,8 +90,8 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     from service.migrate import upgrade
     from service.runtime import get_settings
 
-    upgrade(get_settings().db_url)
-    yield Stack(name, get_settings().db_url, var_dir, env)
+    upgrade(get_settings().database.url)
+    yield Stack(name, get_settings().database.url, var_dir, env)
     from service import runtime
 
     runtime.close()

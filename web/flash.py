@@ -28,7 +28,7 @@ class Flash:
 
 
 def _sign(payload: bytes) -> str:
-    secret = get_settings().secret_key.encode()
+    secret = get_settings().security.secret_key.encode()
     return hmac.new(secret, b"flash:" + payload, hashlib.sha256).hexdigest()[:32]
 
 

@@ -38,9 +38,9 @@ def content_security_policy() -> str:
     """Strict: scripts and styles only from our own static files, no inline code anywhere."""
     media = "'self' blob:"
     settings = get_settings()
-    if settings.storage == "s3":  # presigned URLs point at the object store's own origin
-        scheme = "https" if settings.s3_secure else "http"
-        media += f" {scheme}://{settings.s3_endpoint}"
+    if settings.storage.backend == "s3":  # presigned URLs point at the object store's own origin
+        scheme = "https" if settings.storage.s3_secure else "http"
+        media += f" {scheme}://{settings.storage.s3_endpoint}"
     return "; ".join([
         "default-src 'self'", "script-src 'self'", "style-src 'self'", f"img-src {media} data:",
         # data: for media: the full hls.js build gives the subtitle <track>s it makes an empty "data:,WEBVTT".

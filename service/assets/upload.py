@@ -97,7 +97,8 @@ def receive(chunks: Iterator[bytes], content_type: str, store: ObjectStore, *, a
             if part.name != "file" or stored is not None:
                 raise BadRequest("bad_multipart", reason=f"unexpected file field '{part.name}'")
             kind = kind_of(fields)
-            limit = settings.upload_limits.get(kind, settings.max_upload_bytes) if kind else settings.max_upload_bytes
+            limits = settings.limits
+            limit = limits.upload_limits.get(kind, limits.max_upload_bytes) if kind else limits.max_upload_bytes
             filename = client_filename(part.filename)
             stored = store_original(store, part, kind=kind, limit=limit, asset_id=asset_id, version=version)
         if stored is None:
@@ -112,7 +113,7 @@ def receive(chunks: Iterator[bytes], content_type: str, store: ObjectStore, *, a
 def check_fits_kind(store: ObjectStore, stored: StoredOriginal, kind: str, filename: str) -> None:
     """What only the full file and the final metadata can tell: size limit, type, a readable Q&A set
     (ZIP and XML bombs included). Every way in (multipart, tus, bulk import) calls it before answering."""
-    limits = get_settings().upload_limits
+    limits = get_settings().limits.upload_limits
     if kind not in limits or stored.size > limits[kind]:
         raise PayloadTooLarge(limit_mb=limits.get(kind, 0) // 2**20, kind=kind)
     if stored.media_type not in KIND_TYPES[kind]:

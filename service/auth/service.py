@@ -67,7 +67,7 @@ def authenticate(session: Session, email: str, password: str, address: str | Non
 
 def issue_token(session: Session, user: User, kind: str = "bearer") -> IssuedToken:
     token = new_token("kho_u" if kind == "bearer" else "kho_s")
-    expires = utcnow() + timedelta(hours=get_settings().token_ttl_hours)
+    expires = utcnow() + timedelta(hours=get_settings().security.token_ttl_hours)
     csrf = secrets.token_urlsafe(24) if kind == "session" else None
     repository.add(session, AuthToken(user_id=user.id, kind=kind, token_hash=keyed_hash(token),
                                       expires_at=expires, csrf_token=csrf))

@@ -63,7 +63,7 @@ async def import_zip(request: Request, owner_org: uuid.UUID | None = None) -> Im
     path = folder / f"{uuid.uuid4().hex}.zip"
     try:
         try:
-            await _spool(request.stream(), path, get_settings().max_import_bytes)
+            await _spool(request.stream(), path, get_settings().limits.max_import_bytes)
         except ClientDisconnect:
             raise KhoError("upload_interrupted", status=400) from None
         report = await anyio.to_thread.run_sync(bulk.run_import, path, principal, owner_org)

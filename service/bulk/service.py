@@ -58,9 +58,9 @@ def _key(name: str) -> str:
 
 def limits() -> ZipLimits:
     ops = get_settings()
-    top = get_settings().max_upload_bytes
-    return ZipLimits(max_entries=ops.import_max_entries, max_total_bytes=ops.max_import_bytes,
-                     max_entry_bytes=top, max_ratio=ops.import_max_ratio)
+    top = get_settings().limits.max_upload_bytes
+    return ZipLimits(max_entries=ops.limits.import_max_entries, max_total_bytes=ops.limits.max_import_bytes,
+                     max_entry_bytes=top, max_ratio=ops.limits.import_max_ratio)
 
 
 def open_archive(path: Path) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]:
@@ -132,7 +132,7 @@ def _import_row(archive: zipfile.ZipFile, files: dict[str, zipfile.ZipInfo], bas
         store = get_store()
         asset_id = uuid.uuid4()
         with unit_of_work() as session, archive.open(info) as source:
-            stored = store_original(store, source, kind=meta.kind, limit=get_settings().upload_limits[meta.kind],
+            stored = store_original(store, source, kind=meta.kind, limit=get_settings().limits.upload_limits[meta.kind],
                                     asset_id=asset_id, version=1)
             filename = client_filename(info.filename)
             asset = assets.create_from_upload(session, store, principal, meta, stored, filename, asset_id)

@@ -33,10 +33,10 @@ def get_huey_app() -> HueyApp:
 
 def _build_huey_app(rt: Runtime) -> HueyApp:
     s = rt.settings
-    if s.queue == "redis":
+    if s.queue.backend == "redis":
         # Timeouts: a hung Redis fails a dispatch (the sweep re-sends it) instead of blocking a job thread.
         # The read timeout stays above the consumer's 1 s blocking pop.
-        pool = redis.ConnectionPool.from_url(s.redis_url, socket_connect_timeout=3, socket_timeout=10)
+        pool = redis.ConnectionPool.from_url(s.queue.redis_url, socket_connect_timeout=3, socket_timeout=10)
         rt.on_close(pool.disconnect)
         huey: Huey = RedisHuey("kho", connection_pool=pool, results=False)
     else:

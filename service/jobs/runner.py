@@ -146,13 +146,13 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
 
 
 def lease() -> timedelta:
-    return timedelta(seconds=get_settings().job_lease_seconds)
+    return timedelta(seconds=get_settings().jobs.lease_seconds)
 
 
 def retry_policy() -> Backoff:
     s = get_settings()
-    return Backoff(base=s.job_retry_base_seconds, cap=s.job_retry_max_delay_seconds,
-                   window=s.job_retry_window_seconds)
+    return Backoff(base=s.jobs.retry_base_seconds, cap=s.jobs.retry_max_delay_seconds,
+                   window=s.jobs.retry_window_seconds)
 
 
 def run_job(job_id: str) -> str:
@@ -169,7 +169,7 @@ def run_job(job_id: str) -> str:
         ctx = JobContext(job_id=job.id, kind=job.kind, payload=dict(job.payload), asset_id=job.asset_id,
                          version_id=job.version_id, worker=WORKER_ID, token=token)
     fn = HANDLERS.get(ctx.kind)
-    beat = Heartbeat(ctx, get_settings().job_lease_seconds / 3)
+    beat = Heartbeat(ctx, get_settings().jobs.lease_seconds / 3)
     beat.start()
     try:
         try:
@@ -194,7 +194,7 @@ def _persist(write: Callable[[], T]) -> T:
     """Outcomes are worth waiting for: a database blip while recording one is waited out (for up to one
     lease; after that the job is someone else's anyway)."""
     return wait_until_ready(write, is_transient=lambda e: classify(e)[0] is Failure.OUTAGE,
-                            schedule=retry_policy(), window=get_settings().job_lease_seconds,
+                            schedule=retry_policy(), window=get_settings().jobs.lease_seconds,
                             what="database (recording a job outcome)")
 
 

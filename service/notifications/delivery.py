@@ -65,7 +65,7 @@ def _record(out: Outgoing, error: str | None) -> None:
 def deliver_due(sender: mail.Mailer | None = None, now: datetime | None = None, batch: int = 200) -> int:
     """Send every due message (in batches); returns how many were sent. No SMTP host: nothing to do."""
     settings = get_settings()
-    if not settings.smtp_host and sender is None:
+    if not settings.mail.smtp_host and sender is None:
         return 0
     own = sender is None
     sender = sender or mail.SmtpMailer(settings)
@@ -74,7 +74,7 @@ def deliver_due(sender: mail.Mailer | None = None, now: datetime | None = None, 
     try:
         while outgoing := _claim(now or utcnow(), batch):
             for out in outgoing:
-                message = mail.mime(sender=settings.smtp_from, to=out.to, subject=out.subject, text=out.text,
+                message = mail.mime(sender=settings.mail.smtp_from, to=out.to, subject=out.subject, text=out.text,
                                     html=out.html, key=out.key, unsubscribe=urls.notification_settings(),
                                     domain=domain)
                 try:

@@ -27,7 +27,7 @@ def last_cutoff(now: datetime, hour: int) -> datetime:
 
 def queue_digests(session: Session, now: datetime) -> int:
     """One e-mail per person for everything kept for the digest before the last cut-off; returns how many."""
-    cutoff = last_cutoff(now, get_settings().notify_digest_hour)
+    cutoff = last_cutoff(now, get_settings().notify.digest_hour)
     pending: dict[uuid.UUID, list[Notification]] = defaultdict(list)
     for row in repository.digest_pending(session, cutoff):
         pending[row.user_id].append(row)

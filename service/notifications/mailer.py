@@ -28,7 +28,7 @@ class SmtpMailer:
         self._conn: smtplib.SMTP | None = None
 
     def _connect(self) -> smtplib.SMTP:
-        s = self.settings
+        s = self.settings.mail
         if s.smtp_tls == "ssl":
             conn: smtplib.SMTP = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds,
                                                  context=ssl.create_default_context())

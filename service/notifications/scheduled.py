@@ -23,7 +23,7 @@ def send_digests(now: datetime | None = None) -> None:
 
 
 def remind_urgent_reviews(now: datetime | None = None) -> None:
-    wait = timedelta(minutes=get_settings().notify_urgent_remind_minutes)
+    wait = timedelta(minutes=get_settings().notify.urgent_remind_minutes)
     with unit_of_work() as session:
         remind_urgent(session, (now or utcnow()) - wait)
 

@@ -27,7 +27,7 @@ def preferences_link() -> str:
 
 
 def email_enabled() -> bool:
-    return bool(get_settings().smtp_host)
+    return bool(get_settings().mail.smtp_host)
 
 
 def notify(session: Session, recipients: list[User], notice: Notice, event_key: str,

@@ -30,10 +30,10 @@ def is_upload(path: str) -> bool:
 
 def body_limit(path: str, ops: Settings, max_upload: int) -> int:
     if path.startswith("/api/v1/imports"):
-        return ops.max_import_bytes
+        return ops.limits.max_import_bytes
     if is_upload(path):
         return max_upload + MiB  # room for multipart framing and metadata around the largest file
-    return ops.max_body_bytes
+    return ops.limits.max_body_bytes
 
 
 def declared_length(headers: Headers) -> int | None:
@@ -87,9 +87,9 @@ def bucket_for(headers: Headers, client_host: str, identities: IdentityCache, op
     """(bucket key, per-minute limit, scope label) of this request."""
     found = credential_of(headers)
     if found is None:
-        return f"ip:{client_host}", ops.rate_limit_anonymous_per_minute, "anonymous"
+        return f"ip:{client_host}", ops.rate_limit.anonymous_per_minute, "anonymous"
     digest, kind = found
-    limit = ops.rate_limit_user_per_minute if kind == "user" else ops.rate_limit_key_per_minute
+    limit = ops.rate_limit.user_per_minute if kind == "user" else ops.rate_limit.key_per_minute
     known = identities.get(digest)
     if known is None:
         return f"cred:{digest}", limit, kind

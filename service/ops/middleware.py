@@ -66,7 +66,7 @@ class OpsMiddleware:
                 return
             buffered = await self._buffer_small_chunked(scope, headers, receive)
             if buffered is None:
-                too_large = RequestTooLarge(limit_mb=get_settings().max_body_bytes // MiB)
+                too_large = RequestTooLarge(limit_mb=get_settings().limits.max_body_bytes // MiB)
                 state["status"] = too_large.status
                 await _problem(too_large, scope, _no_body, self._send(scope, send, state, request_id))
                 return
@@ -84,11 +84,11 @@ class OpsMiddleware:
     async def _refusal(self, scope: Scope, headers: Headers) -> KhoError | None:
         path: str = scope["path"]
         ops = get_settings()
-        limit = body_limit(path, ops, get_settings().max_upload_bytes)
+        limit = body_limit(path, ops, get_settings().limits.max_upload_bytes)
         length = declared_length(headers)
         if length is not None and length > limit:
             return RequestTooLarge(limit_mb=limit // MiB)
-        if not ops.rate_limit_enabled or path in EXEMPT:
+        if not ops.rate_limit.enabled or path in EXEMPT:
             return None
         client = scope.get("client") or ("-", 0)
         key, per_minute, label = bucket_for(headers, str(client[0]), self.identities, ops)
@@ -111,7 +111,7 @@ class OpsMiddleware:
         Upload paths keep streaming and are stopped by the counting reader instead."""
         if declared_length(headers) is not None or is_upload(scope["path"]) or scope["method"] in ("GET", "HEAD"):
             return receive
-        limit = get_settings().max_body_bytes
+        limit = get_settings().limits.max_body_bytes
         body = bytearray()
         while True:
             message = await receive()
@@ -127,7 +127,7 @@ class OpsMiddleware:
         path: str = scope["path"]
         upload = is_upload(path)
         label = path.split("/")[3] if upload else ""
-        limit = body_limit(path, get_settings(), get_settings().max_upload_bytes)
+        limit = body_limit(path, get_settings(), get_settings().limits.max_upload_bytes)
 
         async def wrapped() -> Message:
             message = await receive()
@@ -185,7 +185,7 @@ class OpsMiddleware:
         # The credential's first request was charged to its own bucket; charge the principal's too, so a
         # user cannot gain a request per fresh token.
         ops = get_settings()
-        ceiling = ops.rate_limit_user_per_minute if principal.kind == "user" else ops.rate_limit_key_per_minute
+        ceiling = ops.rate_limit.user_per_minute if principal.kind == "user" else ops.rate_limit.key_per_minute
         try:
             await ratelimit.get_limiter().acquire_async("ops:" + identity, min(ceiling, limit) if limit else ceiling)
         except Exception:  # noqa: BLE001 - see _refusal

@@ -173,6 +173,6 @@ def get_limiter() -> RateLimiter:
 
 def _build_limiter(rt: Runtime) -> RateLimiter:
     s = rt.settings
-    if s.queue == "redis":
-        return FallbackRateLimiter(RedisRateLimiter(s.redis_url))
+    if s.queue.backend == "redis":
+        return FallbackRateLimiter(RedisRateLimiter(s.queue.redis_url))
     return MemoryRateLimiter()

@@ -119,8 +119,8 @@ def _process(ctx: JobContext) -> None:
             captions.append(work / ("captions" + Path(caption_key).suffix))
             store_to_file(caption_key, captions[0])
         result = run_isolated(request, source, work / "out", captions=captions, progress=ctx.progress,
-                              memory_limit=settings.job_memory_limit_mb * 1024 * 1024,
-                              timeout=settings.job_timeout_seconds, ffmpeg_limits=ffmpeg_limits(settings))
+                              memory_limit=settings.jobs.memory_limit_mb * 1024 * 1024,
+                              timeout=settings.jobs.timeout_seconds, ffmpeg_limits=ffmpeg_limits(settings))
         _publish_outputs(ctx, result, work, revision)
     finally:
         workdir.release(work)
@@ -131,8 +131,8 @@ GENERIC_TYPES = frozenset({"text/plain", "application/octet-stream", "applicatio
 
 def ffmpeg_limits(settings: Settings) -> FfmpegLimits:
     """The operator's limits on each ffmpeg run (KHO_FFMPEG_TIMEOUT, …: environment or `.env`)."""
-    return FfmpegLimits(timeout=settings.ffmpeg_timeout, stall_seconds=settings.ffmpeg_stall_seconds,
-                        max_memory=settings.ffmpeg_max_memory or None)
+    return FfmpegLimits(timeout=settings.media.ffmpeg_timeout, stall_seconds=settings.media.ffmpeg_stall_seconds,
+                        max_memory=settings.media.ffmpeg_max_memory or None)
 
 
 def source_suffix(key: str, media_type: str, original_filename: str) -> str:

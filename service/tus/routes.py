@@ -46,7 +46,7 @@ def _options() -> Response:
     return Response(status_code=204, headers={
         **TUS_HEADERS, "Tus-Version": TUS_VERSION, "Tus-Extension": protocol.EXTENSIONS,
         "Tus-Checksum-Algorithm": protocol.CHECKSUM_ALGORITHMS,
-        "Tus-Max-Size": str(get_settings().max_upload_bytes)})
+        "Tus-Max-Size": str(get_settings().limits.max_upload_bytes)})
 
 
 router.add_api_route("", _options, methods=["OPTIONS"], include_in_schema=False)

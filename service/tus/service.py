@@ -40,7 +40,7 @@ SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 def ttl() -> timedelta:
-    return timedelta(hours=get_settings().tus_expiry_hours)
+    return timedelta(hours=get_settings().limits.tus_expiry_hours)
 
 
 def create(session: Session, principal: Principal, *, length: int, fields: dict[str, str], raw_metadata: str) -> Upload:
@@ -48,13 +48,13 @@ def create(session: Session, principal: Principal, *, length: int, fields: dict[
         raise Forbidden()
     meta, filename = metadata.from_tus(fields)
     metadata.check_terms(session, meta)
-    limit = get_settings().upload_limits.get(meta.kind, 0)
+    limit = get_settings().limits.upload_limits.get(meta.kind, 0)
     if length == 0:
         raise BadRequest("empty_file")
     if length > limit:
         raise PayloadTooLarge(limit_mb=limit // MiB, kind=meta.kind)
     now = utcnow()
-    cap = get_settings().tus_max_open_per_user
+    cap = get_settings().limits.tus_max_open_per_user
     if repository.open_count(session, principal.user_id, now) >= cap:
         raise KhoError("tus_too_many", status=429, limit=cap)
     upload_id = uuid.uuid4()
@@ -151,7 +151,7 @@ def _ingest(session: Session, principal: Principal, store: ObjectStore, upload: 
     meta = metadata.asset_meta(dict(upload.upload_metadata["asset"]))
     asset_id = uuid.uuid4()
     source = staging.PartsReader(store, repository.parts(session, upload.id))
-    stored = store_original(store, source, kind=meta.kind, limit=get_settings().upload_limits[meta.kind],
+    stored = store_original(store, source, kind=meta.kind, limit=get_settings().limits.upload_limits[meta.kind],
                             asset_id=asset_id, version=1)
     _verify(store, upload, stored)
     filename = client_filename(str(upload.upload_metadata.get("filename") or ""))

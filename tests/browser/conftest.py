@@ -100,7 +100,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     from service.runtime import get_settings
     from service.worker import Worker
 
-    upgrade(get_settings().db_url)
+    upgrade(get_settings().database.url)
     accounts, newsroom = _accounts()
     worker = Worker(threads=1)
     worker.start()

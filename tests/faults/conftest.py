@@ -41,7 +41,7 @@ def service_env(var_dir: Path, **extra: str) -> Iterator[None]:
         from service.migrate import upgrade
         from service.runtime import get_settings
 
-        upgrade(get_settings().db_url)
+        upgrade(get_settings().database.url)
         yield
     finally:
         configure_process(saved)

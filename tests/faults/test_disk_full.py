@@ -30,7 +30,7 @@ _SCRIPT = textwrap.dedent("""
     from service.runtime import get_settings
     from service.migrate import upgrade
     var.mkdir(parents=True, exist_ok=True)
-    upgrade(get_settings().db_url)
+    upgrade(get_settings().database.url)
     from tests.conftest import Factory
     from tests.service.assets.leftovers import count_assets
     from tests.service.assets.media import meta, multipart, png

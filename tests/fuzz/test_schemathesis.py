@@ -109,8 +109,8 @@ def fuzz_target(stack: Stack, factory: Factory) -> tuple[Any, dict[str, str]]:
     from service.app import create_app
     from service.runtime import get_settings
 
-    get_settings().rate_limit_user_per_minute = 1_000_000
-    get_settings().rate_limit_anonymous_per_minute = 1_000_000
+    get_settings().rate_limit.user_per_minute = 1_000_000
+    get_settings().rate_limit.anonymous_per_minute = 1_000_000
     if stack.name not in _TARGETS:
         _TARGETS[stack.name] = (schemathesis.openapi.from_asgi("/openapi.json", create_app()),
                                 factory.headers("admin"))

@@ -92,8 +92,8 @@ def _s3() -> object:
     from service.runtime import get_settings
 
     s = get_settings()
-    return boto3.client("s3", endpoint_url=f"http://{s.s3_endpoint}", aws_access_key_id=s.s3_access_key,
-                        aws_secret_access_key=s.s3_secret_key, region_name="us-east-1")
+    return boto3.client("s3", endpoint_url=f"http://{s.storage.s3_endpoint}", aws_access_key_id=s.storage.s3_access_key,
+                        aws_secret_access_key=s.storage.s3_secret_key, region_name="us-east-1")
 
 
 def _job(job_id: str) -> tuple[str, str | None, float, int]:
@@ -178,8 +178,8 @@ def _check_original(api: Host, headers: dict[str, str], asset_id: str, source: b
     original = httpx.get(f"{api.url}/api/v1/assets/{asset_id}/original", headers=headers, timeout=60)
     assert hashlib.sha256(original.content).hexdigest() == digest
     [key] = [o["Key"] for o in _s3().list_objects_v2(  # type: ignore[attr-defined]
-        Bucket=get_settings().s3_bucket, Prefix="originals/")["Contents"]]
-    stored = _s3().get_object(Bucket=get_settings().s3_bucket, Key=key)["Body"].read()  # type: ignore[attr-defined]
+        Bucket=get_settings().storage.s3_bucket, Prefix="originals/")["Contents"]]
+    stored = _s3().get_object(Bucket=get_settings().storage.s3_bucket, Key=key)["Body"].read()  # type: ignore[attr-defined]
     assert hashlib.sha256(stored).hexdigest() == digest
 
 
@@ -243,7 +243,7 @@ def _check_nothing_left_behind(asset_id: str, apis: list[Host], workers: list[Ho
     pairs = [(r.profile, r.variant) for r in renditions]
     assert pairs and len(pairs) == len(set(pairs))  # one set of renditions
     assert parts == 0 and [(str(u.asset_id), u.completed_at is not None) for u in uploads] == [(asset_id, True)]
-    bucket = get_settings().s3_bucket
+    bucket = get_settings().storage.s3_bucket
     listed = _s3().get_paginator("list_objects_v2").paginate(Bucket=bucket)  # type: ignore[attr-defined]
     in_bucket = {o["Key"] for page in listed for o in page.get("Contents", [])}
     assert in_bucket == known, f"orphans: {sorted(in_bucket - known)[:5]}, missing: {sorted(known - in_bucket)[:5]}"

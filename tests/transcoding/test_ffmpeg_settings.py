@@ -47,8 +47,8 @@ def test_a_dotenv_timeout_stops_a_long_encode_in_the_processing_path(dotenv_only
     started = time.monotonic()
     with pytest.raises(TransientProcessingError) as err:
         run_isolated(ProcessRequest(kind="video", media_type="video/mp4"), clip, tmp_path / "out", captions=[],
-                     progress=lambda _: None, memory_limit=settings.job_memory_limit_mb * 1024 * 1024,
-                     timeout=settings.job_timeout_seconds, ffmpeg_limits=ffmpeg_limits(settings))
+                     progress=lambda _: None, memory_limit=settings.jobs.memory_limit_mb * 1024 * 1024,
+                     timeout=settings.jobs.timeout_seconds, ffmpeg_limits=ffmpeg_limits(settings))
     # The ffmpeg watchdog's timeout, not the job's own wall-clock limit (an hour) nor a failure.
     assert err.value.code == "timeout"
     assert "ffmpeg ran longer than 2 s" in str(err.value)

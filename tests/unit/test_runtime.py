@@ -38,7 +38,7 @@ def test_installed_runtime_is_what_every_accessor_reads(tmp_path: Path, restore:
 
     rt = runtime.install(Runtime.build(_settings(tmp_path, tus_expiry_hours=3)))
     assert runtime.current() is rt and runtime.get_settings() is rt.settings
-    assert runtime.get_settings().tus_expiry_hours == 3  # the operational knobs are in the one Settings
+    assert runtime.get_settings().limits.tus_expiry_hours == 3  # the operational knobs are in the one Settings
     assert get_engine() is rt.engine and get_sessionmaker() is rt.sessionmaker
     assert runtime.get_store() is rt.store and runtime.get_search_index() is rt.search_index
     assert get_huey_app() is get_huey_app() and get_limiter() is get_limiter()
@@ -117,9 +117,10 @@ def test_settings_are_read_from_env_and_dot_env_with_their_kho_names(tmp_path: P
                                    encoding="utf-8")
     monkeypatch.setenv("KHO_WORKER_THREADS", "4")  # the environment wins over .env
     rt = runtime.install(Runtime.build())
-    assert (rt.settings.tus_expiry_hours, rt.settings.worker_threads, rt.settings.rate_limit_enabled) == (5, 4, False)
+    s = rt.settings
+    assert (s.limits.tus_expiry_hours, s.jobs.worker_threads, s.rate_limit.enabled) == (5, 4, False)
     (tmp_path / ".env").write_text("KHO_TUS_EXPIRY_HOURS=9\n", encoding="utf-8")
-    assert runtime.get_settings().tus_expiry_hours == 5  # read once, when the runtime was built
+    assert runtime.get_settings().limits.tus_expiry_hours == 5  # read once, when the runtime was built
 
 
 def test_the_app_builds_and_closes_its_own_runtime_when_none_is_installed(tmp_path: Path,

@@ -14,7 +14,7 @@ PG = "postgresql+psycopg://kho:secret@db:5432/kho"
     (PG, "embedded", "embedded"), (PG, "meilisearch", "meilisearch"), ("", "postgres", "postgres"),
 ])
 def test_search_engine_choice(database_url: str, search: str, expected: str) -> None:
-    assert Settings(database_url=database_url, search=search).search == expected  # type: ignore[arg-type]
+    assert Settings(database_url=database_url, search=search).search.engine == expected  # type: ignore[arg-type]
 
 
 def test_an_unknown_engine_is_refused() -> None:

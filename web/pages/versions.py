@@ -34,7 +34,7 @@ def new_version_page(asset_id: uuid.UUID, request: Request, user: ProducerUser, 
     asset = assets.get_visible(session, user.principal, asset_id)
     out = assets.to_out(session, [asset])[0]
     versions = review_queries.versions(session, user.principal, asset_id)  # the workspace check
-    limit = get_settings().upload_limits.get(out.kind, get_settings().max_upload_bytes)
+    limit = get_settings().limits.upload_limits.get(out.kind, get_settings().limits.max_upload_bytes)
     return render(request, "new_version.html", {
         "asset": out, "labels": labels_for(session, lang_of(request)), "limit": limit,
         "current": max((v.number for v in versions), default=1)})

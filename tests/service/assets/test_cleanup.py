@@ -96,11 +96,11 @@ def temp_files() -> list[str]:
     from service.runtime import get_settings, get_store
 
     settings = get_settings()
-    if settings.storage == "local":
-        return sorted(p.name for p in (settings.objects_root / ".tmp").glob("*"))
+    if settings.storage.backend == "local":
+        return sorted(p.name for p in (settings.storage.objects_root / ".tmp").glob("*"))
     store = get_store()
     client = store.client  # type: ignore[attr-defined]
-    return sorted(u.object_name for u in client._list_multipart_uploads(settings.s3_bucket).uploads)
+    return sorted(u.object_name for u in client._list_multipart_uploads(settings.storage.s3_bucket).uploads)
 
 
 def test_orphan_sweep_removes_only_old_unreferenced_objects(client: TestClient, factory: Factory) -> None:

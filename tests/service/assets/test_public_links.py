@@ -24,7 +24,8 @@ def test_signed_links_use_the_public_host(client: TestClient, factory: Factory, 
         pytest.skip("presigned S3 links only: the local folder signs with KHO_BASE_URL")
     from service import runtime
 
-    settings = runtime.get_settings().model_copy(update={"s3_public_endpoint": PUBLIC})
+    settings = runtime.get_settings().model_copy()
+    settings.storage = settings.storage.model_copy(update={"s3_public_endpoint": PUBLIC})
     runtime.install(runtime.Runtime.build(settings))
     try:
         headers = factory.headers("producer")
@@ -34,12 +35,13 @@ def test_signed_links_use_the_public_host(client: TestClient, factory: Factory, 
         rendition = next(r for p in body["profiles"] for r in p["renditions"] if r["media_type"] == "image/jpeg")
         signed = urlsplit(rendition["signed_url"])
         assert f"{signed.scheme}://{signed.netloc}" == PUBLIC
-        assert signed.path.startswith(f"/{settings.s3_bucket}/renditions/")
-        assert settings.s3_endpoint not in rendition["signed_url"]
-        assert _signature_valid(rendition["signed_url"], "cdn.example.vn", settings.s3_secret_key)
-        assert not _signature_valid(rendition["signed_url"], settings.s3_endpoint, settings.s3_secret_key)
+        assert signed.path.startswith(f"/{settings.storage.s3_bucket}/renditions/")
+        assert settings.storage.s3_endpoint not in rendition["signed_url"]
+        assert _signature_valid(rendition["signed_url"], "cdn.example.vn", settings.storage.s3_secret_key)
+        s3 = settings.storage
+        assert not _signature_valid(rendition["signed_url"], s3.s3_endpoint, s3.s3_secret_key)
         # Bucket, key and parameters are those of the real object (the test server does not check signatures).
-        fetched = httpx.get(f"http://{settings.s3_endpoint}{signed.path}?{signed.query}")
+        fetched = httpx.get(f"http://{settings.storage.s3_endpoint}{signed.path}?{signed.query}")
         assert fetched.status_code == 200, fetched.text
         direct = client.get(rendition["download_url"], headers=headers)
         assert fetched.content == direct.content and len(direct.content) == rendition["size"]

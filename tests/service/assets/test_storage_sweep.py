@@ -23,17 +23,17 @@ def _s3_view() -> object:
     from service.runtime import get_settings
 
     s = get_settings()
-    return boto3.client("s3", endpoint_url=f"http://{s.s3_endpoint}", aws_access_key_id=s.s3_access_key,
-                        aws_secret_access_key=s.s3_secret_key, region_name="us-east-1")
+    return boto3.client("s3", endpoint_url=f"http://{s.storage.s3_endpoint}", aws_access_key_id=s.storage.s3_access_key,
+                        aws_secret_access_key=s.storage.s3_secret_key, region_name="us-east-1")
 
 
 def _incomplete_uploads() -> list[str]:
     from service.runtime import get_settings
 
     s = get_settings()
-    if s.storage == "local":
-        return sorted(p.name for p in (s.objects_root / ".tmp").glob("*"))
-    listed = _s3_view().list_multipart_uploads(Bucket=s.s3_bucket)  # type: ignore[attr-defined]
+    if s.storage.backend == "local":
+        return sorted(p.name for p in (s.storage.objects_root / ".tmp").glob("*"))
+    listed = _s3_view().list_multipart_uploads(Bucket=s.storage.s3_bucket)  # type: ignore[attr-defined]
     return sorted(u["Key"] for u in listed.get("Uploads", []))
 
 
@@ -44,14 +44,14 @@ def _leave_incomplete_upload() -> None:
     from service.runtime import get_settings
 
     s = get_settings()
-    if s.storage == "local":
-        temp = s.objects_root / ".tmp" / "put-crashed.part"
+    if s.storage.backend == "local":
+        temp = s.storage.objects_root / ".tmp" / "put-crashed.part"
         temp.parent.mkdir(parents=True, exist_ok=True)
         temp.write_bytes(b"\0" * 1024)
         os.utime(temp, (time.time() - 7200, time.time() - 7200))
         assert temp.stat().st_size == 1024
         return
-    made = _s3_view().create_multipart_upload(Bucket=s.s3_bucket, Key="renditions/crashed/upload.mp4")  # type: ignore[attr-defined]
+    made = _s3_view().create_multipart_upload(Bucket=s.storage.s3_bucket, Key="renditions/crashed/upload.mp4")  # type: ignore[attr-defined]
     assert made["UploadId"]
 
 
@@ -67,8 +67,8 @@ def sweeping_worker(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     monkeypatch.setattr(tus, "STAGED_ORPHAN_AGE", timedelta(seconds=-1))
     monkeypatch.setattr(maintenance.StorageSweep, "_last", float("-inf"))
     monkeypatch.setattr(maintenance._LifecycleRule, "done", False)
-    monkeypatch.setattr(get_settings(), "storage_sweep_interval_seconds", 0.1)
-    monkeypatch.setattr(get_settings(), "tus_expiry_hours", 1 / 3600)  # uploads expire after a second
+    monkeypatch.setattr(get_settings().storage, "sweep_interval_seconds", 0.1)
+    monkeypatch.setattr(get_settings().limits, "tus_expiry_hours", 1 / 3600)  # uploads expire after a second
     sweeper = Sweeper(interval=0.2)
     sweeper.start()
     yield
@@ -110,7 +110,7 @@ def test_the_worker_sweeps_storage_by_itself(client: TestClient, factory: Factor
     assert client.head(r.headers["location"], headers={**headers, **TUS}).status_code == 404
     if stack.name == "postgres-s3":
         rules = _s3_view().get_bucket_lifecycle_configuration(  # type: ignore[attr-defined]
-            Bucket=get_settings().s3_bucket)["Rules"]
+            Bucket=get_settings().storage.s3_bucket)["Rules"]
         [rule] = [r for r in rules if r.get("ID") == "kho-abort-incomplete-uploads"]
         assert rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] == 1
         assert rule["Status"] == "Enabled"

@@ -118,7 +118,7 @@ def test_size_limit_stops_reading(client: TestClient, factory: Factory, monkeypa
     from tests.service.assets.leftovers import stored_keys
 
     settings = get_settings()
-    monkeypatch.setitem(settings.upload_limits, "infographic", 100_000)
+    monkeypatch.setitem(settings.limits.upload_limits, "infographic", 100_000)
     headers = factory.headers("producer")
     before = stored_keys()
     big = png(size=(1000, 1000)) + b"\x00" * 200_000  # trailing bytes after IEND still count

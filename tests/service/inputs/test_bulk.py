@@ -85,7 +85,7 @@ def test_ratio_and_entry_limits(client: TestClient, factory: Factory, monkeypatc
     headers = factory.headers("producer")
     got, problem = post(client, headers, ratio_bomb())
     assert (got, problem["code"]) == (413, "import_limits") and "ratio" in problem["detail_en"]
-    monkeypatch.setattr(get_settings(), "import_max_entries", 3)
+    monkeypatch.setattr(get_settings().limits, "import_max_entries", 3)
     many = archive({f"{i}.png": png() for i in range(5)} | {"manifest.csv": manifest_csv([])})
     got, problem = post(client, headers, many)
     assert (got, problem["code"]) == (413, "import_limits")

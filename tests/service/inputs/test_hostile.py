@@ -72,7 +72,7 @@ def test_hostile_file(client: TestClient, factory: Factory, stack: Stack, item: 
                       ghostscript_trap: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from service.runtime import get_settings
 
-    monkeypatch.setattr(get_settings(), "job_timeout_seconds", JOB_WALL_LIMIT)
+    monkeypatch.setattr(get_settings().jobs, "timeout_seconds", JOB_WALL_LIMIT)
     headers = factory.headers("producer")
     rows, keys, jobs_before = count_assets(), stored_keys(), job_leftovers()
     status, body = upload(client, headers, item, item.make())
@@ -114,8 +114,8 @@ def test_memory_bomb_kills_the_job_not_the_worker(client: TestClient, factory: F
 
     if stack.name != "sqlite-local":
         pytest.skip("one stack is enough: isolation does not depend on the database or the store")
-    monkeypatch.setattr(get_settings(), "job_memory_limit_mb", 256)
-    monkeypatch.setattr(get_settings(), "job_timeout_seconds", JOB_WALL_LIMIT)
+    monkeypatch.setattr(get_settings().jobs, "memory_limit_mb", 256)
+    monkeypatch.setattr(get_settings().jobs, "timeout_seconds", JOB_WALL_LIMIT)
     item = HostileFile("rgba-bomb", "rgba.png", "infographic", lambda: png_bomb(9000, 8, 6))
     status, body = upload(client, factory.headers("producer"), item, item.make())
     assert status == 201, body

@@ -11,12 +11,13 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from service.config import Settings
 from tests.conftest import Factory, Stack
 from tests.service.assets.media import meta, multipart, png
 
 
 @pytest.fixture
-def ops(stack: Stack) -> Iterator[object]:
+def ops(stack: Stack) -> Iterator[Settings]:
     from service.runtime import get_settings
 
     yield get_settings()  # the stack's runtime's; tests change it with monkeypatch, which restores it
@@ -64,9 +65,9 @@ def test_security_headers(client: TestClient, factory: Factory) -> None:
     assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-frame-options"] == "DENY"
 
 
-def test_request_size_limit(client: TestClient, factory: Factory, ops: object, monkeypatch: pytest.MonkeyPatch
+def test_request_size_limit(client: TestClient, factory: Factory, ops: Settings, monkeypatch: pytest.MonkeyPatch
                             ) -> None:
-    monkeypatch.setattr(ops, "max_body_bytes", 4096)
+    monkeypatch.setattr(ops.limits, "max_body_bytes", 4096)
     headers = factory.headers("admin")
     r = client.patch(f"/api/v1/assets/{'0' * 8}-0000-0000-0000-{'0' * 12}", headers=headers,
                      content=json.dumps({"summary": "x" * 10_000}))
@@ -80,13 +81,13 @@ def test_request_size_limit(client: TestClient, factory: Factory, ops: object, m
     assert r.status_code == 413
 
 
-def test_rate_limits_per_user_and_per_key(client: TestClient, factory: Factory, ops: object,
+def test_rate_limits_per_user_and_per_key(client: TestClient, factory: Factory, ops: Settings,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     from service.auth import service as auth_service
     from service.db import unit_of_work
     from service.orgs import repository as orgs_repo
 
-    monkeypatch.setattr(ops, "rate_limit_user_per_minute", 5)
+    monkeypatch.setattr(ops.rate_limit, "user_per_minute", 5)
     email, token_a = factory.user("staff")
     with unit_of_work() as session:
         user = __import__("service.auth.repository", fromlist=["x"]).user_by_email(session, email)
@@ -109,7 +110,7 @@ def test_rate_limits_per_user_and_per_key(client: TestClient, factory: Factory, 
     assert key_statuses[0] == 200 and 429 in key_statuses  # the key's own contracted limit applies
 
 
-def test_rate_limit_through_redis_without_blocking_the_loop(client: TestClient, factory: Factory, ops: object,
+def test_rate_limit_through_redis_without_blocking_the_loop(client: TestClient, factory: Factory, ops: Settings,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """With Redis (KHO_QUEUE=redis) the middleware asks the shared bucket on the asyncio client."""
     from service.ops import ratelimit
@@ -118,7 +119,7 @@ def test_rate_limit_through_redis_without_blocking_the_loop(client: TestClient, 
     require_or_skip(redis_available(), "Redis is not running on 127.0.0.1:6379")
     limiter = ratelimit.RedisRateLimiter(REDIS_URL, prefix=f"kho:test:{uuid.uuid4().hex}:")
     monkeypatch.setattr(ratelimit, "get_limiter", lambda: limiter)
-    monkeypatch.setattr(ops, "rate_limit_user_per_minute", 4)
+    monkeypatch.setattr(ops.rate_limit, "user_per_minute", 4)
     headers = factory.headers("staff")
     statuses = [client.get("/api/v1/assets", headers=headers).status_code for _ in range(6)]
     assert statuses == [200] * 4 + [429] * 2, statuses

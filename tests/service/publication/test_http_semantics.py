@@ -29,9 +29,9 @@ def _unlimited(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests send a few hundred requests in a second: not what the rate limits are about."""
     from service.runtime import get_settings
 
-    ops = get_settings()
-    for name in ("rate_limit_anonymous_per_minute", "rate_limit_user_per_minute", "rate_limit_key_per_minute"):
-        monkeypatch.setattr(ops, name, 1_000_000)
+    limits = get_settings().rate_limit
+    for name in ("anonymous_per_minute", "user_per_minute", "key_per_minute"):
+        monkeypatch.setattr(limits, name, 1_000_000)
 
 
 @dataclass

@@ -46,8 +46,8 @@ def _ours(url: str) -> bool:
 def _unlimited(monkeypatch: pytest.MonkeyPatch) -> None:
     from service.runtime import get_settings
 
-    for name in ("rate_limit_anonymous_per_minute", "rate_limit_user_per_minute", "rate_limit_key_per_minute"):
-        monkeypatch.setattr(get_settings(), name, 1_000_000)
+    for name in ("anonymous_per_minute", "user_per_minute", "key_per_minute"):
+        monkeypatch.setattr(get_settings().rate_limit, name, 1_000_000)
 
 
 @pytest.fixture
