@@ -8,7 +8,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ class Live:
     staff: Account
     admin: Account
     newsroom_code: str
+    stopped: bool = False
 
 
 def _free_port() -> int:
@@ -80,10 +81,26 @@ def _accounts() -> tuple[dict[str, Account], str]:
     return accounts, f"N-{tag}"
 
 
-# Per module, not per session: the live server's worker and outbox pump read the process's installed runtime,
-# so a live server left running after the browser tests would process the jobs and events of the API stacks'
-# tests that follow (and be counted by their query-count checks).
-@pytest.fixture(scope="module")
+# The live server's worker and outbox pump read the process's installed runtime: left running after the
+# browser tests, they would process the jobs and events of the API stacks' tests that follow (and be counted
+# by their query-count checks). So the server is stopped as soon as the last browser test of a run is done
+# (pytest runs them first: they use no stack), not at the end of the session.
+_STOPS: list[Callable[[], None]] = []
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    if _STOPS and (nextitem is None or Path(str(nextitem.path)).parent != Path(__file__).parent):
+        while _STOPS:
+            _STOPS.pop()()
+
+
+@pytest.fixture(autouse=True)
+def _live_not_stopped(request: pytest.FixtureRequest) -> None:
+    if "live" in request.fixturenames and getattr(request.getfixturevalue("live"), "stopped", False):
+        pytest.fail("the live server was stopped when the browser tests gave way to others: run them together")
+
+
+@pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     require_or_skip(Path(CHROMIUM).exists(), "Debian chromium is not installed at /usr/bin/chromium")
     import uvicorn
@@ -110,14 +127,23 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     deadline = time.monotonic() + 20
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
-    yield Live(base, var_dir, accounts["producer"], accounts["reviewer"], accounts["staff"], accounts["admin"],
-               newsroom)
-    server.should_exit = True
-    thread.join(timeout=10)
-    worker.stop()
-    from service import runtime
+    found = Live(base, var_dir, accounts["producer"], accounts["reviewer"], accounts["staff"], accounts["admin"],
+                 newsroom)
 
-    runtime.close()
+    def stop() -> None:
+        if found.stopped:
+            return
+        found.stopped = True
+        server.should_exit = True
+        thread.join(timeout=10)
+        worker.stop()
+        from service import runtime
+
+        runtime.close()
+
+    _STOPS.append(stop)
+    yield found
+    stop()
 
 
 @pytest.fixture(scope="session")
