@@ -96,7 +96,7 @@ def _rows(session: Session, q: Executable, params: dict[str, Any] | None = None)
 
 
 def _facts(session: Session, q: Select[Any], params: dict[str, Any] | None = None) -> list[ItemFacts]:
-    return [ItemFacts._make(row) for row in _rows(session, q, params)]
+    return [ItemFacts._make(row) for row in _rows(session, q, params).all()]  # one fetchall, not a fetch per row
 
 
 def _syncable(now: datetime | ColumnElement[datetime], with_tombstones: bool) -> ColumnElement[bool]:
@@ -165,7 +165,7 @@ def rendition_facts(session: Session, version_ids: list[uuid.UUID]) -> dict[uuid
     out: dict[uuid.UUID, list[RenditionFacts]] = {v: [] for v in version_ids}
     if not version_ids:
         return out
-    for row in _rows(session, _RENDITIONS, {"ids": version_ids}):
+    for row in _rows(session, _RENDITIONS, {"ids": version_ids}).all():
         out[row.version_id].append(RenditionFacts._make(row))
     return out
 
@@ -175,7 +175,7 @@ def term_facts(session: Session, asset_ids: list[uuid.UUID]) -> dict[uuid.UUID, 
     out: dict[uuid.UUID, list[TermFacts]] = {a: [] for a in asset_ids}
     if not asset_ids:
         return out
-    for row in _rows(session, _TERMS, {"ids": asset_ids}):
+    for row in _rows(session, _TERMS, {"ids": asset_ids}).all():
         out[row.asset_id].append(TermFacts(row.vocabulary, row.code, row.label_vi))
     return out
 
