@@ -14,7 +14,7 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from service import outbox
-from service.db import unit_of_work
+from service.db import before_commit, unit_of_work
 from service.identity.principal import Principal
 from service.models import Rendition
 from service.models.base import utcnow
@@ -45,11 +45,13 @@ def record_items(kind: UsageKind, principal: Principal | None, session: Session,
     instant (and so its day)."""
     if not items:
         return
-    outbox.emit(session, consumers.TOPIC, at=utcnow().isoformat(), kind=kind, channel=channel,
-                organisation_id=_hex(principal.organisation_id if principal else None),
-                user_id=_hex(principal.user_id if principal else None),
-                api_client_id=_hex(principal.client_id if principal else None),
-                items=[[a.hex, v.hex if v else None] for a, v in items])
+    pull = {"at": utcnow().isoformat(), "kind": kind, "channel": channel,
+            "organisation_id": _hex(principal.organisation_id if principal else None),
+            "user_id": _hex(principal.user_id if principal else None),
+            "api_client_id": _hex(principal.client_id if principal else None),
+            "items": [[a.hex, v.hex if v else None] for a, v in items]}
+    # Written as the transaction's last statement (a read-only request otherwise holds no write lock at all).
+    before_commit(session, lambda s: outbox.emit(s, consumers.TOPIC, **pull))
 
 
 def settle_pulls(session: Session) -> None:
