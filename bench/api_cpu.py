@@ -28,6 +28,29 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def pump_cost() -> None:
+    """What the requests left to the outbox pump: their pulls (one `usage.pulled` row per page), expanded
+    here into usage events and daily claims by the worker's own drain, timed in this process."""
+    from sqlalchemy import func, select
+
+    from service import wiring
+    from service.db import unit_of_work
+    from service.models import OutboxEvent
+    from service.outbox_pump import drain
+
+    wiring.install()
+    with unit_of_work() as session:
+        pages = session.scalar(select(func.count()).select_from(OutboxEvent).where(
+            OutboxEvent.topic == "usage.pulled", OutboxEvent.processed_at.is_(None))) or 0
+    cpu, wall = time.process_time(), time.perf_counter()
+    while drain(500):
+        pass
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    if pages:
+        print(f"outbox pump: {pages} pulled pages expanded in {wall:.2f} s, "
+              f"{cpu / pages * 1000:.2f} ms CPU per page (in the worker, not the request)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
@@ -65,6 +88,7 @@ def main() -> None:
                             per[path] = (cpu_seconds(server.pid) - before) / args.requests * 1000
                             print(f"round {n} {path:50} server CPU {per[path]:6.2f} ms/request  "
                                   f"(/healthz ÷ this ×{per[PATHS[0]] / per[path]:.3f})")
+                pump_cost()
             finally:
                 server.terminate()
                 server.wait(10)

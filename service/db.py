@@ -40,6 +40,17 @@ def run_after_commit(session: Session) -> None:
             logging.getLogger("kho.db").exception("after-commit hook failed; the sweep will retry")
 
 
+BEFORE_COMMIT_KEY = "kho_before_commit"
+
+
+def before_commit(session: Session, fn: Callable[[Session], None]) -> None:
+    """Write `fn`'s rows as the last statements of the transaction, just before its commit (by `finish`: the
+    request, job and unit-of-work wrappers). On SQLite the single write lock is then held from that write to
+    the commit only, not while the rest of the request runs (a page's usage record, written mid-request,
+    kept the lock through serialisation and a thread hop, and concurrent clients slept in the busy handler)."""
+    session.info.setdefault(BEFORE_COMMIT_KEY, []).append(fn)
+
+
 ON_ROLLBACK_KEY = "kho_on_rollback"
 
 
@@ -52,6 +63,8 @@ def finish(session: Session, ok: bool) -> None:
     """Commit-or-rollback with the hooks, shared by the request and job wrappers."""
     if ok:
         try:
+            for write in session.info.pop(BEFORE_COMMIT_KEY, []):
+                write(session)
             session.commit()
         except BaseException:
             finish(session, False)
@@ -60,6 +73,7 @@ def finish(session: Session, ok: bool) -> None:
         run_after_commit(session)
         return
     session.rollback()
+    session.info.pop(BEFORE_COMMIT_KEY, None)
     session.info.pop(AFTER_COMMIT_KEY, None)
     for hook in session.info.pop(ON_ROLLBACK_KEY, []):
         try:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from starlette.requests import HTTPConnection
 
 from service.db import finish
 from service.errors import Forbidden, ServiceUnavailable, Unauthorized
@@ -20,7 +21,14 @@ SESSION_COOKIE = "kho_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
+async def _runtime(conn: HTTPConnection) -> Runtime:
+    """`runtime_of` as a dependency. A pure lookup, so `async`: FastAPI runs it on the event loop, where a
+    plain `def` would cost a hop to a worker thread and back on every request. (The guards below are
+    `async` for the same reason; whatever reads the database stays `def` and runs in the thread pool.)"""
+    return runtime_of(conn)
+
+
+RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 
 
 def get_session(rt: RuntimeDep) -> Iterator[Session]:
@@ -76,8 +84,8 @@ def get_principal(request: Request, session: SessionDep) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
-def require_roles(*roles: str) -> Callable[[Principal], Principal]:
-    def guard(principal: CurrentPrincipal) -> Principal:
+def require_roles(*roles: str) -> Callable[[Principal], Coroutine[None, None, Principal]]:
+    async def guard(principal: CurrentPrincipal) -> Principal:
         if principal.role not in roles:
             raise Forbidden()
         return principal
@@ -85,10 +93,10 @@ def require_roles(*roles: str) -> Callable[[Principal], Principal]:
     return guard
 
 
-def require_scope(scope: str) -> Callable[[Principal], Principal]:
+def require_scope(scope: str) -> Callable[[Principal], Coroutine[None, None, Principal]]:
     """API clients need the scope; signed-in users pass (their role decides elsewhere)."""
 
-    def guard(principal: CurrentPrincipal) -> Principal:
+    async def guard(principal: CurrentPrincipal) -> Principal:
         if principal.kind == "client" and scope not in principal.scopes:
             raise Forbidden()
         return principal

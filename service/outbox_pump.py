@@ -59,6 +59,25 @@ def drain(limit: int = 200) -> int:
     return done
 
 
+def settle(session: Session, topic: str) -> int:
+    """Run the pending events of one topic now, in the caller's transaction (due or backing off alike), so
+    that what the caller reads next includes their effects: a withdrawal settles the newsroom pulls still
+    waiting before it lists who took the asset. A failure fails the caller. PostgreSQL: the rows are locked
+    (a pump holding one is waited for; once it commits, the event is no longer pending)."""
+    if not CONSUMERS.get(topic):  # marking them processed with nobody listening would lose them
+        raise RuntimeError(f"no outbox consumer for {topic}: call service.wiring.install() first")
+    q = (select(OutboxEvent).where(OutboxEvent.processed_at.is_(None), OutboxEvent.topic == topic)
+         .order_by(OutboxEvent.id))
+    if session.get_bind().dialect.name == "postgresql":
+        q = q.with_for_update()
+    events = list(session.scalars(q))
+    for event in events:
+        for fn in CONSUMERS[topic]:
+            fn(session, event.payload)
+        event.processed_at = utcnow()
+    return len(events)
+
+
 class OutboxPump(threading.Thread):
     def __init__(self, interval: float = 1.0) -> None:
         super().__init__(name="kho-outbox", daemon=True)

@@ -13,6 +13,7 @@ from service.news import consumers as news
 from service.notifications import consumers as notifications
 from service.outbox_pump import Consumer, install_consumers
 from service.processing import handlers as processing
+from service.usage import consumers as usage
 from service.webhooks import consumers as webhooks
 from service.webhooks.service import TOPICS as WEBHOOK_TOPICS
 
@@ -31,6 +32,7 @@ def outbox_consumers() -> dict[str, list[Consumer]]:
         "comment.added": [notifications.on_comment],
         "report.submitted": [notifications.on_report_submitted],
         "evidence.reviewed": [notifications.on_evidence_reviewed],
+        usage.TOPIC: [usage.expand_pull],
     }
     for topic, fns in own.items():
         table.setdefault(topic, []).extend(fns)

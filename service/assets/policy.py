@@ -24,7 +24,9 @@ READ_SCOPE = "assets:read"
 REVIEW_ROLES = ("admin", "reviewer")
 
 
-def live_filter(now: datetime) -> ColumnElement[bool]:
+def live_filter(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
+    """Published, past its publication time and not expired at `now` (an instant, or a bound parameter of a
+    statement built once and run with each request's instant)."""
     return and_(
         Asset.status == "published",
         or_(Asset.publish_at.is_(None), Asset.publish_at <= now),

@@ -15,7 +15,8 @@ from service import db
 from service.errors import Unauthorized
 from service.identity import repository
 from service.identity.principal import Principal
-from service.models import ApiClient, AuthToken, Organisation, User
+from service.identity.repository import ClientKey
+from service.models import AuthToken, Organisation, User
 from service.models.base import utcnow
 from service.security import keyed_hash
 
@@ -25,9 +26,9 @@ def principal_for_user(user: User, org: Organisation) -> Principal:
                      organisation_path=org.path, role=user.role)
 
 
-def principal_for_client(client: ApiClient, org: Organisation) -> Principal:
-    return Principal(kind="client", id=client.id, label=client.name, organisation_id=org.id,
-                     organisation_path=org.path, role="client", scopes=frozenset(client.scopes),
+def principal_for_client(client: ClientKey) -> Principal:
+    return Principal(kind="client", id=client.id, label=client.name, organisation_id=client.organisation_id,
+                     organisation_path=client.organisation_path, role="client", scopes=frozenset(client.scopes),
                      rate_limit_per_minute=client.rate_limit_per_minute)
 
 
@@ -56,13 +57,12 @@ def resolve_api_key(session: Session, key: str) -> Principal:
     parts = key.split("_", 2)
     if len(parts) != 3 or parts[0] != "kho" or not parts[1].startswith("k"):
         raise Unauthorized()
-    found = repository.client_by_prefix(session, parts[1])
-    if not found:
+    client = repository.client_by_prefix(session, parts[1])
+    if client is None:
         raise Unauthorized()
-    client, org = found
     if client.revoked_at or not secrets.compare_digest(client.key_hash, keyed_hash(key)):
         raise Unauthorized()
     now = utcnow()
     if not client.last_used_at or now - client.last_used_at > timedelta(minutes=1):
         _touch(lambda s: repository.touch_client(s, client.id, now))
-    return principal_for_client(client, org)
+    return principal_for_client(client)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Executable, Result, Select, and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Executable, Integer, Result, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased, defer
 
 from service.assets.policy import live_filter
@@ -95,30 +96,49 @@ def _rows(session: Session, q: Executable, params: dict[str, Any] | None = None)
 
 
 def _facts(session: Session, q: Select[Any], params: dict[str, Any] | None = None) -> list[ItemFacts]:
-    return [ItemFacts._make(row) for row in _rows(session, q, params)]
+    return [ItemFacts._make(row) for row in _rows(session, q, params).all()]  # one fetchall, not a fetch per row
 
 
-def _syncable(now: datetime, with_tombstones: bool) -> ColumnElement[bool]:
+def _syncable(now: datetime | ColumnElement[datetime], with_tombstones: bool) -> ColumnElement[bool]:
     live = live_filter(now)
     if not with_tombstones:
         return live
     return or_(live, and_(Asset.status.in_(TOMBSTONE_STATUSES), Asset.published_at.is_not(None)))
 
 
-def page(session: Session, now: datetime, *, updated_since: datetime | None, after: tuple[datetime, uuid.UUID] | None,
-         limit: int, kind: str | None = None, text: str | None = None) -> list[ItemFacts]:
-    """Oldest change first (a client resumes from its last cursor); ties broken by id."""
-    q = _items().where(_syncable(now, with_tombstones=updated_since is not None))
-    if updated_since is not None:
-        q = q.where(Asset.edited_at > updated_since)
+@lru_cache(maxsize=16)
+def _page_statement(since: bool, kind: bool, text: bool, after: bool) -> Select[Any]:
+    """The page query for one combination of filters, built once with bound parameters: building it and
+    computing its cache key per request cost about as much as running it on a 50-item page."""
+    q = _items().where(_syncable(bindparam("now", type_=Asset.expires_at.type), with_tombstones=since))
+    if since:
+        q = q.where(Asset.edited_at > bindparam("since", type_=Asset.edited_at.type))
     if kind:
-        q = q.where(Asset.kind == kind)
+        q = q.where(Asset.kind == bindparam("kind", type_=Asset.kind.type))
     if text:
-        pattern = f"%{text.lower()}%"
+        pattern = bindparam("pattern", type_=Asset.title.type)
         q = q.where(or_(func.lower(Asset.title).like(pattern), func.lower(Asset.summary).like(pattern)))
     if after:
-        q = q.where(or_(Asset.edited_at > after[0], and_(Asset.edited_at == after[0], Asset.id > after[1])))
-    return _facts(session, q.order_by(Asset.edited_at, Asset.id).limit(limit))
+        at, ident = bindparam("after_at", type_=Asset.edited_at.type), bindparam("after_id", type_=Asset.id.type)
+        q = q.where(or_(Asset.edited_at > at, and_(Asset.edited_at == at, Asset.id > ident)))
+    return q.order_by(Asset.edited_at, Asset.id).limit(bindparam("limit", type_=Integer()))
+
+
+def page(session: Session, now: datetime, *, updated_since: datetime | None, after: tuple[datetime, uuid.UUID] | None,
+         limit: int, kind: str | None = None, text: str | None = None) -> list[ItemFacts]:
+    """Oldest change first (a client resumes from its last cursor); ties broken by id. Withdrawn items come
+    only as tombstones of a sync (`updated_since`)."""
+    params: dict[str, Any] = {"now": now, "limit": limit}
+    if updated_since is not None:
+        params["since"] = updated_since
+    if kind:
+        params["kind"] = kind
+    if text:
+        params["pattern"] = f"%{text.lower()}%"
+    if after:
+        params["after_at"], params["after_id"] = after
+    q = _page_statement(updated_since is not None, bool(kind), bool(text), after is not None)
+    return _facts(session, q, params)
 
 
 def live_items(session: Session, now: datetime, ids: list[uuid.UUID]) -> list[ItemFacts]:
@@ -145,7 +165,7 @@ def rendition_facts(session: Session, version_ids: list[uuid.UUID]) -> dict[uuid
     out: dict[uuid.UUID, list[RenditionFacts]] = {v: [] for v in version_ids}
     if not version_ids:
         return out
-    for row in _rows(session, _RENDITIONS, {"ids": version_ids}):
+    for row in _rows(session, _RENDITIONS, {"ids": version_ids}).all():
         out[row.version_id].append(RenditionFacts._make(row))
     return out
 
@@ -155,7 +175,7 @@ def term_facts(session: Session, asset_ids: list[uuid.UUID]) -> dict[uuid.UUID, 
     out: dict[uuid.UUID, list[TermFacts]] = {a: [] for a in asset_ids}
     if not asset_ids:
         return out
-    for row in _rows(session, _TERMS, {"ids": asset_ids}):
+    for row in _rows(session, _TERMS, {"ids": asset_ids}).all():
         out[row.asset_id].append(TermFacts(row.vocabulary, row.code, row.label_vi))
     return out
 

@@ -1,6 +1,10 @@
-"""Recording usage: downloads, API pulls, feed fetches and webhook deliveries. One path: the event is a row
-written in the caller's transaction, so a committed request never loses it and a rolled-back one never counts.
-Callers without a transaction of their own (feeds) get a short one of their own."""
+"""Recording usage: downloads, API pulls, feed fetches and webhook deliveries. One writer
+(`repository.insert_many`), always in a transaction that commits or rolls back with the request that caused
+the use, so a committed request never loses it and a rolled-back one never counts. A single use is written
+as its row; a newsroom page (up to 200 items) is written as one outbox event that the pump expands into its
+rows with the same writer (`service.usage.consumers`): one small insert in the request instead of 2×50 rows,
+and on SQLite a shorter hold of the single write lock. Callers without a transaction of their own (feeds)
+get a short one of their own."""
 
 from __future__ import annotations
 
@@ -9,11 +13,13 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from service.db import unit_of_work
+from service import outbox
+from service.db import before_commit, unit_of_work
 from service.identity.principal import Principal
 from service.models import Rendition
 from service.models.base import utcnow
-from service.usage import repository
+from service.outbox_pump import settle
+from service.usage import consumers, repository
 
 UsageKind = Literal["download", "api_pull", "feed_fetch", "webhook_delivery"]
 
@@ -34,10 +40,28 @@ def record(kind: UsageKind, principal: Principal | None, *, session: Session | N
 
 def record_items(kind: UsageKind, principal: Principal | None, session: Session,
                  items: list[tuple[uuid.UUID, uuid.UUID | None]], channel: str) -> None:
-    """One event per (asset, version) of a page a client pulled, written in one statement: a 50-item page
-    is one write, not 50. The events of one pull share its instant (and so its day)."""
-    pull = _row(kind, principal, channel=channel)
-    repository.insert_many(session, [{**pull, "asset_id": a, "version_id": v} for a, v in items])
+    """One event per (asset, version) of a page a client pulled, recorded as one outbox row in the request's
+    transaction and expanded by the pump (`consumers.expand_pull`). The events of one pull share its
+    instant (and so its day)."""
+    if not items:
+        return
+    pull = {"at": utcnow().isoformat(), "kind": kind, "channel": channel,
+            "organisation_id": _hex(principal.organisation_id if principal else None),
+            "user_id": _hex(principal.user_id if principal else None),
+            "api_client_id": _hex(principal.client_id if principal else None),
+            "items": [[a.hex, v.hex if v else None] for a, v in items]}
+    # Written as the transaction's last statement (a read-only request otherwise holds no write lock at all).
+    before_commit(session, lambda s: outbox.emit(s, consumers.TOPIC, **pull))
+
+
+def settle_pulls(session: Session) -> None:
+    """Expand the pulls still waiting in the outbox now, in the caller's transaction: a withdrawal lists
+    (and notifies) every newsroom that took the asset, including one that pulled it a moment ago."""
+    settle(session, consumers.TOPIC)
+
+
+def _hex(value: uuid.UUID | None) -> str | None:
+    return value.hex if value else None
 
 
 def _row(kind: UsageKind, principal: Principal | None, *, asset_id: uuid.UUID | None = None,

@@ -23,6 +23,7 @@ from service.models import Asset, Comment, ReviewEvent, Version
 from service.models.base import utcnow
 from service.publication.readiness import readiness
 from service.publication.schemas import publication_out
+from service.usage import service as usage
 from service.workflow import repository, revisions, rules
 from service.workflow.schemas import (
     ClientRef,
@@ -236,6 +237,7 @@ def _withdraw(session: Session, s: Subject, actor: Principal | None, reason: str
     if s.version.id != s.asset.current_version_id and s.version.status in (*repository.OPEN_VERSION_STATUSES,
                                                                              "approved"):
         s.version.status = "rejected"  # a pending revision of a withdrawn asset can never go live
+    usage.settle_pulls(session)  # pulls of newsroom pages still in the outbox count among the takers
     takers = downloaders_of(session, s.asset.id)
     event = record(session, s, actor, "withdraw", "published", "withdrawn", reason=reason, comment=comment)
     outbox.emit(session, "asset.withdrawn", asset_id=s.asset.id, reason=reason,

@@ -117,6 +117,23 @@ def test_cross_subtree_review_is_refused(flow: Flow, tree: Tree) -> None:
     problem(flow.get(h["producer"], "/api/v1/review-queue"), 403, "forbidden")
 
 
+def test_withdrawal_lists_a_newsroom_whose_pull_is_still_in_the_outbox(flow: Flow, tree: Tree) -> None:
+    """A newsroom page's pull waits in the outbox for the pump; the withdrawal settles it before it lists
+    (and notifies) who took the asset, and the pump later finds nothing left to count twice."""
+    from service.outbox_pump import drain
+
+    h = tree.h
+    asset_id = tree.asset_in("published")
+    newsroom = tree.client_headers(["assets:read"])
+    assert flow.client.get(f"/api/v1/news/items/{asset_id}", headers=newsroom).status_code == 200
+    client_id = flow.client.get("/api/v1/me", headers=newsroom).json()["id"]
+    out = flow.ok(h["reviewer"], asset_id, "withdraw", "Số liệu đã được cập nhật")
+    assert [(c["id"], c["downloads"]) for c in out["downloaders"]["api_clients"]] == [(client_id, 1)]
+    while drain():
+        pass
+    assert flow.get(h["producer"], f"/api/v1/assets/{asset_id}/downloaders").json() == out["downloaders"]
+
+
 def test_alt_text_required_for_infographics_and_posters(flow: Flow, tree: Tree) -> None:
     h = tree.h
     asset_id = flow.upload(h["producer"], alt_text="")
