@@ -27,8 +27,8 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -117,6 +117,29 @@ def seed(assets: int, kit_files: int = KIT_FILES) -> tuple[str, str]:
     runtime.close()  # lets go of the search index: the server process opens it next
     url = store.download_url(big_key, expires=timedelta(hours=1), filename="big.bin")
     return key, url
+
+
+@contextmanager
+def running_server(env: dict[str, str], port: int) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`uvicorn` serving the app in its own process, once /healthz answers; (base URL, process). Its access
+    log goes nowhere: 400 JSON lines a case on the bench's terminal only hid its figures (the log formatting
+    is measured all the same)."""
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory",
+                               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+                              cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        yield base, server
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 def rss_kb(pid: int, field: str = "VmRSS") -> int:
@@ -248,29 +271,13 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             env = configure(Path(tmp), port, database_url)
             key, big_url = seed(args.assets, 0 if args.news_only else KIT_FILES)
-            # The server's access log goes nowhere: 400 JSON lines a case on the bench's terminal only hid
-            # its figures (the log formatting is measured all the same).
-            server = subprocess.Popen([sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory",
-                                       "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                                      cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL)
-            base = f"http://127.0.0.1:{port}"
-            try:
-                for _ in range(100):
-                    try:
-                        if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                            break
-                    except httpx.HTTPError:
-                        time.sleep(0.2)
+            with running_server(env, port) as (base, server):
                 auth = {"Authorization": f"Bearer {key}"}
                 print(f"# {args.db}, {args.assets} published assets, {args.threads} threads, "
                       f"{args.requests} requests per case")
                 news_rounds(base, auth, args)
                 if not args.news_only:
                     kits(base, auth, big_url, server.pid)
-            finally:
-                server.terminate()
-                server.wait(10)
             if not args.news_only:
                 in_request, direct = usage_cost()
                 print(f"usage event          {in_request:8.1f} µs in the request's transaction vs {direct:.1f} µs "

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -63,18 +62,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             env = bench.configure(Path(tmp), port, database_url)
             key, _ = bench.seed(200, 0)
-            server = subprocess.Popen([sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory",
-                                       "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                                      cwd=bench.ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL)
-            base = f"http://127.0.0.1:{port}"
-            try:
-                for _ in range(100):
-                    try:
-                        if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                            break
-                    except httpx.HTTPError:
-                        time.sleep(0.2)
+            with bench.running_server(env, port) as (base, server):
                 print(f"# {args.db}, 200 published assets, {args.requests} sequential requests per path")
                 with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=60) as c:
                     for n in range(1, args.rounds + 1):
@@ -89,9 +77,6 @@ def main() -> None:
                             print(f"round {n} {path:50} server CPU {per[path]:6.2f} ms/request  "
                                   f"(/healthz ÷ this ×{per[PATHS[0]] / per[path]:.3f})")
                 pump_cost()
-            finally:
-                server.terminate()
-                server.wait(10)
     finally:
         if database_url:
             from service.db import get_engine
