@@ -109,6 +109,21 @@ def _active_stack(request: pytest.FixtureRequest) -> None:
         active.activate()
 
 
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """The stacks are shared by every module: webhook subscriptions a module made (to unreachable test
+    receivers) would otherwise get the events of every later test, and their background delivery passes would
+    write to the database while those tests run. They are switched off when the module is done."""
+    if "stack" in getattr(item, "fixturenames", ()) and (nextitem is None or nextitem.module is not item.module):
+        from sqlalchemy import update
+
+        from service.db import unit_of_work
+        from service.models.ops import WebhookSubscription
+
+        with unit_of_work() as session:
+            session.execute(update(WebhookSubscription).where(WebhookSubscription.active.is_(True))
+                            .values(active=False))
+
+
 @pytest.fixture
 def client(stack: Stack) -> Iterator[TestClient]:
     from service.app import create_app
