@@ -40,7 +40,7 @@ def tokens(env: dict[str, str], roles: list[str]) -> list[str]:
     code = f"""
 import uuid
 from service.auth import service as auth
-from service.db import unit_of_work
+from service.core.db import unit_of_work
 from service.orgs import repository as orgs_repo, service as orgs
 code = "BENCH-" + uuid.uuid4().hex[:6]
 with unit_of_work() as s:

@@ -69,15 +69,15 @@ def configure(var_dir: Path, port: int, database_url: str = "") -> dict[str, str
 def seed(assets: int, kit_files: int = KIT_FILES) -> tuple[str, str]:
     """Published assets (ORM + real stored objects, bench setup only), a kit, and an API key; the assets are
     indexed (the search case then finds real hits) and the index closed before the server opens it."""
-    from service import runtime
     from service.auth import service as auth_service
-    from service.db import unit_of_work
+    from service.core import runtime
+    from service.core.db import unit_of_work
+    from service.core.migrate import upgrade
+    from service.core.runtime import get_settings, get_store
     from service.indexing.service import reindex_all
-    from service.migrate import upgrade
     from service.models import Asset, Collection, CollectionItem, Rendition, Version
     from service.models.base import utcnow
     from service.orgs import service as orgs
-    from service.runtime import get_settings, get_store
     from tests.service.publication.helpers import jpeg
 
     upgrade(get_settings().database.url)
@@ -203,7 +203,7 @@ def stream_rate(fetch: Callable[[], AbstractContextManager[httpx.Response]], pid
 
 def usage_cost(samples: int = 2000) -> tuple[float, float]:
     """µs per usage.record inside an open request transaction vs µs per one-row INSERT committed on its own."""
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models.base import utcnow
     from service.usage import repository
     from service.usage import service as usage
@@ -285,7 +285,7 @@ def main() -> None:
             print(f"# load average at the end {load_average()}")
     finally:
         if database_url:
-            from service.db import get_engine
+            from service.core.db import get_engine
 
             get_engine().dispose()
             pg_database(create=False)

@@ -32,10 +32,10 @@ def pump_cost() -> None:
     here into usage events and daily claims by the worker's own drain, timed in this process."""
     from sqlalchemy import func, select
 
-    from service import wiring
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models import OutboxEvent
-    from service.outbox_pump import drain
+    from service.outbox.pump import drain
+    from service.worker import wiring
 
     wiring.install()
     with unit_of_work() as session:
@@ -79,7 +79,7 @@ def main() -> None:
                 pump_cost()
     finally:
         if database_url:
-            from service.db import get_engine
+            from service.core.db import get_engine
 
             get_engine().dispose()
             bench.pg_database(create=False)

@@ -75,15 +75,15 @@ def setup(args: argparse.Namespace, smtp_port: int) -> None:
         from tests.support import create_pg_database
 
         os.environ["KHO_DATABASE_URL"] = create_pg_database(f"kho_bench_{uuid.uuid4().hex[:8]}")
-    from service.migrate import upgrade
-    from service.runtime import get_settings
+    from service.core.migrate import upgrade
+    from service.core.runtime import get_settings
 
     upgrade(get_settings().database.url)
 
 
 def seed(recipients: int) -> uuid.UUID:
     """The Ministry, its office, `recipients` people below it, and one urgent asset of the office."""
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models import Asset, User
     from service.orgs import service as orgs
 
@@ -104,7 +104,7 @@ def seed(recipients: int) -> uuid.UUID:
 
 
 def product(asset_id: uuid.UUID) -> float:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.notifications.consumers import on_published
     from service.notifications.delivery import deliver_due
 

@@ -86,7 +86,7 @@ def seed_sql(provinces: int, schools: int, events: int, evidence: int) -> list[s
 
 
 def plan_with_targets() -> None:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models import Plan, Target
     from service.orgs import repository as orgs_repo
     from service.plans import repository as plans_repo
@@ -129,8 +129,8 @@ def main() -> None:
                               KHO_SECRET_KEY="bench-" + "x" * 40)
             from sqlalchemy import text
 
-            from service.db import get_engine, unit_of_work
-            from service.migrate import upgrade
+            from service.core.db import get_engine, unit_of_work
+            from service.core.migrate import upgrade
 
             upgrade(url)
             started = time.perf_counter()

@@ -1,13 +1,13 @@
 """Alembic environment: the only way the schema changes. The URL comes from the caller's config
-(`service.migrate`) or from KHO_DATABASE_URL via the service settings."""
+(`service.core.migrate`) or from KHO_DATABASE_URL via the service settings."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+from service.core.runtime import get_settings
 from service.models import Base
-from service.runtime import get_settings
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or get_settings().db_url

@@ -14,16 +14,18 @@ from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service import openapi, runtime, wiring
 from service.assets.routes import router as assets_router
 from service.audit.routes import router as audit_router
 from service.auth.routes import router as auth_router
 from service.bulk.routes import router as bulk_router
-from service.errors import PROBLEM_JSON, KhoError, ServiceUnavailable
+from service.core import runtime
+from service.core.errors import PROBLEM_JSON, KhoError, ServiceUnavailable
+from service.core.runtime import Runtime
 from service.feeds.routes import router as feeds_router
-from service.headers import DefaultHeaders
-from service.health import router as health_router
-from service.http_methods import HeadAsGet, RouteMethods, allow_header
+from service.http import openapi
+from service.http.headers import DefaultHeaders
+from service.http.methods import HeadAsGet, RouteMethods, allow_header
+from service.http.objects import router as objects_router
 from service.indexing.routes import router as indexing_router
 from service.inputs import middleware as inputs_middleware
 from service.kits.routes import router as kits_router
@@ -31,8 +33,8 @@ from service.languages.routes import router as languages_router
 from service.links.routes import router as links_router
 from service.news.routes import router as news_router
 from service.notifications.routes import router as notifications_router
-from service.objects import router as objects_router
 from service.ops import middleware as ops_middleware
+from service.ops.health import router as health_router
 from service.ops.routes import router as ops_router
 from service.orgs.routes import router as orgs_router
 from service.plans.routes import router as plans_router
@@ -40,12 +42,12 @@ from service.qa.routes import router as qa_router
 from service.renditions.jobs import router as jobs_router
 from service.renditions.routes import router as renditions_router
 from service.reports.routes import router as reports_router
-from service.runtime import Runtime
 from service.tus.routes import router as tus_router
 from service.users.routes import router as users_router
 from service.vocab.routes import router as vocab_router
 from service.webhooks.routes import router as webhooks_router
-from service.worker import Worker
+from service.worker import wiring
+from service.worker.process import Worker
 from service.workflow.routes import router as workflow_router
 from storage.base import StorageFull, StorageUnavailable
 from web.routes import mount_web

@@ -14,13 +14,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from service import runtime
-from service.db import unit_of_work
-from service.runtime import Runtime, get_settings
+from service.core import runtime
+from service.core.db import unit_of_work
+from service.core.runtime import Runtime, get_settings
 
 
 def _migrate(_: argparse.Namespace) -> None:
-    from service.migrate import upgrade
+    from service.core.migrate import upgrade
 
     settings = get_settings()
     settings.var_dir.mkdir(parents=True, exist_ok=True)
@@ -30,7 +30,7 @@ def _migrate(_: argparse.Namespace) -> None:
 
 
 def _bootstrap_quietly() -> None:
-    from service.bootstrap import ensure_admin
+    from service.users.bootstrap import ensure_admin
 
     created = ensure_admin()
     if created:
@@ -77,7 +77,7 @@ def _worker(_: argparse.Namespace) -> None:
     from huey.consumer import ConsumerStopped
 
     from service.indexing.service import rebuild_in_background
-    from service.worker import Worker
+    from service.worker.process import Worker
 
     _wait_for_database()
     _claim_search_writer()
@@ -96,13 +96,13 @@ def _worker(_: argparse.Namespace) -> None:
 
 
 def _wait_for_database() -> None:
-    from service.startup import wait_for_database
+    from service.ops.startup import wait_for_database
 
     wait_for_database()
 
 
 def _create_admin(args: argparse.Namespace) -> None:
-    from service.bootstrap import create_admin
+    from service.users.bootstrap import create_admin
 
     password = create_admin(args.email, args.password)
     print(f"Đã tạo quản trị viên / administrator created: {args.email}")
@@ -117,7 +117,7 @@ def _seed_demo(_: argparse.Namespace) -> None:
 
 
 def _create_user(args: argparse.Namespace) -> None:
-    from service.bootstrap import create_user_cli
+    from service.users.bootstrap import create_user_cli
 
     password = create_user_cli(args.email, args.name, args.role, args.org, args.password)
     print(f"Đã tạo người dùng / user created: {args.email}")
@@ -126,14 +126,14 @@ def _create_user(args: argparse.Namespace) -> None:
 
 
 def _create_api_key(args: argparse.Namespace) -> None:
-    from service.bootstrap import create_api_key_cli
+    from service.users.bootstrap import create_api_key_cli
 
     key = create_api_key_cli(args.name, args.org, args.scopes.split(","))
     print(f"Khoá API (chỉ hiện một lần) / API key (shown once): {key}")
 
 
 def _sweep(_: argparse.Namespace) -> None:
-    from service.maintenance import sweep_all
+    from service.worker.maintenance import sweep_all
 
     print(sweep_all())
 

@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 from service.app import create_app
 from service.auth import repository as auth_repo
 from service.auth import service as auth_service
-from service.bootstrap import ROOT_CODE, ensure_root_org
-from service.db import unit_of_work
+from service.core.db import unit_of_work
+from service.core.security import generate_password
 from service.models import Asset
 from service.orgs import repository as orgs_repo
 from service.orgs import service as orgs
-from service.security import generate_password
+from service.users.bootstrap import ROOT_CODE, ensure_root_org
 from transcoding import demo_media
 
 ORGS = [

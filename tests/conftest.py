@@ -36,7 +36,7 @@ def configure_process(env: dict[str, str]) -> None:
     for key in [k for k in os.environ if k.startswith("KHO_") and not k.startswith("KHO_TEST_")]:
         del os.environ[key]
     os.environ.update({**TEST_SETTINGS, **env})
-    from service import runtime
+    from service.core import runtime
 
     # A runtime built from the environment just set; installing it closes the previous one (a dead database
     # or storage server failing to close is logged, not raised: the fault tests stop them on purpose).
@@ -87,12 +87,12 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
                    KHO_S3_ACCESS_KEY=server.access_key, KHO_S3_SECRET_KEY=server.secret_key,
                    KHO_S3_BUCKET=f"kho-{uuid.uuid4().hex[:8]}")
     configure_process(env)
-    from service.migrate import upgrade
-    from service.runtime import get_settings
+    from service.core.migrate import upgrade
+    from service.core.runtime import get_settings
 
     upgrade(get_settings().database.url)
     yield Stack(name, get_settings().database.url, var_dir, env)
-    from service import runtime
+    from service.core import runtime
 
     runtime.close()
     if server:
@@ -116,7 +116,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     if "stack" in getattr(item, "fixturenames", ()) and (nextitem is None or nextitem.module is not item.module):
         from sqlalchemy import update
 
-        from service.db import unit_of_work
+        from service.core.db import unit_of_work
         from service.models.ops import WebhookSubscription
 
         with unit_of_work() as session:
@@ -141,7 +141,7 @@ class Factory:
     """Creates organisations, users and tokens through the domain services (no raw SQL)."""
 
     def org(self, kind: str = "department", parent_code: str | None = None) -> str:
-        from service.db import unit_of_work
+        from service.core.db import unit_of_work
         from service.orgs import service as orgs
 
         code = f"ORG-{uuid.uuid4().hex[:8]}"
@@ -152,7 +152,7 @@ class Factory:
     def user(self, role: str, org_code: str | None = None) -> tuple[str, str]:
         """Returns (email, bearer token)."""
         from service.auth import service as auth_service
-        from service.db import unit_of_work
+        from service.core.db import unit_of_work
         from service.orgs import repository as orgs_repo
 
         org_code = org_code or self.org()

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 
-BACKGROUND_PREFIX = "kho-"  # service/outbox_pump.py, webhooks/notifications delivery, worker sweeper
+BACKGROUND_PREFIX = "kho-"  # service/outbox/pump.py, webhooks/notifications delivery, worker sweeper
 
 
 @dataclass
@@ -34,7 +34,7 @@ class QueryLog:
 @contextmanager
 def count_queries(engine: Engine | None = None) -> Iterator[QueryLog]:
     if engine is None:
-        from service.db import get_engine
+        from service.core.db import get_engine
 
         engine = get_engine()
     log = QueryLog()

@@ -11,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, func, select, text
 
-from service.migrate import downgrade, upgrade
+from service.core.migrate import downgrade, upgrade
 from service.models import Base, VocabularyTerm
 from tests.support import create_pg_database, drop_pg_database, postgres_available, require_or_skip
 

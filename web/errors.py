@@ -16,9 +16,9 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from service.db import unit_of_work
-from service.deps import SESSION_COOKIE
-from service.errors import KhoError
+from service.core.db import unit_of_work
+from service.core.errors import KhoError
+from service.http.deps import SESSION_COOKIE
 from service.i18n import error_text, has_text, ui_text
 from web.render import lang_of, render
 from web.session import optional_user

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fastapi import Request
 from starlette.responses import Response
 
-from service.runtime import get_settings
+from service.core.runtime import get_settings
 
 FLASH_COOKIE = "kho_flash"
 MAX_AGE = 120  # seconds: the message belongs to the very next page, not to a later visit

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
-from service.errors import KhoError
+from service.core.errors import KhoError
 from web.render import lang_of
 
 M = TypeVar("M", bound=BaseModel)

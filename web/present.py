@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from service.assets.schemas import AssetOut
 from service.auth import service as auth_service
-from service.errors import NotFound
+from service.core.errors import NotFound
 from service.identity.principal import Principal
 from service.models import VocabularyTerm
 from service.orgs import service as orgs

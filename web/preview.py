@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from service.assets.schemas import AssetOut
-from service.errors import KhoError
+from service.core.errors import KhoError
 from service.identity.principal import Principal
 from service.qa import service as qa
 from service.qa.schemas import QaSetOut

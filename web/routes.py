@@ -8,8 +8,8 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from starlette.staticfiles import StaticFiles
 
-from service.headers import DefaultHeaders
-from service.runtime import get_settings
+from service.core.runtime import get_settings
+from service.http.headers import DefaultHeaders
 from web import errors
 from web.pages import (
     admin,

@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.responses import RedirectResponse, Response
 
-from service.errors import KhoError
+from service.core.errors import KhoError
 from web.errors import error_page, form_problem
 from web.render import lang_of
 from web.session import LoginRequired, login_redirect_url

@@ -14,12 +14,12 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from starlette.responses import Response
 
-from service.deps import SESSION_COOKIE, SessionDep
-from service.errors import Forbidden, KhoError
+from service.core.errors import Forbidden, KhoError
+from service.core.runtime import get_settings
+from service.http.deps import SESSION_COOKIE, SessionDep
 from service.identity import tokens
 from service.identity.principal import Principal
 from service.notifications import service as notifications
-from service.runtime import get_settings
 
 ANON_CSRF_COOKIE = "kho_csrf"
 CSRF_FIELD = "csrf_token"

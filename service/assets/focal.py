@@ -9,15 +9,15 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from service import outbox
 from service.assets import service as assets
 from service.assets.schemas import FocalCropOut, FocalOut
 from service.audit import service as audit
-from service.errors import Conflict, KhoError
+from service.core.errors import Conflict, KhoError
 from service.identity.principal import Principal
 from service.jobs import service as jobs
 from service.jobs.service import refocus_job_id
 from service.models import Asset, Job, Version
+from service.outbox import events as outbox
 from transcoding.crops import CoverOutput, cover_outputs, focal_profiles
 
 FOCAL_STATES = ("draft", "in_review", "changes_requested", "approved", "published")

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Protocol
 
-from service.errors import BadRequest, KhoError, PayloadTooLarge, ServiceUnavailable, UnsupportedMedia
+from service.core.errors import BadRequest, KhoError, PayloadTooLarge, ServiceUnavailable, UnsupportedMedia
 from storage.base import ObjectStore, StorageFull, StorageUnavailable
 from transcoding.sniff import ALL_ACCEPTED, EXTENSIONS, HEAD_BYTES, KIND_TYPES, ExecutableContent, sniff
 

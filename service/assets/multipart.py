@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from service.errors import BadRequest
+from service.core.errors import BadRequest
 
 MAX_FIELD_BYTES = 1024 * 1024
 MAX_FIELDS = 64

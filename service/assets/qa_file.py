@@ -8,7 +8,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from service.errors import KhoError, ServiceUnavailable
+from service.core.errors import KhoError, ServiceUnavailable
 from storage.base import ObjectStore, StorageUnavailable
 from transcoding.qa.importers import parse_qa
 from transcoding.qa.report import ImportReport, QaImportError

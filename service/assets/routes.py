@@ -13,11 +13,11 @@ from starlette.responses import Response
 from service.assets import focal, upload
 from service.assets import service as assets
 from service.assets.schemas import AssetOut, AssetPage, FocalIn, FocalOut, Kind
-from service.deps import CurrentPrincipal, DownloadPrincipal, ProducerPrincipal, SessionDep
-from service.errors import KhoError
-from service.http_files import object_response
-from service.http_methods import asked_for
-from service.runtime import get_store
+from service.core.errors import KhoError
+from service.core.runtime import get_store
+from service.http.deps import CurrentPrincipal, DownloadPrincipal, ProducerPrincipal, SessionDep
+from service.http.files import object_response
+from service.http.methods import asked_for
 from service.usage.hook import record_download
 
 router = APIRouter(prefix="/api/v1/assets", tags=["assets"])

@@ -9,18 +9,18 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service import outbox
 from service.assets import policy, repository, variants
 from service.assets.ingest import StoredOriginal
 from service.assets.schemas import AssetCreate, AssetOut, AssetPatch, Rights, VersionOut
 from service.audit import service as audit
-from service.db import after_commit, on_rollback, unit_of_work
-from service.errors import Conflict, Forbidden, KhoError, NotFound
+from service.core.db import after_commit, on_rollback, unit_of_work
+from service.core.errors import Conflict, Forbidden, KhoError, NotFound
 from service.identity.principal import Principal
 from service.jobs import service as jobs
 from service.models import Asset, Version
 from service.models.base import utcnow
 from service.orgs import service as orgs
+from service.outbox import events as outbox
 from service.vocab import repository as vocab_repo
 from service.vocab import service as vocab
 from service.vocab.languages import require_supported

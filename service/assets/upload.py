@@ -17,11 +17,11 @@ from service.assets import service as assets
 from service.assets.ingest import StoredOriginal, store_original
 from service.assets.multipart import MultipartStream, boundary_of
 from service.assets.schemas import AssetCreate, AssetOut
-from service.errors import BadRequest, KhoError, PayloadTooLarge, UnsupportedMedia
+from service.core.errors import BadRequest, KhoError, PayloadTooLarge, UnsupportedMedia
+from service.core.runtime import get_settings, get_store
 from service.identity.principal import Principal
 from service.inputs import models as inputs
 from service.inputs.text import client_filename
-from service.runtime import get_settings, get_store
 from storage.base import ObjectStore
 from transcoding.sniff import KIND_TYPES
 

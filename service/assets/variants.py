@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from service.assets import policy, repository
 from service.assets.schemas import LanguageVersionOut
-from service.errors import Conflict, NotFound
+from service.core.errors import Conflict, NotFound
 from service.identity.principal import Principal
 from service.models import Asset
 from service.vocab.languages import label

@@ -6,8 +6,8 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from service.audit import service as audit
-from service.db import unit_of_work
-from service.deps import AdminPrincipal, SessionDep
+from service.core.db import unit_of_work
+from service.http.deps import AdminPrincipal, SessionDep
 from service.identity.principal import require_national_admin
 
 router = APIRouter(prefix="/api/v1", tags=["audit"])

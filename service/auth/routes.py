@@ -14,8 +14,8 @@ from service.auth.schemas import (
     TokenRequest,
     TokenResponse,
 )
-from service.deps import AdminPrincipal, CurrentPrincipal, SessionDep
-from service.errors import NotFound
+from service.core.errors import NotFound
+from service.http.deps import AdminPrincipal, CurrentPrincipal, SessionDep
 from service.orgs import service as orgs
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])

@@ -9,16 +9,16 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from service import db
 from service.audit import service as audit
 from service.auth import repository
-from service.errors import Conflict, KhoError, TooManyRequests, Unauthorized
+from service.core import db
+from service.core.errors import Conflict, KhoError, TooManyRequests, Unauthorized
+from service.core.runtime import get_settings
+from service.core.security import dummy_hash, hash_password, keyed_hash, new_token, verify_password
 from service.identity.principal import Principal
 from service.models import ApiClient, AuthToken, User
 from service.models.base import utcnow
 from service.models.org import ROLES
-from service.runtime import get_settings
-from service.security import dummy_hash, hash_password, keyed_hash, new_token, verify_password
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)

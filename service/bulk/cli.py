@@ -6,8 +6,8 @@ from pathlib import Path
 
 from service.auth import repository as auth_repo
 from service.bulk.service import ImportReport, run_import
-from service.db import unit_of_work
-from service.errors import Forbidden, KhoError, NotFound
+from service.core.db import unit_of_work
+from service.core.errors import Forbidden, KhoError, NotFound
 from service.identity import tokens
 from service.orgs import repository as orgs_repo
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from service.errors import KhoError
+from service.core.errors import KhoError
 from transcoding.qa.ziplimits import ZipLimitError, ZipLimits, check_xml_parts
 
 MAX_MANIFEST_BYTES = 10 * 1024 * 1024

@@ -14,11 +14,11 @@ from starlette.requests import ClientDisconnect
 
 from service.bulk import service as bulk
 from service.bulk.schemas import ImportReportOut
-from service.db import unit_of_work
-from service.deps import get_principal
-from service.errors import Forbidden, KhoError, PayloadTooLarge, UnsupportedMedia
+from service.core.db import unit_of_work
+from service.core.errors import Forbidden, KhoError, PayloadTooLarge, UnsupportedMedia
+from service.core.runtime import get_settings
+from service.http.deps import get_principal
 from service.identity.principal import Principal
-from service.runtime import get_settings
 
 router = APIRouter(prefix="/api/v1/imports", tags=["bulk import"])
 ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/octet-stream")

@@ -17,11 +17,11 @@ from service.assets.ingest import store_original
 from service.assets.upload import check_fits_kind
 from service.audit import service as audit
 from service.bulk import manifest
-from service.db import unit_of_work
-from service.errors import KhoError, scrub_paths
+from service.core.db import unit_of_work
+from service.core.errors import KhoError, scrub_paths
+from service.core.runtime import get_settings, get_store
 from service.identity.principal import Principal
 from service.inputs.text import client_filename
-from service.runtime import get_settings, get_store
 from service.tus.metadata import asset_meta
 from transcoding.qa.ziplimits import ZipLimitError, ZipLimits, check_zip
 

@@ -11,11 +11,11 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
-from service.conditional import not_modified
-from service.deps import SessionDep, get_principal
 from service.feeds import service as feeds
 from service.feeds.repository import FeedFilter
-from service.http_methods import asked_for
+from service.http.conditional import not_modified
+from service.http.deps import SessionDep, get_principal
+from service.http.methods import asked_for
 from service.identity.principal import Principal
 from service.news.ninjs import base_url
 from transcoding.rights import podcast_artwork

@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from service import urls
-from service.errors import KhoError, NotFound
+from service.core.errors import KhoError, NotFound
+from service.core.runtime import download_ttl, get_store
 from service.feeds import atom, jsonfeed, podcast, repository
 from service.feeds.model import Category, Enclosure, Entry, FeedMeta
 from service.feeds.repository import FeedFilter
+from service.http import urls
 from service.identity.principal import Principal
 from service.models import Asset, Organisation, Rendition
 from service.models.asset import ASSET_KINDS
@@ -19,7 +20,6 @@ from service.models.base import utcnow
 from service.news import repository as news_repo
 from service.news import service as news
 from service.news.rights import delivered_copy, rights_for
-from service.runtime import download_ttl, get_store
 from service.usage import service as usage
 from service.vocab import repository as vocab_repo
 from transcoding.rights import DeliveryRights

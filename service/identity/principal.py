@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from service.errors import Forbidden
+from service.core.errors import Forbidden
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,14 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from service import db
-from service.errors import Unauthorized
+from service.core import db
+from service.core.errors import Unauthorized
+from service.core.security import keyed_hash
 from service.identity import repository
 from service.identity.principal import Principal
 from service.identity.repository import ClientKey
 from service.models import AuthToken, Organisation, User
 from service.models.base import utcnow
-from service.security import keyed_hash
 
 
 def principal_for_user(user: User, org: Organisation) -> Principal:

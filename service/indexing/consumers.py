@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service.core.runtime import get_search_index
 from service.indexing import documents
-from service.runtime import get_search_index
 
 
 def reindex_asset(session: Session, payload: dict[str, Any]) -> None:

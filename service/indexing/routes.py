@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from search.query import MAX_QUERY_CHARS
 from service.assets import service as assets
 from service.assets.schemas import AssetOut
-from service.deps import ReadPrincipal, SessionDep
+from service.http.deps import ReadPrincipal, SessionDep
 from service.indexing import service as search
 from service.vocab.languages import require_supported
 

@@ -24,15 +24,15 @@ from search.types import (
 )
 from service.assets import policy
 from service.assets import repository as assets_repo
-from service.db import unit_of_work
-from service.errors import KhoError
+from service.core.db import unit_of_work
+from service.core.errors import KhoError
+from service.core.runtime import get_search_index
 from service.identity.principal import Principal
 from service.indexing import documents, repository
 from service.indexing.drift import Drift
 from service.indexing.drift import drift as drift_of
 from service.models import Asset
 from service.models.base import utcnow
-from service.runtime import get_search_index
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from service.errors import KhoError
+from service.core.errors import KhoError
 from service.inputs.text import Loc, clip, screen
 
 MAX_DEPTH = 64

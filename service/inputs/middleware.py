@@ -15,7 +15,7 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.errors import PROBLEM_JSON, KhoError
+from service.core.errors import PROBLEM_JSON, KhoError
 from service.inputs.jsontext import decode_text, loads
 from service.inputs.text import ControlCharacters, control_character
 from service.ops.guards import is_upload

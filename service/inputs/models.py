@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from service.errors import KhoError
+from service.core.errors import KhoError
 from service.inputs.jsontext import JsonTooDeep, loads
 from service.inputs.text import screen
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator
 
-from service.errors import KhoError, clip
+from service.core.errors import KhoError, clip
 
 # C0 controls except TAB/LF/CR, DEL and the C1 controls; single-line text allows none of them at all,
 # nor the Unicode line and paragraph separators.

@@ -19,7 +19,7 @@ import redis.exceptions
 import sqlalchemy.exc
 import urllib3.exceptions
 
-from service.backoff import Backoff
+from service.core.backoff import Backoff
 from storage.base import StorageFull, StorageUnavailable
 
 

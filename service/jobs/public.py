@@ -4,7 +4,7 @@ The details stay in the logs; this is applied where the error is stored and agai
 
 from __future__ import annotations
 
-from service.errors import scrub_paths
+from service.core.errors import scrub_paths
 
 _TRACEBACK = "Traceback (most recent call last)"
 LIMIT = 500

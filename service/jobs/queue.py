@@ -9,7 +9,7 @@ from typing import Any, Protocol
 import redis
 from huey import Huey, RedisHuey, SqliteHuey
 
-from service.runtime import Runtime, current
+from service.core.runtime import Runtime, current
 
 
 class JobQueue(Protocol):

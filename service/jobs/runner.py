@@ -23,13 +23,13 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from service.backoff import Backoff, wait_until_ready
-from service.db import after_commit, unit_of_work
+from service.core.backoff import Backoff, wait_until_ready
+from service.core.db import after_commit, unit_of_work
+from service.core.runtime import get_settings
 from service.jobs import repository
 from service.jobs.failures import Failure, JobTries, PermanentJobError, classify, decide
 from service.jobs.public import public_error
 from service.models.base import utcnow
-from service.runtime import get_settings
 
 __all__ = ["JobCancelled", "JobContext", "LeaseLost", "PermanentJobError", "handler", "run_job"]
 
@@ -134,7 +134,7 @@ class Heartbeat(threading.Thread):
 
 
 Handler = Callable[[JobContext], None]
-HANDLERS: dict[str, Handler] = {}  # filled by service.wiring.install(), the one list of job handlers
+HANDLERS: dict[str, Handler] = {}  # filled by service.worker.wiring.install(), the one list of job handlers
 
 
 def handler(kind: str) -> Callable[[Handler], Handler]:
@@ -158,7 +158,7 @@ def retry_policy() -> Backoff:
 def run_job(job_id: str) -> str:
     """Entry point called by the queue. Returns the final status (for tests and logs)."""
     if not HANDLERS:  # claiming the job with nobody to run it would fail it for good
-        raise RuntimeError("no job handlers installed: call service.wiring.install() first")
+        raise RuntimeError("no job handlers installed: call service.worker.wiring.install() first")
     now = utcnow()
     token = uuid.uuid4().hex
     with unit_of_work() as session:

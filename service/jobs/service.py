@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.db import after_commit
+from service.core.db import after_commit
 from service.jobs import repository
 from service.jobs.queue import get_queue
 from service.models import Asset, Job, Version

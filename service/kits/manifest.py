@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from service import urls
+from service.http import urls
 from service.kits.readme import KitEntry
 from service.models import Asset, Collection
 

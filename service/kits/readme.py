@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service import urls
+from service.http import urls
 from service.models import Asset, Collection
 
 

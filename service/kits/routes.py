@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response, StreamingResponse
 
-from service import urls
-from service.deps import CurrentPrincipal, DownloadPrincipal, ProducerPrincipal, SessionDep
-from service.http_methods import asked_for
+from service.http import urls
+from service.http.deps import CurrentPrincipal, DownloadPrincipal, ProducerPrincipal, SessionDep
+from service.http.methods import asked_for
 from service.kits import service as kits
 from service.kits.schemas import KitIn, KitItemIn, KitOut, KitPatch
 from service.models import Collection

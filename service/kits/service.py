@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from service.audit import service as audit
-from service.errors import Conflict, Forbidden, KhoError, NotFound
+from service.core.errors import Conflict, Forbidden, KhoError, NotFound
+from service.core.runtime import get_store
 from service.identity.principal import Principal
 from service.kits import repository
 from service.kits.manifest import MANIFEST_NAME, Missing, manifest_bytes, missing_reason
@@ -24,7 +25,6 @@ from service.models.base import utcnow
 from service.news import repository as news_repo
 from service.news.rights import delivered_copy, rights_for
 from service.orgs import repository as orgs_repo
-from service.runtime import get_store
 from service.usage import service as usage
 from storage.base import ObjectStore
 from storage.http import file_title

@@ -9,15 +9,15 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from service import outbox
 from service.assets import service as assets
 from service.audit import service as audit
-from service.db import after_commit, on_rollback
-from service.errors import KhoError, NotFound
+from service.core.db import after_commit, on_rollback
+from service.core.errors import KhoError, NotFound
 from service.identity.principal import Principal
 from service.jobs import service as jobs
 from service.languages import repository
 from service.models import Asset, Caption, Version
+from service.outbox import events as outbox
 from service.vocab.languages import label, require_supported
 from storage.base import ObjectStore
 from transcoding.video.captions_check import MAX_CAPTION_BYTES, CaptionError, check_caption

@@ -13,12 +13,12 @@ from starlette.responses import Response
 from service.assets import service as assets
 from service.assets import variants
 from service.assets.schemas import LanguageVersionOut
-from service.deps import CurrentPrincipal, ProducerPrincipal, SessionDep, UserPrincipal
-from service.http_files import object_response
+from service.core.runtime import get_store
+from service.http.deps import CurrentPrincipal, ProducerPrincipal, SessionDep, UserPrincipal
+from service.http.files import object_response
 from service.languages import captions, translations
 from service.models import TranslationRequest
 from service.models.base import utcnow
-from service.runtime import get_store
 from service.vocab import languages
 from transcoding.video.captions_check import MAX_CAPTION_BYTES
 

@@ -15,7 +15,7 @@ from service.assets import repository as assets_repo
 from service.assets import service as assets
 from service.assets.variants import root_id
 from service.audit import service as audit
-from service.errors import Conflict, KhoError, NotFound
+from service.core.errors import Conflict, KhoError, NotFound
 from service.identity.principal import Principal
 from service.languages import repository
 from service.models import Asset, TranslationRequest

@@ -1,4 +1,4 @@
-"""Old and short forms of public URLs redirect to the canonical ones (service/urls.py), and
+"""Old and short forms of public URLs redirect to the canonical ones (service/http/urls.py), and
 vocabulary terms named in ninjs `subjects` and feed categories resolve to their labels."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 from starlette.responses import RedirectResponse
 
-from service import urls
-from service.deps import SessionDep
-from service.errors import NotFound
+from service.core.errors import NotFound
+from service.http import urls
+from service.http.deps import SessionDep
 from service.vocab import repository as vocab_repo
 
 router = APIRouter(tags=["links"])

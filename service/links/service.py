@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from service.errors import KhoError, NotFound
+from service.core.errors import KhoError, NotFound
 from service.kits import repository as kits_repo
 from service.models import Asset, Collection, Organisation
 from service.models.base import utcnow

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.db import after_commit
+from service.core.db import after_commit
+from service.core.runtime import get_store
 from service.news.rights import delivered_prefix, forget_delivered
-from service.runtime import get_store
 
 
 def drop_delivered_copies(session: Session, payload: dict[str, Any]) -> None:

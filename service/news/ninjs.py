@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 from urllib.parse import quote
 
-from service import urls
+from service.http import urls
 from service.news.repository import ItemFacts, RenditionFacts, TermFacts
 
 NINJS_STANDARD = {"name": "ninjs", "version": "2.1", "schema": "https://www.iptc.org/std/ninjs/ninjs-schema_2.1.json"}

@@ -13,9 +13,9 @@ from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from service import urls
+from service.core.runtime import Runtime, current, get_settings
+from service.http import urls
 from service.models import Asset
-from service.runtime import Runtime, current, get_settings
 from storage.base import ObjectStore
 from transcoding.rights import DeliveryRights, embed_rights, embeddable
 

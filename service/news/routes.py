@@ -12,9 +12,9 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from service.assets.schemas import Kind
-from service.conditional import http_date, not_modified
-from service.deps import DownloadPrincipal, ReadPrincipal, SessionDep
-from service.http_methods import asked_for
+from service.http.conditional import http_date, not_modified
+from service.http.deps import DownloadPrincipal, ReadPrincipal, SessionDep
+from service.http.methods import asked_for
 from service.news import service as news
 from service.news.schemas import ITEM_RESPONSES, LINK_RESPONSES, PAGE_RESPONSES, NewsPage, SignedLinkOut
 

@@ -10,9 +10,9 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from search.types import SearchQuery, Visibility
+from service.core.runtime import get_search_index
 from service.news import repository
 from service.news.repository import ItemFacts
-from service.runtime import get_search_index
 
 
 class NewsSearch(Protocol):

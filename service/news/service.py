@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session
 
 from search.query import cut_query
 from service.assets import variants
-from service.errors import KhoError, NotFound
+from service.core.errors import KhoError, NotFound
+from service.core.runtime import download_ttl, get_store
 from service.identity.principal import Principal
 from service.models.base import utcnow
 from service.news import ninjs, repository
 from service.news.repository import ItemFacts
 from service.news.rights import delivered_copy, rights_for
 from service.news.search import get_news_search
-from service.runtime import download_ttl, get_store
 from service.usage import service as usage
 from storage.http import file_title
 

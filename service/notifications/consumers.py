@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service import urls
+from service.http import urls
 from service.models import Asset
 from service.notifications import recipients, repository
 from service.notifications.content import Notice

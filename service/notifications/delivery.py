@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from service import urls
-from service.backoff import Backoff
-from service.db import unit_of_work
+from service.core.backoff import Backoff
+from service.core.db import unit_of_work
+from service.core.runtime import Runtime, current, get_settings
+from service.http import urls
 from service.models.base import utcnow
 from service.notifications import mailer as mail
 from service.notifications import repository
-from service.runtime import Runtime, current, get_settings
 
 log = logging.getLogger("kho.notifications")
 LEASE = timedelta(seconds=120)

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy.orm import Session
 
+from service.core.runtime import get_settings
 from service.models import EmailMessage, Notification
 from service.notifications import content, repository
 from service.notifications.service import notice_of, preferences_link
-from service.runtime import get_settings
 
 VIETNAM = timezone(timedelta(hours=7))
 

@@ -10,7 +10,7 @@ from email.policy import SMTP
 from email.utils import formatdate, make_msgid
 from typing import Protocol
 
-from service.config import Settings
+from service.core.config import Settings
 
 
 class Mailer(Protocol):

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from service import urls
+from service.http import urls
 from service.notifications import deadlines, recipients, repository
 from service.notifications.content import Notice
 from service.notifications.service import notify

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from service.deps import SessionDep, UserPrincipal
+from service.http.deps import SessionDep, UserPrincipal
 from service.notifications import kinds
 from service.notifications import service as notifications
 from service.notifications.schemas import (

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from service.db import unit_of_work
+from service.core.db import unit_of_work
+from service.core.runtime import Runtime, current, get_settings
 from service.models.base import utcnow
 from service.notifications import delivery, digests, plan_reminders
 from service.notifications.reminders import remind_urgent
-from service.runtime import Runtime, current, get_settings
 
 
 def send_due_email() -> None:

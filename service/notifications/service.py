@@ -7,14 +7,14 @@ from dataclasses import asdict
 
 from sqlalchemy.orm import Session
 
-from service import urls
-from service.db import after_commit
-from service.errors import Unprocessable
+from service.core.db import after_commit
+from service.core.errors import Unprocessable
+from service.core.runtime import get_settings
+from service.http import urls
 from service.models import EmailMessage, Notification, User
 from service.models.base import utcnow
 from service.notifications import content, delivery, kinds, repository
 from service.notifications.content import Notice
-from service.runtime import get_settings
 
 
 def asset_link(asset_id: uuid.UUID | str) -> str:

@@ -8,8 +8,8 @@ from collections import OrderedDict
 
 from starlette.datastructures import Headers
 
-from service.config import Settings
-from service.errors import PayloadTooLarge
+from service.core.config import Settings
+from service.core.errors import PayloadTooLarge
 
 MiB = 1024 * 1024
 EXEMPT = ("/healthz", "/readyz", "/metrics")

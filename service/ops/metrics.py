@@ -13,7 +13,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from service.db import unit_of_work
+from service.core.db import unit_of_work
 from service.jobs import repository as jobs_repo
 from service.jobs.queue import get_huey_app
 from service.models.ops import JOB_STATUSES

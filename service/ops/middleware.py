@@ -15,7 +15,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.errors import PROBLEM_JSON, KhoError, TooManyRequests
+from service.core.errors import PROBLEM_JSON, KhoError, TooManyRequests
+from service.core.runtime import get_settings
 from service.ops import logs, metrics, ratelimit
 from service.ops.guards import (
     EXEMPT,
@@ -27,7 +28,6 @@ from service.ops.guards import (
     declared_length,
     is_upload,
 )
-from service.runtime import get_settings
 
 log = logging.getLogger("kho.ops")
 MiB = 1024 * 1024

@@ -23,7 +23,7 @@ from limits.storage import MemoryStorage, RedisStorage
 from limits.strategies import MovingWindowRateLimiter
 from limits.util import WindowStats
 
-from service.runtime import Runtime, current
+from service.core.runtime import Runtime, current
 
 log = logging.getLogger("kho.ratelimit")
 REDIS_TIMEOUT = 1.0  # seconds: a hung Redis must not hold every request; the fallback answers instead

@@ -5,8 +5,8 @@ import uuid
 import anyio
 from fastapi import APIRouter, Request
 
-from service.deps import AdminPrincipal, CurrentPrincipal, SessionDep
-from service.errors import KhoError, PayloadTooLarge
+from service.core.errors import KhoError, PayloadTooLarge
+from service.http.deps import AdminPrincipal, CurrentPrincipal, SessionDep
 from service.orgs import service as orgs
 from service.orgs.schemas import ImportReport, ImportRow, OrgCreate, OrgOut, OrgPatch
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.audit import service as audit
-from service.errors import Conflict, Forbidden, KhoError, NotFound
+from service.core.errors import Conflict, Forbidden, KhoError, NotFound
 from service.identity.principal import Principal
 from service.inputs.text import find_control
 from service.models import Organisation

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from sqlalchemy.orm import Session
 
-from service.errors import Forbidden, NotFound
+from service.core.errors import Forbidden, NotFound
 from service.identity.principal import Principal
 from service.models import Organisation
 from service.orgs import repository as orgs_repo

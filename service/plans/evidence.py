@@ -10,12 +10,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service import outbox
-from service.db import on_rollback
-from service.errors import Forbidden, KhoError, NotFound, UnsupportedMedia
+from service.core.db import on_rollback
+from service.core.errors import Forbidden, KhoError, NotFound, UnsupportedMedia
 from service.identity.principal import Principal
 from service.models import Evidence, UnitContact, UnitProfile
 from service.models.base import utcnow
+from service.outbox import events as outbox
 from service.plans import access, repository
 from service.plans.lines import direct_reporters
 from service.plans.schemas import ContactIn, EvidencePatch, ReviewIn

@@ -10,9 +10,10 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from pydantic import HttpUrl
 from starlette.responses import Response
 
-from service.deps import CurrentPrincipal, SessionDep
-from service.errors import NotFound
-from service.http_files import object_response
+from service.core.errors import NotFound
+from service.core.runtime import get_store
+from service.http.deps import CurrentPrincipal, SessionDep
+from service.http.files import object_response
 from service.models import Evidence
 from service.models.base import utcnow
 from service.plans import access, repository
@@ -39,7 +40,6 @@ from service.plans.schemas import (
     TaskOut,
     TaskPatch,
 )
-from service.runtime import get_store
 
 router = APIRouter(prefix="/api/v1", tags=["plans"])
 MAX_UPLOAD = 50 * 1024 * 1024

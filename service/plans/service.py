@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.db import on_rollback
-from service.errors import Forbidden, KhoError, NotFound
+from service.core.db import on_rollback
+from service.core.errors import Forbidden, KhoError, NotFound
 from service.identity.principal import Principal
 from service.models import Organisation, Plan, PlanTask, Target, TargetDeclaration, TaskNote
 from service.models.base import utcnow

@@ -15,7 +15,7 @@ from datetime import date
 from docx.opc.exceptions import OpcError
 from openpyxl.utils.exceptions import InvalidFileException
 
-from service.errors import KhoError
+from service.core.errors import KhoError
 from service.plans.timing import parse_timing
 
 MAX_ROWS = 2000

@@ -6,10 +6,11 @@ import logging
 import uuid
 from pathlib import Path
 
-from service import outbox, urls
 from service.assets.rendition_files import stored_keys
-from service.config import Settings
-from service.db import after_commit, unit_of_work
+from service.core.config import Settings
+from service.core.db import after_commit, unit_of_work
+from service.core.runtime import get_settings, get_store
+from service.http import urls
 from service.jobs import repository as jobs_repo
 from service.jobs import workdir
 from service.jobs.failures import JobTries, classify, decide
@@ -18,10 +19,10 @@ from service.jobs.runner import JobCancelled, JobContext, PermanentJobError, ret
 from service.languages import repository as language_repo
 from service.models import Asset, Organisation, Rendition, Version
 from service.models.base import utcnow
+from service.outbox import events as outbox
 from service.processing import refocus
 from service.qa import items as qa_items
 from service.renditions import repository as renditions
-from service.runtime import get_settings, get_store
 from service.workflow import gate
 from transcoding.ffmpeg_run import FfmpegLimits
 from transcoding.pipeline import ProcessRequest, ProcessResult

@@ -20,7 +20,8 @@ from service.assets import service as assets
 from service.assets.ingest import StoredOriginal, original_key
 from service.assets.schemas import AssetPatch
 from service.audit import service as audit
-from service.errors import Conflict, KhoError, NotFound, ServiceUnavailable
+from service.core.errors import Conflict, KhoError, NotFound, ServiceUnavailable
+from service.core.runtime import get_store
 from service.identity.principal import Principal
 from service.jobs import service as jobs
 from service.models import Asset, Version
@@ -28,7 +29,6 @@ from service.models.base import utcnow
 from service.qa import items as qa_items
 from service.qa import service as qa
 from service.qa.schemas import QaEditOut, QaItemIn
-from service.runtime import get_store
 from service.workflow import repository as workflow_repo
 from service.workflow import revisions
 from storage.base import ObjectStore, StorageFull, StorageUnavailable

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from service.deps import CurrentPrincipal, ProducerPrincipal, SessionDep
+from service.http.deps import CurrentPrincipal, ProducerPrincipal, SessionDep
 from service.qa import editing
 from service.qa import service as qa
 from service.qa.schemas import QaEditOut, QaItemIn, QaItemInsert, QaSetOut, ReorderIn

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from service.assets import policy
 from service.assets import repository as assets_repo
 from service.assets import service as assets
-from service.errors import KhoError, NotFound
+from service.core.errors import KhoError, NotFound
 from service.identity.principal import Principal
 from service.jobs import repository as jobs_repo
 from service.jobs import service as jobs

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from service.assets.rendition_files import companion_key
-from service.errors import NotFound
+from service.core.errors import NotFound
+from service.core.runtime import get_store
 from service.identity.principal import Principal
 from service.models import Rendition
 from service.renditions import service as renditions
 from service.renditions.schemas import RenditionOut, RenditionsResponse
-from service.runtime import get_store
 from storage.base import InvalidKey, StorageError
 
 HLS_PROFILE = "web-hls"

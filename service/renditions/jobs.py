@@ -6,8 +6,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
 from service.assets import service as assets
-from service.deps import CurrentPrincipal, SessionDep
-from service.errors import NotFound
+from service.core.errors import NotFound
+from service.http.deps import CurrentPrincipal, SessionDep
 from service.jobs import repository
 from service.jobs.public import public_error
 

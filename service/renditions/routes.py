@@ -5,13 +5,13 @@ import uuid
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from service.deps import AdminPrincipal, CurrentPrincipal, DownloadPrincipal, ProducerPrincipal, SessionDep
-from service.http_files import object_response
-from service.http_methods import asked_for
+from service.core.runtime import get_store
+from service.http.deps import AdminPrincipal, CurrentPrincipal, DownloadPrincipal, ProducerPrincipal, SessionDep
+from service.http.files import object_response
+from service.http.methods import asked_for
 from service.renditions import service as renditions
 from service.renditions.jobs import JobOut
 from service.renditions.schemas import ProfileOut, RegenerateRequest, RenditionsResponse
-from service.runtime import get_store
 from service.usage.hook import record_download
 from transcoding.profiles import default_profiles
 

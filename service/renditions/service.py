@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from service.assets import policy
 from service.assets import repository as assets_repo
 from service.assets import service as assets
-from service.errors import Conflict, KhoError, NotFound
+from service.core.errors import Conflict, KhoError, NotFound
+from service.core.runtime import download_ttl, get_store
 from service.identity.principal import Principal
 from service.jobs import repository as jobs_repo
 from service.jobs import service as jobs
@@ -24,7 +25,6 @@ from service.models import Asset, Job, Rendition, Version
 from service.models.base import utcnow
 from service.renditions.repository import of_version, of_versions
 from service.renditions.schemas import ProfileStatus, RenditionOut, RenditionsResponse
-from service.runtime import download_ttl, get_store
 from storage.http import ascii_fold, file_title
 from transcoding.pipeline import SECTIONS, media_of
 from transcoding.profiles import Profile, default_profiles

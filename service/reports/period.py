@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from service.errors import KhoError
+from service.core.errors import KhoError
 from service.models.base import VN
 
 

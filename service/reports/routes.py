@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from starlette.responses import JSONResponse, Response
 
-from service.deps import CurrentPrincipal, SessionDep
+from service.http.deps import CurrentPrincipal, SessionDep
 from service.models.base import utcnow
 from service.reports import service as reports
 from service.reports.period import current_half

@@ -12,12 +12,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service import outbox
-from service.errors import Conflict, NotFound
+from service.core.errors import Conflict, NotFound
 from service.identity.principal import Principal
 from service.models import Organisation, ReportSnapshot
 from service.models.base import utcnow
 from service.orgs import repository as orgs_repo
+from service.outbox import events as outbox
 from service.plans import access
 from service.plans import repository as plans_repo
 from service.plans.lines import Unit, reporters_of

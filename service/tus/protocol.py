@@ -8,7 +8,7 @@ from datetime import datetime
 from email.utils import format_datetime
 from typing import Any
 
-from service.errors import KhoError
+from service.core.errors import KhoError
 
 TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,creation-with-upload,checksum,termination,expiration"

@@ -12,10 +12,10 @@ from fastapi.responses import Response
 from starlette.requests import ClientDisconnect
 
 from service.assets.upload import sync_chunks
-from service.deps import ProducerPrincipal, SessionDep
-from service.errors import KhoError
+from service.core.errors import KhoError
+from service.core.runtime import get_settings
+from service.http.deps import ProducerPrincipal, SessionDep
 from service.models import Upload
-from service.runtime import get_settings
 from service.tus import protocol
 from service.tus import service as tus
 from service.tus.protocol import TUS_VERSION, TusError

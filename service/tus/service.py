@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 from service.assets import service as assets
 from service.assets.ingest import StoredOriginal, check_type, read_head, store_original
 from service.assets.upload import check_fits_kind
-from service.db import after_commit, on_rollback, unit_of_work
-from service.errors import BadRequest, Forbidden, KhoError, PayloadTooLarge
+from service.core.db import after_commit, on_rollback, unit_of_work
+from service.core.errors import BadRequest, Forbidden, KhoError, PayloadTooLarge
+from service.core.runtime import get_settings, get_store
 from service.identity.principal import Principal
 from service.inputs.text import client_filename
 from service.models import Upload
 from service.models.base import utcnow
-from service.runtime import get_settings, get_store
 from service.tus import metadata, repository, staging
 from service.tus.protocol import TusError
 from storage.base import ObjectStore

@@ -5,7 +5,7 @@ Exactly once: the rows are written in the outbox pump's transaction, inside the 
 commit together with the event's processed mark (a failing consumer rolls both back and the event is
 retried). Two pumps never both commit an event: PostgreSQL locks it (FOR UPDATE SKIP LOCKED), SQLite has
 one writer and fails a transaction whose snapshot is stale. The withdrawal settles pending pulls itself
-before it lists who took the asset (`service.outbox_pump.settle`)."""
+before it lists who took the asset (`service.outbox.pump.settle`)."""
 
 from __future__ import annotations
 

@@ -13,12 +13,12 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from service import outbox
-from service.db import before_commit, unit_of_work
+from service.core.db import before_commit, unit_of_work
 from service.identity.principal import Principal
 from service.models import Rendition
 from service.models.base import utcnow
-from service.outbox_pump import settle
+from service.outbox import events as outbox
+from service.outbox.pump import settle
 from service.usage import consumers, repository
 
 UsageKind = Literal["download", "api_pull", "feed_fetch", "webhook_delivery"]

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from service.deps import AdminPrincipal, SessionDep
+from service.http.deps import AdminPrincipal, SessionDep
 from service.users import service as users
 from service.users.schemas import Role, UserCreate, UserOut, UserPatch
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from service.audit import service as audit
 from service.auth import service as auth_service
-from service.errors import Forbidden, NotFound
+from service.core.errors import Forbidden, NotFound
 from service.identity.principal import Principal
 from service.models import User
 from service.orgs import service as orgs

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.errors import KhoError
+from service.core.errors import KhoError
 from transcoding.languages import Language, find, languages, normalise_code, well_formed
 
 

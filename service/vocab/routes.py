@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from service.deps import AdminPrincipal, CurrentPrincipal, SessionDep
+from service.http.deps import AdminPrincipal, CurrentPrincipal, SessionDep
 from service.identity.principal import require_national_admin
 from service.models import VocabularyTerm
 from service.vocab import repository

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.audit import service as audit
-from service.errors import Conflict, NotFound, Unprocessable
+from service.core.errors import Conflict, NotFound, Unprocessable
 from service.identity.principal import Principal
 from service.models import VocabularyTerm
 from service.models.base import utcnow

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service import urls
-from service.db import after_commit
+from service.core.db import after_commit
+from service.http import urls
 from service.models import Asset
 from service.webhooks import delivery, service
 
@@ -33,7 +33,7 @@ def _data(session: Session, payload: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def on(topic: str) -> Callable[[Session, dict[str, Any]], None]:
-    """The consumer of one subscribable topic (registered in service/wiring.py for each of service.TOPICS)."""
+    """The consumer of one subscribable topic (registered in service/worker/wiring.py for each of service.TOPICS)."""
 
     def enqueue(session: Session, payload: dict[str, Any]) -> None:
         data = _data(session, payload)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import httpx
 
-from service.db import unit_of_work
+from service.core.db import unit_of_work
 from service.models import ApiClient
 from service.models.base import utcnow
 from service.models.webhooks import WebhookAttempt

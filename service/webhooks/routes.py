@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
-from service.deps import SessionDep, require_scope
+from service.http.deps import SessionDep, require_scope
 from service.identity.principal import Principal
 from service.webhooks import service as webhooks
 from service.webhooks.schemas import (

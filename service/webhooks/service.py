@@ -14,14 +14,14 @@ from sqlalchemy.orm import Session
 
 from service.audit import service as audit
 from service.auth import repository as auth_repo
-from service.backoff import Backoff
-from service.errors import Forbidden, KhoError, NotFound
+from service.core.backoff import Backoff
+from service.core.errors import Forbidden, KhoError, NotFound
+from service.core.runtime import get_settings
 from service.identity.principal import Principal
 from service.models import WebhookDelivery, WebhookSubscription
 from service.models.base import utcnow
 from service.models.webhooks import WebhookAttempt
 from service.orgs import service as orgs
-from service.runtime import get_settings
 from service.webhooks import repository
 from service.webhooks.signing import new_secret
 

@@ -13,10 +13,10 @@ import uuid
 from sqlalchemy import true
 from sqlalchemy.orm import Session
 
-from service import outbox
 from service.i18n import ui_text
 from service.models import Version
 from service.models.base import utcnow
+from service.outbox import events as outbox
 from service.publication.readiness import missing_outputs, short_reason
 from service.workflow import repository
 from service.workflow.service import Subject, publish, record

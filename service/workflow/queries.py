@@ -10,17 +10,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service import outbox
 from service.assets import policy
 from service.assets import service as assets
 from service.assets.schemas import AssetOut
-from service.errors import Forbidden, KhoError, NotFound
+from service.core.errors import Forbidden, KhoError, NotFound
+from service.core.runtime import download_ttl, get_store
 from service.identity.principal import Principal
 from service.models import Asset, Comment, Version
 from service.models.base import utcnow
+from service.outbox import events as outbox
 from service.publication.readiness import readiness
 from service.publication.schemas import PublicationOut, publication_out
-from service.runtime import download_ttl, get_store
 from service.workflow import repository, revisions, rules
 from service.workflow.schemas import (
     CommentIn,

@@ -8,19 +8,19 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service import outbox
 from service.assets import repository as assets_repo
 from service.assets import service as assets
 from service.assets.ingest import StoredOriginal
 from service.assets.schemas import AssetPatch
 from service.audit import service as audit
-from service.db import on_rollback
-from service.errors import Conflict, KhoError
+from service.core.db import on_rollback
+from service.core.errors import Conflict, KhoError
 from service.identity.principal import Principal
 from service.jobs import service as jobs
 from service.languages import repository as language_repo
 from service.models import Asset, Version
 from service.models.base import utcnow
+from service.outbox import events as outbox
 from service.vocab import service as vocab
 from service.workflow import repository
 from storage.base import ObjectStore

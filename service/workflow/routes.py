@@ -11,8 +11,8 @@ from starlette.requests import ClientDisconnect
 from service.assets import service as assets
 from service.assets.schemas import AssetOut, AssetPatch
 from service.assets.upload import sync_chunks
-from service.deps import CurrentPrincipal, ProducerPrincipal, ReviewerPrincipal, SessionDep
-from service.errors import KhoError
+from service.core.errors import KhoError
+from service.http.deps import CurrentPrincipal, ProducerPrincipal, ReviewerPrincipal, SessionDep
 from service.publication.schemas import PublicationOut
 from service.workflow import queries, revisions
 from service.workflow import service as workflow

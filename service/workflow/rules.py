@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 
-from service.errors import Forbidden
+from service.core.errors import Forbidden
 from service.identity.principal import Principal
 
 EDIT_STATES = ("draft", "changes_requested")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.db import unit_of_work
+from service.core.db import unit_of_work
 from service.workflow.service import DueReport, run_due
 
 

@@ -14,13 +14,13 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from service import outbox
 from service.assets import policy
 from service.audit import service as audit
-from service.errors import Conflict, Forbidden, NotFound, Unprocessable
+from service.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from service.identity.principal import Principal
 from service.models import Asset, Comment, ReviewEvent, Version
 from service.models.base import utcnow
+from service.outbox import events as outbox
 from service.publication.readiness import readiness
 from service.publication.schemas import publication_out
 from service.usage import service as usage

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from service.assets import policy, upload
 from service.assets import service as assets
 from service.assets.schemas import AssetPatch
-from service.errors import Forbidden
+from service.core.errors import Forbidden
+from service.core.runtime import get_store
 from service.identity.principal import Principal
 from service.models.base import utcnow
-from service.runtime import get_store
 from service.workflow import repository, revisions
 from service.workflow.schemas import VersionOutFull
 

@@ -55,10 +55,10 @@ def _free_port() -> int:
 
 def _accounts() -> tuple[dict[str, Account], str]:
     from service.auth import service as auth_service
-    from service.bootstrap import ROOT_CODE, ensure_root_org
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.orgs import repository as orgs_repo
     from service.orgs import service as orgs
+    from service.users.bootstrap import ROOT_CODE, ensure_root_org
 
     ensure_root_org()
     tag = uuid.uuid4().hex[:6]
@@ -113,9 +113,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     configure_process({"KHO_VAR_DIR": str(var_dir), "KHO_SECRET_KEY": "browser-" + "x" * 32,
                        "KHO_BASE_URL": base, "KHO_TUS_WEB_CHUNK_BYTES": str(64 * 1024)})  # several PATCHes a file
     from service.app import create_app
-    from service.migrate import upgrade
-    from service.runtime import get_settings
-    from service.worker import Worker
+    from service.core.migrate import upgrade
+    from service.core.runtime import get_settings
+    from service.worker.process import Worker
 
     upgrade(get_settings().database.url)
     accounts, newsroom = _accounts()
@@ -137,7 +137,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         server.should_exit = True
         thread.join(timeout=10)
         worker.stop()
-        from service import runtime
+        from service.core import runtime
 
         runtime.close()
 

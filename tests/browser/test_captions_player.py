@@ -24,7 +24,7 @@ HMN = "1\n00:00:00,000 --> 00:00:03,000\nHmôngz: Txưz kiv đuô ntơưv\n"
 def _token(email: str) -> str:
     from service.auth import repository as auth_repo
     from service.auth import service as auth_service
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
 
     with unit_of_work() as session:
         user = auth_repo.user_by_email(session, email)

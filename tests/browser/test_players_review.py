@@ -28,7 +28,7 @@ BEFORE_PLAY_LIMIT = 300 * 1024
 def _token(email: str) -> str:
     from service.auth import repository as auth_repo
     from service.auth import service as auth_service
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
 
     with unit_of_work() as session:
         user = auth_repo.user_by_email(session, email)

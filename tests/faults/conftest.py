@@ -38,8 +38,8 @@ def service_env(var_dir: Path, **extra: str) -> Iterator[None]:
     configure_process({"KHO_VAR_DIR": str(var_dir), "KHO_SECRET_KEY": "fault-" + "x" * 40,
                        "KHO_BASE_URL": "http://127.0.0.1", **extra})
     try:
-        from service.migrate import upgrade
-        from service.runtime import get_settings
+        from service.core.migrate import upgrade
+        from service.core.runtime import get_settings
 
         upgrade(get_settings().database.url)
         yield

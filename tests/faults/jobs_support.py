@@ -72,7 +72,7 @@ class JobRow:
 
 
 def job_row(job_id: str) -> JobRow:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.jobs import repository
 
     with unit_of_work() as session:
@@ -97,9 +97,9 @@ def assert_one_complete_set(version_id: str, *, no_orphans: bool) -> int:
     """Exactly one rendition per (profile, variant), every file of every rendition stored; with `no_orphans`
     nothing else is stored under the version's renditions. Returns the stored bytes of the renditions."""
     from service.assets.rendition_files import stored_keys
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
+    from service.core.runtime import get_store
     from service.renditions import repository as rendition_repository
-    from service.runtime import get_store
 
     vid = uuid.UUID(version_id)
     with unit_of_work() as session:

@@ -27,8 +27,8 @@ _SCRIPT = textwrap.dedent("""
                       KHO_SECRET_KEY="disk-full-" + "x" * 40, KHO_BASE_URL="http://testserver")
     from fastapi.testclient import TestClient
     from service.app import create_app
-    from service.runtime import get_settings
-    from service.migrate import upgrade
+    from service.core.runtime import get_settings
+    from service.core.migrate import upgrade
     var.mkdir(parents=True, exist_ok=True)
     upgrade(get_settings().database.url)
     from tests.conftest import Factory

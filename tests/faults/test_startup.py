@@ -36,7 +36,7 @@ def _kho(env: dict[str, str], *args: str) -> str:
 
 
 def _can_log_in(env: dict[str, str], email: str, password: str) -> str:
-    code = ("from service.auth import service as a\nfrom service.db import unit_of_work\n"
+    code = ("from service.auth import service as a\nfrom service.core.db import unit_of_work\n"
             f"with unit_of_work() as s:\n    print(a.authenticate(s, {email!r}, {password!r}, None).role)\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=60)
@@ -48,7 +48,7 @@ def test_migrate_creates_the_first_admin_even_when_other_users_exist(tmp_path: P
     env = _env(tmp_path / "var")
     # A database whose only user is not an administrator (what `migrate → seed-demo` used to leave).
     _kho(env, "migrate")
-    code = ("from service.db import unit_of_work\nfrom service.models import User\nfrom sqlalchemy import delete\n"
+    code = ("from service.core.db import unit_of_work\nfrom service.models import User\nfrom sqlalchemy import delete\n"
             "with unit_of_work() as s:\n    s.execute(delete(User))\n")
     subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, check=True, timeout=60)
     _kho(env, "create-user", "giao-vien@kho.local", "--role", "staff", "--password", "pw-staff-12345")

@@ -30,7 +30,7 @@ def _clip(path: Path) -> bytes:
 
 
 def _job(job_id: str) -> tuple[str, str | None, int]:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.jobs import repository
 
     with unit_of_work() as session:
@@ -135,7 +135,7 @@ def _wait_done(job_id: str) -> tuple[str, int]:
 
 
 def _assert_one_rendition_set(version_id: uuid.UUID) -> None:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.renditions import repository as rendition_repository
 
     with unit_of_work() as session:

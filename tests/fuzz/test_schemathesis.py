@@ -53,7 +53,7 @@ def client_errors_say_so(ctx: Any, response: Any, case: Any) -> bool | None:
     return None
 
 
-# Errors are documented as application/problem+json (service/openapi.py), so every answer's content type
+# Errors are documented as application/problem+json (service/http/openapi.py), so every answer's content type
 # is checked against the schema, errors included.
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, no_traceback_or_server_path,
           client_errors_say_so]
@@ -107,7 +107,7 @@ _TARGETS: dict[str, tuple[Any, dict[str, str]]] = {}
 @pytest.fixture
 def fuzz_target(stack: Stack, factory: Factory) -> tuple[Any, dict[str, str]]:
     from service.app import create_app
-    from service.runtime import get_settings
+    from service.core.runtime import get_settings
 
     get_settings().rate_limit.user_per_minute = 1_000_000
     get_settings().rate_limit.anonymous_per_minute = 1_000_000

@@ -89,7 +89,7 @@ def _offset(host: Host, location: str, headers: dict[str, str]) -> int:
 
 
 def _s3() -> object:
-    from service.runtime import get_settings
+    from service.core.runtime import get_settings
 
     s = get_settings()
     return boto3.client("s3", endpoint_url=f"http://{s.storage.s3_endpoint}", aws_access_key_id=s.storage.s3_access_key,
@@ -97,7 +97,7 @@ def _s3() -> object:
 
 
 def _job(job_id: str) -> tuple[str, str | None, float, int]:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.jobs import repository
 
     with unit_of_work() as session:
@@ -170,7 +170,7 @@ def _upload_across_hosts(api_a: Host, api_b: Host, headers: dict[str, str], sour
 
 
 def _check_original(api: Host, headers: dict[str, str], asset_id: str, source: bytes, digest: str) -> None:
-    from service.runtime import get_settings
+    from service.core.runtime import get_settings
 
     body = httpx.get(f"{api.url}/api/v1/assets/{asset_id}", headers=headers, timeout=30).json()
     version = body["current_version"]
@@ -225,11 +225,11 @@ def _check_nothing_left_behind(asset_id: str, apis: list[Host], workers: list[Ho
     from sqlalchemy import func, select
 
     from service.assets import repository as assets_repo
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
+    from service.core.runtime import get_settings
     from service.jobs import repository as jobs_repo
     from service.models import Upload, UploadPart
     from service.renditions import repository as rendition_repository
-    from service.runtime import get_settings
 
     with unit_of_work() as session:
         known = assets_repo.all_object_keys(session)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from service.config import Settings
+from service.core.config import Settings
 from service.jobs.isolation import run_isolated
 from service.processing.handlers import ffmpeg_limits
 from tests.transcoding.av_media import make_clip

@@ -53,7 +53,7 @@ def _national_admin(client: TestClient, factory: Factory) -> tuple[TestClient, s
 
 
 def test_audit_trail_filters_and_chain_status(client: TestClient, factory: Factory) -> None:
-    from service.db import get_engine
+    from service.core.db import get_engine
 
     web, top = _national_admin(client, factory)
     producer = another(client)
@@ -192,7 +192,7 @@ def _subscribe(client: TestClient, key: str, url: str) -> None:
 
 
 def _publish_event() -> None:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.webhooks import service as webhooks
 
     with unit_of_work() as session:

@@ -74,7 +74,7 @@ def test_staff_see_channels_but_not_the_focal_link(client: TestClient, factory: 
     asset_id = upload_as(client, "Áp phích", content=png(size=(400, 600)))
     _process(client, asset_id)
     assert client.get(f"/tai-nguyen/{asset_id}/diem-chinh").status_code == 200
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models import Asset
 
     with unit_of_work() as session:  # published, so staff may see it
@@ -89,10 +89,10 @@ def test_staff_see_channels_but_not_the_focal_link(client: TestClient, factory: 
 
 
 def test_saving_the_focal_point_re_makes_only_the_crops(client: TestClient, factory: Factory) -> None:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
+    from service.core.runtime import get_store
     from service.jobs.runner import run_job
     from service.models import Version
-    from service.runtime import get_store
 
     sign_in(client, factory, "producer")
     asset_id = upload_as(client, "Tiêu đề lớn", content=png(size=(600, 1500)))

@@ -28,7 +28,7 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 def _make_hls_only(asset_id: str) -> None:
     """Runs the real processing job, limited to the web-hls profile (keeps the test small)."""
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.jobs import repository as jobs_repo
     from service.jobs import service as jobs
     from service.jobs.runner import run_job
@@ -93,9 +93,9 @@ def test_hls_files_through_the_page_route(client: TestClient, factory: Factory, 
 
 def _delete_stored(hls: list[dict], suffix: str) -> None:
     from service.assets.rendition_files import companion_key
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
+    from service.core.runtime import get_store
     from service.models import Rendition
-    from service.runtime import get_store
 
     owner = next(r for r in hls if any(f.endswith("/" + suffix) for f in r["extra"].get("files", [])))
     rel = next(f for f in owner["extra"]["files"] if f.endswith("/" + suffix))

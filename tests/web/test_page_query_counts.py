@@ -16,7 +16,7 @@ from tests.web.conftest import another, sign_in
 
 
 def _drain() -> None:
-    from service.outbox_pump import drain
+    from service.outbox.pump import drain
 
     while drain():
         pass
@@ -122,7 +122,7 @@ def test_plans_and_evidence_pages(client: TestClient, factory: Factory) -> None:
 def test_notifications_page(client: TestClient, factory: Factory) -> None:
     from sqlalchemy import select
 
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models import User
     from service.notifications import service as notifications
     from service.notifications.content import Notice

@@ -140,7 +140,7 @@ def test_admin_creates_api_key_shown_once(client: TestClient, factory: Factory) 
 
 
 def test_search_page_shows_staff_only_published(client: TestClient, factory: Factory) -> None:
-    from service.outbox_pump import drain
+    from service.outbox.pump import drain
 
     org = factory.org()
     sign_in(client, factory, "producer", org)

@@ -12,8 +12,8 @@ from starlette.responses import RedirectResponse, Response
 
 from service.auth import service as auth_service
 from service.auth.service import CLIENT_SCOPES
-from service.deps import SessionDep
-from service.errors import KhoError, NotFound
+from service.core.errors import KhoError, NotFound
+from service.http.deps import SessionDep
 from service.orgs import service as orgs
 from service.webhooks import service as webhooks_service
 from transcoding.profiles import default_profiles

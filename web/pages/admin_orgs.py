@@ -9,8 +9,8 @@ from typing import Annotated, Any
 from fastapi import File, Form, Request, UploadFile
 from starlette.responses import RedirectResponse, Response
 
-from service.deps import SessionDep
-from service.errors import KhoError
+from service.core.errors import KhoError
+from service.http.deps import SessionDep
 from service.models.org import ORG_KINDS
 from service.orgs import service as orgs
 from service.orgs.schemas import OrgCreate, OrgPatch

@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from service.audit import service as audit
 from service.audit.service import EntryFilter
-from service.deps import SessionDep
+from service.http.deps import SessionDep
 from service.identity.principal import require_national_admin
 from service.models.base import utcnow
 from service.orgs import tree as org_tree

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from service.deps import SessionDep
-from service.errors import KhoError
+from service.core.errors import KhoError
+from service.http.deps import SessionDep
 from service.orgs import service as orgs
 from service.users import service as users
 from service.users.schemas import UserCreate, UserPatch

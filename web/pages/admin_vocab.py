@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from service.deps import SessionDep
-from service.errors import Forbidden, KhoError
+from service.core.errors import Forbidden, KhoError
+from service.http.deps import SessionDep
 from service.identity.principal import require_national_admin
 from service.models.vocab import VOCABULARIES
 from service.vocab import service as vocab

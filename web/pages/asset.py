@@ -12,16 +12,16 @@ from fastapi import Form, Request
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
-from service import urls
 from service.assets import service as assets
 from service.assets.schemas import AssetOut
-from service.deps import SessionDep
-from service.errors import Forbidden, NotFound
+from service.core.errors import Forbidden, NotFound
+from service.http import urls
+from service.http.deps import SessionDep
+from service.http.urls import ASSET_PAGE
 from service.identity.principal import Principal
 from service.links import service as links
 from service.publication.schemas import PublicationOut
 from service.renditions import hls
-from service.urls import ASSET_PAGE
 from service.vocab.languages import label as language_label
 from service.workflow import queries as review_queries
 from service.workflow import service as workflow

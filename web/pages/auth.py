@@ -9,8 +9,8 @@ from fastapi import Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from service.auth import service as auth_service
-from service.deps import SESSION_COOKIE, SessionDep
-from service.errors import KhoError
+from service.core.errors import KhoError
+from service.http.deps import SESSION_COOKIE, SessionDep
 from service.models.base import utcnow
 from web.flash import flash
 from web.render import LANG_COOKIE, LANGS, lang_of, render

@@ -10,7 +10,7 @@ from fastapi import Query, Request
 from markupsafe import Markup
 from starlette.responses import Response
 
-from service.deps import SessionDep
+from service.http.deps import SessionDep
 from service.models.base import utcnow
 from service.orgs import service as orgs
 from service.reports import service as reports

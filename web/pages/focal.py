@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from service.assets import focal as focal_service
 from service.assets import service as assets
-from service.deps import SessionDep
+from service.http.deps import SessionDep
 from service.jobs import service as jobs
 from service.jobs.service import refocus_job_id
 from transcoding.crops import CoverOutput

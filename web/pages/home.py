@@ -9,7 +9,7 @@ from fastapi import Query, Request
 from starlette.responses import JSONResponse, Response
 
 from search.query import cut_query
-from service.deps import SessionDep
+from service.http.deps import SessionDep
 from web.present import FACET_VOCABS, labels_for
 from web.render import lang_of, render
 from web.routing import page_router

@@ -12,15 +12,15 @@ from fastapi import Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from search.vietnamese import fold
-from service import urls
 from service.assets import service as assets
-from service.deps import SessionDep
-from service.errors import KhoError
+from service.core.errors import KhoError
+from service.http import urls
+from service.http.deps import SessionDep
+from service.http.urls import KIT_PAGE
 from service.kits import service as kits
 from service.kits.schemas import KitItemIn
 from service.links import service as links
 from service.models import Asset
-from service.urls import KIT_PAGE
 from web.flash import flash
 from web.forms import message
 from web.present import profile_labels

@@ -7,11 +7,11 @@ import uuid
 from fastapi import Request
 from starlette.responses import Response
 
-from service.deps import SessionDep
-from service.errors import NotFound
-from service.http_files import object_response
+from service.core.errors import NotFound
+from service.core.runtime import get_store
+from service.http.deps import SessionDep
+from service.http.files import object_response
 from service.renditions import hls
-from service.runtime import get_store
 from storage.base import ObjectNotFound
 from web.routing import page_router
 from web.session import RequiredUser

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from service.deps import SessionDep
+from service.http.deps import SessionDep
 from service.notifications import content, kinds
 from service.notifications import service as notifications
 from web.flash import flash

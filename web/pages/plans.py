@@ -10,8 +10,9 @@ from typing import Annotated
 from fastapi import File, Form, Query, Request, UploadFile
 from starlette.responses import RedirectResponse, Response
 
-from service.deps import SessionDep
-from service.errors import KhoError
+from service.core.errors import KhoError
+from service.core.runtime import get_store
+from service.http.deps import SessionDep
 from service.models.base import utcnow
 from service.orgs import service as orgs_service
 from service.plans import access
@@ -20,7 +21,6 @@ from service.plans import service as plans
 from service.plans.schemas import ReviewIn, TaskPatch
 from service.reports import service as reports
 from service.reports.period import current_half
-from service.runtime import get_store
 from web.flash import flash
 from web.forms import blank_to_none, message, validated
 from web.present import labels_for

@@ -10,8 +10,8 @@ from fastapi import Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from service.assets import service as assets
-from service.deps import SessionDep
-from service.runtime import get_settings
+from service.core.runtime import get_settings
+from service.http.deps import SessionDep
 from service.vocab.languages import choices as language_choices
 from service.workflow import service as workflow
 from service.workflow.schemas import DecisionIn

@@ -11,8 +11,8 @@ from fastapi import Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from service.assets import service as assets
-from service.deps import SessionDep
-from service.errors import NotFound
+from service.core.errors import NotFound
+from service.http.deps import SessionDep
 from service.languages import captions, translations
 from service.renditions import hls
 from service.renditions import service as renditions

@@ -10,9 +10,9 @@ from fastapi import File, Form, Request, UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from service.assets import service as assets
-from service.deps import SessionDep
+from service.core.runtime import get_store
+from service.http.deps import SessionDep
 from service.languages import captions
-from service.runtime import get_store
 from service.vocab.languages import choices as language_choices
 from transcoding.video.captions_check import MAX_CAPTION_BYTES
 from web.render import lang_of, render

@@ -13,9 +13,9 @@ from starlette.responses import RedirectResponse, Response
 
 from service.assets import service as assets
 from service.assets.upload import sync_chunks
-from service.deps import SessionDep
-from service.errors import KhoError
-from service.runtime import get_settings
+from service.core.errors import KhoError
+from service.core.runtime import get_settings
+from service.http.deps import SessionDep
 from service.workflow import queries as review_queries
 from service.workflow.upload import ingest_version
 from web.flash import flash

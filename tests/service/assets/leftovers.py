@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from service.assets import repository
-from service.db import unit_of_work
-from service.runtime import get_store
+from service.core.db import unit_of_work
+from service.core.runtime import get_store
 
 
 def count_assets() -> int:

@@ -22,7 +22,7 @@ def _verify(stack: Stack) -> subprocess.CompletedProcess[str]:
 
 
 def test_audit_chain_detects_tampering(client: TestClient, factory: Factory, stack: Stack) -> None:
-    from service.db import get_engine
+    from service.core.db import get_engine
 
     headers = factory.headers("producer")
     assert upload(client, headers, png())[0] == 201
@@ -52,7 +52,7 @@ def test_login_failures_are_audited_and_rate_limited(client: TestClient, factory
     r = client.post("/api/v1/auth/token", json={"email": email, "password": "pw-" + email})
     assert r.status_code == 429 and "retry-after" in r.headers
     from service.audit import repository as audit_repo
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
 
     with unit_of_work() as session:
         n = sum(1 for e in audit_repo.iter_entries(session)

@@ -22,7 +22,7 @@ from tests.service.assets.test_upload import upload
 @pytest.fixture
 def failing_insert_trigger(stack: Stack) -> Iterator[str]:
     """A real database failure: a trigger that aborts inserting an asset with a marker title."""
-    from service.db import get_engine
+    from service.core.db import get_engine
 
     marker = "KHO-INJECTED-DB-FAILURE"
     with get_engine().begin() as conn:
@@ -93,7 +93,7 @@ def test_client_disconnect_mid_upload_leaves_nothing(live_server: int, factory: 
 
 def temp_files() -> list[str]:
     """In-flight files of the local store, or incomplete multipart uploads on S3."""
-    from service.runtime import get_settings, get_store
+    from service.core.runtime import get_settings, get_store
 
     settings = get_settings()
     if settings.storage.backend == "local":
@@ -106,8 +106,8 @@ def temp_files() -> list[str]:
 def test_orphan_sweep_removes_only_old_unreferenced_objects(client: TestClient, factory: Factory) -> None:
     import io
 
-    from service.maintenance import remove_orphans
-    from service.runtime import get_store
+    from service.core.runtime import get_store
+    from service.worker.maintenance import remove_orphans
 
     headers = factory.headers("producer")
     status, body = upload(client, headers, png())

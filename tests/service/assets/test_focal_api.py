@@ -46,7 +46,7 @@ def _ids(body: dict) -> dict[tuple[str, str], dict]:
 def test_focal_point_api(client: TestClient, factory: Factory) -> None:
     from sqlalchemy import select
 
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.jobs.runner import run_job
     from service.models import AuditEntry
 

@@ -54,7 +54,7 @@ def _tesseract() -> None:
 
 def test_every_crop_of_a_portrait_infographic_keeps_its_headline(client: TestClient, factory: Factory,
                                                                   tmp_path: Path) -> None:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models import Version
     from transcoding.image.render import render_images
     from transcoding.profiles import default_profiles

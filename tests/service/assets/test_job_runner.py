@@ -20,7 +20,7 @@ from tests.service.assets.test_upload import upload
 
 
 def _claim(job_id: str, *, lease: timedelta) -> object:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.jobs import repository
     from service.jobs.runner import JobContext
     from service.models.base import utcnow
@@ -47,7 +47,7 @@ def _result(folder: Path, colour: str) -> object:
 
 
 def _job_row(job_id: str) -> tuple[str, str | None]:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.jobs import repository
 
     with unit_of_work() as session:
@@ -57,7 +57,7 @@ def _job_row(job_id: str) -> tuple[str, str | None]:
 
 
 def _renditions(version_id: str) -> list[tuple[str, str, str]]:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.renditions import repository as rendition_repository
 
     with unit_of_work() as session:
@@ -67,10 +67,10 @@ def _renditions(version_id: str) -> list[tuple[str, str, str]]:
 
 def test_a_stale_holder_cannot_publish_or_overwrite_the_outcome(client: TestClient, factory: Factory,
                                                                  tmp_path: Path) -> None:
+    from service.core.runtime import get_store
     from service.jobs import repository
     from service.jobs.runner import Heartbeat, LeaseLost, _finish
     from service.processing import handlers
-    from service.runtime import get_store
 
     headers = factory.headers("producer")
     status, asset = upload(client, headers, png(size=(64, 48)))
@@ -108,7 +108,7 @@ def test_a_stale_holder_cannot_publish_or_overwrite_the_outcome(client: TestClie
     # A late word from the stale holder changes nothing: a job whose renditions are ready is never cancelled.
     assert _finish(stale, "cancelled") == "lost"  # type: ignore[arg-type]
     assert _job_row(job_id)[0] == "succeeded"
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models.base import utcnow
 
     with unit_of_work() as session:
@@ -119,7 +119,7 @@ def test_a_stale_holder_cannot_publish_or_overwrite_the_outcome(client: TestClie
 
 
 def _lease_until(job_id: str) -> object:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.jobs import repository
 
     with unit_of_work() as session:
@@ -171,7 +171,7 @@ def failing_handlers() -> Iterator[None]:
 
 
 def _job_of_kind(kind: str) -> str:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.jobs.service import enqueue
 
     job_id = f"{kind}:{uuid.uuid4()}"
@@ -181,7 +181,7 @@ def _job_of_kind(kind: str) -> str:
 
 
 def test_an_outage_is_queued_again_and_bad_media_fails_at_once(stack: object, failing_handlers: object) -> None:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.jobs import repository
     from service.jobs.runner import run_job
 

@@ -22,7 +22,7 @@ PUBLIC = "https://cdn.example.vn"
 def test_signed_links_use_the_public_host(client: TestClient, factory: Factory, stack: Stack) -> None:
     if stack.name != "postgres-s3":
         pytest.skip("presigned S3 links only: the local folder signs with KHO_BASE_URL")
-    from service import runtime
+    from service.core import runtime
 
     settings = runtime.get_settings().model_copy()
     settings.storage = settings.storage.model_copy(update={"s3_public_endpoint": PUBLIC})

@@ -49,7 +49,7 @@ def test_infographic_renditions_for_every_image_profile(client: TestClient, fact
 
 
 def test_regenerate_replaces_renditions_without_leaving_old_files(client: TestClient, factory: Factory) -> None:
-    from service.runtime import get_store
+    from service.core.runtime import get_store
 
     headers = factory.headers("producer")
     _, asset = upload(client, headers, png(size=(800, 600)))
@@ -105,10 +105,10 @@ def _assert_hls_files_stored(asset_id: str) -> None:
     from sqlalchemy import select
 
     from service.assets.rendition_files import stored_keys
-    from service.db import unit_of_work
-    from service.maintenance import remove_orphans
+    from service.core.db import unit_of_work
+    from service.core.runtime import get_store
     from service.models import Asset, Rendition
-    from service.runtime import get_store
+    from service.worker.maintenance import remove_orphans
 
     with unit_of_work() as session:
         asset = session.get(Asset, uuid_mod.UUID(asset_id))

@@ -15,10 +15,10 @@ from tests.service.assets.test_upload import upload
 
 def publish(asset_id: str) -> None:
     """Test setup only: mark an asset published the way an approval does (status + outbox event)."""
-    from service import outbox
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models import Asset
     from service.models.base import utcnow
+    from service.outbox import events as outbox
 
     with unit_of_work() as session:
         asset = session.get(Asset, uuid.UUID(asset_id))
@@ -28,7 +28,7 @@ def publish(asset_id: str) -> None:
 
 
 def drain() -> None:
-    from service.outbox_pump import drain as drain_outbox
+    from service.outbox.pump import drain as drain_outbox
 
     while drain_outbox():
         pass
@@ -64,9 +64,9 @@ def test_staff_find_published_assets_without_diacritics(client: TestClient, fact
 
 
 def test_reindex_and_drift_check(client: TestClient, factory: Factory) -> None:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
+    from service.core.runtime import get_search_index
     from service.indexing import service as search
-    from service.runtime import get_search_index
 
     producer = factory.headers("producer")
     _, asset = upload(client, producer, png())
@@ -81,8 +81,8 @@ def test_reindex_and_drift_check(client: TestClient, factory: Factory) -> None:
 def test_an_index_dropped_for_another_shard_count_refills_itself(client: TestClient, factory: Factory) -> None:
     import os
 
-    from service import runtime
-    from service.db import unit_of_work
+    from service.core import runtime
+    from service.core.db import unit_of_work
     from service.indexing import service as search
 
     producer = factory.headers("producer")
@@ -118,7 +118,7 @@ def test_an_index_dropped_for_another_shard_count_refills_itself(client: TestCli
 
 
 def test_the_postgres_stack_searches_with_the_postgres_engine(stack: Stack) -> None:
-    from service.runtime import get_search_index
+    from service.core.runtime import get_search_index
 
     assert get_search_index().engine == ("postgres" if stack.is_postgres else "embedded")
 
@@ -126,7 +126,7 @@ def test_the_postgres_stack_searches_with_the_postgres_engine(stack: Stack) -> N
 def test_search_check_reports_stale_status_and_content(client: TestClient, factory: Factory,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     from service import cli
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.indexing import service as search
     from service.models import Asset
 

@@ -20,7 +20,7 @@ from tests.service.inputs.tusmedia import TUS, tus_metadata
 
 def _s3_view() -> object:
     """An independent S3 client (boto3) to see what the server really holds."""
-    from service.runtime import get_settings
+    from service.core.runtime import get_settings
 
     s = get_settings()
     return boto3.client("s3", endpoint_url=f"http://{s.storage.s3_endpoint}", aws_access_key_id=s.storage.s3_access_key,
@@ -28,7 +28,7 @@ def _s3_view() -> object:
 
 
 def _incomplete_uploads() -> list[str]:
-    from service.runtime import get_settings
+    from service.core.runtime import get_settings
 
     s = get_settings()
     if s.storage.backend == "local":
@@ -41,7 +41,7 @@ def _leave_incomplete_upload() -> None:
     """What a process killed mid-upload leaves: an S3 multipart upload, or a temp file in the folder."""
     import os
 
-    from service.runtime import get_settings
+    from service.core.runtime import get_settings
 
     s = get_settings()
     if s.storage.backend == "local":
@@ -61,10 +61,10 @@ def sweeping_worker(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[C
     once its leftovers are in place: with every age below zero, a sweep running meanwhile could take a file
     being written (the local store's `.part`, a staged tus part not yet in its row) for an orphan — a race
     the real ages (an hour and more) rule out."""
-    from service import maintenance
-    from service.runtime import get_settings
+    from service.core.runtime import get_settings
     from service.tus import service as tus
-    from service.worker import Sweeper
+    from service.worker import maintenance
+    from service.worker.process import Sweeper
 
     monkeypatch.setattr(maintenance, "ORPHAN_AGE", timedelta(seconds=-1))
     monkeypatch.setattr(tus, "STAGED_ORPHAN_AGE", timedelta(seconds=-1))
@@ -89,8 +89,8 @@ def _until(check: Callable[[], bool], what: str, within: float = 60) -> None:
 
 def test_the_worker_sweeps_storage_by_itself(client: TestClient, factory: Factory, stack: Stack,
                                             sweeping_worker: Callable[[], None]) -> None:
+    from service.core.runtime import get_settings, get_store
     from service.jobs import workdir
-    from service.runtime import get_settings, get_store
     from service.tus.staging import STAGING_ROOT
 
     headers = factory.headers("producer")

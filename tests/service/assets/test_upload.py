@@ -114,7 +114,7 @@ def test_metadata_after_file_is_validated_too(client: TestClient, factory: Facto
 
 
 def test_size_limit_stops_reading(client: TestClient, factory: Factory, monkeypatch: pytest.MonkeyPatch) -> None:
-    from service.runtime import get_settings
+    from service.core.runtime import get_settings
     from tests.service.assets.leftovers import stored_keys
 
     settings = get_settings()

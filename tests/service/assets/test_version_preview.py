@@ -74,7 +74,7 @@ def _published_with_pending(client: TestClient, factory: Factory) -> tuple[str, 
 
 def _newsroom_headers(org: str) -> dict[str, str]:
     from service.auth import service as auth_service
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.orgs import repository
 
     with unit_of_work() as session:

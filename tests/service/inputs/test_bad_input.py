@@ -180,7 +180,7 @@ def test_database_refusal_is_a_422_not_a_500(stack: Stack) -> None:
     from sqlalchemy import text
 
     from service.app import create_app
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
 
     app = create_app()
 
@@ -198,7 +198,7 @@ def test_database_refusal_is_a_422_not_a_500(stack: Stack) -> None:
 
 def test_job_error_served_without_traceback_or_path(client: TestClient, factory: Factory) -> None:
     """Rows written before errors were sanitised (a traceback with server paths) are cleaned when served."""
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.jobs import repository as jobs_repo
 
     headers = factory.headers("producer")

@@ -80,7 +80,7 @@ def test_bad_archives_are_refused(client: TestClient, factory: Factory, body: by
 
 
 def test_ratio_and_entry_limits(client: TestClient, factory: Factory, monkeypatch: pytest.MonkeyPatch) -> None:
-    from service.runtime import get_settings
+    from service.core.runtime import get_settings
 
     headers = factory.headers("producer")
     got, problem = post(client, headers, ratio_bomb())

@@ -29,14 +29,14 @@ def upload(client: TestClient, headers: dict[str, str], item: HostileFile, conte
 
 
 def job_leftovers() -> list[str]:
-    from service.runtime import get_settings
+    from service.core.runtime import get_settings
 
     tmp = get_settings().tmp_dir
     return sorted(p.name for p in tmp.glob("job-*")) if tmp.exists() else []
 
 
 def run_processing(version_id: str) -> tuple[str, str | None, str | None]:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.jobs import repository as jobs_repo
     from service.jobs.runner import run_job
 
@@ -70,7 +70,7 @@ CASES = [pytest.param(c, id=c.name) for c in CORPUS]
 @pytest.mark.parametrize("item", CASES)
 def test_hostile_file(client: TestClient, factory: Factory, stack: Stack, item: HostileFile,
                       ghostscript_trap: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from service.runtime import get_settings
+    from service.core.runtime import get_settings
 
     monkeypatch.setattr(get_settings().jobs, "timeout_seconds", JOB_WALL_LIMIT)
     headers = factory.headers("producer")
@@ -91,7 +91,7 @@ def test_hostile_file(client: TestClient, factory: Factory, stack: Stack, item: 
 def test_polyglot_is_refused_by_its_job(client: TestClient, factory: Factory, stack: Stack) -> None:
     """A PNG that is also a ZIP passes the header sniff; its job fails with `polyglot`, so no rendition is
     made from it and it is never published."""
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.renditions import repository as rendition_repository
     from tests.corpus.hostile import png_zip_polyglot
 
@@ -110,7 +110,7 @@ def test_polyglot_is_refused_by_its_job(client: TestClient, factory: Factory, st
 def test_memory_bomb_kills_the_job_not_the_worker(client: TestClient, factory: Factory, stack: Stack,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Under the pixel limits but over a 256 MB address-space cap: the child dies, this process lives on."""
-    from service.runtime import get_settings
+    from service.core.runtime import get_settings
 
     if stack.name != "sqlite-local":
         pytest.skip("one stack is enough: isolation does not depend on the database or the store")

@@ -11,14 +11,14 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from service.config import Settings
+from service.core.config import Settings
 from tests.conftest import Factory, Stack
 from tests.service.assets.media import meta, multipart, png
 
 
 @pytest.fixture
 def ops(stack: Stack) -> Iterator[Settings]:
-    from service.runtime import get_settings
+    from service.core.runtime import get_settings
 
     yield get_settings()  # the stack's runtime's; tests change it with monkeypatch, which restores it
 
@@ -84,7 +84,7 @@ def test_request_size_limit(client: TestClient, factory: Factory, ops: Settings,
 def test_rate_limits_per_user_and_per_key(client: TestClient, factory: Factory, ops: Settings,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     from service.auth import service as auth_service
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.orgs import repository as orgs_repo
 
     monkeypatch.setattr(ops.rate_limit, "user_per_minute", 5)

@@ -38,7 +38,7 @@ def asset_of(url: str, headers: dict[str, str]) -> str:
 
 def staging_files() -> list[str]:
     """Staged tus objects in the object store (no API host keeps any on its disk)."""
-    from service.runtime import get_store
+    from service.core.runtime import get_store
     from service.tus.staging import STAGING_ROOT
 
     return sorted(s.key for s in get_store().list(STAGING_ROOT))
@@ -67,7 +67,7 @@ def test_upload_with_tuspy_enters_the_ingest_path(live: LiveServer, factory: Fac
     assert body["topics"] == ["y-nghia-quan-diem"] and body["status"] == "draft"
     original = httpx.get(f"{live.url}/api/v1/assets/{asset_id}/original", headers=headers)
     assert original.content == content
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.jobs import repository as jobs_repo
 
     with unit_of_work() as session:

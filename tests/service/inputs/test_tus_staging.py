@@ -27,7 +27,7 @@ def _upload_id(url: str) -> uuid.UUID:
 
 
 def _part_rows(upload_id: uuid.UUID) -> list[tuple[int, int, str]]:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.tus import repository
 
     with unit_of_work() as session:
@@ -42,7 +42,7 @@ def test_each_patch_is_a_staged_object_with_a_row(live: LiveServer, factory: Fac
     assert _patch(live, url, headers, CHUNK, content[CHUNK:2 * CHUNK]).status_code == 204
     rows = _part_rows(_upload_id(url))
     assert [(o, s) for o, s, _ in rows] == [(0, CHUNK), (CHUNK, CHUNK)]
-    from service.runtime import get_store
+    from service.core.runtime import get_store
 
     store = get_store()
     for offset, size, key in rows:
@@ -56,7 +56,7 @@ def test_each_patch_is_a_staged_object_with_a_row(live: LiveServer, factory: Fac
 
 
 def live_var_files(name: str) -> Iterator[str]:
-    from service.runtime import get_settings
+    from service.core.runtime import get_settings
 
     folder = get_settings().tmp_dir / name
     return (str(p) for p in folder.rglob("*")) if folder.exists() else iter(())
@@ -65,8 +65,8 @@ def live_var_files(name: str) -> Iterator[str]:
 def test_racing_patches_for_one_offset_one_wins_the_other_gets_409(live: LiveServer, factory: Factory) -> None:
     """Both requests pass the offset check before either commits (as two API hosts would): the
     compare-and-set lets one through, the other answers 409 and its staged object is deleted."""
-    from service.db import unit_of_work
-    from service.errors import KhoError
+    from service.core.db import unit_of_work
+    from service.core.errors import KhoError
     from service.identity import tokens
     from service.tus import service as tus
 
@@ -133,7 +133,7 @@ def test_declared_sha256_is_checked_before_an_asset_exists(live: LiveServer, fac
 
 
 def test_a_lost_staged_part_ends_the_upload_without_an_asset(live: LiveServer, factory: Factory) -> None:
-    from service.runtime import get_store
+    from service.core.runtime import get_store
 
     headers = factory.headers("producer")
     content = noisy_png(150)
@@ -151,8 +151,8 @@ def test_a_lost_staged_part_ends_the_upload_without_an_asset(live: LiveServer, f
 def test_expiry_removes_staged_parts_and_orphans(live: LiveServer, factory: Factory) -> None:
     import io
 
+    from service.core.runtime import get_store
     from service.models.base import utcnow
-    from service.runtime import get_store
     from service.tus import service as tus
     from service.tus.staging import prefix_of
 

@@ -103,7 +103,7 @@ def test_a_podcast_caption_is_its_transcript(flow: Flow, tree: Tree) -> None:
     podcast = flow.upload(h, kind="podcast", content=mp3() + uuid.uuid4().bytes, title="Podcast có lời thoại")
     r = _send(flow, h, podcast, "vi", VI_SRT.encode())
     assert r.status_code == 201, r.text
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models import Asset, Version
 
     with unit_of_work() as session:
@@ -138,10 +138,10 @@ def test_the_transcript_page_takes_caption_files(flow: Flow, tree: Tree) -> None
 
 
 def test_captions_follow_a_metadata_revision_and_a_replacement_keeps_shared_files(flow: Flow, tree: Tree) -> None:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
+    from service.core.runtime import get_store
     from service.languages import repository as language_repo
     from service.models import Asset
-    from service.runtime import get_store
     from tests.service.publication.helpers import mp3
 
     h = tree.h

@@ -14,7 +14,7 @@ from tests.service.notifications.smtp import Inbox, port_of, start
 @pytest.fixture
 def inbox(stack: Stack) -> Iterator[Inbox]:
     """SMTP on for the test: settings point at a fresh aiosmtpd server; restored afterwards."""
-    from service import runtime
+    from service.core import runtime
 
     box = Inbox()
     controller = start(box)

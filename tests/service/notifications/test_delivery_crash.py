@@ -26,7 +26,7 @@ def _sender(*args: str) -> subprocess.Popen[bytes]:
 
 def _queue(factory: Factory, count: int) -> list[str]:
     """`count` people, each with one notification e-mail queued (as a publication would leave them)."""
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models import User
     from service.notifications.content import Notice
     from service.notifications.service import notify

@@ -24,7 +24,7 @@ from tests.web.conftest import csrf_from
 def settle() -> None:
     """Run the worker's side now: outbox consumers, then e-mail delivery."""
     from service.notifications.delivery import deliver_due
-    from service.outbox_pump import drain
+    from service.outbox.pump import drain
 
     while drain():
         pass
@@ -36,7 +36,7 @@ def wait_until_sent(timeout: float = 30.0) -> None:
     """A sender started by the commit may still be working: poll until every message is sent."""
     from sqlalchemy import func, select
 
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models import EmailMessage
 
     deadline = time.monotonic() + timeout
@@ -69,7 +69,7 @@ def notices(client: TestClient, headers: Headers, kind: str | None = None) -> li
 
 
 def email_of(flow: Flow, headers: Headers) -> str:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models import User
 
     me = flow.client.get("/api/v1/me", headers=headers).json()
@@ -295,12 +295,12 @@ def test_relay_down_is_retried_with_backoff_then_sent_once(flow: Flow, fresh_tre
 
     from sqlalchemy import select
 
-    from service import runtime
-    from service.db import unit_of_work
+    from service.core import runtime
+    from service.core.db import unit_of_work
     from service.models import EmailMessage
     from service.models.base import utcnow
     from service.notifications.delivery import deliver_due
-    from service.outbox_pump import drain
+    from service.outbox.pump import drain
 
     tree = fresh_tree
     producer_email = email_of(flow, tree.h["producer"])

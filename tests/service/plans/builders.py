@@ -10,7 +10,7 @@ from tests.conftest import Factory
 
 
 def unit(kind: str, name: str, parent: str | None = None) -> str:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.orgs import service as orgs
 
     code = f"{kind[:4].upper()}-{uuid.uuid4().hex[:8]}"
@@ -20,7 +20,7 @@ def unit(kind: str, name: str, parent: str | None = None) -> str:
 
 
 def name_of(code: str) -> str:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.orgs import repository
 
     with unit_of_work() as session:

@@ -46,7 +46,7 @@ def _upload(port: int, headers: dict[str, str], title: str) -> str:
 def _counts(asset_ids: list[str]) -> tuple[list[int], list[int]]:
     from sqlalchemy import func, select
 
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models import UsageDaily, UsageEvent
 
     with unit_of_work() as session:
@@ -75,9 +75,9 @@ def test_sigkill_after_downloads_loses_no_committed_event_and_counts_no_rolled_b
                 kept, failed, draft = (_upload(port, producer, t) for t in ("Giữ lại", "Lỗi lưu trữ", "Bản nháp"))
                 set_status(kept, "published")
                 set_status(failed, "published")
-                from service.db import unit_of_work
+                from service.core.db import unit_of_work
+                from service.core.runtime import get_store
                 from service.models import Asset, Version
-                from service.runtime import get_store
 
                 with unit_of_work() as session:
                     asset = session.get(Asset, uuid.UUID(failed))

@@ -33,7 +33,7 @@ def _pdf_text(content: bytes) -> str:
 
 def _sql_facts(scope: list[str], year: int) -> dict[str, float]:
     """The report's figures computed straight from the base tables (not from usage_daily or the report code)."""
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
 
     with unit_of_work() as session:
         ids = [r[0] for r in session.execute(text("SELECT id, code FROM organisations")).all()

@@ -102,10 +102,10 @@ class Publisher:
 
 def set_status(asset_id: str, status: str, reason: str | None = None, *, ago: timedelta | None = None) -> None:
     """Test-only stand-in for the workflow: change the status and emit the topic it will emit."""
-    from service import outbox
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models import Asset, Version
     from service.models.base import utcnow
+    from service.outbox import events as outbox
 
     topic = {"published": "asset.published", "withdrawn": "asset.withdrawn", "superseded": "asset.superseded"}
     with unit_of_work() as session:
@@ -125,9 +125,9 @@ def set_status(asset_id: str, status: str, reason: str | None = None, *, ago: ti
 
 
 def add_rendition(asset_id: str, rend: Rend) -> None:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
+    from service.core.runtime import get_store
     from service.models import Asset, Rendition
-    from service.runtime import get_store
 
     key = f"renditions/test/{uuid.uuid4().hex}/{rend.profile}-{rend.variant}"
     get_store().put(key, io.BytesIO(rend.content), size=len(rend.content), content_type=rend.media_type)
@@ -143,7 +143,7 @@ def api_key(factory: Factory, org_code: str | None = None, scopes: list[str] | N
             rate: int = 600) -> tuple[str, dict[str, str]]:
     """(client id, Authorization headers) for a new API key."""
     from service.auth import service as auth_service
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.orgs import repository as orgs_repo
 
     org_code = org_code or factory.org("newsroom")

@@ -15,7 +15,7 @@ from tests.service.publication.helpers import Publisher, Rend, api_key, unique_m
 
 
 def _drain() -> None:
-    from service.outbox_pump import drain
+    from service.outbox.pump import drain
 
     while drain():
         pass
@@ -79,7 +79,7 @@ NEWS_PAGE_STATEMENTS = 5
 
 def test_news_page_with_language_group(client: TestClient, factory: Factory, publisher: Publisher) -> None:
     """A page holding an original and its language version reads the group once more: one statement."""
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models import Asset
 
     org = factory.org()
@@ -139,7 +139,7 @@ def test_review_queue_api(client: TestClient, factory: Factory, publisher: Publi
 def test_notifications_api(client: TestClient, factory: Factory) -> None:
     from sqlalchemy import select
 
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models import User
     from service.notifications import service as notifications
     from service.notifications.content import Notice

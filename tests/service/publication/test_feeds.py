@@ -124,9 +124,9 @@ def test_podcast_feed_has_every_apple_and_podcasting20_tag(client: TestClient, f
 
 
 def _add_caption(asset_id: str) -> None:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
+    from service.core.runtime import get_store
     from service.models import Asset, Version
-    from service.runtime import get_store
 
     key = f"captions/test/{uuid.uuid4().hex}.vtt"
     text = "WEBVTT\n\n00:00.000 --> 00:02.000\nXin chào thầy cô.\n".encode()

@@ -27,7 +27,7 @@ PROBE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 @pytest.fixture(autouse=True)
 def _unlimited(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests send a few hundred requests in a second: not what the rate limits are about."""
-    from service.runtime import get_settings
+    from service.core.runtime import get_settings
 
     limits = get_settings().rate_limit
     for name in ("anonymous_per_minute", "user_per_minute", "key_per_minute"):

@@ -44,7 +44,7 @@ def _ours(url: str) -> bool:
 
 @pytest.fixture(autouse=True)
 def _unlimited(monkeypatch: pytest.MonkeyPatch) -> None:
-    from service.runtime import get_settings
+    from service.core.runtime import get_settings
 
     for name in ("anonymous_per_minute", "user_per_minute", "key_per_minute"):
         monkeypatch.setattr(get_settings().rate_limit, name, 1_000_000)
@@ -61,7 +61,7 @@ def receiver(monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiver]:
 
 
 def _deliver_webhooks() -> None:
-    from service.outbox_pump import drain
+    from service.outbox.pump import drain
     from service.webhooks.delivery import deliver_due
 
     while drain():

@@ -77,7 +77,7 @@ def test_sync_with_updated_since_cursor_and_tombstones(client: TestClient, facto
 def test_search_etag_and_scopes(client: TestClient, factory: Factory, publisher: Publisher) -> None:
     word = f"tukhoa{factory.org()[-6:].lower()}"
     asset_id = publisher.publish(title=f"Chuyển đổi số {word}")
-    from service.outbox_pump import drain
+    from service.outbox.pump import drain
 
     while drain():  # the search index follows the database through the outbox
         pass

@@ -15,7 +15,7 @@ from tests.service.publication.helpers import Publisher, api_key
 
 
 def _drain() -> None:
-    from service.outbox_pump import drain
+    from service.outbox.pump import drain
 
     while drain():
         pass
@@ -25,7 +25,7 @@ def _counts(client_id: str, asset_ids: list[str]) -> tuple[int, int, int]:
     """(api_pull events, daily claims, pending pull rows) for this client and these assets."""
     from sqlalchemy import func, select
 
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models import OutboxEvent, UsageDaily, UsageEvent
 
     ids = [uuid.UUID(a) for a in asset_ids]
@@ -64,9 +64,9 @@ def test_a_failed_expansion_is_retried_and_counted_once(client: TestClient, fact
                                                           ) -> None:
     from sqlalchemy import update
 
-    from service import outbox_pump
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models import OutboxEvent
+    from service.outbox import pump as outbox_pump
     from service.usage import consumers
 
     org = factory.org()

@@ -31,7 +31,7 @@ def _aware(at: datetime | str) -> datetime:
 
 
 def _org_ids(codes: list[str]) -> list[uuid.UUID]:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.orgs import repository as orgs_repo
 
     with unit_of_work() as session:
@@ -39,7 +39,7 @@ def _org_ids(codes: list[str]) -> list[uuid.UUID]:
 
 
 def _seed(units: list[uuid.UUID], outsider: uuid.UUID, assets: list[uuid.UUID], start_ago: timedelta) -> float:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models.base import utcnow
     from service.usage import repository
 
@@ -58,7 +58,7 @@ def _seed(units: list[uuid.UUID], outsider: uuid.UUID, assets: list[uuid.UUID], 
 
 def test_half_year_report_matches_sql_and_exports(client: TestClient, factory: Factory,
                                                   publisher: Publisher) -> None:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models import ReportTarget
     from service.models.base import utcnow
     from service.reports.period import current_half, parse_period

@@ -38,7 +38,7 @@ def _subscribe(client: TestClient, headers: dict[str, str], url: str, events: li
 
 
 def _pump() -> None:
-    from service.outbox_pump import drain
+    from service.outbox.pump import drain
 
     while drain():
         pass
@@ -117,7 +117,7 @@ def test_retries_backoff_disable_reenable_and_redeliver(client: TestClient, fact
 
 def test_withdrawal_reaches_every_subscriber_and_lists_downloaders(client: TestClient, factory: Factory,
                                                                    publisher: Publisher) -> None:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.usage import service as usage
     from service.webhooks.delivery import deliver_due
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from service.assets.qa_file import read_upload, validate_stored_original, validate_upload
-from service.errors import KhoError
+from service.core.errors import KhoError
 from tests.service.qa.helpers import csv_bytes, csv_rows, docx_bytes
 from transcoding.qa.exporters_table import write_xlsx
 from transcoding.qa.model import QaSet
@@ -96,7 +96,7 @@ def test_path_input_and_xlsx(tmp_path: Path) -> None:
 
 
 def test_stored_original_is_read_like_the_job_reads_it(stack: object) -> None:  # noqa: ARG001
-    from service.runtime import get_store
+    from service.core.runtime import get_store
 
     store = get_store()
     good = "originals/qa-test/good.csv"

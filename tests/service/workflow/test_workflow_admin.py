@@ -11,7 +11,7 @@ from tests.service.workflow.wf_support import Flow, Tree, problem
 
 def _audit(target_id: str, action: str) -> list[dict[str, object]]:
     from service.audit import repository
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
 
     with unit_of_work() as session:
         return [e.data for e in repository.iter_entries(session) if e.target_id == target_id and e.action == action]

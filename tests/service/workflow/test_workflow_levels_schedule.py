@@ -45,7 +45,7 @@ def test_changes_requested_restarts_the_approval_round(flow: Flow, fresh_tree: T
 
 def test_approval_levels_change_is_audited(flow: Flow, fresh_tree: Tree) -> None:
     from service.audit import repository
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
 
     fresh_tree.set_levels("dept", 2)
     org_id = str(fresh_tree.org_id("dept"))
@@ -59,7 +59,7 @@ def test_approval_levels_change_is_audited(flow: Flow, fresh_tree: Tree) -> None
 
 
 def _run_due(now: datetime) -> tuple[list[UUID], list[UUID]]:
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.workflow.service import run_due
 
     with unit_of_work() as session:
@@ -102,6 +102,6 @@ def test_expiry_withdraws_automatically(flow: Flow, tree: Tree) -> None:
 
 
 def test_scheduled_module_is_registered() -> None:
-    from service.scheduled import SCHEDULED
+    from service.worker.scheduled import SCHEDULED
 
     assert any(fn.__module__ == "service.workflow.scheduled" for fn in SCHEDULED)

@@ -115,7 +115,7 @@ def test_revision_waits_while_the_live_version_stays_published(flow: Flow, tree:
 def _topics(asset_id: str) -> list[str]:
     from sqlalchemy import select
 
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models import OutboxEvent
 
     with unit_of_work() as session:

@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from service.errors import Forbidden
+from service.core.errors import Forbidden
 from service.identity.principal import Principal
 from service.workflow.rules import ancestor_ids, check_approval_level, check_not_author, depth, may_approve
 

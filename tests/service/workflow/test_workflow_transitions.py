@@ -10,7 +10,7 @@ from tests.service.workflow.wf_support import Flow, Tree, problem
 def _outbox(asset_id: str) -> list[tuple[str, dict[str, Any]]]:
     from sqlalchemy import select
 
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.models import OutboxEvent
 
     with unit_of_work() as session:
@@ -20,7 +20,7 @@ def _outbox(asset_id: str) -> list[tuple[str, dict[str, Any]]]:
 
 def _audit_actions(asset_id: str) -> list[str]:
     from service.audit import repository
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
 
     with unit_of_work() as session:
         return [e.action for e in repository.iter_entries(session) if e.target_id == asset_id]
@@ -120,7 +120,7 @@ def test_cross_subtree_review_is_refused(flow: Flow, tree: Tree) -> None:
 def test_withdrawal_lists_a_newsroom_whose_pull_is_still_in_the_outbox(flow: Flow, tree: Tree) -> None:
     """A newsroom page's pull waits in the outbox for the pump; the withdrawal settles it before it lists
     (and notifies) who took the asset, and the pump later finds nothing left to count twice."""
-    from service.outbox_pump import drain
+    from service.outbox.pump import drain
 
     h = tree.h
     asset_id = tree.asset_in("published")

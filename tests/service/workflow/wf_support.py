@@ -29,7 +29,7 @@ def problem(r: Response, status: int, code: str | None = None) -> dict[str, Any]
 def process_latest(asset_id: str) -> str:
     """Run the processing job of the asset's latest version (the real pipeline, inline) unless it already
     ran; returns the job's final status. Publication waits for the renditions this makes."""
-    from service.db import unit_of_work
+    from service.core.db import unit_of_work
     from service.jobs import repository as jobs_repo
     from service.jobs.runner import run_job
     from service.jobs.service import process_job_id
@@ -130,7 +130,7 @@ class Tree:
         return headers
 
     def org_id(self, name: str) -> uuid.UUID:
-        from service.db import unit_of_work
+        from service.core.db import unit_of_work
         from service.orgs import repository
 
         with unit_of_work() as session:
@@ -145,7 +145,7 @@ class Tree:
 
     def client_headers(self, scopes: list[str], org: str = "other") -> Headers:
         from service.auth import service as auth_service
-        from service.db import unit_of_work
+        from service.core.db import unit_of_work
 
         with unit_of_work() as session:
             created = auth_service.create_api_key(session, name=f"Báo {uuid.uuid4().hex[:6]}",

@@ -1,0 +1,112 @@
+"""Typed dependency aliases for routes: SessionDep, CurrentPrincipal, and role/scope guards."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+from starlette.requests import HTTPConnection
+
+from service.core.db import finish
+from service.core.errors import Forbidden, ServiceUnavailable, Unauthorized
+from service.core.runtime import Runtime, runtime_of
+from service.identity import tokens
+from service.identity.principal import Principal
+
+SESSION_COOKIE = "kho_session"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def _runtime(conn: HTTPConnection) -> Runtime:
+    """`runtime_of` as a dependency. A pure lookup, so `async`: FastAPI runs it on the event loop, where a
+    plain `def` would cost a hop to a worker thread and back on every request. (The guards below are
+    `async` for the same reason; whatever reads the database stays `def` and runs in the thread pool.)"""
+    return runtime_of(conn)
+
+
+RuntimeDep = Annotated[Runtime, Depends(_runtime)]
+
+
+def get_session(rt: RuntimeDep) -> Iterator[Session]:
+    """The request's unit of work: commit after the route returns, before the response is sent."""
+    session = rt.sessionmaker()
+    try:
+        try:
+            yield session
+        except BaseException:
+            finish(session, False)
+            raise
+        finish(session, True)
+    except OperationalError as exc:
+        raise ServiceUnavailable("database_unavailable") from exc
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+def get_principal(request: Request, session: SessionDep) -> Principal:
+    token = _bearer(request)
+    if token:
+        if token.startswith("kho_u_"):
+            principal, _ = tokens.resolve_user_token(session, token, "bearer")
+        else:
+            principal = tokens.resolve_api_key(session, token)
+    else:
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if not cookie:
+            raise Unauthorized(headers={"WWW-Authenticate": "Bearer"})
+        principal, session_token = tokens.resolve_user_token(session, cookie, "session")
+        # A browser sends the cookie on any cross-site request too: unsafe API calls made with it must also
+        # carry the session's CSRF token (the web pages' scripts send it as X-CSRF-Token).
+        if request.method not in SAFE_METHODS:
+            sent = request.headers.get("x-csrf-token", "")
+            expected = session_token.csrf_token
+            if not expected or not secrets.compare_digest(sent, expected):
+                raise Forbidden("forbidden")
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require_roles(*roles: str) -> Callable[[Principal], Coroutine[None, None, Principal]]:
+    async def guard(principal: CurrentPrincipal) -> Principal:
+        if principal.role not in roles:
+            raise Forbidden()
+        return principal
+
+    return guard
+
+
+def require_scope(scope: str) -> Callable[[Principal], Coroutine[None, None, Principal]]:
+    """API clients need the scope; signed-in users pass (their role decides elsewhere)."""
+
+    async def guard(principal: CurrentPrincipal) -> Principal:
+        if principal.kind == "client" and scope not in principal.scopes:
+            raise Forbidden()
+        return principal
+
+    return guard
+
+
+AdminPrincipal = Annotated[Principal, Depends(require_roles("admin"))]
+ProducerPrincipal = Annotated[Principal, Depends(require_roles("admin", "producer"))]
+ReviewerPrincipal = Annotated[Principal, Depends(require_roles("admin", "reviewer"))]
+UserPrincipal = Annotated[Principal, Depends(require_roles("admin", "producer", "reviewer", "staff"))]
+ReadPrincipal = Annotated[Principal, Depends(require_scope("assets:read"))]
+DownloadPrincipal = Annotated[Principal, Depends(require_scope("assets:download"))]
