@@ -10,6 +10,7 @@ import redis
 from huey import Huey, RedisHuey, SqliteHuey
 
 from service.core.runtime import Runtime, current
+from service.jobs import runner
 
 
 class JobQueue(Protocol):
@@ -42,9 +43,11 @@ def _build_huey_app(rt: Runtime) -> HueyApp:
     else:
         s.var_dir.mkdir(parents=True, exist_ok=True)
         huey = SqliteHuey("kho", filename=str(s.var_dir / "queue.db"), results=False)
-    from service.jobs import runner
 
-    wrapper = huey.task(name="kho.run_job", retries=0)(runner.run_job)
+    def run_job(job_id: str) -> str:
+        return runner.run_job(job_id, redispatch=HueyQueue(rt).dispatch)
+
+    wrapper = huey.task(name="kho.run_job", retries=0)(run_job)
     return HueyApp(huey, wrapper)
 
 

@@ -155,8 +155,15 @@ def retry_policy() -> Backoff:
                    window=s.jobs.retry_window_seconds)
 
 
-def run_job(job_id: str) -> str:
-    """Entry point called by the queue. Returns the final status (for tests and logs)."""
+Redispatch = Callable[[str, float], None]
+"""How a retried job is sent again: (job id, delay in seconds). The queue passes its own dispatch, so the
+runner never imports the queue (the queue imports the runner to register it as the task)."""
+
+
+def run_job(job_id: str, redispatch: Redispatch | None = None) -> str:
+    """Entry point called by the queue. Returns the final status (for tests and logs). Without `redispatch`
+    (a test or script running one job by hand) a retry is only written to the jobs table, where the sweep
+    finds it once it is due, as it finds any lost queue message."""
     if not HANDLERS:  # claiming the job with nobody to run it would fail it for good
         raise RuntimeError("no job handlers installed: call service.worker.wiring.install() first")
     now = utcnow()
@@ -184,7 +191,7 @@ def run_job(job_id: str) -> str:
     except JobCancelled:
         return _finish(ctx, "cancelled")
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job row
-        return _fail(ctx, exc)
+        return _fail(ctx, exc, redispatch)
     if ctx.completed:
         return "succeeded"
     return _finish(ctx, "succeeded")
@@ -206,7 +213,7 @@ def _finish(ctx: JobContext, status: str, error: str | None = None, code: str | 
     return status if _persist(write) else "lost"
 
 
-def _fail(ctx: JobContext, exc: Exception) -> str:
+def _fail(ctx: JobContext, exc: Exception, redispatch: Redispatch | None) -> str:
     failure, code = classify(exc)
     message = public_error(str(exc)[:2000]) or type(exc).__name__
     if failure is Failure.OUTAGE:
@@ -228,13 +235,9 @@ def _fail(ctx: JobContext, exc: Exception) -> str:
             repository.requeue(session, ctx.job_id, ctx.token, not_before=now + timedelta(seconds=decision.delay),
                                error=message, code=code, outage_since=decision.outage_since,
                                outage=failure is Failure.OUTAGE)
-            after_commit(session, lambda: _dispatch(ctx.job_id, decision.delay))
+            if redispatch is not None:
+                after_commit(session, lambda: redispatch(ctx.job_id, decision.delay))
             return "retrying"
 
     return _persist(write)
 
-
-def _dispatch(job_id: str, delay: float) -> None:
-    from service.jobs.queue import get_queue  # queue → runner is the registration direction
-
-    get_queue().dispatch(job_id, delay=delay)
