@@ -19,9 +19,10 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import HTTPConnection  # at run time: FastAPI reads the dependency's signature
 
@@ -104,6 +105,11 @@ class Runtime:
 def make_engine(url: str) -> Engine:
     kwargs: dict[str, Any] = {"future": True}
     if url.startswith("sqlite"):
+        # A fresh clone has no var/ yet: SQLite cannot create a file in a missing folder, and "unable to open
+        # database file" reads as an outage, so start-up would wait for a database that can never come.
+        database = make_url(url).database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
         # The API and the in-process worker share the file: wait for locks instead of failing at once.
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:

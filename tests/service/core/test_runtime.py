@@ -153,3 +153,18 @@ def test_the_app_uses_an_installed_runtime_and_leaves_it_open(tmp_path: Path, re
         assert app.state.runtime is rt
         assert client.get("/healthz").status_code == 200
     assert not rt.closed and runtime.current() is rt
+
+
+def test_a_fresh_clone_without_var_starts_at_once(tmp_path: Path, restore: None) -> None:
+    """`scripts/run.sh` on a fresh clone: var/ does not exist yet. SQLite cannot create its file in a missing
+    folder and "unable to open database file" reads as an outage, so the start-up wait used to retry for
+    minutes; the engine now makes the folder."""
+    from service.ops.startup import wait_for_database
+
+    var = tmp_path / "not" / "yet"
+    rt = runtime.install(Runtime.build(_settings(var, startup_wait_seconds=1)))
+    assert not var.exists()
+    wait_for_database()  # raises after one second if the database cannot be opened
+    with rt.engine.connect() as conn:
+        assert conn.execute(text("SELECT 1")).scalar() == 1
+    assert (var / "kho.db").exists()
