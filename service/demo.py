@@ -8,14 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
 
 from service.app import create_app
+from service.assets import repository as assets_repo
 from service.auth import repository as auth_repo
 from service.auth import service as auth_service
 from service.core.db import unit_of_work
 from service.core.security import generate_password
-from service.models import Asset
 from service.orgs import repository as orgs_repo
 from service.orgs import service as orgs
 from service.users.bootstrap import ROOT_CODE, ensure_root_org
@@ -104,7 +103,7 @@ def _upload(client: Any, token: str, meta: dict[str, Any], path: Path) -> None:
 
 def seed_demo(only_if_empty: bool) -> None:
     with unit_of_work() as session:
-        if only_if_empty and (session.scalar(select(func.count()).select_from(Asset)) or 0) > 0:
+        if only_if_empty and assets_repo.count_all(session) > 0:
             return
     passwords = _ensure_orgs_and_users()
     for email, password in passwords.items():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.core.runtime import current
@@ -97,3 +97,9 @@ def unit_of_work(factory: sessionmaker[Session] | None = None) -> Iterator[Sessi
         finish(session, True)
     finally:
         session.close()
+
+
+def ping(engine: Engine) -> None:
+    """One round trip to the database (start-up wait, readiness): raises if it does not answer."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))

@@ -15,8 +15,8 @@ import httpx
 import redis
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
+from service.core.db import ping
 from service.core.runtime import Runtime, current, runtime_of
 from service.jobs.queue import huey_app
 from service.ops.ratelimit import limiter_status
@@ -32,8 +32,7 @@ def healthz() -> dict[str, str]:
 
 
 def _database(rt: Runtime) -> None:
-    with rt.engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
+    ping(rt.engine)
 
 
 def _storage(rt: Runtime) -> None:

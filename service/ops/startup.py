@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
-
 from service.core.backoff import Backoff, wait_until_ready
-from service.core.db import get_engine
+from service.core.db import get_engine, ping
 from service.core.runtime import get_settings
 from service.jobs.failures import Failure, classify
 
@@ -14,8 +12,7 @@ STARTUP_SCHEDULE = Backoff(base=1.0, cap=15.0)
 
 
 def _ping() -> None:
-    with get_engine().connect() as conn:
-        conn.execute(text("SELECT 1"))
+    ping(get_engine())
 
 
 def wait_for_database() -> None:

@@ -9,13 +9,12 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.core.backoff import Backoff
 from service.core.db import unit_of_work
-from service.models import OutboxEvent
 from service.models.base import utcnow
+from service.outbox import repository
 
 log = logging.getLogger("kho.outbox")
 # 2 s, 4 s, 8 s … capped at 5 min, never given up: an event is only ever late, not lost.
@@ -29,21 +28,13 @@ def install_consumers(table: dict[str, list[Consumer]]) -> None:
     CONSUMERS.update({topic: list(fns) for topic, fns in table.items()})
 
 
-def _pending(session: Session, limit: int) -> list[OutboxEvent]:
-    q = (select(OutboxEvent).where(OutboxEvent.processed_at.is_(None), OutboxEvent.available_at <= utcnow())
-         .order_by(OutboxEvent.id).limit(limit))
-    if session.get_bind().dialect.name == "postgresql":
-        q = q.with_for_update(skip_locked=True)  # several workers drain in parallel without double delivery
-    return list(session.scalars(q))
-
-
 def drain(limit: int = 200) -> int:
     """Process up to `limit` due events; returns how many were handled successfully."""
     if not CONSUMERS:  # marking events processed with nobody listening would lose them
         raise RuntimeError("no outbox consumers installed: call service.worker.wiring.install() first")
     done = 0
     with unit_of_work() as session:
-        for event in _pending(session, limit):
+        for event in repository.due(session, limit):
             try:
                 with session.begin_nested():
                     for fn in CONSUMERS.get(event.topic, []):
@@ -66,11 +57,7 @@ def settle(session: Session, topic: str) -> int:
     (a pump holding one is waited for; once it commits, the event is no longer pending)."""
     if not CONSUMERS.get(topic):  # marking them processed with nobody listening would lose them
         raise RuntimeError(f"no outbox consumer for {topic}: call service.worker.wiring.install() first")
-    q = (select(OutboxEvent).where(OutboxEvent.processed_at.is_(None), OutboxEvent.topic == topic)
-         .order_by(OutboxEvent.id))
-    if session.get_bind().dialect.name == "postgresql":
-        q = q.with_for_update()
-    events = list(session.scalars(q))
+    events = repository.pending_of_topic(session, topic)
     for event in events:
         for fn in CONSUMERS[topic]:
             fn(session, event.payload)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from service.models import QaItem
+from service.qa import repository
 from service.qa.schemas import QaItemOut
 from transcoding.qa.model import QaItem as QaModelItem
 from transcoding.qa.richtext import RichText
@@ -25,7 +25,7 @@ def _correct_index(value: Any) -> int | None:
 
 
 def replace_items(session: Session, version_id: uuid.UUID, items: list[dict[str, Any]]) -> None:
-    session.execute(delete(QaItem).where(QaItem.version_id == version_id))
+    repository.delete_items(session, version_id)
     session.add_all(QaItem(version_id=version_id, position=i, question=item["question"],
                            answer=item.get("answer", ""), choices=list(item.get("choices", [])),
                            correct=_correct_index(item.get("correct")), source=item.get("source"))
@@ -34,8 +34,7 @@ def replace_items(session: Session, version_id: uuid.UUID, items: list[dict[str,
 
 
 def items_of(session: Session, version_id: uuid.UUID) -> list[QaItem]:
-    query = select(QaItem).where(QaItem.version_id == version_id).order_by(QaItem.position)
-    return list(session.scalars(query))
+    return repository.items_of(session, version_id)
 
 
 def to_model(row: QaItem) -> QaModelItem:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from service.auth import service as auth_service
 from service.core.db import unit_of_work
 from service.core.errors import KhoError
 from service.core.security import generate_password
-from service.models import User
 from service.orgs import repository as orgs_repo
 from service.orgs import service as orgs
+from service.users import repository as users_repo
 
 ROOT_CODE = "BGDDT"
 ADMIN_EMAIL = "admin@kho.local"
@@ -28,7 +26,7 @@ def ensure_admin() -> tuple[str, str] | None:
     do not count: the repository still needs someone who can manage it)."""
     ensure_root_org()
     with unit_of_work() as session:
-        if (session.scalar(select(func.count()).select_from(User).where(User.role == "admin")) or 0) > 0:
+        if users_repo.count_admins(session) > 0:
             return None
         root = orgs_repo.by_code(session, ROOT_CODE)
         assert root is not None

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from service.models import AuthToken, Organisation, User
@@ -34,3 +34,7 @@ def revoke_tokens(session: Session, user_id: uuid.UUID) -> None:
 
 def flush(session: Session) -> None:
     session.flush()
+
+
+def count_admins(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User).where(User.role == "admin")) or 0

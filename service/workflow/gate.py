@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import true
 from sqlalchemy.orm import Session
 
+from service.assets import policy
 from service.i18n import ui_text
 from service.models import Version
 from service.models.base import utcnow
@@ -27,7 +27,7 @@ def _subject(session: Session, version_id: object) -> Subject | None:
     if version is None:
         return None
     # Locked like an approval locks it: the two never decide on a stale view of each other.
-    asset = repository.get_asset_for_update(session, version.asset_id, true())
+    asset = repository.get_asset_for_update(session, version.asset_id, policy.system_filter())
     if asset is None:
         return None
     session.refresh(version)
