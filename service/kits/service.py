@@ -110,6 +110,11 @@ def items_by_kit(session: Session, kits: list[Collection]) -> dict[uuid.UUID, li
     return repository.items_of_kits(session, [k.id for k in kits])
 
 
+def kits_with_counts(session: Session, limit: int = 100) -> list[tuple[Collection, int]]:
+    """Kits with how many items each holds, counted in the same query."""
+    return repository.all_kits(session, limit)
+
+
 def list_kits(session: Session, limit: int = 100) -> list[Collection]:
     return [k for k, _ in repository.all_kits(session, limit)]
 
