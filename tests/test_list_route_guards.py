@@ -173,10 +173,10 @@ def _functions(file: str) -> dict[str, str]:
 
 def _path_pattern(path: str) -> re.Pattern[str]:
     """The path as a test requests it: the first string argument of `.get(` or of a request builder named
-    in REQUESTERS; literal parts as they are, a `{parameter}` as any expression without quotes, the path
-    a whole string or followed by a query."""
+    in REQUESTERS; literal parts as they are, a `{parameter}` as one f-string field or one literal segment,
+    the path a whole string or followed by a query (so `/kits/{slug}.zip` does not stand for `/kits/{slug}`)."""
     parts = re.split(r"\{[^}]+\}", path)
-    body = r"[^\"'\s]+".join(re.escape(p) for p in parts)
+    body = r"(?:\{[^{}]+\}|[\w-]+)".join(re.escape(p) for p in parts)
     return re.compile(rf"(?:\.get|{'|'.join(REQUESTERS)})\([^()\"']*[\"']{body}[\"'?]")
 
 
