@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import Factory
 from tests.querycount import assert_flat
-from tests.service.identity.test_admin_list_query_counts import test_terms as vocabulary_terms
+from tests.service.identity.test_admin_list_query_counts import temporary_terms
 from tests.service.plans.builders import Tree
 from tests.service.publication.helpers import Publisher
 from tests.service.workflow.test_asset_list_query_counts import more_captions
@@ -186,5 +186,5 @@ def test_suggestions(client: TestClient, factory: Factory) -> None:
 def test_vocabulary_admin_page(client: TestClient, factory: Factory) -> None:
     web = another(client)
     sign_in(web, factory, "admin", factory.org("province"))
-    with vocabulary_terms() as (labels, grow):
+    with temporary_terms() as (labels, grow):
         assert_flat(_page(web, "/quan-tri/tu-vung", labels), grow)

@@ -27,7 +27,7 @@ def _listed(client: TestClient, path: str, headers: dict[str, str], shown: list[
 
 
 @contextmanager
-def test_terms(vocabulary: str = "level") -> Iterator[tuple[list[str], Callable[[int], None]]]:
+def temporary_terms(vocabulary: str = "level") -> Iterator[tuple[list[str], Callable[[int], None]]]:
     """(labels made, grow): terms of a shared vocabulary, written through the ORM and removed at the end so
     that other tests see the seeded vocabulary only."""
     from sqlalchemy import delete, func, select
@@ -57,14 +57,13 @@ def test_terms(vocabulary: str = "level") -> Iterator[tuple[list[str], Callable[
                                                          VocabularyTerm.code.in_(codes)))
 
 
-test_terms.__test__ = False  # type: ignore[attr-defined]  # a helper named like a test
 
 
 def test_vocabularies(client: TestClient, factory: Factory) -> None:
     headers = factory.headers("staff")
-    with test_terms() as (labels, grow):
+    with temporary_terms() as (labels, grow):
         assert_flat(_listed(client, "/api/v1/vocabularies?vocabulary=level", headers, labels), grow)
-    with test_terms() as (labels, grow):
+    with temporary_terms() as (labels, grow):
         assert_flat(_listed(client, "/vocab/level", {}, labels), grow)
 
 
