@@ -31,6 +31,16 @@ def items(session: Session, collection_id: uuid.UUID) -> list[CollectionItem]:
                                 .order_by(CollectionItem.position)))
 
 
+def items_of_kits(session: Session, collection_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[CollectionItem]]:
+    """The items of several kits in one query (a list of kits shows each kit's items)."""
+    out: dict[uuid.UUID, list[CollectionItem]] = {c: [] for c in collection_ids}
+    if collection_ids:
+        for row in session.scalars(select(CollectionItem).where(CollectionItem.collection_id.in_(collection_ids))
+                                   .order_by(CollectionItem.collection_id, CollectionItem.position)):
+            out[row.collection_id].append(row)
+    return out
+
+
 def replace_items(session: Session, collection_id: uuid.UUID, rows: list[CollectionItem]) -> None:
     session.execute(delete(CollectionItem).where(CollectionItem.collection_id == collection_id))
     add(session, *rows)

@@ -13,16 +13,18 @@ from service.http.deps import CurrentPrincipal, DownloadPrincipal, ProducerPrinc
 from service.http.methods import asked_for
 from service.kits import service as kits
 from service.kits.schemas import KitIn, KitItemIn, KitOut, KitPatch
-from service.models import Collection
+from service.models import Collection, CollectionItem
 from storage.http import content_disposition
 
 router = APIRouter(prefix="/api/v1/kits", tags=["kits"])
 
 
-def _out(session: Session, kit: Collection) -> KitOut:
+def _out(session: Session, kit: Collection, items: list[CollectionItem] | None = None) -> KitOut:
+    """`items`: the kit's items when the caller read them already (a list reads all kits' items at once)."""
+    rows = kits.items_of(session, kit) if items is None else items
     return KitOut(id=kit.id, slug=kit.slug, title=kit.title, description=kit.description,
                   owner_org_id=kit.owner_org_id, created_at=kit.created_at,
-                  items=[KitItemIn(asset_id=i.asset_id, profile=i.profile) for i in kits.items_of(session, kit)],
+                  items=[KitItemIn(asset_id=i.asset_id, profile=i.profile) for i in rows],
                   zip_url=urls.kit_zip(kit.slug))
 
 
@@ -45,7 +47,9 @@ def create_kit(body: KitIn, principal: ProducerPrincipal, session: SessionDep) -
 @router.get("", response_model=list[KitOut])
 def list_kits(principal: CurrentPrincipal, session: SessionDep,
               limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[KitOut]:
-    return [_out(session, k) for k in kits.list_kits(session, limit)]
+    listed = kits.list_kits(session, limit)
+    items = kits.items_by_kit(session, listed)
+    return [_out(session, k, items[k.id]) for k in listed]
 
 
 @router.get("/{slug}", response_model=KitOut)

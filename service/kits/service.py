@@ -20,7 +20,7 @@ from service.kits.manifest import MANIFEST_NAME, Missing, manifest_bytes, missin
 from service.kits.readme import KitEntry, readme_text
 from service.kits.schemas import KitItemIn
 from service.kits.zipstream import ZipMember, stream_zip
-from service.models import Collection, CollectionItem
+from service.models import Collection, CollectionItem, Rendition
 from service.models.base import utcnow
 from service.news import repository as news_repo
 from service.news.rights import delivered_copy, rights_for
@@ -106,6 +106,15 @@ def items_of(session: Session, kit: Collection) -> list[CollectionItem]:
     return repository.items(session, kit.id)
 
 
+def items_by_kit(session: Session, kits: list[Collection]) -> dict[uuid.UUID, list[CollectionItem]]:
+    return repository.items_of_kits(session, [k.id for k in kits])
+
+
+def kits_with_counts(session: Session, limit: int = 100) -> list[tuple[Collection, int]]:
+    """Kits with how many items each holds, counted in the same query."""
+    return repository.all_kits(session, limit)
+
+
 def list_kits(session: Session, limit: int = 100) -> list[Collection]:
     return [k for k, _ in repository.all_kits(session, limit)]
 
@@ -143,13 +152,16 @@ def zip_stream(session: Session, principal: Principal, slug: str,
                if a.id not in live_ids]
     versions = news_repo.versions(session, [a.current_version_id for _, a in rows if a.current_version_id])
     orgs = news_repo.organisations(session, [a.owner_org_id for _, a in rows])
+    # The renditions of every item that asks for a profile, read at once (not one query per item).
+    chosen = news_repo.renditions(session, [a.current_version_id for i, a in rows
+                                            if i.profile and a.current_version_id])
     sources: list[_Source] = []
     entries: list[KitEntry] = []
     for n, (item, asset) in enumerate(rows, start=1):
         version = versions.get(asset.current_version_id) if asset.current_version_id else None
         if version is None:
             continue
-        rendition = news_repo.rendition(session, version.id, item.profile, None) if item.profile else None
+        rendition = _largest(chosen.get(version.id, []), item.profile) if item.profile else None
         key, size, media_type = ((rendition.object_key, rendition.size, rendition.media_type) if rendition
                                  else (version.object_key, version.size, version.media_type))
         org = orgs.get(asset.owner_org_id)
@@ -169,6 +181,11 @@ def zip_stream(session: Session, principal: Principal, slug: str,
         return [manifest_bytes(kit, entries, missing, sums, now)]
 
     return f"{kit.slug}.zip", stream_zip(_members(get_store(), sources, readme, sums, manifest))
+
+
+def _largest(renditions: list[Rendition], profile: str) -> Rendition | None:
+    """The largest rendition of the profile (the single-item read took the same one)."""
+    return max((r for r in renditions if r.profile == profile), key=lambda r: r.size, default=None)
 
 
 def _ext(media_type: str) -> str:

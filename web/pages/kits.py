@@ -41,7 +41,7 @@ def _slug(title: str) -> str:
 
 def _page(request: Request, user: RequiredUser, session: SessionDep, error: str | None = None,
           status_code: int = 200) -> Response:
-    listed = [(k, len(kits.items_of(session, k))) for k in kits.list_kits(session)]
+    listed = kits.kits_with_counts(session)
     choices: list[Asset] = []
     if user.can("admin", "producer"):
         choices, _ = assets.list_page(session, user.principal, kind=None, status="published", org_id=None, terms={},
