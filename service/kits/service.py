@@ -8,6 +8,7 @@ import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -157,6 +158,7 @@ def zip_stream(session: Session, principal: Principal, slug: str,
                                             if i.profile and a.current_version_id])
     sources: list[_Source] = []
     entries: list[KitEntry] = []
+    uses: list[dict[str, Any]] = []
     for n, (item, asset) in enumerate(rows, start=1):
         version = versions.get(asset.current_version_id) if asset.current_version_id else None
         if version is None:
@@ -171,9 +173,10 @@ def zip_stream(session: Session, principal: Principal, slug: str,
         sources.append(_Source(key, size, media_type, rights_for(asset, org.name if org else ""), name))
         entries.append(KitEntry(name, asset, org.name if org else "", rendition.profile if rendition else "original",
                                 media_type))
-        if downloading:
-            usage.record("download", principal, session=session, asset_id=asset.id, version_id=version.id,
-                         rendition=rendition, profile=item.profile or "original", channel="kit", bytes_sent=size)
+        uses.append({"asset_id": asset.id, "version_id": version.id, "rendition": rendition,
+                     "profile": item.profile or "original", "channel": "kit", "bytes_sent": size})
+    if downloading:  # every file's download in one write (not two inserts per file)
+        usage.record_many("download", principal, session, uses)
     readme = readme_text(kit, entries, [m.asset for m in missing if m.why == "withdrawn"]).encode("utf-8")
     sums: dict[str, tuple[str, int]] = {}
 

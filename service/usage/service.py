@@ -9,7 +9,7 @@ get a short one of their own."""
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
@@ -82,3 +82,10 @@ def _row(kind: UsageKind, principal: Principal | None, *, asset_id: uuid.UUID | 
 
 def downloaders_of(session: Session, asset_id: uuid.UUID) -> list[repository.Downloader]:
     return repository.downloaders_of(session, asset_id)
+
+
+def record_many(kind: UsageKind, principal: Principal | None, session: Session, uses: list[dict[str, Any]]) -> None:
+    """Several uses made by one request (the files of a kit) in one write, whatever their number. Each use
+    names the fields `record` takes (asset_id, version_id, rendition, profile, channel, bytes_sent)."""
+    if uses:
+        repository.insert_many(session, [_row(kind, principal, **use) for use in uses])

@@ -68,6 +68,12 @@ def test_kit_crud_and_streamed_zip(client: TestClient, factory: Factory, publish
     assert gone[draft] == {"asset_id": draft, "status": "not_published"}  # a draft's title stays private
     img = Image.open(io.BytesIO(zf.read(names[1])))
     assert img.size == (200, 100) and "© 2026 Sở GDĐT" in img.info["xmp"].decode("utf-8")
+    # Each file delivered is a download by the key's client (one write for the whole kit); the withdrawn
+    # asset, not delivered, is not.
+    for asset_id, delivered in ((a, True), (b, True), (c, False)):
+        r = client.get(f"/api/v1/assets/{asset_id}/downloaders", headers=producer)
+        assert r.status_code == 200, r.text
+        assert len(r.json()["api_clients"]) == (1 if delivered else 0), (asset_id, r.json())
 
     r = client.patch(f"/api/v1/kits/{slug}", json={"items": [{"asset_id": b}]}, headers=producer)
     assert [i["asset_id"] for i in r.json()["items"]] == [b]
