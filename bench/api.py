@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 KIT_FILES, KIT_FILE_MB = 12, 8
 PG_ADMIN_URL = os.environ.get("KHO_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-PG_DB = "kho_bench_api"
+PG_DB = os.environ.get("KHO_BENCH_PG_DB", "kho_bench_api")  # several benches on one server: one database each
 
 
 def pg_database(create: bool) -> str:

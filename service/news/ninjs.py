@@ -52,6 +52,12 @@ def _probe_number(probe: dict[str, Any], *names: str) -> float | None:
     return None
 
 
+def probe_dims(probe: dict[str, Any] | None) -> tuple[float | None, float | None, float | None]:
+    """What an item shows of its version's probe: the original's width, height and duration."""
+    probe = probe or {}
+    return _probe_number(probe, "width"), _probe_number(probe, "height"), _probe_number(probe, "duration")
+
+
 def renditions(item: ItemFacts, rows: list[RenditionFacts], uri: str) -> list[dict[str, Any]]:
     """The original and the renditions of the item whose URI is `uri`."""
     out: list[dict[str, Any]] = []
@@ -59,8 +65,7 @@ def renditions(item: ItemFacts, rows: list[RenditionFacts], uri: str) -> list[di
         original: dict[str, Any] = {"name": "original", "href": uri + _rendition_path("original", None),
                                     "contenttype": item.version_media_type, "sizeinbytes": item.version_size,
                                     "title": item.version_filename}
-        for key, names in (("width", ("width",)), ("height", ("height",)), ("duration", ("duration",))):
-            value = _probe_number(item.version_probe or {}, *names)
+        for key, value in zip(("width", "height", "duration"), probe_dims(item.version_probe), strict=True):
             if value is not None:
                 original[key] = value
         out.append(original)

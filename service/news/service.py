@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import mimetypes
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy.orm import Session
 
 from search.query import cut_query
 from service.assets import variants
+from service.assets.repository import GroupRef
 from service.core.errors import KhoError, NotFound
 from service.core.runtime import download_ttl, get_store
 from service.identity.principal import Principal
 from service.models.base import utcnow
 from service.news import ninjs, repository
-from service.news.repository import ItemFacts
+from service.news.cache import BuiltItem, ItemCache
+from service.news.repository import ItemFacts, RenditionFacts, TermFacts
 from service.news.rights import delivered_copy, rights_for
 from service.news.search import get_news_search
 from service.usage import service as usage
@@ -39,22 +43,51 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
         raise KhoError("validation_failed", reason="invalid cursor") from exc
 
 
-def to_items(session: Session, rows: list[ItemFacts]) -> list[dict[str, Any]]:
-    """ninjs for a page of rows (asset, version and owner already in them) with at most three more queries:
-    renditions, subjects, and the language groups when a row belongs to one."""
+def _inputs(session: Session, rows: list[ItemFacts]) -> list[tuple[ItemFacts, tuple[RenditionFacts, ...],
+                                                                   tuple[TermFacts, ...], tuple[GroupRef, ...]]]:
+    """What each row's item is built from, read with at most three more queries: renditions, subjects, and the
+    language groups when a row belongs to one (the other live members of its group)."""
     renditions = repository.rendition_facts(session, [r.current_version_id for r in rows
                                                       if r.current_version_id and r.version_number is not None])
     terms = repository.term_facts(session, [r.id for r in rows])
     grouped = [r for r in rows if r.in_group and r.status == "published"]
     groups = variants.live_groups(session, grouped, utcnow()) if grouped else {}
+    return [(r, tuple(renditions.get(r.current_version_id, ()) if r.current_version_id else ()),
+             tuple(terms.get(r.id, ())), tuple(m for m in groups.get(r.id, ()) if m.id != r.id)) for r in rows]
+
+
+def _build(row: ItemFacts, renditions: tuple[RenditionFacts, ...], terms: tuple[TermFacts, ...],
+           others: tuple[GroupRef, ...]) -> dict[str, Any]:
+    item = ninjs.to_ninjs(row, list(renditions), list(terms))
+    if others:
+        item["associations"] = ninjs.language_versions(others)
+    return item
+
+
+def to_items(session: Session, rows: list[ItemFacts]) -> list[dict[str, Any]]:
+    """ninjs for a page of rows (asset, version and owner already in them), built afresh."""
+    return [_build(*inputs) for inputs in _inputs(session, rows)]
+
+
+def built_items(session: Session, rows: list[ItemFacts], cache: ItemCache) -> list[BuiltItem]:
+    """The page's items as JSON bytes, each taken from `cache` when everything it is built from — read from
+    the database just now — is what it was built from last time (see `service.news.cache`)."""
+    base = ninjs.base_url()
     out = []
-    for r in rows:
-        item = ninjs.to_ninjs(r, renditions.get(r.current_version_id, []) if r.current_version_id else [],
-                              terms.get(r.id, []))
-        others = [m for m in groups.get(r.id, []) if m.id != r.id]
-        if others:
-            item["associations"] = ninjs.language_versions(others)
-        out.append(item)
+    for row, renditions, terms, others in _inputs(session, rows):
+        # The whole input of the build (the probe dict compares by value; a member's status never shows).
+        inputs = (base, row, renditions, terms, tuple((m.id, m.language, m.kind, m.title) for m in others))
+        built = cache.get(row.id, inputs)
+        if built is None:
+            item = _build(row, renditions, terms, others)
+            raw = orjson.dumps(item, option=orjson.OPT_SORT_KEYS)
+            stamp = item.get("versioncreated")
+            pulled = ((row.id.hex, row.current_version_id.hex if row.current_version_id else None)
+                      if row.status == "published" else None)
+            built = BuiltItem(raw, hashlib.sha256(raw).digest(),
+                              datetime.fromisoformat(stamp.replace("Z", "+00:00")) if stamp else None, pulled)
+            cache.put(row.id, inputs, built)
+        out.append(built)
     return out
 
 
@@ -65,22 +98,28 @@ def _pulled(session: Session, principal: Principal, rows: list[ItemFacts]) -> No
                        [(r.id, r.current_version_id) for r in rows if r.status == "published"], channel="api")
 
 
-def list_items(session: Session, principal: Principal, *, updated_since: datetime | None, cursor: str | None,
-               limit: int, kind: str | None) -> tuple[list[dict[str, Any]], str | None]:
+def _pulled_built(session: Session, principal: Principal, items: list[BuiltItem]) -> None:
+    """`_pulled` for built items: the same pull, from the ids they keep in hex (tombstones are no pull)."""
+    usage.record_pulled("api_pull", principal, session, [i.pulled for i in items if i.pulled is not None],
+                        channel="api")
+
+
+def list_items(session: Session, principal: Principal, cache: ItemCache, *, updated_since: datetime | None,
+               cursor: str | None, limit: int, kind: str | None) -> tuple[list[BuiltItem], str | None]:
     rows = repository.page(session, utcnow(), updated_since=updated_since, after=decode_cursor(cursor),
                            limit=limit + 1, kind=kind)
     more = len(rows) > limit
     rows = rows[:limit]
-    items = to_items(session, rows)
-    _pulled(session, principal, rows)
+    items = built_items(session, rows, cache)
+    _pulled_built(session, principal, items)
     return items, encode_cursor(rows[-1]) if more and rows else None
 
 
-def search_items(session: Session, principal: Principal, *, query: str, kind: str | None, offset: int,
-                 limit: int) -> list[dict[str, Any]]:
+def search_items(session: Session, principal: Principal, cache: ItemCache, *, query: str, kind: str | None,
+                 offset: int, limit: int) -> list[BuiltItem]:
     rows = get_news_search().search(session, utcnow(), cut_query(query), kind=kind, offset=offset, limit=limit)
-    items = to_items(session, rows)
-    _pulled(session, principal, rows)
+    items = built_items(session, rows, cache)
+    _pulled_built(session, principal, items)
     return items
 
 

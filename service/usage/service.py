@@ -43,13 +43,20 @@ def record_items(kind: UsageKind, principal: Principal | None, session: Session,
     """One event per (asset, version) of a page a client pulled, recorded as one outbox row in the request's
     transaction and expanded by the pump (`consumers.expand_pull`). The events of one pull share its
     instant (and so its day)."""
+    record_pulled(kind, principal, session, [(a.hex, v.hex if v else None) for a, v in items], channel)
+
+
+def record_pulled(kind: UsageKind, principal: Principal | None, session: Session,
+                  items: list[tuple[str, str | None]], channel: str) -> None:
+    """`record_items` with the (asset, version) ids already in hex, as the outbox row holds them (the
+    newsroom list keeps them beside each built item: 100 UUID → hex conversions a page otherwise)."""
     if not items:
         return
     pull = {"at": utcnow().isoformat(), "kind": kind, "channel": channel,
             "organisation_id": _hex(principal.organisation_id if principal else None),
             "user_id": _hex(principal.user_id if principal else None),
             "api_client_id": _hex(principal.client_id if principal else None),
-            "items": [[a.hex, v.hex if v else None] for a, v in items]}
+            "items": [[a, v] for a, v in items]}
     # Written as the transaction's last statement (a read-only request otherwise holds no write lock at all).
     before_commit(session, lambda s: outbox.emit(s, consumers.TOPIC, **pull))
 
