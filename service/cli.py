@@ -182,7 +182,7 @@ def _search_check(_: argparse.Namespace) -> None:
 def _import(args: argparse.Namespace) -> None:
     from service.bulk.cli import import_for_user
 
-    report = import_for_user(Path(args.file), args.user, args.org)
+    report = import_for_user(runtime.current(), Path(args.file), args.user, args.org)
     print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     print(f"Đã tạo / created {report.created}, trùng / duplicates {report.duplicates}, "
           f"lỗi / failed {report.failed} trên / of {report.total}", file=sys.stderr)

@@ -86,6 +86,11 @@ class Runtime:
     def search_index(self) -> SearchIndex:
         return self.adapter(_build_search_index)
 
+    @property
+    def download_ttl(self) -> timedelta:
+        """How long a signed download URL handed out by this process stays valid."""
+        return timedelta(seconds=self.settings.security.download_url_ttl_seconds)
+
     def close(self) -> None:
         """Close every adapter built (search index, connection pools, queue connections). Idempotent."""
         with self._lock:
@@ -239,5 +244,5 @@ def get_search_index() -> SearchIndex:
 
 
 def download_ttl() -> timedelta:
-    return timedelta(seconds=get_settings().security.download_url_ttl_seconds)
+    return current().download_ttl
 

@@ -5,8 +5,14 @@ import uuid
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from service.core.runtime import get_store
-from service.http.deps import AdminPrincipal, CurrentPrincipal, DownloadPrincipal, ProducerPrincipal, SessionDep
+from service.http.deps import (
+    AdminPrincipal,
+    CurrentPrincipal,
+    DownloadPrincipal,
+    ProducerPrincipal,
+    RuntimeDep,
+    SessionDep,
+)
 from service.http.files import object_response
 from service.http.methods import asked_for
 from service.renditions import service as renditions
@@ -31,12 +37,12 @@ def regenerate(asset_id: uuid.UUID, body: RegenerateRequest, principal: Producer
 
 @router.get("/assets/{asset_id}/renditions/{rendition_id}", responses={206: {"description": "Partial content"}})
 def download_rendition(asset_id: uuid.UUID, rendition_id: uuid.UUID, request: Request,
-                       principal: DownloadPrincipal, session: SessionDep) -> Response:
+                       principal: DownloadPrincipal, session: SessionDep, rt: RuntimeDep) -> Response:
     asset, r = renditions.get_for_download(session, principal, asset_id, rendition_id)
     whole = "range" not in request.headers or request.headers["range"].startswith("bytes=0-")
     if whole and asked_for(request) == "GET":  # a HEAD delivers nothing
         record_download(session, principal, asset, r)
-    return object_response(request, get_store(), r.object_key, size=r.size, media_type=r.media_type,
+    return object_response(request, rt.store, r.object_key, size=r.size, media_type=r.media_type,
                            filename=renditions.file_name(asset, r), etag=f"{r.id.hex}-{r.size}")
 
 
@@ -54,12 +60,12 @@ def list_version_renditions(asset_id: uuid.UUID, number: int, principal: Current
                        404: {"description": "No such rendition, or of a version the caller may not preview"},
                        410: {"description": "The asset was withdrawn"}})
 def download_version_rendition(asset_id: uuid.UUID, number: int, rendition_id: uuid.UUID, request: Request,
-                               principal: DownloadPrincipal, session: SessionDep) -> Response:
+                               principal: DownloadPrincipal, session: SessionDep, rt: RuntimeDep) -> Response:
     asset, version, r = renditions.get_version_rendition(session, principal, asset_id, number, rendition_id)
     whole = "range" not in request.headers or request.headers["range"].startswith("bytes=0-")
     if whole and asked_for(request) == "GET" and version.id == asset.current_version_id:
         record_download(session, principal, asset, r)  # a preview of a pending version is not use
-    return object_response(request, get_store(), r.object_key, size=r.size, media_type=r.media_type,
+    return object_response(request, rt.store, r.object_key, size=r.size, media_type=r.media_type,
                            filename=renditions.file_name(asset, r), etag=f"{r.id.hex}-{r.size}")
 
 

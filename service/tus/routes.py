@@ -13,8 +13,7 @@ from starlette.requests import ClientDisconnect
 
 from service.assets.upload import sync_chunks
 from service.core.errors import KhoError
-from service.core.runtime import get_settings
-from service.http.deps import ProducerPrincipal, SessionDep
+from service.http.deps import ProducerPrincipal, RuntimeDep, SessionDep
 from service.models import Upload
 from service.tus import protocol
 from service.tus import service as tus
@@ -42,11 +41,11 @@ def _state_headers(upload: Upload) -> dict[str, str]:
     return headers
 
 
-def _options() -> Response:
+def _options(rt: RuntimeDep) -> Response:
     return Response(status_code=204, headers={
         **TUS_HEADERS, "Tus-Version": TUS_VERSION, "Tus-Extension": protocol.EXTENSIONS,
         "Tus-Checksum-Algorithm": protocol.CHECKSUM_ALGORITHMS,
-        "Tus-Max-Size": str(get_settings().limits.max_upload_bytes)})
+        "Tus-Max-Size": str(rt.settings.limits.max_upload_bytes)})
 
 
 router.add_api_route("", _options, methods=["OPTIONS"], include_in_schema=False)

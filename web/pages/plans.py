@@ -11,8 +11,7 @@ from fastapi import File, Form, Query, Request, UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from service.core.errors import KhoError
-from service.core.runtime import get_store
-from service.http.deps import SessionDep
+from service.http.deps import RuntimeDep, SessionDep
 from service.models.base import utcnow
 from service.orgs import service as orgs_service
 from service.plans import access
@@ -65,7 +64,7 @@ def evidence_page(request: Request, user: RequiredUser, session: SessionDep, sav
 
 
 @router.post("/minh-chung", dependencies=[CsrfChecked])
-def record_evidence(request: Request, user: RequiredUser, session: SessionDep,
+def record_evidence(request: Request, user: RequiredUser, session: SessionDep, rt: RuntimeDep,
                     channel: Annotated[str, Form(max_length=64)], used_on: Annotated[date | None, Form()] = None,
                     asset_id: Annotated[str, Form(max_length=64)] = "",
                     post_url: Annotated[str, Form(max_length=2000)] = "",
@@ -83,7 +82,7 @@ def record_evidence(request: Request, user: RequiredUser, session: SessionDep,
               "views": views, "listeners": listeners, "copies": copies, "staff_reached": staff_reached, "note": note}
     content = image.file.read(evidence_service.MAX_IMAGE_BYTES + 1) if image is not None and image.filename else None
     try:
-        evidence_service.record(session, get_store(), user.principal, fields, content)
+        evidence_service.record(session, rt.store, user.principal, fields, content)
     except KhoError as exc:
         session.rollback()
         return evidence_page(request, user, session, error=message(request, exc), status_code=exc.status)

@@ -10,8 +10,7 @@ from fastapi import Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from service.assets import service as assets
-from service.core.runtime import get_settings
-from service.http.deps import SessionDep
+from service.http.deps import RuntimeDep, SessionDep
 from service.vocab.languages import choices as language_choices
 from service.workflow import service as workflow
 from service.workflow.schemas import DecisionIn
@@ -29,15 +28,15 @@ SUBMITTABLE = ("draft", "changes_requested")
 
 
 @router.get("/tai-len")
-def upload_page(request: Request, user: ProducerUser, session: SessionDep,
+def upload_page(request: Request, user: ProducerUser, session: SessionDep, rt: RuntimeDep,
                 variant_of: uuid.UUID | None = None) -> Response:
     labels = labels_for(session, lang_of(request))
     original = assets.get_visible(session, user.principal, variant_of) if variant_of else None
-    limits = {k: v // (1024 * 1024) for k, v in get_settings().limits.upload_limits.items()}
+    limits = {k: v // (1024 * 1024) for k, v in rt.settings.limits.upload_limits.items()}
     english = lang_of(request) == "en"  # the per-output progress names each channel's version
     profile_labels = {p.name: p.label_en if english else p.label_vi for p in default_profiles().values()}
     return render(request, "upload.html", {"labels": labels, "kinds": UPLOAD_KINDS, "limits": limits,
-                                           "chunk_bytes": get_settings().limits.tus_web_chunk_bytes,
+                                           "chunk_bytes": rt.settings.limits.tus_web_chunk_bytes,
                                            "languages": language_choices(lang_of(request)),
                                            "original": original,
                                            "profile_labels": profile_labels})

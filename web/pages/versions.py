@@ -14,8 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from service.assets import service as assets
 from service.assets.upload import sync_chunks
 from service.core.errors import KhoError
-from service.core.runtime import get_settings
-from service.http.deps import SessionDep
+from service.http.deps import RuntimeDep, SessionDep
 from service.workflow import queries as review_queries
 from service.workflow.upload import ingest_version
 from web.flash import flash
@@ -30,11 +29,12 @@ PAGE = "/tai-nguyen/{asset_id}/phien-ban-moi"
 
 
 @router.get(PAGE)
-def new_version_page(asset_id: uuid.UUID, request: Request, user: ProducerUser, session: SessionDep) -> Response:
+def new_version_page(asset_id: uuid.UUID, request: Request, user: ProducerUser, session: SessionDep,
+                     rt: RuntimeDep) -> Response:
     asset = assets.get_visible(session, user.principal, asset_id)
     out = assets.to_out(session, [asset])[0]
     versions = review_queries.versions(session, user.principal, asset_id)  # the workspace check
-    limit = get_settings().limits.upload_limits.get(out.kind, get_settings().limits.max_upload_bytes)
+    limit = rt.settings.limits.upload_limits.get(out.kind, rt.settings.limits.max_upload_bytes)
     return render(request, "new_version.html", {
         "asset": out, "labels": labels_for(session, lang_of(request)), "limit": limit,
         "current": max((v.number for v in versions), default=1)})
