@@ -82,7 +82,7 @@ def _worker(_: argparse.Namespace) -> None:
     _wait_for_database()
     _claim_search_writer()
     rebuild_in_background()  # the worker that found the index in an older layout (and dropped it) refills it
-    worker = Worker(rt=runtime.current())
+    worker = Worker(runtime.current())
     worker.start()
     try:
         # Huey's loop() is one health-check iteration; SIGINT/SIGTERM make it raise ConsumerStopped.
@@ -135,7 +135,7 @@ def _create_api_key(args: argparse.Namespace) -> None:
 def _sweep(_: argparse.Namespace) -> None:
     from service.worker.maintenance import sweep_all
 
-    print(sweep_all())
+    print(sweep_all(runtime.current()))
 
 
 def _audit(args: argparse.Namespace) -> None:
