@@ -98,7 +98,7 @@ def _worker(_: argparse.Namespace) -> None:
 def _wait_for_database() -> None:
     from service.ops.startup import wait_for_database
 
-    wait_for_database()
+    wait_for_database(runtime.current())
 
 
 def _create_admin(args: argparse.Namespace) -> None:

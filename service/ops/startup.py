@@ -6,20 +6,18 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from service.core.backoff import Backoff, wait_until_ready
-from service.core.db import get_engine
-from service.core.runtime import get_settings
+from service.core.runtime import Runtime
 from service.jobs.failures import Failure, classify
 
 STARTUP_SCHEDULE = Backoff(base=1.0, cap=15.0)
 
 
-def _ping() -> None:
-    with get_engine().connect() as conn:
-        conn.execute(text("SELECT 1"))
-
-
-def wait_for_database() -> None:
+def wait_for_database(rt: Runtime) -> None:
     """Ping until the database answers, logging each wait; after KHO_STARTUP_WAIT_SECONDS the last error
     is raised (a wrong URL or password is not waited for: it is not an outage)."""
-    wait_until_ready(_ping, is_transient=lambda exc: classify(exc)[0] is Failure.OUTAGE, schedule=STARTUP_SCHEDULE,
-                     window=get_settings().database.startup_wait_seconds, what="database")
+    def ping() -> None:
+        with rt.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    wait_until_ready(ping, is_transient=lambda exc: classify(exc)[0] is Failure.OUTAGE, schedule=STARTUP_SCHEDULE,
+                     window=rt.settings.database.startup_wait_seconds, what="database")
