@@ -90,12 +90,12 @@ def record_evidence(request: Request, user: RequiredUser, session: SessionDep, r
 
 
 @router.post("/ke-hoach/nhiem-vu/{task_id}", dependencies=[CsrfChecked])
-def move_task(task_id: uuid.UUID, request: Request, user: RequiredUser, session: SessionDep,
+def move_task(task_id: uuid.UUID, request: Request, user: RequiredUser, session: SessionDep, rt: RuntimeDep,
               status: Annotated[str, Form(max_length=16)],
               note: Annotated[str, Form(max_length=5000)] = "") -> Response:
     body = validated(TaskPatch, status=status, note=note or None)
     task = plans.update_task(session, user.principal, task_id, body)
-    return flash(RedirectResponse(f"/ke-hoach/{task.plan_id}", status_code=303), "flash_saved")
+    return flash(RedirectResponse(f"/ke-hoach/{task.plan_id}", status_code=303), rt.settings, "flash_saved")
 
 
 @router.get("/minh-chung/duyet")
@@ -110,11 +110,11 @@ def evidence_review_page(request: Request, user: ReviewerUser, session: SessionD
 
 
 @router.post("/minh-chung/{evidence_id}/duyet", dependencies=[CsrfChecked])
-def review_evidence(evidence_id: uuid.UUID, request: Request, user: ReviewerUser, session: SessionDep,
+def review_evidence(evidence_id: uuid.UUID, request: Request, user: ReviewerUser, session: SessionDep, rt: RuntimeDep,
                     decision: Annotated[str, Form(max_length=16)],
                     note: Annotated[str, Form(max_length=5000)] = "") -> Response:
     evidence_service.review(session, user.principal, evidence_id, validated(ReviewIn, decision=decision, note=note))
-    return flash(RedirectResponse("/minh-chung/duyet", status_code=303), "flash_saved")
+    return flash(RedirectResponse("/minh-chung/duyet", status_code=303), rt.settings, "flash_saved")
 
 
 @router.get("/bao-cao/tuyen")

@@ -54,10 +54,10 @@ def my_assets(request: Request, user: ProducerUser, session: SessionDep, cursor:
 
 
 @router.post("/tai-nguyen/{asset_id}/gui-duyet", dependencies=[CsrfChecked])
-def submit_for_review(asset_id: uuid.UUID, request: Request, user: ProducerUser, session: SessionDep,
+def submit_for_review(asset_id: uuid.UUID, request: Request, user: ProducerUser, session: SessionDep, rt: RuntimeDep,
                       comment: Annotated[str, Form(max_length=2000)] = "",
                       back: Annotated[str, Form(max_length=20)] = "") -> Response:
     workflow.submit(session, user.principal, asset_id, DecisionIn(comment=comment or None))
     title = assets.get_visible(session, user.principal, asset_id).title
-    return flash(RedirectResponse("/cua-toi" if back == "mine" else f"/tai-nguyen/{asset_id}", status_code=303),
-                 "flash_submitted", title=title)
+    back_to = "/cua-toi" if back == "mine" else f"/tai-nguyen/{asset_id}"
+    return flash(RedirectResponse(back_to, status_code=303), rt.settings, "flash_submitted", title=title)

@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from service.assets import service as assets
 from service.core.errors import NotFound
-from service.http.deps import SessionDep
+from service.http.deps import RuntimeDep, SessionDep
 from service.languages import captions, translations
 from service.renditions import hls
 from service.renditions import service as renditions
@@ -89,7 +89,7 @@ def review_detail(asset_id: uuid.UUID, request: Request, user: ReviewerUser, ses
         "original": original, "own_lines": own_lines, "own_label": language_label(asset.language, lang)})
 
 
-def _decide(asset_id: uuid.UUID, decision: str, user: ReviewerUser, session: SessionDep, reason: str,
+def _decide(asset_id: uuid.UUID, decision: str, user: ReviewerUser, session: SessionDep, rt: RuntimeDep, reason: str,
             comment: str) -> Response:
     act = DECISIONS.get(decision)
     if act is None:
@@ -98,20 +98,20 @@ def _decide(asset_id: uuid.UUID, decision: str, user: ReviewerUser, session: Ses
                  if i.asset_id == asset_id), None)
     title = item.title if item else assets.get_visible(session, user.principal, asset_id).title
     act(session, user.principal, asset_id, DecisionIn(reason=reason or None, comment=comment or None))
-    return flash(RedirectResponse("/duyet", status_code=303), FLASH_KEYS[decision], title=title)
+    return flash(RedirectResponse("/duyet", status_code=303), rt.settings, FLASH_KEYS[decision], title=title)
 
 
 @router.post("/duyet/{asset_id}", dependencies=[CsrfChecked])
-def decide_one(asset_id: uuid.UUID, user: ReviewerUser, session: SessionDep,
+def decide_one(asset_id: uuid.UUID, user: ReviewerUser, session: SessionDep, rt: RuntimeDep,
                decision: Annotated[str, Form(max_length=40)],
                reason: Annotated[str, Form(max_length=5000)] = "",
                comment: Annotated[str, Form(max_length=20000)] = "") -> Response:
     """The review page's one decision form (the choice is a field; the page confirms it before sending)."""
-    return _decide(asset_id, decision, user, session, reason, comment)
+    return _decide(asset_id, decision, user, session, rt, reason, comment)
 
 
 @router.post("/duyet/{asset_id}/{decision}", dependencies=[CsrfChecked])
-def decide(asset_id: uuid.UUID, decision: str, user: ReviewerUser, session: SessionDep,
+def decide(asset_id: uuid.UUID, decision: str, user: ReviewerUser, session: SessionDep, rt: RuntimeDep,
            reason: Annotated[str, Form(max_length=5000)] = "",
            comment: Annotated[str, Form(max_length=20000)] = "") -> Response:
-    return _decide(asset_id, decision, user, session, reason, comment)
+    return _decide(asset_id, decision, user, session, rt, reason, comment)

@@ -42,7 +42,7 @@ def new_version_page(asset_id: uuid.UUID, request: Request, user: ProducerUser, 
 
 @router.post(PAGE)
 async def upload_new_version(asset_id: uuid.UUID, request: Request, user: ProducerUser, session: SessionDep,
-                             csrf_token: str = "") -> Response:
+                             rt: RuntimeDep, csrf_token: str = "") -> Response:
     """The CSRF token comes in the query string: it must be checked before the file is read, and in a
     streamed multipart body the file may come before any other field."""
     if not user.csrf_token or not secrets.compare_digest(csrf_token, user.csrf_token):
@@ -54,5 +54,5 @@ async def upload_new_version(asset_id: uuid.UUID, request: Request, user: Produc
                                    asset_id, FORM_FIELDS))
     except ClientDisconnect:
         raise KhoError("upload_interrupted", status=400) from None
-    return flash(RedirectResponse(f"/tai-nguyen/{asset_id}", status_code=303), "flash_version_uploaded",
+    return flash(RedirectResponse(f"/tai-nguyen/{asset_id}", status_code=303), rt.settings, "flash_version_uploaded",
                  number=version.number)
