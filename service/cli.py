@@ -57,7 +57,7 @@ def _serve(args: argparse.Namespace, with_worker: bool) -> None:
         from service.indexing.service import rebuild_in_background
 
         _claim_search_writer()
-        rebuild_in_background()
+        rebuild_in_background(runtime.current())
     app = create_app(with_worker=with_worker)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=30)
 
@@ -81,7 +81,8 @@ def _worker(_: argparse.Namespace) -> None:
 
     _wait_for_database()
     _claim_search_writer()
-    rebuild_in_background()  # the worker that found the index in an older layout (and dropped it) refills it
+    # The worker that found the index in an older layout (and dropped it) refills it.
+    rebuild_in_background(runtime.current())
     worker = Worker(runtime.current())
     worker.start()
     try:
@@ -160,7 +161,7 @@ def _reindex(_: argparse.Namespace) -> None:
 
     _claim_search_writer()
     with unit_of_work() as session, tqdm(unit=" tài nguyên / assets") as bar:
-        total = search.reindex_all(session, bar.update)
+        total = search.reindex_all(session, runtime.current().search_index, bar.update)
     print(f"Đã lập chỉ mục / indexed: {total}")
 
 
@@ -168,7 +169,7 @@ def _search_check(_: argparse.Namespace) -> None:
     from service.indexing import service as search
 
     with unit_of_work() as session:
-        drift = search.drift(session)
+        drift = search.drift(session, runtime.current().search_index)
     print(f"thiếu trong chỉ mục / missing from index: {len(drift.missing)}; "
           f"thừa / stale in index: {len(drift.stale)}; "
           f"sai trạng thái / stale status: {len(drift.status)}; "
