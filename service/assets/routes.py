@@ -35,11 +35,13 @@ UPLOAD_DOC: dict[str, Any] = {
 
 
 @router.post("", status_code=201, response_model=AssetOut, openapi_extra=UPLOAD_DOC)
-async def upload_asset(request: Request, principal: ProducerPrincipal, session: SessionDep) -> JSONResponse:
+async def upload_asset(request: Request, principal: ProducerPrincipal, session: SessionDep,
+                       rt: RuntimeDep) -> JSONResponse:
     content_type = request.headers.get("content-type", "")
     chunks = upload.sync_chunks(request.stream().__aiter__())
     try:
-        out = await anyio.to_thread.run_sync(upload.upload_new_asset, chunks, content_type, principal, session)
+        out = await anyio.to_thread.run_sync(upload.upload_new_asset, rt, chunks, content_type, principal,
+                                             session)
     except ClientDisconnect:
         raise KhoError("upload_interrupted", status=400) from None
     return JSONResponse(out.model_dump(mode="json"), status_code=201,

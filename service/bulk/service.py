@@ -136,7 +136,7 @@ def _import_row(rt: Runtime, archive: zipfile.ZipFile, files: dict[str, zipfile.
                                     asset_id=asset_id, version=1)
             filename = client_filename(info.filename)
             asset = assets.create_from_upload(session, store, principal, meta, stored, filename, asset_id)
-            check_fits_kind(store, stored, meta.kind, filename)  # after: the rollback deletes the bytes
+            check_fits_kind(rt.settings, store, stored, meta.kind, filename)  # after: the rollback deletes the bytes
         result.status, result.asset_id = "created", str(asset.id)
     except KhoError as exc:
         result.code, result.detail = exc.code, exc.detail_vi

@@ -158,7 +158,7 @@ def _ingest(session: Session, settings: Settings, principal: Principal, store: O
     _verify(store, upload, stored)
     filename = client_filename(str(upload.upload_metadata.get("filename") or ""))
     asset = assets.create_from_upload(session, store, principal, meta, stored, filename, asset_id)
-    check_fits_kind(store, stored, meta.kind, filename)  # after: the rollback now deletes the stored bytes
+    check_fits_kind(settings, store, stored, meta.kind, filename)  # after: the rollback now deletes the stored bytes
     upload.asset_id = asset.id
     upload.completed_at = utcnow()
     repository.remove_parts(session, upload.id)

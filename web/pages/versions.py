@@ -50,7 +50,7 @@ async def upload_new_version(asset_id: uuid.UUID, request: Request, user: Produc
     chunks = sync_chunks(request.stream().__aiter__())
     try:
         version = await anyio.to_thread.run_sync(
-            lambda: ingest_version(chunks, request.headers.get("content-type", ""), user.principal, session,
+            lambda: ingest_version(rt, chunks, request.headers.get("content-type", ""), user.principal, session,
                                    asset_id, FORM_FIELDS))
     except ClientDisconnect:
         raise KhoError("upload_interrupted", status=400) from None
