@@ -25,8 +25,9 @@ router = APIRouter(prefix="/api/v1", tags=["renditions"])
 
 
 @router.get("/assets/{asset_id}/renditions", response_model=RenditionsResponse)
-def list_renditions(asset_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep) -> RenditionsResponse:
-    return renditions.list_renditions(session, principal, asset_id)
+def list_renditions(asset_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep,
+                    rt: RuntimeDep) -> RenditionsResponse:
+    return renditions.list_renditions(session, rt, principal, asset_id)
 
 
 @router.post("/assets/{asset_id}/renditions:regenerate", response_model=JobOut, status_code=202)
@@ -49,10 +50,10 @@ def download_rendition(asset_id: uuid.UUID, rendition_id: uuid.UUID, request: Re
 @router.get("/assets/{asset_id}/versions/{number}/renditions", response_model=RenditionsResponse,
             responses={404: {"description": "No such version, or not one the caller may preview"}})
 def list_version_renditions(asset_id: uuid.UUID, number: int, principal: CurrentPrincipal,
-                            session: SessionDep) -> RenditionsResponse:
+                            session: SessionDep, rt: RuntimeDep) -> RenditionsResponse:
     """The renditions of one version. The live version's are what everyone who sees the asset gets; a
     pending revision's (what a reviewer approves) only its reviewers and its organisation's producers."""
-    return renditions.list_version_renditions(session, principal, asset_id, number)
+    return renditions.list_version_renditions(session, rt, principal, asset_id, number)
 
 
 @router.get("/assets/{asset_id}/versions/{number}/renditions/{rendition_id}",

@@ -78,7 +78,8 @@ def _workspace(session: Session, principal: Principal, asset: AssetOut) -> Works
 
 
 @router.get(ASSET_PAGE)
-def asset_page(asset_id: uuid.UUID, request: Request, user: OptionalUser, session: SessionDep) -> Response:
+def asset_page(asset_id: uuid.UUID, request: Request, user: OptionalUser, session: SessionDep,
+               rt: RuntimeDep) -> Response:
     """The canonical public URL of an asset: members see everything they may, anyone else the public
     face of a live asset (410 once withdrawn); drafts and reviews stay behind sign-in."""
     if user is None:
@@ -92,10 +93,10 @@ def asset_page(asset_id: uuid.UUID, request: Request, user: OptionalUser, sessio
         return _withdrawn_page(request, session, asset_id)
     out = assets.to_out(session, [visible])[0]
     lang = lang_of(request)
-    listing = listing_of(session, principal, out)
+    listing = listing_of(session, rt, principal, out)
     groups = profile_groups(listing, lang)
     # A withdrawn asset's files are not served (the player would only meet 410s).
-    stream = hls.media_for(session, principal, listing) if out.status != "withdrawn" else hls.HlsMedia(None, [])
+    stream = hls.media_for(session, rt, principal, listing) if out.status != "withdrawn" else hls.HlsMedia(None, [])
     page_url = urls.asset_page(out.id)
     embed = EMBED_TEMPLATE.render(url=page_url, title=out.title, credit=out.rights.credit, licence=out.rights.licence)
     labels = labels_for(session, lang)

@@ -33,7 +33,7 @@ def home(request: Request, user: RequiredUser, session: SessionDep, rt: RuntimeD
                "level": _clean(level), "channel": _clean(channel)}
     filters = {k: v for k, v in filters.items() if v}
     labels = labels_for(session, lang_of(request))
-    view = run_search(session, rt.search_index, user.principal, q, filters, cursor, labels)
+    view = run_search(session, rt, user.principal, q, filters, cursor, labels)
     return render(request, "home.html", {"q": q, "view": view, "facet_vocabs": FACET_VOCABS,
                                          "query_pairs": [(k, v) for k, vs in filters.items() for v in vs]})
 

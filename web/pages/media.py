@@ -21,7 +21,7 @@ router = page_router()
 @router.get("/tep/hls/{asset_id}/{rendition_id}/{name:path}")
 def hls_file(asset_id: uuid.UUID, rendition_id: uuid.UUID, name: str, request: Request, user: RequiredUser,
              session: SessionDep, rt: RuntimeDep) -> Response:
-    found = hls.resolve(session, user.principal, asset_id, rendition_id, name)
+    found = hls.resolve(session, rt, user.principal, asset_id, rendition_id, name)
     store = rt.store
     try:
         size = store.stat(found.key).size

@@ -43,12 +43,13 @@ def upload_page(request: Request, user: ProducerUser, session: SessionDep, rt: R
 
 
 @router.get("/cua-toi")
-def my_assets(request: Request, user: ProducerUser, session: SessionDep, cursor: str | None = None) -> Response:
+def my_assets(request: Request, user: ProducerUser, session: SessionDep, rt: RuntimeDep,
+              cursor: str | None = None) -> Response:
     """The producer's organisation's assets, newest first, with their processing state."""
     rows, next_cursor = assets.list_page(session, user.principal, kind=None, status=None,
                                          org_id=user.principal.organisation_id, terms={}, cursor=cursor, limit=30)
     outs = assets.to_out(session, rows)
-    shown = cards(session, user.principal, outs, labels_for(session, lang_of(request)))
+    shown = cards(session, rt, user.principal, outs, labels_for(session, lang_of(request)))
     return render(request, "mine.html", {"items": list(zip(outs, shown, strict=True)), "next_cursor": next_cursor,
                                          "finished": FINISHED, "submittable": SUBMITTABLE})
 

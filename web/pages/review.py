@@ -34,17 +34,18 @@ QUEUE_LIMIT = 100
 
 
 @router.get("/duyet")
-def review_queue(request: Request, user: ReviewerUser, session: SessionDep) -> Response:
+def review_queue(request: Request, user: ReviewerUser, session: SessionDep, rt: RuntimeDep) -> Response:
     queued = review_queries.review_queue(session, user.principal, QUEUE_LIMIT)  # urgent first
     outs = assets.to_out(session, assets.get_visible_many(session, user.principal, [i.asset_id for i in queued]))
-    shown = cards(session, user.principal, outs, labels_for(session, lang_of(request)))
+    shown = cards(session, rt, user.principal, outs, labels_for(session, lang_of(request)))
     for card, item in zip(shown, queued, strict=True):
         card.title, card.urgent = item.title, item.urgent  # the version under review may propose new ones
     return render(request, "review.html", {"entries": list(zip(shown, queued, strict=True))})
 
 
 @router.get("/duyet/{asset_id}")
-def review_detail(asset_id: uuid.UUID, request: Request, user: ReviewerUser, session: SessionDep) -> Response:
+def review_detail(asset_id: uuid.UUID, request: Request, user: ReviewerUser, session: SessionDep,
+                  rt: RuntimeDep) -> Response:
     principal = user.principal
     lang = lang_of(request)
     asset = assets.get_visible(session, principal, asset_id)
@@ -67,11 +68,11 @@ def review_detail(asset_id: uuid.UUID, request: Request, user: ReviewerUser, ses
                if c.field not in textdiff.HIDDEN] if earlier else []
 
     # The version under review, as it will go live: a pending revision's files and metadata, not the live ones.
-    listing = renditions.list_version_renditions(session, principal, asset_id, number) if versions else None
+    listing = renditions.list_version_renditions(session, rt, principal, asset_id, number) if versions else None
     if versions:
         out = review_queries.as_proposed(session, principal, asset_id, number)
     groups = profile_groups(listing, lang)
-    stream = hls.media_for(session, principal, listing) if out.status != "withdrawn" else hls.HlsMedia(None, [])
+    stream = hls.media_for(session, rt, principal, listing) if out.status != "withdrawn" else hls.HlsMedia(None, [])
     original = translations.original_of(session, principal, asset)
     own_lines = next((t.lines for t in captions.transcripts(session, principal, asset_id)
                       if t.language == asset.language), []) if original else []
