@@ -119,10 +119,10 @@ async def upload_version(asset_id: uuid.UUID, request: Request, principal: Produ
 
 
 @router.get("/assets/{asset_id}/versions/diff", response_model=DiffOut)
-def diff(asset_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep,
+def diff(asset_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep, rt: RuntimeDep,
          from_: Annotated[str | None, Query(alias="from")] = None,
          to: str | None = None) -> DiffOut:
-    return queries.diff(session, principal, asset_id, from_, to)
+    return queries.diff(session, rt, principal, asset_id, from_, to)
 
 
 @router.get("/assets/{asset_id}/history", response_model=list[ReviewEventOut])

@@ -62,7 +62,7 @@ def review_detail(asset_id: uuid.UUID, request: Request, user: ReviewerUser, ses
     number = item.version_number if item else max((v.number for v in versions), default=1)
     earlier = max((v.number for v in versions if v.number < number), default=None)
     # The previous version against the one under review; a first version is compared with nothing.
-    diff = review_queries.diff(session, principal, asset_id, str(earlier or number), str(number))
+    diff = review_queries.diff(session, rt, principal, asset_id, str(earlier or number), str(number))
     labels = labels_for(session, lang)
     changes = [textdiff.describe(c.field, c.old, c.new, labels) for c in diff.changes
                if c.field not in textdiff.HIDDEN] if earlier else []
