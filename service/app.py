@@ -153,7 +153,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rt = app.state.runtime = runtime.current()
     worker = None
     if app.state.with_worker:
-        worker = Worker(own_signals=False, rt=rt)
+        worker = Worker(rt, own_signals=False)
         worker.start()
     try:
         yield

@@ -57,7 +57,7 @@ def _serve(args: argparse.Namespace, with_worker: bool) -> None:
         from service.indexing.service import rebuild_in_background
 
         _claim_search_writer()
-        rebuild_in_background()
+        rebuild_in_background(runtime.current())
     app = create_app(with_worker=with_worker)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=30)
 
@@ -81,8 +81,9 @@ def _worker(_: argparse.Namespace) -> None:
 
     _wait_for_database()
     _claim_search_writer()
-    rebuild_in_background()  # the worker that found the index in an older layout (and dropped it) refills it
-    worker = Worker(rt=runtime.current())
+    # The worker that found the index in an older layout (and dropped it) refills it.
+    rebuild_in_background(runtime.current())
+    worker = Worker(runtime.current())
     worker.start()
     try:
         # Huey's loop() is one health-check iteration; SIGINT/SIGTERM make it raise ConsumerStopped.
@@ -98,7 +99,7 @@ def _worker(_: argparse.Namespace) -> None:
 def _wait_for_database() -> None:
     from service.ops.startup import wait_for_database
 
-    wait_for_database()
+    wait_for_database(runtime.current())
 
 
 def _create_admin(args: argparse.Namespace) -> None:
@@ -135,7 +136,7 @@ def _create_api_key(args: argparse.Namespace) -> None:
 def _sweep(_: argparse.Namespace) -> None:
     from service.worker.maintenance import sweep_all
 
-    print(sweep_all())
+    print(sweep_all(runtime.current()))
 
 
 def _audit(args: argparse.Namespace) -> None:
@@ -160,7 +161,7 @@ def _reindex(_: argparse.Namespace) -> None:
 
     _claim_search_writer()
     with unit_of_work() as session, tqdm(unit=" tài nguyên / assets") as bar:
-        total = search.reindex_all(session, bar.update)
+        total = search.reindex_all(session, runtime.current().search_index, bar.update)
     print(f"Đã lập chỉ mục / indexed: {total}")
 
 
@@ -168,7 +169,7 @@ def _search_check(_: argparse.Namespace) -> None:
     from service.indexing import service as search
 
     with unit_of_work() as session:
-        drift = search.drift(session)
+        drift = search.drift(session, runtime.current().search_index)
     print(f"thiếu trong chỉ mục / missing from index: {len(drift.missing)}; "
           f"thừa / stale in index: {len(drift.stale)}; "
           f"sai trạng thái / stale status: {len(drift.status)}; "
@@ -182,7 +183,7 @@ def _search_check(_: argparse.Namespace) -> None:
 def _import(args: argparse.Namespace) -> None:
     from service.bulk.cli import import_for_user
 
-    report = import_for_user(Path(args.file), args.user, args.org)
+    report = import_for_user(runtime.current(), Path(args.file), args.user, args.org)
     print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     print(f"Đã tạo / created {report.created}, trùng / duplicates {report.duplicates}, "
           f"lỗi / failed {report.failed} trên / of {report.total}", file=sys.stderr)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from fastapi import Request
 from starlette.responses import Response
 
-from service.core.runtime import get_settings
+from service.core.config import Settings
+from service.core.runtime import runtime_of
 
 FLASH_COOKIE = "kho_flash"
 MAX_AGE = 120  # seconds: the message belongs to the very next page, not to a later visit
@@ -27,17 +28,17 @@ class Flash:
     level: str = "ok"  # ok | warn
 
 
-def _sign(payload: bytes) -> str:
-    secret = get_settings().security.secret_key.encode()
+def _sign(settings: Settings, payload: bytes) -> str:
+    secret = settings.security.secret_key.encode()
     return hmac.new(secret, b"flash:" + payload, hashlib.sha256).hexdigest()[:32]
 
 
-def flash(response: Response, key: str, level: str = "ok", **params: object) -> Response:
+def flash(response: Response, settings: Settings, key: str, level: str = "ok", **params: object) -> Response:
     """Attach a confirmation to a (redirect) response; the next rendered page shows it once."""
     body = {"k": key, "l": level, "p": {name: str(value)[:_MAX_PARAM] for name, value in params.items()}}
     payload = base64.urlsafe_b64encode(json.dumps(body, ensure_ascii=False).encode()).decode()
-    response.set_cookie(FLASH_COOKIE, f"{payload}.{_sign(payload.encode())}", max_age=MAX_AGE, httponly=True,
-                        samesite="lax", secure=get_settings().base_url.startswith("https://"), path="/")
+    response.set_cookie(FLASH_COOKIE, f"{payload}.{_sign(settings, payload.encode())}", max_age=MAX_AGE, httponly=True,
+                        samesite="lax", secure=settings.base_url.startswith("https://"), path="/")
     return response
 
 
@@ -47,7 +48,7 @@ def peek(request: Request) -> Flash | None:
     if not raw or "." not in raw:
         return None
     payload, signature = raw.rsplit(".", 1)
-    if not hmac.compare_digest(signature, _sign(payload.encode())):
+    if not hmac.compare_digest(signature, _sign(runtime_of(request).settings, payload.encode())):
         return None
     try:
         body = json.loads(base64.urlsafe_b64decode(payload.encode()))

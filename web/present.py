@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from service.assets.schemas import AssetOut
 from service.auth import service as auth_service
 from service.core.errors import NotFound
+from service.core.runtime import Runtime
 from service.identity.principal import Principal
 from service.models import VocabularyTerm
 from service.orgs import service as orgs
@@ -109,16 +110,16 @@ def pick(outs: list[RenditionOut], preference: tuple[tuple[str, str], ...]) -> R
     return None
 
 
-def listing_of(session: Session, principal: Principal, asset: AssetOut) -> RenditionsResponse | None:
+def listing_of(session: Session, rt: Runtime, principal: Principal, asset: AssetOut) -> RenditionsResponse | None:
     """The renditions service's view of an asset (None for an asset that has no version yet)."""
     if asset.current_version is None:
         return None
-    return renditions.list_renditions(session, principal, asset.id)
+    return renditions.list_renditions(session, rt, principal, asset.id)
 
 
-def cards(session: Session, principal: Principal, assets: list[AssetOut], labels: Labels) -> list[Card]:
+def cards(session: Session, rt: Runtime, principal: Principal, assets: list[AssetOut], labels: Labels) -> list[Card]:
     names = org_names(session, {a.owner_org_id for a in assets}, labels.lang)
-    listings = renditions.list_renditions_many(session, principal, [a.id for a in assets if a.current_version])
+    listings = renditions.list_renditions_many(session, rt, principal, [a.id for a in assets if a.current_version])
     out = []
     for a in assets:
         card = Card(id=a.id, title=a.title, kind=a.kind, kind_label=labels.of("kind", a.kind), summary=a.summary,

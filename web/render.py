@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
+from service.core.runtime import runtime_of
 from service.i18n import has_text, ui_text
 from web.flash import clear as clear_flash
 from web.flash import peek as peek_flash
@@ -110,6 +111,6 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     if pending:  # shown once: the next page is quiet again
         clear_flash(response)
     if new_cookie:
-        set_anon_csrf_cookie(response, csrf)
+        set_anon_csrf_cookie(response, runtime_of(request).settings, csrf)
     return response
 

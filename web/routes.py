@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from starlette.staticfiles import StaticFiles
 
-from service.core.runtime import get_settings
+from service.core.config import Settings
 from service.http.headers import DefaultHeaders
 from web import errors
 from web.pages import (
@@ -34,10 +34,9 @@ from web.pages import (
 from web.render import WEB_DIR
 
 
-def content_security_policy() -> str:
+def content_security_policy(settings: Settings) -> str:
     """Strict: scripts and styles only from our own static files, no inline code anywhere."""
     media = "'self' blob:"
-    settings = get_settings()
     if settings.storage.backend == "s3":  # presigned URLs point at the object store's own origin
         scheme = "https" if settings.storage.s3_secure else "http"
         media += f" {scheme}://{settings.storage.s3_endpoint}"
@@ -72,5 +71,5 @@ def mount_web(app: FastAPI) -> None:
                             headers={"Cache-Control": "public, max-age=86400"})
 
     app.add_middleware(DefaultHeaders, html_only=lambda: {
-        "Content-Security-Policy": content_security_policy(), "Cache-Control": "no-store",
+        "Content-Security-Policy": content_security_policy(app.state.runtime.settings), "Cache-Control": "no-store",
         "Permissions-Policy": "camera=(), microphone=(), geolocation=()"})

@@ -14,8 +14,8 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from starlette.responses import Response
 
+from service.core.config import Settings
 from service.core.errors import Forbidden, KhoError
-from service.core.runtime import get_settings
 from service.http.deps import SESSION_COOKIE, SessionDep
 from service.identity import tokens
 from service.identity.principal import Principal
@@ -56,18 +56,18 @@ class WebUser:
         return self.principal.role in roles
 
 
-def secure_cookies() -> bool:
-    return get_settings().base_url.startswith("https://")
+def secure_cookies(settings: Settings) -> bool:
+    return settings.base_url.startswith("https://")
 
 
-def set_session_cookie(response: Response, token: str, max_age: int) -> None:
+def set_session_cookie(response: Response, settings: Settings, token: str, max_age: int) -> None:
     response.set_cookie(SESSION_COOKIE, token, max_age=max_age, httponly=True, samesite="lax",
-                        secure=secure_cookies(), path="/")
+                        secure=secure_cookies(settings), path="/")
 
 
-def set_anon_csrf_cookie(response: Response, token: str) -> None:
-    response.set_cookie(ANON_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure_cookies(),
-                        path="/")
+def set_anon_csrf_cookie(response: Response, settings: Settings, token: str) -> None:
+    response.set_cookie(ANON_CSRF_COOKIE, token, httponly=True, samesite="strict",
+                        secure=secure_cookies(settings), path="/")
 
 
 def optional_user(request: Request, session: SessionDep) -> WebUser | None:

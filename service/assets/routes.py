@@ -14,8 +14,7 @@ from service.assets import focal, upload
 from service.assets import service as assets
 from service.assets.schemas import AssetOut, AssetPage, FocalIn, FocalOut, Kind
 from service.core.errors import KhoError
-from service.core.runtime import get_store
-from service.http.deps import CurrentPrincipal, DownloadPrincipal, ProducerPrincipal, SessionDep
+from service.http.deps import CurrentPrincipal, DownloadPrincipal, ProducerPrincipal, RuntimeDep, SessionDep
 from service.http.files import object_response
 from service.http.methods import asked_for
 from service.usage.hook import record_download
@@ -36,11 +35,13 @@ UPLOAD_DOC: dict[str, Any] = {
 
 
 @router.post("", status_code=201, response_model=AssetOut, openapi_extra=UPLOAD_DOC)
-async def upload_asset(request: Request, principal: ProducerPrincipal, session: SessionDep) -> JSONResponse:
+async def upload_asset(request: Request, principal: ProducerPrincipal, session: SessionDep,
+                       rt: RuntimeDep) -> JSONResponse:
     content_type = request.headers.get("content-type", "")
     chunks = upload.sync_chunks(request.stream().__aiter__())
     try:
-        out = await anyio.to_thread.run_sync(upload.upload_new_asset, chunks, content_type, principal, session)
+        out = await anyio.to_thread.run_sync(upload.upload_new_asset, rt, chunks, content_type, principal,
+                                             session)
     except ClientDisconnect:
         raise KhoError("upload_interrupted", status=400) from None
     return JSONResponse(out.model_dump(mode="json"), status_code=201,
@@ -68,19 +69,19 @@ def get_asset(asset_id: uuid.UUID, principal: CurrentPrincipal, session: Session
 
 
 @router.delete("/{asset_id}", status_code=204)
-def delete_asset(asset_id: uuid.UUID, principal: ProducerPrincipal, session: SessionDep) -> Response:
-    assets.delete_draft(session, get_store(), principal, asset_id)
+def delete_asset(asset_id: uuid.UUID, principal: ProducerPrincipal, session: SessionDep, rt: RuntimeDep) -> Response:
+    assets.delete_draft(session, rt.store, principal, asset_id)
     return Response(status_code=204)
 
 
 @router.get("/{asset_id}/original", responses={206: {"description": "Partial content"}})
 def download_original(asset_id: uuid.UUID, request: Request, principal: DownloadPrincipal,
-                      session: SessionDep) -> Response:
+                      session: SessionDep, rt: RuntimeDep) -> Response:
     asset, version = assets.original_for_download(session, principal, asset_id)
     whole = "range" not in request.headers or request.headers["range"].startswith("bytes=0-")
     if whole and asked_for(request) == "GET":  # a HEAD delivers nothing
         record_download(session, principal, asset, None)  # one event per download, not per resumed chunk
-    return object_response(request, get_store(), version.object_key, size=version.size,
+    return object_response(request, rt.store, version.object_key, size=version.size,
                            media_type=version.media_type, filename=version.original_filename, etag=version.sha256)
 
 

@@ -17,8 +17,9 @@ from service.assets import service as assets
 from service.assets.ingest import StoredOriginal, store_original
 from service.assets.multipart import MultipartStream, boundary_of
 from service.assets.schemas import AssetCreate, AssetOut
+from service.core.config import Settings
 from service.core.errors import BadRequest, KhoError, PayloadTooLarge, UnsupportedMedia
-from service.core.runtime import get_settings, get_store
+from service.core.runtime import Runtime
 from service.identity.principal import Principal
 from service.inputs import models as inputs
 from service.inputs.text import client_filename
@@ -80,11 +81,10 @@ class Received:
     filename: str
 
 
-def receive(chunks: Iterator[bytes], content_type: str, store: ObjectStore, *, asset_id: uuid.UUID, version: int,
-            kind_of: Callable[[dict[str, str]], str | None]) -> Received:
+def receive(chunks: Iterator[bytes], content_type: str, store: ObjectStore, settings: Settings, *,
+            asset_id: uuid.UUID, version: int, kind_of: Callable[[dict[str, str]], str | None]) -> Received:
     """Stream the `file` part into storage; form fields before and after it are collected. On any error
     the stored bytes are deleted before the exception leaves."""
-    settings = get_settings()
     stream = MultipartStream(chunks, boundary_of(content_type))
     fields: dict[str, str] = {}
     stored: StoredOriginal | None = None
@@ -110,10 +110,11 @@ def receive(chunks: Iterator[bytes], content_type: str, store: ObjectStore, *, a
     return Received(fields, stored, filename)
 
 
-def check_fits_kind(store: ObjectStore, stored: StoredOriginal, kind: str, filename: str) -> None:
+def check_fits_kind(settings: Settings, store: ObjectStore, stored: StoredOriginal, kind: str,
+                    filename: str) -> None:
     """What only the full file and the final metadata can tell: size limit, type, a readable Q&A set
     (ZIP and XML bombs included). Every way in (multipart, tus, bulk import) calls it before answering."""
-    limits = get_settings().limits.upload_limits
+    limits = settings.limits.upload_limits
     if kind not in limits or stored.size > limits[kind]:
         raise PayloadTooLarge(limit_mb=limits.get(kind, 0) // 2**20, kind=kind)
     if stored.media_type not in KIND_TYPES[kind]:
@@ -122,14 +123,15 @@ def check_fits_kind(store: ObjectStore, stored: StoredOriginal, kind: str, filen
         qa_file.validate_stored_original(store, stored.key, stored.media_type, filename=filename)
 
 
-def upload_new_asset(chunks: Iterator[bytes], content_type: str, principal: Principal,
+def upload_new_asset(rt: Runtime, chunks: Iterator[bytes], content_type: str, principal: Principal,
                      session: Session) -> AssetOut:
-    store = get_store()
+    store = rt.store
     asset_id = uuid.uuid4()
-    received = receive(chunks, content_type, store, asset_id=asset_id, version=1, kind_of=declared_kind)
+    received = receive(chunks, content_type, store, rt.settings, asset_id=asset_id, version=1,
+                       kind_of=declared_kind)
     try:
         meta = validate_model(AssetCreate, metadata_dict(received.fields))
-        check_fits_kind(store, received.stored, meta.kind, received.filename)
+        check_fits_kind(rt.settings, store, received.stored, meta.kind, received.filename)
         asset = assets.create_from_upload(session, store, principal, meta, received.stored, received.filename,
                                           asset_id)
         return assets.to_out(session, [asset])[0]

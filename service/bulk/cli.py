@@ -8,11 +8,12 @@ from service.auth import repository as auth_repo
 from service.bulk.service import ImportReport, run_import
 from service.core.db import unit_of_work
 from service.core.errors import Forbidden, KhoError, NotFound
+from service.core.runtime import Runtime
 from service.identity import tokens
 from service.orgs import repository as orgs_repo
 
 
-def import_for_user(path: Path, email: str, org_code: str) -> ImportReport:
+def import_for_user(rt: Runtime, path: Path, email: str, org_code: str) -> ImportReport:
     with unit_of_work() as session:
         user = auth_repo.user_by_email(session, email.strip().lower())
         if user is None or not user.is_active:
@@ -26,4 +27,4 @@ def import_for_user(path: Path, email: str, org_code: str) -> ImportReport:
         raise Forbidden()
     if not path.is_file():
         raise KhoError("import_not_zip", status=400, reason=f"{path} is not a file")
-    return run_import(path, principal, owner.id)
+    return run_import(rt, path, principal, owner.id)

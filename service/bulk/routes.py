@@ -16,8 +16,7 @@ from service.bulk import service as bulk
 from service.bulk.schemas import ImportReportOut
 from service.core.db import unit_of_work
 from service.core.errors import Forbidden, KhoError, PayloadTooLarge, UnsupportedMedia
-from service.core.runtime import get_settings
-from service.http.deps import get_principal
+from service.http.deps import RuntimeDep, get_principal
 from service.identity.principal import Principal
 
 router = APIRouter(prefix="/api/v1/imports", tags=["bulk import"])
@@ -54,19 +53,19 @@ def _producer(request: Request) -> Principal:
 
 
 @router.post("", response_model=ImportReportOut, openapi_extra=IMPORT_DOC)
-async def import_zip(request: Request, owner_org: uuid.UUID | None = None) -> ImportReportOut:
+async def import_zip(request: Request, rt: RuntimeDep, owner_org: uuid.UUID | None = None) -> ImportReportOut:
     principal = await anyio.to_thread.run_sync(_producer, request)
     if request.headers.get("content-type", "").split(";")[0].strip().lower() not in ZIP_TYPES:
         raise UnsupportedMedia("import_not_zip", reason="send the ZIP as the body with Content-Type application/zip")
-    folder = get_settings().tmp_dir / "imports"
+    folder = rt.settings.tmp_dir / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4().hex}.zip"
     try:
         try:
-            await _spool(request.stream(), path, get_settings().limits.max_import_bytes)
+            await _spool(request.stream(), path, rt.settings.limits.max_import_bytes)
         except ClientDisconnect:
             raise KhoError("upload_interrupted", status=400) from None
-        report = await anyio.to_thread.run_sync(bulk.run_import, path, principal, owner_org)
+        report = await anyio.to_thread.run_sync(bulk.run_import, rt, path, principal, owner_org)
     finally:
         if path.exists():
             os.unlink(path)

@@ -17,9 +17,10 @@ from service.assets.ingest import store_original
 from service.assets.upload import check_fits_kind
 from service.audit import service as audit
 from service.bulk import manifest
+from service.core.config import Settings
 from service.core.db import unit_of_work
 from service.core.errors import KhoError, scrub_paths
-from service.core.runtime import get_settings, get_store
+from service.core.runtime import Runtime
 from service.identity.principal import Principal
 from service.inputs.text import client_filename
 from service.tus.metadata import asset_meta
@@ -56,16 +57,15 @@ def _key(name: str) -> str:
     return unicodedata.normalize("NFC", name.replace("\\", "/")).strip().strip("/").casefold()
 
 
-def limits() -> ZipLimits:
-    ops = get_settings()
-    top = get_settings().limits.max_upload_bytes
+def limits(ops: Settings) -> ZipLimits:
+    top = ops.limits.max_upload_bytes
     return ZipLimits(max_entries=ops.limits.import_max_entries, max_total_bytes=ops.limits.max_import_bytes,
                      max_entry_bytes=top, max_ratio=ops.limits.import_max_ratio)
 
 
-def open_archive(path: Path) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]:
+def open_archive(settings: Settings, path: Path) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]:
     try:
-        infos = check_zip(path, limits())
+        infos = check_zip(path, limits(settings))
     except ZipLimitError as exc:
         if exc.code == "corrupt":
             raise KhoError("import_not_zip", status=400, reason=exc.detail[:200]) from exc
@@ -74,8 +74,8 @@ def open_archive(path: Path) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo
     return zipfile.ZipFile(path), files
 
 
-def run_import(path: Path, principal: Principal, owner_org_id: uuid.UUID | None = None) -> ImportReport:
-    archive, files = open_archive(path)
+def run_import(rt: Runtime, path: Path, principal: Principal, owner_org_id: uuid.UUID | None = None) -> ImportReport:
+    archive, files = open_archive(rt.settings, path)
     with archive:
         name = next((n for n in files if PurePosixPath(n).name in MANIFEST_NAMES and n.count("/") <= 1), None)
         if name is None:
@@ -88,7 +88,7 @@ def run_import(path: Path, principal: Principal, owner_org_id: uuid.UUID | None 
         report = ImportReport(total=len(rows))
         seen: set[str] = set()
         for row in rows:
-            result = _import_row(archive, files, base, seen, row, principal, owner_org_id)
+            result = _import_row(rt, archive, files, base, seen, row, principal, owner_org_id)
             report.rows.append(result)
             if result.status == "created":
                 report.created += 1
@@ -120,7 +120,7 @@ def _entry(files: dict[str, zipfile.ZipInfo], base: str, seen: set[str], file: s
     return info
 
 
-def _import_row(archive: zipfile.ZipFile, files: dict[str, zipfile.ZipInfo], base: str, seen: set[str],
+def _import_row(rt: Runtime, archive: zipfile.ZipFile, files: dict[str, zipfile.ZipInfo], base: str, seen: set[str],
                 row: manifest.ManifestRow, principal: Principal, owner_org_id: uuid.UUID | None) -> RowResult:
     result = RowResult(row=row.number, file=row.file, status="error")
     try:
@@ -129,14 +129,14 @@ def _import_row(archive: zipfile.ZipFile, files: dict[str, zipfile.ZipInfo], bas
         if owner_org_id is not None:
             fields.setdefault("owner_org_id", str(owner_org_id))
         meta = asset_meta(fields)
-        store = get_store()
+        store = rt.store
         asset_id = uuid.uuid4()
         with unit_of_work() as session, archive.open(info) as source:
-            stored = store_original(store, source, kind=meta.kind, limit=get_settings().limits.upload_limits[meta.kind],
+            stored = store_original(store, source, kind=meta.kind, limit=rt.settings.limits.upload_limits[meta.kind],
                                     asset_id=asset_id, version=1)
             filename = client_filename(info.filename)
             asset = assets.create_from_upload(session, store, principal, meta, stored, filename, asset_id)
-            check_fits_kind(store, stored, meta.kind, filename)  # after: the rollback deletes the bytes
+            check_fits_kind(rt.settings, store, stored, meta.kind, filename)  # after: the rollback deletes the bytes
         result.status, result.asset_id = "created", str(asset.id)
     except KhoError as exc:
         result.code, result.detail = exc.code, exc.detail_vi

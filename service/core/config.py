@@ -1,5 +1,6 @@
 """Settings, read once from the environment with the KHO_ prefix (and an optional .env file) when a
-`service.core.runtime.Runtime` is built; code reads them from the runtime (`get_settings()`), never from os.environ.
+`service.core.runtime.Runtime` is built; code reads them from the runtime it is handed (`rt.settings`, or the
+`Settings` passed to it), never from os.environ.
 
 The settings are grouped in sections (`settings.database`, `settings.storage`, `settings.search`,
 `settings.jobs`, `settings.media`, `settings.limits`, `settings.rate_limit`, `settings.mail`,

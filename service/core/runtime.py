@@ -2,11 +2,14 @@
 object store, search index; the job queue and rate limiter of the packages above attach theirs).
 
 A process builds one `Runtime` where it starts — the app lifespan (`create_app`), `kho worker`, each CLI
-command — installs it here, and closes it on shutdown. Routes reach it through `runtime_of(request)`; the
-worker hands it to the threads it starts. This module is the one process-level holder of the current runtime
-(`install`, `current`, `close`); the accessors below (`get_settings`, `get_store`, …) are read from it, so a
-test that installs a runtime built from its own settings changes everything at once, and closing it releases
-every connection pool, index handle and file it opened.
+command — installs it here, and closes it on shutdown. It is handed down from there: routes take it with the
+`RuntimeDep` dependency (`runtime_of(request)`) and pass services what they need (the runtime, its settings
+or store) as arguments; middleware reads the app's; the worker gives it to each job (`JobContext.rt`) and its
+sweeper to each scheduled job. This module is the one process-level holder of the current runtime (`install`,
+`current`, `close`); the accessors below (`get_settings`, `get_store`, …) read it for code that is handed
+none (the CLI entry points, Alembic's env, scripts, tests, and the modules not handed it yet). A test that
+installs a runtime built from its own settings changes everything at once, and closing it releases every
+connection pool, index handle and file it opened.
 
 Adapters are built on first use, one per runtime, under the runtime's lock: under a burst of first requests
 a cache without a lock built several engines, several handles on the one embedded search index (whose
@@ -86,6 +89,11 @@ class Runtime:
     @property
     def search_index(self) -> SearchIndex:
         return self.adapter(_build_search_index)
+
+    @property
+    def download_ttl(self) -> timedelta:
+        """How long a signed download URL handed out by this process stays valid."""
+        return timedelta(seconds=self.settings.security.download_url_ttl_seconds)
 
     def close(self) -> None:
         """Close every adapter built (search index, connection pools, queue connections). Idempotent."""
@@ -245,5 +253,5 @@ def get_search_index() -> SearchIndex:
 
 
 def download_ttl() -> timedelta:
-    return timedelta(seconds=get_settings().security.download_url_ttl_seconds)
+    return current().download_ttl
 

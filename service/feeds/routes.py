@@ -11,10 +11,11 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
+from service.core.runtime import Runtime
 from service.feeds import service as feeds
 from service.feeds.repository import FeedFilter
 from service.http.conditional import not_modified
-from service.http.deps import SessionDep, get_principal
+from service.http.deps import RuntimeDep, SessionDep, get_principal
 from service.http.methods import asked_for
 from service.identity.principal import Principal
 from service.news.ninjs import base_url
@@ -34,9 +35,10 @@ def optional_principal(request: Request, session: SessionDep) -> Principal | Non
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 
-def _serve(request: Request, session: Session, principal: Principal | None, fmt: str, f: FeedFilter) -> Response:
+def _serve(request: Request, session: Session, rt: Runtime, principal: Principal | None, fmt: str,
+           f: FeedFilter) -> Response:
     feeds.parse_kind(f.kind)
-    body = feeds.build(session, principal, fmt, f, base_url() + request.url.path +
+    body = feeds.build(session, rt.store, principal, fmt, f, base_url() + request.url.path +
                        (f"?{request.url.query}" if request.url.query else ""))
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Cache-Control": "public, max-age=300"}
@@ -57,44 +59,47 @@ JSON_FEED: dict[int | str, dict[str, Any]] = {
 
 @router.get("/atom", responses=ATOM, response_class=Response,
             summary="Atom feed, optionally filtered by topic, audience, organisation (subtree) and kind")
-def atom_feed(request: Request, session: SessionDep, principal: MaybePrincipal, topic: str | None = None,
-              audience: str | None = None, org: str | None = None, kind: str | None = None) -> Response:
-    return _serve(request, session, principal, "atom", FeedFilter(topic, audience, org, kind))
+def atom_feed(request: Request, session: SessionDep, rt: RuntimeDep, principal: MaybePrincipal,
+              topic: str | None = None, audience: str | None = None, org: str | None = None,
+              kind: str | None = None) -> Response:
+    return _serve(request, session, rt, principal, "atom", FeedFilter(topic, audience, org, kind))
 
 
 @router.get("/topics/{code}.atom", responses=ATOM, response_class=Response, summary="Atom feed of one topic")
-def topic_feed(code: str, request: Request, session: SessionDep, principal: MaybePrincipal) -> Response:
-    return _serve(request, session, principal, "atom", FeedFilter(topic=code))
+def topic_feed(code: str, request: Request, session: SessionDep, rt: RuntimeDep, principal: MaybePrincipal) -> Response:
+    return _serve(request, session, rt, principal, "atom", FeedFilter(topic=code))
 
 
 @router.get("/audiences/{code}.atom", responses=ATOM, response_class=Response, summary="Atom feed of one audience")
-def audience_feed(code: str, request: Request, session: SessionDep, principal: MaybePrincipal) -> Response:
-    return _serve(request, session, principal, "atom", FeedFilter(audience=code))
+def audience_feed(code: str, request: Request, session: SessionDep, rt: RuntimeDep,
+                  principal: MaybePrincipal) -> Response:
+    return _serve(request, session, rt, principal, "atom", FeedFilter(audience=code))
 
 
 @router.get("/orgs/{code}.atom", responses=ATOM, response_class=Response,
             summary="Atom feed of one organisation and the units below it")
-def org_feed(code: str, request: Request, session: SessionDep, principal: MaybePrincipal) -> Response:
-    return _serve(request, session, principal, "atom", FeedFilter(org_code=code))
+def org_feed(code: str, request: Request, session: SessionDep, rt: RuntimeDep, principal: MaybePrincipal) -> Response:
+    return _serve(request, session, rt, principal, "atom", FeedFilter(org_code=code))
 
 
 @router.get("/kinds/{kind}.atom", responses=ATOM, response_class=Response, summary="Atom feed of one asset kind")
-def kind_feed(kind: str, request: Request, session: SessionDep, principal: MaybePrincipal) -> Response:
-    return _serve(request, session, principal, "atom", FeedFilter(kind=kind))
+def kind_feed(kind: str, request: Request, session: SessionDep, rt: RuntimeDep, principal: MaybePrincipal) -> Response:
+    return _serve(request, session, rt, principal, "atom", FeedFilter(kind=kind))
 
 
 @router.get("/feed.json", responses=JSON_FEED, response_class=Response,
             summary="JSON Feed 1.1 (same filters as /feeds/atom)")
-def json_feed(request: Request, session: SessionDep, principal: MaybePrincipal, topic: str | None = None,
-              audience: str | None = None, org: str | None = None, kind: str | None = None) -> Response:
-    return _serve(request, session, principal, "json", FeedFilter(topic, audience, org, kind))
+def json_feed(request: Request, session: SessionDep, rt: RuntimeDep, principal: MaybePrincipal,
+              topic: str | None = None, audience: str | None = None, org: str | None = None,
+              kind: str | None = None) -> Response:
+    return _serve(request, session, rt, principal, "json", FeedFilter(topic, audience, org, kind))
 
 
 @router.get("/podcast.rss", responses=RSS, response_class=Response,
             summary="Podcast RSS (Apple itunes: tags, Podcasting 2.0)")
-def podcast_feed(request: Request, session: SessionDep, principal: MaybePrincipal, topic: str | None = None,
-                 org: str | None = None) -> Response:
-    return _serve(request, session, principal, "podcast", FeedFilter(topic=topic, org_code=org))
+def podcast_feed(request: Request, session: SessionDep, rt: RuntimeDep, principal: MaybePrincipal,
+                 topic: str | None = None, org: str | None = None) -> Response:
+    return _serve(request, session, rt, principal, "podcast", FeedFilter(topic=topic, org_code=org))
 
 
 @router.get("/podcast/cover.jpg", include_in_schema=False)
@@ -109,5 +114,5 @@ def enclosure(asset_id: uuid.UUID, request: Request, session: SessionDep, princi
 
 
 @router.get("/podcast/{asset_id}.vtt", summary="Episode transcript (WebVTT)")
-def transcript(asset_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
-    return RedirectResponse(feeds.transcript_url(session, asset_id, asked_for(request)), status_code=302)
+def transcript(asset_id: uuid.UUID, request: Request, session: SessionDep, rt: RuntimeDep) -> Response:
+    return RedirectResponse(feeds.transcript_url(session, rt, asset_id, asked_for(request)), status_code=302)

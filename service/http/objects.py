@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from service.core.errors import Forbidden, NotFound
-from service.core.runtime import get_settings, get_store
+from service.http.deps import RuntimeDep
 from service.http.files import object_response
 from storage.base import ObjectNotFound
 from storage.signing import InvalidSignature, UrlSigner
@@ -15,13 +15,13 @@ router = APIRouter(tags=["downloads"])
 
 
 @router.get("/objects/{token}", include_in_schema=False)
-def signed_object(token: str, request: Request) -> Response:
-    settings = get_settings()
+def signed_object(token: str, request: Request, rt: RuntimeDep) -> Response:
+    settings = rt.settings
     try:
         signed = UrlSigner(settings.security.secret_key, settings.base_url).verify(token)
     except InvalidSignature:
         raise Forbidden("link_expired") from None
-    store = get_store()
+    store = rt.store
     try:
         stat = store.stat(signed.key)
     except ObjectNotFound:

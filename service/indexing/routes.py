@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from search.query import MAX_QUERY_CHARS
 from service.assets import service as assets
 from service.assets.schemas import AssetOut
-from service.http.deps import ReadPrincipal, SessionDep
+from service.http.deps import ReadPrincipal, RuntimeDep, SessionDep
 from service.indexing import service as search
 from service.vocab.languages import require_supported
 
@@ -33,7 +33,8 @@ class SearchOut(BaseModel):
 
 
 @router.get("", response_model=SearchOut)
-def search_assets(principal: ReadPrincipal, session: SessionDep, q: Annotated[str, Query(description=CUT)] = "",
+def search_assets(principal: ReadPrincipal, session: SessionDep, rt: RuntimeDep,
+                  q: Annotated[str, Query(description=CUT)] = "",
                   kind: ListParam = None, topic: ListParam = None, audience: ListParam = None,
                   level: ListParam = None, channel: ListParam = None, profile: ListParam = None,
                   org: Annotated[list[uuid.UUID] | None, Query()] = None,
@@ -45,7 +46,8 @@ def search_assets(principal: ReadPrincipal, session: SessionDep, q: Annotated[st
                "channel": channel or [], "profile": profile or [], "org": [str(o) for o in org or []],
                "year": [str(y) for y in year or []],
                "language": [require_supported(code) for code in language or []]}
-    page = search.search(session, principal, q=q, filters=filters, sort=sort, limit=limit, cursor=cursor)
+    page = search.search(session, rt.search_index, principal, q=q, filters=filters, sort=sort, limit=limit,
+                         cursor=cursor)
     outs = assets.to_out(session, [a for _, a in page.hits])
     return SearchOut(total=page.total, facets=page.facets, next_cursor=page.next_cursor,
                      items=[SearchHitOut(score=h.score, title_html=h.title_html, summary_html=h.summary_html, asset=o)
@@ -53,6 +55,6 @@ def search_assets(principal: ReadPrincipal, session: SessionDep, q: Annotated[st
 
 
 @router.get("/suggest", response_model=list[str])
-def suggest(principal: ReadPrincipal, q: Annotated[str, Query(min_length=1, description=CUT)],
+def suggest(principal: ReadPrincipal, rt: RuntimeDep, q: Annotated[str, Query(min_length=1, description=CUT)],
             limit: Annotated[int, Query(ge=1, le=20)] = 8) -> list[str]:
-    return search.suggest(principal, q, limit)
+    return search.suggest(rt.search_index, principal, q, limit)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from search.cursor import InvalidCursor
+from search.protocol import SearchIndex
 from search.query import cut_query
 from search.types import (
     SearchDocument,
@@ -26,7 +27,7 @@ from service.assets import policy
 from service.assets import repository as assets_repo
 from service.core.db import unit_of_work
 from service.core.errors import KhoError
-from service.core.runtime import get_search_index
+from service.core.runtime import Runtime
 from service.identity.principal import Principal
 from service.indexing import documents, repository
 from service.indexing.drift import Drift
@@ -54,13 +55,13 @@ class SearchPage:
     next_cursor: str | None
 
 
-def search(session: Session, principal: Principal, *, q: str, filters: dict[str, list[str]], sort: SortOrder,
-           limit: int, cursor: str | None) -> SearchPage:
+def search(session: Session, index: SearchIndex, principal: Principal, *, q: str, filters: dict[str, list[str]],
+           sort: SortOrder, limit: int, cursor: str | None) -> SearchPage:
     query = SearchQuery(q=cut_query(q), filters={k: v for k, v in filters.items() if v},
                         visibility=visibility_for(principal), sort=sort, limit=limit, cursor=cursor,
                         facets=cursor is None)
     try:
-        result: SearchResult = get_search_index().search(query)
+        result: SearchResult = index.search(query)
     except InvalidCursor as exc:
         raise KhoError("validation_failed", reason="invalid cursor") from exc
     except ValueError as exc:
@@ -71,31 +72,32 @@ def search(session: Session, principal: Principal, *, q: str, filters: dict[str,
     return SearchPage(hits, result.total, result.facets, result.next_cursor)
 
 
-def suggest(principal: Principal, prefix: str, limit: int) -> list[str]:
-    return get_search_index().suggest(cut_query(prefix), visibility_for(principal), limit)
+def suggest(index: SearchIndex, principal: Principal, prefix: str, limit: int) -> list[str]:
+    return index.suggest(cut_query(prefix), visibility_for(principal), limit)
 
 
-def reindex_all(session: Session, progress: Callable[[int], None] | None = None) -> int:
+def reindex_all(session: Session, index: SearchIndex, progress: Callable[[int], None] | None = None) -> int:
     """Rebuilds the whole index from the database. The PostgreSQL engine builds it aside and swaps it in,
     so other hosts keep serving the complete old index meanwhile."""
     def docs() -> Iterator[SearchDocument]:
         for ids in repository.iter_asset_ids(session, 500):
             yield from documents.build(session, ids)
 
-    return get_search_index().rebuild(docs(), progress)
+    return index.rebuild(docs(), progress)
 
 
-def rebuild_in_background() -> threading.Thread | None:
+def rebuild_in_background(rt: Runtime) -> threading.Thread | None:
     """The embedded index drops an index of an older layout (schema version or shard count) when it
     opens, the PostgreSQL engine a table of an older layout: refill it from the database on a thread,
     so a restart after changing KHO_SEARCH_SHARDS or an upgrade serves search again without anyone
     running `kho reindex`. None when nothing was dropped."""
-    if not get_search_index().take_dropped_layout():
+    index = rt.search_index
+    if not index.take_dropped_layout():
         return None
     def run() -> None:
         try:
-            with unit_of_work() as session:
-                total = reindex_all(session)
+            with unit_of_work(rt.sessionmaker) as session:
+                total = reindex_all(session, index)
             log.info("search index rebuilt for its new layout: %d assets", total)
         except Exception:  # a failed refill leaves drift for `kho search-check`, not a dead server
             log.exception("rebuilding the search index failed; run `kho reindex`")
@@ -105,6 +107,6 @@ def rebuild_in_background() -> threading.Thread | None:
     return thread
 
 
-def drift(session: Session) -> Drift:
+def drift(session: Session, index: SearchIndex) -> Drift:
     """Ids, statuses and content of the index against the database (service.indexing.drift)."""
-    return drift_of(session, get_search_index())
+    return drift_of(session, index)

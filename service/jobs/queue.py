@@ -45,7 +45,7 @@ def _build_huey_app(rt: Runtime) -> HueyApp:
         huey = SqliteHuey("kho", filename=str(s.var_dir / "queue.db"), results=False)
 
     def run_job(job_id: str) -> str:
-        return runner.run_job(job_id, redispatch=HueyQueue(rt).dispatch)
+        return runner.run_job(rt, job_id, redispatch=HueyQueue(rt).dispatch)
 
     wrapper = huey.task(name="kho.run_job", retries=0)(run_job)
     return HueyApp(huey, wrapper)

@@ -24,8 +24,9 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from service.core.backoff import Backoff, wait_until_ready
+from service.core.config import Settings
 from service.core.db import after_commit, unit_of_work
-from service.core.runtime import get_settings
+from service.core.runtime import Runtime
 from service.jobs import repository
 from service.jobs.failures import Failure, JobTries, PermanentJobError, classify, decide
 from service.jobs.public import public_error
@@ -55,6 +56,7 @@ class JobContext:
     asset_id: object
     version_id: object
     worker: str
+    rt: Runtime  # the runtime of the worker running the job: the handler's settings, store, sessions
     token: str = ""
     state: str = "held"  # set by the heartbeat: "held", "cancelled" or "lost"
     completed: bool = False  # the handler recorded "succeeded" together with its results
@@ -119,9 +121,9 @@ class Heartbeat(threading.Thread):
         if self.ctx.completed:  # the outcome is recorded: the lease no longer matters
             return
         now = utcnow()
-        with unit_of_work() as session:
+        with unit_of_work(self.ctx.rt.sessionmaker) as session:
             state = repository.heartbeat(session, self.ctx.job_id, self.ctx.token, self.ctx.unreported_progress(),
-                                         now, now + lease())
+                                         now, now + lease(self.ctx.rt.settings))
         if state != "held":
             log.warning("job %s: %s", self.ctx.job_id, "lease lost to another claim" if state == "lost"
                         else "cancellation requested")
@@ -145,12 +147,11 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def lease() -> timedelta:
-    return timedelta(seconds=get_settings().jobs.lease_seconds)
+def lease(s: Settings) -> timedelta:
+    return timedelta(seconds=s.jobs.lease_seconds)
 
 
-def retry_policy() -> Backoff:
-    s = get_settings()
+def retry_policy(s: Settings) -> Backoff:
     return Backoff(base=s.jobs.retry_base_seconds, cap=s.jobs.retry_max_delay_seconds,
                    window=s.jobs.retry_window_seconds)
 
@@ -160,7 +161,7 @@ Redispatch = Callable[[str, float], None]
 runner never imports the queue (the queue imports the runner to register it as the task)."""
 
 
-def run_job(job_id: str, redispatch: Redispatch | None = None) -> str:
+def run_job(rt: Runtime, job_id: str, redispatch: Redispatch | None = None) -> str:
     """Entry point called by the queue. Returns the final status (for tests and logs). Without `redispatch`
     (a test or script running one job by hand) a retry is only written to the jobs table, where the sweep
     finds it once it is due, as it finds any lost queue message."""
@@ -168,15 +169,15 @@ def run_job(job_id: str, redispatch: Redispatch | None = None) -> str:
         raise RuntimeError("no job handlers installed: call service.worker.wiring.install() first")
     now = utcnow()
     token = uuid.uuid4().hex
-    with unit_of_work() as session:
-        if not repository.claim(session, job_id, WORKER_ID, token, now, now + lease()):
+    with unit_of_work(rt.sessionmaker) as session:
+        if not repository.claim(session, job_id, WORKER_ID, token, now, now + lease(rt.settings)):
             return "skipped"
         job = repository.get(session, job_id)
         assert job is not None
         ctx = JobContext(job_id=job.id, kind=job.kind, payload=dict(job.payload), asset_id=job.asset_id,
-                         version_id=job.version_id, worker=WORKER_ID, token=token)
+                         version_id=job.version_id, worker=WORKER_ID, rt=rt, token=token)
     fn = HANDLERS.get(ctx.kind)
-    beat = Heartbeat(ctx, get_settings().jobs.lease_seconds / 3)
+    beat = Heartbeat(ctx, rt.settings.jobs.lease_seconds / 3)
     beat.start()
     try:
         try:
@@ -197,20 +198,20 @@ def run_job(job_id: str, redispatch: Redispatch | None = None) -> str:
     return _finish(ctx, "succeeded")
 
 
-def _persist(write: Callable[[], T]) -> T:
+def _persist(s: Settings, write: Callable[[], T]) -> T:
     """Outcomes are worth waiting for: a database blip while recording one is waited out (for up to one
     lease; after that the job is someone else's anyway)."""
     return wait_until_ready(write, is_transient=lambda e: classify(e)[0] is Failure.OUTAGE,
-                            schedule=retry_policy(), window=get_settings().jobs.lease_seconds,
+                            schedule=retry_policy(s), window=s.jobs.lease_seconds,
                             what="database (recording a job outcome)")
 
 
 def _finish(ctx: JobContext, status: str, error: str | None = None, code: str | None = None) -> str:
     def write() -> bool:
-        with unit_of_work() as session:
+        with unit_of_work(ctx.rt.sessionmaker) as session:
             return repository.finish(session, ctx.job_id, ctx.token, status, utcnow(), error=error, code=code)
 
-    return status if _persist(write) else "lost"
+    return status if _persist(ctx.rt.settings, write) else "lost"
 
 
 def _fail(ctx: JobContext, exc: Exception, redispatch: Redispatch | None) -> str:
@@ -222,13 +223,13 @@ def _fail(ctx: JobContext, exc: Exception, redispatch: Redispatch | None) -> str
         log.exception("job %s failed", ctx.job_id, exc_info=exc)
 
     def write() -> str:
-        with unit_of_work() as session:
+        with unit_of_work(ctx.rt.sessionmaker) as session:
             job = repository.get(session, ctx.job_id)
             if job is None or job.lease_token != ctx.token or job.status != "running":
                 return "lost"
             now = utcnow()
             tries = JobTries(job.attempts, job.max_attempts, job.outage_retries, job.outage_since)
-            decision = decide(failure, tries, now, retry_policy())
+            decision = decide(failure, tries, now, retry_policy(ctx.rt.settings))
             if not decision.retry:
                 repository.finish(session, ctx.job_id, ctx.token, "failed", now, error=message, code=code)
                 return "failed"
@@ -239,5 +240,5 @@ def _fail(ctx: JobContext, exc: Exception, redispatch: Redispatch | None) -> str
                 after_commit(session, lambda: redispatch(ctx.job_id, decision.delay))
             return "retrying"
 
-    return _persist(write)
+    return _persist(ctx.rt.settings, write)
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response, StreamingResponse
 
 from service.http import urls
-from service.http.deps import CurrentPrincipal, DownloadPrincipal, ProducerPrincipal, SessionDep
+from service.http.deps import CurrentPrincipal, DownloadPrincipal, ProducerPrincipal, RuntimeDep, SessionDep
 from service.http.methods import asked_for
 from service.kits import service as kits
 from service.kits.schemas import KitIn, KitItemIn, KitOut, KitPatch
@@ -30,8 +30,9 @@ def _out(session: Session, kit: Collection, items: list[CollectionItem] | None =
 
 @router.get("/{slug}.zip", summary="The kit as one ZIP, streamed (chosen profile per asset + README.txt)",
             responses={200: {"content": {"application/zip": {}}}, 409: {"description": "No published assets"}})
-def download_zip(slug: str, request: Request, principal: DownloadPrincipal, session: SessionDep) -> Response:
-    filename, stream = kits.zip_stream(session, principal, slug, downloading=asked_for(request) == "GET")
+def download_zip(slug: str, request: Request, principal: DownloadPrincipal, session: SessionDep,
+                 rt: RuntimeDep) -> Response:
+    filename, stream = kits.zip_stream(session, rt.store, principal, slug, downloading=asked_for(request) == "GET")
     return StreamingResponse(stream, media_type="application/zip",
                              headers={"Content-Disposition": content_disposition(filename, "attachment"),
                                       "Cache-Control": "no-store"})

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from service.audit import service as audit
 from service.core.errors import Conflict, Forbidden, KhoError, NotFound
-from service.core.runtime import get_store
 from service.identity.principal import Principal
 from service.kits import repository
 from service.kits.manifest import MANIFEST_NAME, Missing, manifest_bytes, missing_reason
@@ -139,7 +138,7 @@ def _require_live_items(session: Session, kit_id: uuid.UUID) -> None:
         raise KhoError("kit_empty", status=409)
 
 
-def zip_stream(session: Session, principal: Principal, slug: str,
+def zip_stream(session: Session, store: ObjectStore, principal: Principal, slug: str,
                downloading: bool = True) -> tuple[str, Iterator[bytes]]:
     """(file name, byte stream). Everything the stream needs is read now: it runs after the session ends.
     `downloading` is False for a HEAD request: nothing is delivered, no usage is recorded."""
@@ -183,7 +182,7 @@ def zip_stream(session: Session, principal: Principal, slug: str,
     def manifest() -> list[bytes]:  # called after every file was streamed: `sums` is complete
         return [manifest_bytes(kit, entries, missing, sums, now)]
 
-    return f"{kit.slug}.zip", stream_zip(_members(get_store(), sources, readme, sums, manifest))
+    return f"{kit.slug}.zip", stream_zip(_members(store, sources, readme, sums, manifest))
 
 
 def _largest(renditions: list[Rendition], profile: str) -> Rendition | None:

@@ -13,8 +13,7 @@ from starlette.responses import Response
 from service.assets import service as assets
 from service.assets import variants
 from service.assets.schemas import LanguageVersionOut
-from service.core.runtime import get_store
-from service.http.deps import CurrentPrincipal, ProducerPrincipal, SessionDep, UserPrincipal
+from service.http.deps import CurrentPrincipal, ProducerPrincipal, RuntimeDep, SessionDep, UserPrincipal
 from service.http.files import object_response
 from service.languages import captions, translations
 from service.models import TranslationRequest
@@ -48,12 +47,12 @@ def list_variants(asset_id: uuid.UUID, principal: CurrentPrincipal, session: Ses
 
 @router.post("/assets/{asset_id}/captions", status_code=201, response_model=CaptionOut,
              responses={422: {"description": "Not UTF-8, bad timestamps, overlapping cues… (names the line)"}})
-async def upload_caption(asset_id: uuid.UUID, principal: ProducerPrincipal, session: SessionDep,
+async def upload_caption(asset_id: uuid.UUID, principal: ProducerPrincipal, session: SessionDep, rt: RuntimeDep,
                          language: Annotated[str, Form(max_length=35)],
                          file: Annotated[UploadFile, File(description="WebVTT or SRT")]) -> CaptionOut:
     """A caption file in one language (SRT is converted to WebVTT); a second upload replaces it."""
     raw = await file.read(MAX_CAPTION_BYTES + 1)
-    row = await anyio.to_thread.run_sync(captions.upload, session, get_store(), principal, asset_id, language, raw)
+    row = await anyio.to_thread.run_sync(captions.upload, session, rt.store, principal, asset_id, language, raw)
     return CaptionOut(language=row.language, label_vi=languages.label(row.language, "vi"),
                       label_en=languages.label(row.language, "en"), cues=row.cues,
                       url=f"/api/v1/assets/{asset_id}/captions/{row.language}.vtt")
@@ -66,10 +65,10 @@ def list_captions(asset_id: uuid.UUID, principal: CurrentPrincipal, session: Ses
 
 @router.get("/assets/{asset_id}/captions/{language}.vtt")
 def caption_file(asset_id: uuid.UUID, language: str, request: Request, principal: CurrentPrincipal,
-                 session: SessionDep) -> Response:
+                 session: SessionDep, rt: RuntimeDep) -> Response:
     _, row = captions.get(session, principal, asset_id, language)
-    size = get_store().stat(row.object_key).size
-    return object_response(request, get_store(), row.object_key, size=size, media_type="text/vtt; charset=utf-8",
+    size = rt.store.stat(row.object_key).size
+    return object_response(request, rt.store, row.object_key, size=size, media_type="text/vtt; charset=utf-8",
                            filename=f"{asset_id}.{row.language}.vtt", etag=None, inline=True)
 
 

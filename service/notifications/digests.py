@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy.orm import Session
 
-from service.core.runtime import get_settings
 from service.models import EmailMessage, Notification
 from service.notifications import content, repository
 from service.notifications.service import notice_of, preferences_link
@@ -25,9 +24,10 @@ def last_cutoff(now: datetime, hour: int) -> datetime:
     return cut.astimezone(UTC)
 
 
-def queue_digests(session: Session, now: datetime) -> int:
-    """One e-mail per person for everything kept for the digest before the last cut-off; returns how many."""
-    cutoff = last_cutoff(now, get_settings().notify.digest_hour)
+def queue_digests(session: Session, now: datetime, digest_hour: int) -> int:
+    """One e-mail per person for everything kept for the digest before the last cut-off (`digest_hour`
+    o'clock in Vietnam); returns how many."""
+    cutoff = last_cutoff(now, digest_hour)
     pending: dict[uuid.UUID, list[Notification]] = defaultdict(list)
     for row in repository.digest_pending(session, cutoff):
         pending[row.user_id].append(row)

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from service.core.db import ping
-from service.core.runtime import Runtime, current, runtime_of
+from service.core.runtime import Runtime, runtime_of
 from service.jobs.queue import huey_app
 from service.ops.ratelimit import limiter_status
 
@@ -52,8 +52,7 @@ def _queue(rt: Runtime) -> None:
     huey_app(rt).huey.pending_count()  # opens the SQLite queue file
 
 
-def _search(rt: Runtime | None = None) -> None:
-    rt = rt or current()
+def _search(rt: Runtime) -> None:
     settings = rt.settings
     if settings.search.engine == "postgres":
         health = rt.search_index.health()

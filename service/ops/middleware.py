@@ -12,11 +12,13 @@ from typing import Any
 
 from fastapi import FastAPI
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.core.config import Settings
 from service.core.errors import PROBLEM_JSON, KhoError, TooManyRequests
-from service.core.runtime import get_settings
+from service.core.runtime import runtime_of
 from service.ops import logs, metrics, ratelimit
 from service.ops.guards import (
     EXEMPT,
@@ -28,6 +30,7 @@ from service.ops.guards import (
     declared_length,
     is_upload,
 )
+from service.ops.ratelimit import RateLimiter
 
 log = logging.getLogger("kho.ops")
 MiB = 1024 * 1024
@@ -40,7 +43,7 @@ API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-act
 
 
 def install(app: FastAPI) -> None:
-    logs.configure(get_settings().log_format == "json")
+    logs.configure(app.state.runtime.settings.log_format == "json")
     app.add_middleware(OpsMiddleware)
 
 
@@ -54,37 +57,39 @@ class OpsMiddleware:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
+        rt = runtime_of(HTTPConnection(scope))  # the app's runtime (scope["app"] is set by then)
+        ops = rt.settings
         request_id = logs.new_request_id(headers.get("x-request-id"))
         token = logs.REQUEST_ID.set(request_id)
         started = time.perf_counter()
         state: dict[str, Any] = {"status": 500, "received": 0}
         try:
-            refusal = await self._refusal(scope, headers)
+            refusal = await self._refusal(scope, headers, ratelimit.limiter(rt), ops)
             if refusal is not None:
                 state["status"] = refusal.status
-                await _problem(refusal, scope, receive, self._send(scope, send, state, request_id))
+                await _problem(refusal, scope, receive, self._send(scope, send, state, request_id, ops))
                 return
-            buffered = await self._buffer_small_chunked(scope, headers, receive)
+            buffered = await self._buffer_small_chunked(scope, headers, receive, ops)
             if buffered is None:
-                too_large = RequestTooLarge(limit_mb=get_settings().limits.max_body_bytes // MiB)
+                too_large = RequestTooLarge(limit_mb=ops.limits.max_body_bytes // MiB)
                 state["status"] = too_large.status
-                await _problem(too_large, scope, _no_body, self._send(scope, send, state, request_id))
+                await _problem(too_large, scope, _no_body, self._send(scope, send, state, request_id, ops))
                 return
             metrics.IN_FLIGHT.inc()
             try:
-                await self.app(scope, self._receive(scope, buffered, state), self._send(scope, send, state, request_id))
+                await self.app(scope, self._receive(scope, buffered, state, ops),
+                               self._send(scope, send, state, request_id, ops))
             finally:
                 metrics.IN_FLIGHT.dec()
         finally:
             principal = self._record(scope, headers, state, time.perf_counter() - started)
             logs.REQUEST_ID.reset(token)
             if principal is not None:  # after the log line: a cancelled request still leaves its record
-                await self._learn(headers, principal)
+                await self._learn(headers, principal, ratelimit.limiter(rt), ops)
 
-    async def _refusal(self, scope: Scope, headers: Headers) -> KhoError | None:
+    async def _refusal(self, scope: Scope, headers: Headers, limiter: RateLimiter, ops: Settings) -> KhoError | None:
         path: str = scope["path"]
-        ops = get_settings()
-        limit = body_limit(path, ops, get_settings().limits.max_upload_bytes)
+        limit = body_limit(path, ops, ops.limits.max_upload_bytes)
         length = declared_length(headers)
         if length is not None and length > limit:
             return RequestTooLarge(limit_mb=limit // MiB)
@@ -93,7 +98,7 @@ class OpsMiddleware:
         client = scope.get("client") or ("-", 0)
         key, per_minute, label = bucket_for(headers, str(client[0]), self.identities, ops)
         try:
-            decision = await ratelimit.get_limiter().acquire_async("ops:" + key, per_minute)
+            decision = await limiter.acquire_async("ops:" + key, per_minute)
         except Exception:  # noqa: BLE001 - a limiter outage (Redis) must not take the API down
             log.warning("rate limiter unavailable; request let through", exc_info=True)
             return None
@@ -105,13 +110,14 @@ class OpsMiddleware:
         return TooManyRequests(seconds=decision.retry_after, headers={"Retry-After": str(decision.retry_after)},
                                extra={"retry_after": decision.retry_after})
 
-    async def _buffer_small_chunked(self, scope: Scope, headers: Headers, receive: Receive) -> Receive | None:
+    async def _buffer_small_chunked(self, scope: Scope, headers: Headers, receive: Receive,
+                                    ops: Settings) -> Receive | None:
         """A body without Content-Length on an ordinary path is read up front (it is small by definition),
         so passing the limit is a clean 413 rather than a parse error inside the framework; None if too large.
         Upload paths keep streaming and are stopped by the counting reader instead."""
         if declared_length(headers) is not None or is_upload(scope["path"]) or scope["method"] in ("GET", "HEAD"):
             return receive
-        limit = get_settings().limits.max_body_bytes
+        limit = ops.limits.max_body_bytes
         body = bytearray()
         while True:
             message = await receive()
@@ -123,11 +129,11 @@ class OpsMiddleware:
             if not message.get("more_body", False):
                 return _replay([{"type": "http.request", "body": bytes(body), "more_body": False}], receive)
 
-    def _receive(self, scope: Scope, receive: Receive, state: dict[str, Any]) -> Receive:
+    def _receive(self, scope: Scope, receive: Receive, state: dict[str, Any], ops: Settings) -> Receive:
         path: str = scope["path"]
         upload = is_upload(path)
         label = path.split("/")[3] if upload else ""
-        limit = body_limit(path, get_settings(), get_settings().limits.max_upload_bytes)
+        limit = body_limit(path, ops, ops.limits.max_upload_bytes)
 
         async def wrapped() -> Message:
             message = await receive()
@@ -142,8 +148,8 @@ class OpsMiddleware:
 
         return wrapped
 
-    def _send(self, scope: Scope, send: Send, state: dict[str, Any], request_id: str) -> Send:
-        https = scope.get("scheme") == "https" or get_settings().base_url.startswith("https://")
+    def _send(self, scope: Scope, send: Send, state: dict[str, Any], request_id: str, ops: Settings) -> Send:
+        https = scope.get("scheme") == "https" or ops.base_url.startswith("https://")
 
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -175,7 +181,7 @@ class OpsMiddleware:
             "client": (scope.get("client") or ("-",))[0]})
         return who if principal is not None else None
 
-    async def _learn(self, headers: Headers, principal: Any) -> None:
+    async def _learn(self, headers: Headers, principal: Any, limiter: RateLimiter, ops: Settings) -> None:
         found = credential_of(headers)
         if found is None or self.identities.get(found[0]) is not None:
             return
@@ -184,10 +190,9 @@ class OpsMiddleware:
         self.identities.put(found[0], identity, limit)
         # The credential's first request was charged to its own bucket; charge the principal's too, so a
         # user cannot gain a request per fresh token.
-        ops = get_settings()
         ceiling = ops.rate_limit.user_per_minute if principal.kind == "user" else ops.rate_limit.key_per_minute
         try:
-            await ratelimit.get_limiter().acquire_async("ops:" + identity, min(ceiling, limit) if limit else ceiling)
+            await limiter.acquire_async("ops:" + identity, min(ceiling, limit) if limit else ceiling)
         except Exception:  # noqa: BLE001 - see _refusal
             log.warning("rate limiter unavailable", exc_info=True)
 

@@ -26,7 +26,7 @@ from limits.storage import RedisStorage
 from limits.strategies import MovingWindowRateLimiter
 from limits.util import WindowStats
 
-from service.core.runtime import Runtime, current
+from service.core.runtime import Runtime
 
 log = logging.getLogger("kho.ratelimit")
 REDIS_TIMEOUT = 1.0  # seconds: a hung Redis must not hold every request; the fallback answers instead
@@ -183,9 +183,8 @@ class FallbackRateLimiter:
         return "degraded: per-process limit (Redis unavailable)"
 
 
-def limiter_status(rt: Runtime | None = None) -> str:
+def limiter_status(rt: Runtime) -> str:
     """"ok", or what the rate limiter is falling back to (for /readyz)."""
-    rt = rt or current()
     if not rt.built(_build_limiter):
         return "ok"
     limiter = rt.adapter(_build_limiter)
@@ -195,10 +194,6 @@ def limiter_status(rt: Runtime | None = None) -> str:
 def limiter(rt: Runtime) -> RateLimiter:
     """The runtime's rate limiter (built on first use)."""
     return rt.adapter(_build_limiter)
-
-
-def get_limiter() -> RateLimiter:
-    return limiter(current())
 
 
 def _build_limiter(rt: Runtime) -> RateLimiter:

@@ -11,8 +11,7 @@ from pydantic import HttpUrl
 from starlette.responses import Response
 
 from service.core.errors import NotFound
-from service.core.runtime import get_store
-from service.http.deps import CurrentPrincipal, SessionDep
+from service.http.deps import CurrentPrincipal, RuntimeDep, SessionDep
 from service.http.files import object_response
 from service.models import Evidence
 from service.models.base import utcnow
@@ -78,19 +77,20 @@ def get_plan(plan_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDe
 
 
 @router.put("/plans/{plan_id}/document", response_model=PlanOut)
-def put_document(plan_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep,
+def put_document(plan_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep, rt: RuntimeDep,
                  file: Annotated[UploadFile, File()]) -> PlanOut:
-    plan = plans.attach_document(session, get_store(), principal, plan_id, _read(file), file.filename or "ke-hoach",
+    plan = plans.attach_document(session, rt.store, principal, plan_id, _read(file), file.filename or "ke-hoach",
                                  file.content_type or "application/octet-stream")
     return plans.plan_out(plan)
 
 
 @router.get("/plans/{plan_id}/document")
-def get_document(plan_id: uuid.UUID, request: Request, principal: CurrentPrincipal, session: SessionDep) -> Response:
+def get_document(plan_id: uuid.UUID, request: Request, principal: CurrentPrincipal, session: SessionDep,
+                 rt: RuntimeDep) -> Response:
     plan = plans.get_plan(session, principal, plan_id)
     if not plan.document_key:
         raise NotFound(what="văn bản kế hoạch / plan document")
-    store = get_store()
+    store = rt.store
     size = store.stat(plan.document_key).size
     return object_response(request, store, plan.document_key, size=size, media_type=plan.document_type or
                            "application/octet-stream", filename=plan.document_name, etag=plan.document_key[-32:])
@@ -149,20 +149,21 @@ def list_targets(plan_id: uuid.UUID, principal: CurrentPrincipal, session: Sessi
 
 
 @router.post("/targets/{target_id}/declarations", status_code=201)
-def declare(target_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep,
+def declare(target_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep, rt: RuntimeDep,
             period: Annotated[str, Form(pattern=r"^\d{4}(-H[12])?$")], achieved: Annotated[float, Form(ge=0)],
             total: Annotated[float | None, Form(gt=0)] = None, note: Annotated[str, Form(max_length=5000)] = "",
             attachment: Annotated[UploadFile | None, File()] = None) -> dict[str, str]:
     body = DeclarationIn(organisation_code=None, period=period, achieved=achieved, total=total, note=note)
     file = (_read(attachment), attachment.filename or "minh-chung", attachment.content_type or
             "application/octet-stream") if attachment and attachment.filename else None
-    row = plans.declare(session, get_store(), principal, target_id, body, file)
+    row = plans.declare(session, rt.store, principal, target_id, body, file)
     return {"id": str(row.id)}
 
 
 @router.post("/evidence", response_model=EvidenceOut, status_code=201,
              summary="Record where and how the unit used an asset (multipart: fields + optional screenshot)")
-def record_evidence(principal: CurrentPrincipal, session: SessionDep, channel: Annotated[str, Form(max_length=64)],
+def record_evidence(principal: CurrentPrincipal, session: SessionDep, rt: RuntimeDep,
+                    channel: Annotated[str, Form(max_length=64)],
                     used_on: Annotated[date | None, Form()] = None,
                     asset_id: Annotated[uuid.UUID | None, Form()] = None,
                     post_url: Annotated[HttpUrl | None, Form()] = None,
@@ -175,7 +176,7 @@ def record_evidence(principal: CurrentPrincipal, session: SessionDep, channel: A
     fields = {"channel": channel, "used_on": used_on, "asset_id": asset_id, "post_url": post_url, "views": views,
               "listeners": listeners, "copies": copies, "staff_reached": staff_reached, "note": note}
     content = _read(image) if image is not None and image.filename else None
-    return _evidence_out(evidence_service.record(session, get_store(), principal, fields, content))
+    return _evidence_out(evidence_service.record(session, rt.store, principal, fields, content))
 
 
 @router.get("/evidence", response_model=list[EvidenceOut])
@@ -192,8 +193,8 @@ def get_evidence(evidence_id: uuid.UUID, principal: CurrentPrincipal, session: S
 
 @router.patch("/evidence/{evidence_id}", response_model=EvidenceOut)
 def patch_evidence(evidence_id: uuid.UUID, body: EvidencePatch, principal: CurrentPrincipal,
-                   session: SessionDep) -> EvidenceOut:
-    return _evidence_out(evidence_service.update(session, get_store(), principal, evidence_id, body))
+                   session: SessionDep, rt: RuntimeDep) -> EvidenceOut:
+    return _evidence_out(evidence_service.update(session, rt.store, principal, evidence_id, body))
 
 
 @router.post("/evidence/{evidence_id}/review", response_model=EvidenceOut)
@@ -204,11 +205,11 @@ def review_evidence(evidence_id: uuid.UUID, body: ReviewIn, principal: CurrentPr
 
 @router.get("/evidence/{evidence_id}/image")
 def evidence_image(evidence_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
-                   session: SessionDep) -> Response:
+                   session: SessionDep, rt: RuntimeDep) -> Response:
     e = evidence_service.get_visible(session, principal, evidence_id)
     if not e.image_key:
         raise NotFound(what="ảnh minh chứng / evidence image")
-    store = get_store()
+    store = rt.store
     return object_response(request, store, e.image_key, size=store.stat(e.image_key).size,
                            media_type=e.image_type or "application/octet-stream", filename=None,
                            etag=e.image_key[-32:], inline=True)

@@ -9,7 +9,6 @@ from pathlib import Path
 from service.assets.rendition_files import stored_keys
 from service.core.config import Settings
 from service.core.db import after_commit, unit_of_work
-from service.core.runtime import get_settings, get_store
 from service.http import urls
 from service.jobs import repository as jobs_repo
 from service.jobs import workdir
@@ -24,6 +23,7 @@ from service.processing import refocus
 from service.qa import items as qa_items
 from service.renditions import repository as renditions
 from service.workflow import gate
+from storage.base import ObjectStore
 from transcoding.ffmpeg_run import FfmpegLimits
 from transcoding.pipeline import ProcessRequest, ProcessResult
 from transcoding.types import RenditionOutput
@@ -63,7 +63,7 @@ def _record_failure(ctx: JobContext, exc: Exception) -> None:
     the job's own failure whatever happens here (a database outage, say)."""
     try:
         if _final(ctx, exc):
-            with unit_of_work() as session:
+            with unit_of_work(ctx.rt.sessionmaker) as session:
                 gate.after_failure(session, ctx.version_id, str(getattr(exc, "code", "") or type(exc).__name__),
                                    str(exc) or type(exc).__name__)
     except Exception:  # noqa: BLE001 - never hide the processing error behind this one
@@ -74,24 +74,23 @@ def _final(ctx: JobContext, exc: Exception) -> bool:
     """Whether the runner will give up after this failure: the runner's own rule (an outage is retried for its
     window, bad media fails at once, anything else after its attempts)."""
     failure, _ = classify(exc)
-    with unit_of_work() as session:
+    with unit_of_work(ctx.rt.sessionmaker) as session:
         job = jobs_repo.get(session, ctx.job_id)
         if job is None:
             return True
         tries = JobTries(job.attempts, job.max_attempts, job.outage_retries, job.outage_since)
-        return not decide(failure, tries, utcnow(), retry_policy()).retry
+        return not decide(failure, tries, utcnow(), retry_policy(ctx.rt.settings)).retry
 
 
 def _process(ctx: JobContext) -> None:
-    store = get_store()
-    with unit_of_work() as session:
+    store, settings = ctx.rt.store, ctx.rt.settings
+    with unit_of_work(ctx.rt.sessionmaker) as session:
         version = session.get(Version, ctx.version_id)
         asset = session.get(Asset, ctx.asset_id)
         if version is None or asset is None:
             raise PermanentJobError("version no longer exists", "gone")
         org = session.get(Organisation, asset.owner_org_id)
         wanted = ctx.payload.get("profiles")
-        settings = get_settings()
         outputs = refocus.requested_outputs(ctx.payload)
         request = ProcessRequest(kind=asset.kind, media_type=version.media_type,
                                  focal=refocus.focal_for(asset, version), ocr=outputs is None, outputs=outputs,
@@ -106,7 +105,7 @@ def _process(ctx: JobContext) -> None:
         revision = version.focal_revision  # the focal point this run crops around (see refocus.plan_record)
         caption_keys = {c.language: c.object_key for c in language_repo.captions_of(session, version.id)}
         suffix = source_suffix(key, version.media_type, version.original_filename)
-    work = workdir.claim(get_settings().tmp_dir)  # removed below, or by the sweep if this worker dies
+    work = workdir.claim(settings.tmp_dir)  # removed below, or by the sweep if this worker dies
     try:
         source = work / ("original" + suffix)
         with store.open(key) as reader, source.open("wb") as out:
@@ -115,10 +114,10 @@ def _process(ctx: JobContext) -> None:
         captions: list[Path] = []
         for language, caption_object in caption_keys.items():  # named so the processor reads the language
             captions.append(work / f"captions.{language.lower()}.vtt")
-            store_to_file(caption_object, captions[-1])
+            store_to_file(store, caption_object, captions[-1])
         if caption_key and not caption_keys:
             captions.append(work / ("captions" + Path(caption_key).suffix))
-            store_to_file(caption_key, captions[0])
+            store_to_file(store, caption_key, captions[0])
         result = run_isolated(request, source, work / "out", captions=captions, progress=ctx.progress,
                               memory_limit=settings.jobs.memory_limit_mb * 1024 * 1024,
                               timeout=settings.jobs.timeout_seconds, ffmpeg_limits=ffmpeg_limits(settings))
@@ -146,8 +145,8 @@ def source_suffix(key: str, media_type: str, original_filename: str) -> str:
     return Path(key).suffix
 
 
-def store_to_file(key: str, path: Path) -> None:
-    with get_store().open(key) as reader, path.open("wb") as out:
+def store_to_file(store: ObjectStore, key: str, path: Path) -> None:
+    with store.open(key) as reader, path.open("wb") as out:
         for chunk in reader.iter_chunks():
             out.write(chunk)
 
@@ -158,7 +157,7 @@ def _publish_outputs(ctx: JobContext, result: ProcessResult, work: Path, revisio
     token = uuid.uuid4().hex[:12]  # a fresh prefix per attempt: a crashed attempt never overwrites a live file
     sent: list[str] = []
     try:
-        with unit_of_work() as session:
+        with unit_of_work(ctx.rt.sessionmaker) as session:
             version = session.get(Version, ctx.version_id)
             if version is None:
                 raise PermanentJobError("version no longer exists", "gone")
@@ -166,12 +165,12 @@ def _publish_outputs(ctx: JobContext, result: ProcessResult, work: Path, revisio
         uploaded = _upload(ctx, result, prefix, sent)
         _record(ctx, result, uploaded, revision)
     except BaseException:
-        _discard(sent)
+        _discard(ctx.rt.store, sent)
         raise
 
 
 def _upload(ctx: JobContext, result: ProcessResult, prefix: str, sent: list[str]) -> list[tuple[str, RenditionOutput]]:
-    store = get_store()
+    store = ctx.rt.store
     uploaded: list[tuple[str, RenditionOutput]] = []
     names: set[str] = set()
     for out in result.outputs:
@@ -188,8 +187,8 @@ def _upload(ctx: JobContext, result: ProcessResult, prefix: str, sent: list[str]
 
 def _record(ctx: JobContext, result: ProcessResult, uploaded: list[tuple[str, RenditionOutput]],
             revision: int) -> None:
-    store = get_store()
-    with unit_of_work() as session:
+    store = ctx.rt.store
+    with unit_of_work(ctx.rt.sessionmaker) as session:
         ctx.complete(session)  # first: on PostgreSQL it locks the job row, so no takeover interleaves
         version = session.get(Version, ctx.version_id)
         if version is None:
@@ -224,9 +223,8 @@ def _record(ctx: JobContext, result: ProcessResult, uploaded: list[tuple[str, Re
         after_commit(session, remove_replaced)
 
 
-def _discard(keys: list[str]) -> None:
+def _discard(store: ObjectStore, keys: list[str]) -> None:
     """Best effort: what cannot be deleted now (storage down) is an orphan the sweep removes later."""
-    store = get_store()
     for key in keys:
         try:
             store.delete(key)

@@ -21,7 +21,6 @@ from service.assets.ingest import StoredOriginal, original_key
 from service.assets.schemas import AssetPatch
 from service.audit import service as audit
 from service.core.errors import Conflict, KhoError, NotFound, ServiceUnavailable
-from service.core.runtime import get_store
 from service.identity.principal import Principal
 from service.jobs import service as jobs
 from service.models import Asset, Version
@@ -108,13 +107,12 @@ def _store_json(store: ObjectStore, asset: Asset, number: int, data: bytes) -> S
     return StoredOriginal(key=key, sha256=hashlib.sha256(data).hexdigest(), size=len(data), media_type=JSON)
 
 
-def _save(session: Session, principal: Principal, asset: Asset, base: Version, old: QaSet, new: QaSet,
-          operation: str, details: Details) -> QaEditOut:
+def _save(session: Session, store: ObjectStore, principal: Principal, asset: Asset, base: Version, old: QaSet,
+          new: QaSet, operation: str, details: Details) -> QaEditOut:
     if new == old:
         raise Conflict("qa_unchanged")
     data = new.to_json().encode("utf-8")
     qa_file.validate_upload(data, JSON)  # the processing job parses exactly these bytes
-    store = get_store()
     number = revisions.next_number(session, asset)
     stored = _store_json(store, asset, number, data)
     filename = f"{Path(base.original_filename).stem or 'bo-cau-hoi'}.json"
@@ -133,8 +131,8 @@ def _save(session: Session, principal: Principal, asset: Asset, base: Version, o
                      items=[qa_items.to_out(i, item) for i, item in enumerate(new.items, 1)])
 
 
-def edit(session: Session, principal: Principal, asset_id: uuid.UUID, operation: str, change: Edit,
-         details: Details) -> QaEditOut:
+def edit(session: Session, store: ObjectStore, principal: Principal, asset_id: uuid.UUID, operation: str,
+         change: Edit, details: Details) -> QaEditOut:
     """Lock the asset, check the editor, apply `change` to the working version's items, save."""
     asset = workflow_repo.get_asset_for_update(session, asset_id, policy.visible_filter(principal, utcnow()))
     if asset is None:
@@ -142,43 +140,45 @@ def edit(session: Session, principal: Principal, asset_id: uuid.UUID, operation:
     assets.require_editable(session, principal, asset)
     qa.require_qa_set(asset)
     base = working_version(session, asset)
-    old = load_set(session, get_store(), asset, base)
+    old = load_set(session, store, asset, base)
     items = list(old.items)
     change(items)
-    return _save(session, principal, asset, base, old, replace(old, items=tuple(items)), operation, details)
+    return _save(session, store, principal, asset, base, old, replace(old, items=tuple(items)), operation, details)
 
 
-def update_item(session: Session, principal: Principal, asset_id: uuid.UUID, position: int,
+def update_item(session: Session, store: ObjectStore, principal: Principal, asset_id: uuid.UUID, position: int,
                 data: QaItemIn) -> QaEditOut:
     def change(items: list[QaItem]) -> None:
         items[check_position(items, position)] = build_item(data, position)
 
-    return edit(session, principal, asset_id, "update", change, {"position": position})
+    return edit(session, store, principal, asset_id, "update", change, {"position": position})
 
 
-def insert_item(session: Session, principal: Principal, asset_id: uuid.UUID, position: int | None,
+def insert_item(session: Session, store: ObjectStore, principal: Principal, asset_id: uuid.UUID, position: int | None,
                 data: QaItemIn) -> QaEditOut:
     def change(items: list[QaItem]) -> None:
         at = len(items) + 1 if position is None else position
         items.insert(check_position(items, at, insert=True), build_item(data, at))
 
-    return edit(session, principal, asset_id, "insert", change, {"position": position})
+    return edit(session, store, principal, asset_id, "insert", change, {"position": position})
 
 
-def delete_item(session: Session, principal: Principal, asset_id: uuid.UUID, position: int) -> QaEditOut:
+def delete_item(session: Session, store: ObjectStore, principal: Principal, asset_id: uuid.UUID,
+                position: int) -> QaEditOut:
     def change(items: list[QaItem]) -> None:
         index = check_position(items, position)
         if len(items) == 1:
             raise Conflict("qa_last_item")
         del items[index]
 
-    return edit(session, principal, asset_id, "delete", change, {"position": position})
+    return edit(session, store, principal, asset_id, "delete", change, {"position": position})
 
 
-def reorder_items(session: Session, principal: Principal, asset_id: uuid.UUID, order: list[int]) -> QaEditOut:
+def reorder_items(session: Session, store: ObjectStore, principal: Principal, asset_id: uuid.UUID,
+                  order: list[int]) -> QaEditOut:
     def change(items: list[QaItem]) -> None:
         if sorted(order) != list(range(1, len(items) + 1)):
             raise KhoError("qa_bad_order", status=422, count=len(items))
         items[:] = [items[p - 1] for p in order]
 
-    return edit(session, principal, asset_id, "reorder", change, {})
+    return edit(session, store, principal, asset_id, "reorder", change, {})

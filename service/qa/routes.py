@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from service.http.deps import CurrentPrincipal, ProducerPrincipal, SessionDep
+from service.http.deps import CurrentPrincipal, ProducerPrincipal, RuntimeDep, SessionDep
 from service.qa import editing
 from service.qa import service as qa
 from service.qa.schemas import QaEditOut, QaItemIn, QaItemInsert, QaSetOut, ReorderIn
@@ -36,24 +36,24 @@ def get_qa(asset_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep
 @router.put("/assets/{asset_id}/qa/items/{position}", response_model=QaEditOut,
             responses=EDIT_RESPONSES)
 def update_item(asset_id: uuid.UUID, position: Position, body: QaItemIn, principal: ProducerPrincipal,
-                session: SessionDep) -> QaEditOut:
-    return editing.update_item(session, principal, asset_id, position, body)
+                session: SessionDep, rt: RuntimeDep) -> QaEditOut:
+    return editing.update_item(session, rt.store, principal, asset_id, position, body)
 
 
 @router.post("/assets/{asset_id}/qa/items", response_model=QaEditOut, status_code=201,
              responses=EDIT_RESPONSES)
 def insert_item(asset_id: uuid.UUID, body: QaItemInsert, principal: ProducerPrincipal,
-                session: SessionDep) -> QaEditOut:
-    return editing.insert_item(session, principal, asset_id, body.position, body)
+                session: SessionDep, rt: RuntimeDep) -> QaEditOut:
+    return editing.insert_item(session, rt.store, principal, asset_id, body.position, body)
 
 
 @router.delete("/assets/{asset_id}/qa/items/{position}", response_model=QaEditOut, responses=EDIT_RESPONSES)
 def delete_item(asset_id: uuid.UUID, position: Position, principal: ProducerPrincipal,
-                session: SessionDep) -> QaEditOut:
-    return editing.delete_item(session, principal, asset_id, position)
+                session: SessionDep, rt: RuntimeDep) -> QaEditOut:
+    return editing.delete_item(session, rt.store, principal, asset_id, position)
 
 
 @router.post("/assets/{asset_id}/qa/items:reorder", response_model=QaEditOut, responses=EDIT_RESPONSES)
 def reorder_items(asset_id: uuid.UUID, body: ReorderIn, principal: ProducerPrincipal,
-                  session: SessionDep) -> QaEditOut:
-    return editing.reorder_items(session, principal, asset_id, body.order)
+                  session: SessionDep, rt: RuntimeDep) -> QaEditOut:
+    return editing.reorder_items(session, rt.store, principal, asset_id, body.order)

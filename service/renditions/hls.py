@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from service.assets.rendition_files import companion_key
 from service.core.errors import NotFound
-from service.core.runtime import get_store
+from service.core.runtime import Runtime
 from service.identity.principal import Principal
 from service.models import Rendition
 from service.renditions import service as renditions
@@ -66,7 +66,7 @@ def _set(listing: RenditionsResponse, profile: str) -> list[RenditionOut]:
     return [r for g in listing.profiles if g.profile == profile for r in g.renditions]
 
 
-def media_for(session: Session, principal: Principal, listing: RenditionsResponse | None) -> HlsMedia:
+def media_for(session: Session, rt: Runtime, principal: Principal, listing: RenditionsResponse | None) -> HlsMedia:
     """The player's sources for an asset page (call only for an asset whose files may be served)."""
     master = _master(listing) if listing else None
     if listing is None or master is None:
@@ -83,7 +83,7 @@ def media_for(session: Session, principal: Principal, listing: RenditionsRespons
     _, _, row = renditions.get_for_preview(session, principal, listing.asset_id, smallest.id)
     key = stored_key(row, _files(smallest)[1])
     try:
-        stored = key is not None and get_store().exists(key)
+        stored = key is not None and rt.store.exists(key)
     except (InvalidKey, StorageError):
         stored = False
     playlist = base + posixpath.basename(_files(master)[0])
@@ -97,7 +97,7 @@ class HlsFile:
     etag: str
 
 
-def resolve(session: Session, principal: Principal, asset_id: uuid.UUID, master_id: uuid.UUID,
+def resolve(session: Session, rt: Runtime, principal: Principal, asset_id: uuid.UUID, master_id: uuid.UUID,
             name: str) -> HlsFile:
     """The stored file `name` (relative to the master playlist) of an HLS set of a version the caller may see."""
     asset, version, master_row = renditions.get_for_preview(session, principal, asset_id, master_id)  # rules, 410
@@ -109,7 +109,7 @@ def resolve(session: Session, principal: Principal, asset_id: uuid.UUID, master_
     rel = posixpath.normpath(posixpath.join(folder, name))
     if not rel.startswith(folder + "/") or ".." in rel.split("/"):
         raise NotFound(what="tệp HLS / HLS file")
-    listing = renditions.version_listing(session, asset, version)
+    listing = renditions.version_listing(session, rt, asset, version)
     for r in _set(listing, master_row.profile):
         if rel in _files(r):
             _, _, row = renditions.get_for_preview(session, principal, asset_id, r.id)

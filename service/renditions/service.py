@@ -16,7 +16,7 @@ from service.assets import policy
 from service.assets import repository as assets_repo
 from service.assets import service as assets
 from service.core.errors import Conflict, KhoError, NotFound
-from service.core.runtime import download_ttl, get_store
+from service.core.runtime import Runtime
 from service.identity.principal import Principal
 from service.jobs import repository as jobs_repo
 from service.jobs import service as jobs
@@ -44,11 +44,11 @@ def _file_name(asset: Asset, r: Rendition) -> str:
     return f"{file_title(asset.title)} - {r.profile} {r.variant}.{ext}"
 
 
-def to_out(asset: Asset, r: Rendition, preview_of: int | None = None) -> RenditionOut:
+def to_out(rt: Runtime, asset: Asset, r: Rendition, preview_of: int | None = None) -> RenditionOut:
     """`preview_of`: the number of the non-live version `r` belongs to (its download goes through the
     version's own route, which applies the preview rule)."""
     profile = default_profiles().get(r.profile)
-    signed = get_store().download_url(r.object_key, expires=download_ttl(), filename=_file_name(asset, r),
+    signed = rt.store.download_url(r.object_key, expires=rt.download_ttl, filename=_file_name(asset, r),
                                       content_type=r.media_type)
     extra = r.extra or {}
     also = extra.get("same_as")
@@ -68,27 +68,27 @@ def _download_path(asset: Asset, r: Rendition, preview_of: int | None) -> str:
     return f"/api/v1/assets/{asset.id}/versions/{preview_of}/renditions/{r.id}"
 
 
-def list_renditions(session: Session, principal: Principal, asset_id: uuid.UUID) -> RenditionsResponse:
+def list_renditions(session: Session, rt: Runtime, principal: Principal, asset_id: uuid.UUID) -> RenditionsResponse:
     asset = assets.get_visible(session, principal, asset_id)
     version = assets.current_version(session, asset)
-    return _listing(asset, version, of_version(session, version.id),
+    return _listing(rt, asset, version, of_version(session, version.id),
                     jobs_repo.get(session, jobs.process_job_id(version.id)))
 
 
-def list_version_renditions(session: Session, principal: Principal, asset_id: uuid.UUID,
+def list_version_renditions(session: Session, rt: Runtime, principal: Principal, asset_id: uuid.UUID,
                             number: int) -> RenditionsResponse:
     """The renditions of version `number`: what a reviewer approves when it is a pending revision."""
     asset = assets.get_visible(session, principal, asset_id)
-    return version_listing(session, asset, assets.preview_version(session, principal, asset, number=number))
+    return version_listing(session, rt, asset, assets.preview_version(session, principal, asset, number=number))
 
 
-def version_listing(session: Session, asset: Asset, version: Version) -> RenditionsResponse:
+def version_listing(session: Session, rt: Runtime, asset: Asset, version: Version) -> RenditionsResponse:
     """The listing of a version already checked with `assets.preview_version`."""
-    return _listing(asset, version, of_version(session, version.id),
+    return _listing(rt, asset, version, of_version(session, version.id),
                     jobs_repo.get(session, jobs.process_job_id(version.id)))
 
 
-def list_renditions_many(session: Session, principal: Principal, asset_ids: list[uuid.UUID]
+def list_renditions_many(session: Session, rt: Runtime, principal: Principal, asset_ids: list[uuid.UUID]
                          ) -> dict[uuid.UUID, RenditionsResponse]:
     """`list_renditions` for a page of assets in four queries (assets, versions, renditions, jobs), whatever
     the page's length; assets the principal cannot see, or without a version, are left out."""
@@ -96,12 +96,12 @@ def list_renditions_many(session: Session, principal: Principal, asset_ids: list
     versions = assets_repo.current_versions(session, visible)
     rows = of_versions(session, list(versions))
     found = jobs_repo.get_many(session, [jobs.process_job_id(v) for v in versions])
-    return {a.id: _listing(a, versions[a.current_version_id], rows[a.current_version_id],
+    return {a.id: _listing(rt, a, versions[a.current_version_id], rows[a.current_version_id],
                            found.get(jobs.process_job_id(a.current_version_id)))
             for a in visible if a.current_version_id in versions}
 
 
-def _listing(asset: Asset, version: Version, rows: list[Rendition], job: Job | None) -> RenditionsResponse:
+def _listing(rt: Runtime, asset: Asset, version: Version, rows: list[Rendition], job: Job | None) -> RenditionsResponse:
     by_profile: dict[str, list[Rendition]] = {}
     for r in rows:
         by_profile.setdefault(r.profile, []).append(r)
@@ -115,7 +115,7 @@ def _listing(asset: Asset, version: Version, rows: list[Rendition], job: Job | N
                                         "succeeded": "not_applicable"}.get(job_state or "", "pending")
         preview_of = None if version.id == asset.current_version_id else version.number
         profiles.append(ProfileStatus(profile=name, status=status,
-                                      renditions=[to_out(asset, r, preview_of) for r in ready]))
+                                      renditions=[to_out(rt, asset, r, preview_of) for r in ready]))
     return RenditionsResponse(asset_id=asset.id, version_id=version.id, job_id=job.id if job else None,
                               job_status=job_state, job_progress=job.progress if job else None,
                               job_error=public_error(job.error) if job else None, profiles=profiles)

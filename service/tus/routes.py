@@ -13,8 +13,7 @@ from starlette.requests import ClientDisconnect
 
 from service.assets.upload import sync_chunks
 from service.core.errors import KhoError
-from service.core.runtime import get_settings
-from service.http.deps import ProducerPrincipal, SessionDep
+from service.http.deps import ProducerPrincipal, RuntimeDep, SessionDep
 from service.models import Upload
 from service.tus import protocol
 from service.tus import service as tus
@@ -42,11 +41,11 @@ def _state_headers(upload: Upload) -> dict[str, str]:
     return headers
 
 
-def _options() -> Response:
+def _options(rt: RuntimeDep) -> Response:
     return Response(status_code=204, headers={
         **TUS_HEADERS, "Tus-Version": TUS_VERSION, "Tus-Extension": protocol.EXTENSIONS,
         "Tus-Checksum-Algorithm": protocol.CHECKSUM_ALGORITHMS,
-        "Tus-Max-Size": str(get_settings().limits.max_upload_bytes)})
+        "Tus-Max-Size": str(rt.settings.limits.max_upload_bytes)})
 
 
 router.add_api_route("", _options, methods=["OPTIONS"], include_in_schema=False)
@@ -54,16 +53,16 @@ router.add_api_route("/", _options, methods=["OPTIONS"], status_code=204, summar
                      responses={204: {"description": "Capabilities in headers"}})
 
 
-async def _write(request: Request, session: SessionDep, principal: ProducerPrincipal, upload_id: uuid.UUID,
-                 offset: int, checksum: bytes | None) -> Upload:
+async def _write(request: Request, session: SessionDep, rt: RuntimeDep, principal: ProducerPrincipal,
+                 upload_id: uuid.UUID, offset: int, checksum: bytes | None) -> Upload:
     chunks = sync_chunks(request.stream().__aiter__())
     try:
-        return await anyio.to_thread.run_sync(tus.append, session, principal, upload_id, offset, checksum, chunks)
+        return await anyio.to_thread.run_sync(tus.append, session, rt, principal, upload_id, offset, checksum, chunks)
     except ClientDisconnect:
         raise KhoError("upload_interrupted", status=400) from None
 
 
-async def create_upload(request: Request, session: SessionDep, principal: ProducerPrincipal,
+async def create_upload(request: Request, session: SessionDep, rt: RuntimeDep, principal: ProducerPrincipal,
                         tus_resumable: Annotated[str | None, Header()] = None,
                         upload_length: Annotated[str | None, Header()] = None,
                         upload_metadata: Annotated[str | None, Header()] = None,
@@ -74,11 +73,11 @@ async def create_upload(request: Request, session: SessionDep, principal: Produc
     length = protocol.parse_int("Upload-Length", upload_length)
     fields = protocol.parse_metadata(upload_metadata)
     checksum = protocol.parse_checksum(upload_checksum)
-    upload = await anyio.to_thread.run_sync(lambda: tus.create(session, principal, length=length, fields=fields,
-                                                               raw_metadata=upload_metadata or ""))
+    upload = await anyio.to_thread.run_sync(lambda: tus.create(session, rt.settings, principal, length=length,
+                                                               fields=fields, raw_metadata=upload_metadata or ""))
     has_body = request.headers.get("content-type", "").startswith(protocol.OFFSET_CONTENT_TYPE)
     if has_body and request.headers.get("content-length", "0") != "0":  # creation-with-upload
-        upload = await _write(request, session, principal, upload.id, 0, checksum)
+        upload = await _write(request, session, rt, principal, upload.id, 0, checksum)
     headers = _state_headers(upload)
     headers["Location"] = f"/api/v1/uploads/{upload.id}"
     return Response(status_code=201, headers=headers)
@@ -96,7 +95,8 @@ def upload_offset(upload_id: uuid.UUID, session: SessionDep, principal: Producer
 
 @router.patch("/{upload_id}", status_code=204, openapi_extra=PATCH_DOC,
               responses={204: {"description": "Chunk stored; Upload-Offset is the new offset"}, **ERRORS})
-async def upload_chunk(upload_id: uuid.UUID, request: Request, session: SessionDep, principal: ProducerPrincipal,
+async def upload_chunk(upload_id: uuid.UUID, request: Request, session: SessionDep, rt: RuntimeDep,
+                       principal: ProducerPrincipal,
                        tus_resumable: Annotated[str | None, Header()] = None,
                        upload_offset: Annotated[str | None, Header()] = None,
                        upload_checksum: Annotated[str | None, Header()] = None) -> Response:
@@ -105,13 +105,13 @@ async def upload_chunk(upload_id: uuid.UUID, request: Request, session: SessionD
         raise TusError("tus_bad_header", status=415, reason=f"Content-Type must be {protocol.OFFSET_CONTENT_TYPE}")
     offset = protocol.parse_int("Upload-Offset", upload_offset)
     checksum = protocol.parse_checksum(upload_checksum)
-    upload = await _write(request, session, principal, upload_id, offset, checksum)
+    upload = await _write(request, session, rt, principal, upload_id, offset, checksum)
     return Response(status_code=204, headers=_state_headers(upload))
 
 
 @router.delete("/{upload_id}", status_code=204, responses={404: {"description": "Unknown upload"}})
-def terminate_upload(upload_id: uuid.UUID, session: SessionDep, principal: ProducerPrincipal,
+def terminate_upload(upload_id: uuid.UUID, session: SessionDep, rt: RuntimeDep, principal: ProducerPrincipal,
                      tus_resumable: Annotated[str | None, Header()] = None) -> Response:
     protocol.check_version(tus_resumable)
-    tus.terminate(session, principal, upload_id)
+    tus.terminate(session, rt.store, principal, upload_id)
     return Response(status_code=204, headers=TUS_HEADERS)

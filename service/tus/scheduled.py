@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from service.core.runtime import Runtime
 from service.tus import service as tus
 
 
-def remove_expired_uploads() -> None:
-    tus.expire()
+def remove_expired_uploads(rt: Runtime) -> None:
+    tus.expire(rt.store)

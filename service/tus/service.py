@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 from service.assets import service as assets
 from service.assets.ingest import StoredOriginal, check_type, read_head, store_original
 from service.assets.upload import check_fits_kind
+from service.core.config import Settings
 from service.core.db import after_commit, on_rollback, unit_of_work
 from service.core.errors import BadRequest, Forbidden, KhoError, PayloadTooLarge
-from service.core.runtime import get_settings, get_store
+from service.core.runtime import Runtime
 from service.identity.principal import Principal
 from service.inputs.text import client_filename
 from service.models import Upload
@@ -39,22 +40,23 @@ STAGED_ORPHAN_AGE = timedelta(hours=1)
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
-def ttl() -> timedelta:
-    return timedelta(hours=get_settings().limits.tus_expiry_hours)
+def ttl(settings: Settings) -> timedelta:
+    return timedelta(hours=settings.limits.tus_expiry_hours)
 
 
-def create(session: Session, principal: Principal, *, length: int, fields: dict[str, str], raw_metadata: str) -> Upload:
+def create(session: Session, settings: Settings, principal: Principal, *,
+           length: int, fields: dict[str, str], raw_metadata: str) -> Upload:
     if principal.user_id is None:
         raise Forbidden()
     meta, filename = metadata.from_tus(fields)
     metadata.check_terms(session, meta)
-    limit = get_settings().limits.upload_limits.get(meta.kind, 0)
+    limit = settings.limits.upload_limits.get(meta.kind, 0)
     if length == 0:
         raise BadRequest("empty_file")
     if length > limit:
         raise PayloadTooLarge(limit_mb=limit // MiB, kind=meta.kind)
     now = utcnow()
-    cap = get_settings().limits.tus_max_open_per_user
+    cap = settings.limits.tus_max_open_per_user
     if repository.open_count(session, principal.user_id, now) >= cap:
         raise KhoError("tus_too_many", status=429, limit=cap)
     upload_id = uuid.uuid4()
@@ -62,7 +64,7 @@ def create(session: Session, principal: Principal, *, length: int, fields: dict[
                     staging_prefix=staging.prefix_of(upload_id),
                     upload_metadata={"raw": raw_metadata, "filename": filename, "sha256": _client_sha256(fields),
                                      "asset": meta.model_dump(mode="json", exclude_none=True)},
-                    expires_at=now + ttl())
+                    expires_at=now + ttl(settings))
     repository.add(session, upload)
     return upload
 
@@ -84,14 +86,14 @@ def get_owned(session: Session, principal: Principal, upload_id: uuid.UUID) -> U
     return upload
 
 
-def append(session: Session, principal: Principal, upload_id: uuid.UUID, offset: int, checksum: bytes | None,
-           chunks: Iterable[bytes]) -> Upload:
+def append(session: Session, rt: Runtime, principal: Principal, upload_id: uuid.UUID, offset: int,
+           checksum: bytes | None, chunks: Iterable[bytes]) -> Upload:
     upload = get_owned(session, principal, upload_id)
     if upload.completed_at is not None:
         raise TusError("tus_finished", status=409, headers={"Upload-Offset": str(upload.offset)})
     if offset != upload.offset:
         raise _mismatch(upload.offset)
-    store = get_store()
+    store = rt.store
     try:
         part = staging.put_part(store, upload.id, offset, chunks, (upload.length or 0) - offset)
     except staging.ChunkTooLong:
@@ -104,14 +106,14 @@ def append(session: Session, principal: Principal, upload_id: uuid.UUID, offset:
         return upload
     new = offset + part.size
     # Another host's PATCH for the same offset may have committed while these bytes were streaming.
-    if not repository.advance(session, upload.id, offset, new, utcnow() + ttl()):
+    if not repository.advance(session, upload.id, offset, new, utcnow() + ttl(rt.settings)):
         current = repository.current_offset(session, upload.id)
         if current is None:
             raise TusError("not_found", status=404, what="lượt tải lên / upload")
         raise _mismatch(current)
     repository.add_part(session, upload.id, offset, part.size, part.key)
     upload.offset = new
-    _ingest_or_discard(session, principal, store, upload, offset)
+    _ingest_or_discard(session, rt.settings, principal, store, upload, offset)
     return upload
 
 
@@ -119,7 +121,7 @@ def _mismatch(current: int) -> TusError:
     return TusError("tus_offset_mismatch", status=409, offset=current, headers={"Upload-Offset": str(current)})
 
 
-def _ingest_or_discard(session: Session, principal: Principal, store: ObjectStore, upload: Upload,
+def _ingest_or_discard(session: Session, settings: Settings, principal: Principal, store: ObjectStore, upload: Upload,
                        old_offset: int) -> None:
     """Refuse a wrong type as soon as the first bytes are in; ingest once the last byte is.
     A refusal (4xx) ends the upload; an outage (5xx) rolls back, and the client retries the chunk."""
@@ -129,34 +131,34 @@ def _ingest_or_discard(session: Session, principal: Principal, store: ObjectStor
             head = read_head(staging.PartsReader(store, repository.parts(session, upload.id)), HEAD_BYTES)
             check_type(head, str(upload.upload_metadata["asset"]["kind"]))
         if upload.offset == length:
-            _ingest(session, principal, store, upload)
+            _ingest(session, settings, principal, store, upload)
     except staging.PartsInconsistent as exc:
         log.error("tus upload lost staged data", extra={"upload_id": str(upload.id), "error": str(exc)})
-        _discard_after_failure(session, upload)
+        _discard_after_failure(session, store, upload)
         raise TusError("tus_staging_lost", status=409) from exc
     except KhoError as exc:
         if exc.status >= 500:
             raise
-        _discard_after_failure(session, upload)
+        _discard_after_failure(session, store, upload)
         raise
 
 
-def _discard_after_failure(session: Session, upload: Upload) -> None:
+def _discard_after_failure(session: Session, store: ObjectStore, upload: Upload) -> None:
     # Leave the failed request's transaction first: SQLite allows one writer at a time.
     session.rollback()
-    discard(upload.id)
+    discard(store, upload.id)
 
 
-def _ingest(session: Session, principal: Principal, store: ObjectStore, upload: Upload) -> None:
+def _ingest(session: Session, settings: Settings, principal: Principal, store: ObjectStore, upload: Upload) -> None:
     meta = metadata.asset_meta(dict(upload.upload_metadata["asset"]))
     asset_id = uuid.uuid4()
     source = staging.PartsReader(store, repository.parts(session, upload.id))
-    stored = store_original(store, source, kind=meta.kind, limit=get_settings().limits.upload_limits[meta.kind],
+    stored = store_original(store, source, kind=meta.kind, limit=settings.limits.upload_limits[meta.kind],
                             asset_id=asset_id, version=1)
     _verify(store, upload, stored)
     filename = client_filename(str(upload.upload_metadata.get("filename") or ""))
     asset = assets.create_from_upload(session, store, principal, meta, stored, filename, asset_id)
-    check_fits_kind(store, stored, meta.kind, filename)  # after: the rollback now deletes the stored bytes
+    check_fits_kind(settings, store, stored, meta.kind, filename)  # after: the rollback now deletes the stored bytes
     upload.asset_id = asset.id
     upload.completed_at = utcnow()
     repository.remove_parts(session, upload.id)
@@ -177,23 +179,21 @@ def _verify(store: ObjectStore, upload: Upload, stored: StoredOriginal) -> None:
         raise TusError("tus_upload_checksum_mismatch", status=460)
 
 
-def discard(upload_id: uuid.UUID) -> None:
+def discard(store: ObjectStore, upload_id: uuid.UUID) -> None:
     with unit_of_work() as session:
         repository.remove(session, upload_id)
-    staging.remove_upload(get_store(), upload_id)
+    staging.remove_upload(store, upload_id)
 
 
-def terminate(session: Session, principal: Principal, upload_id: uuid.UUID) -> None:
+def terminate(session: Session, store: ObjectStore, principal: Principal, upload_id: uuid.UUID) -> None:
     upload = get_owned(session, principal, upload_id)
     repository.remove(session, upload.id)
-    store = get_store()
     after_commit(session, lambda: staging.remove_upload(store, upload_id))
 
 
-def expire(now: datetime | None = None) -> int:
+def expire(store: ObjectStore, now: datetime | None = None) -> int:
     """Remove expired partial uploads, day-old finished ones, and staged objects no row knows."""
     now = now or utcnow()
-    store = get_store()
     removed = 0
     with unit_of_work() as session:
         gone = [upload.id for upload in repository.expired(session, now, now - timedelta(days=1))]

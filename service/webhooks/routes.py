@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
-from service.http.deps import SessionDep, require_scope
+from service.http.deps import RuntimeDep, SessionDep, require_scope
 from service.identity.principal import Principal
 from service.webhooks import service as webhooks
 from service.webhooks.schemas import (
@@ -26,8 +26,8 @@ Manager = Annotated[Principal, Depends(require_scope("webhooks:manage"))]
 
 
 @router.post("/subscriptions", status_code=201, response_model=SubscriptionCreated)
-def subscribe(body: SubscriptionIn, principal: Manager, session: SessionDep) -> SubscriptionCreated:
-    sub = webhooks.create_subscription(session, principal, str(body.url), body.events)
+def subscribe(body: SubscriptionIn, principal: Manager, session: SessionDep, rt: RuntimeDep) -> SubscriptionCreated:
+    sub = webhooks.create_subscription(session, rt.settings, principal, str(body.url), body.events)
     return SubscriptionCreated(**SubscriptionOut.model_validate(sub).model_dump(), secret=sub.secret)
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from service.core.runtime import Runtime
 from service.webhooks.delivery import deliver_due
 
 
-def deliver_due_webhooks() -> None:
+def deliver_due_webhooks(_: Runtime) -> None:
     deliver_due()

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from service.audit import service as audit
 from service.auth import repository as auth_repo
 from service.core.backoff import Backoff
+from service.core.config import Settings
 from service.core.errors import Forbidden, KhoError, NotFound
-from service.core.runtime import get_settings
 from service.identity.principal import Principal
 from service.models import WebhookDelivery, WebhookSubscription
 from service.models.base import utcnow
@@ -32,11 +32,11 @@ DISABLE_AFTER = 5
 WEBHOOK_RETRY = Backoff(base=5, factor=4, cap=36_000, max_tries=8)
 
 
-def _check_target(url: str) -> None:
+def _check_target(settings: Settings, url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise KhoError("webhook_bad_url", status=422)
-    if get_settings().env != "production":
+    if settings.env != "production":
         return  # local receivers are how development and tests work
     if parts.scheme != "https":
         raise KhoError("webhook_bad_url", status=422)
@@ -61,12 +61,13 @@ def _client_only(principal: Principal) -> uuid.UUID:
     return principal.client_id
 
 
-def create_subscription(session: Session, principal: Principal, url: str, events: list[str]) -> WebhookSubscription:
+def create_subscription(session: Session, settings: Settings, principal: Principal, url: str,
+                        events: list[str]) -> WebhookSubscription:
     client_id = _client_only(principal)
     unknown = set(events) - set(TOPICS)
     if unknown or not events:
         raise KhoError("webhook_bad_events", status=422, events=", ".join(sorted(unknown)) or "-")
-    _check_target(url)
+    _check_target(settings, url)
     sub = WebhookSubscription(api_client_id=client_id, url=url, events=sorted(set(events)), secret=new_secret())
     repository.add(session, sub)
     audit.record(session, "webhook.subscribed", "webhook_subscription", sub.id, actor=principal, url=url,

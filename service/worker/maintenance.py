@@ -11,12 +11,12 @@ from datetime import timedelta
 
 from service.assets import repository as assets_repo
 from service.core.db import unit_of_work
-from service.core.runtime import get_settings, get_store
+from service.core.runtime import Runtime
 from service.jobs import service as jobs
 from service.jobs import workdir
 from service.models.base import utcnow
 from service.tus import service as tus
-from storage.base import StorageError
+from storage.base import ObjectStore, StorageError
 
 log = logging.getLogger("kho.maintenance")
 ORPHAN_AGE = timedelta(hours=1)
@@ -25,11 +25,10 @@ PREFIXES = ("originals/", "renditions/", "captions/")
 LIFECYCLE_ABORT_DAYS = 1
 
 
-def remove_orphans(min_age: timedelta | None = None) -> list[str]:
+def remove_orphans(store: ObjectStore, min_age: timedelta | None = None) -> list[str]:
     """Objects younger than `min_age` (default ORPHAN_AGE) may belong to an upload still in flight, so
     they are left alone."""
     min_age = ORPHAN_AGE if min_age is None else min_age
-    store = get_store()
     with unit_of_work() as session:
         known = assets_repo.all_object_keys(session)
     cutoff = utcnow() - min_age
@@ -48,20 +47,21 @@ class _LifecycleRule:
     done = False
 
     @classmethod
-    def ensure(cls) -> None:
+    def ensure(cls, store: ObjectStore) -> None:
         if not cls.done:
             cls.done = True
-            if not get_store().expire_incomplete_uploads(LIFECYCLE_ABORT_DAYS):
+            if not store.expire_incomplete_uploads(LIFECYCLE_ABORT_DAYS):
                 log.info("no lifecycle rule for incomplete uploads: the scheduled sweep aborts them")
 
 
-def sweep_storage() -> dict[str, int]:
+def sweep_storage(rt: Runtime) -> dict[str, int]:
     """Everything that leaks bytes: crashed multipart uploads, orphan objects, expired tus uploads with
     their staged parts, abandoned job work folders."""
-    _LifecycleRule.ensure()
-    return {"incomplete_uploads_removed": get_store().sweep_incomplete(ORPHAN_AGE),
-            "orphans_removed": len(remove_orphans()), "tus_uploads_removed": tus.expire(),
-            "work_folders_removed": workdir.remove_stale(get_settings().tmp_dir)}
+    store = rt.store
+    _LifecycleRule.ensure(store)
+    return {"incomplete_uploads_removed": store.sweep_incomplete(ORPHAN_AGE),
+            "orphans_removed": len(remove_orphans(store)), "tus_uploads_removed": tus.expire(store),
+            "work_folders_removed": workdir.remove_stale(rt.settings.tmp_dir)}
 
 
 class StorageSweep:
@@ -71,14 +71,14 @@ class StorageSweep:
     _last = float("-inf")
 
     @classmethod
-    def run_when_due(cls) -> dict[str, int] | None:
+    def run_when_due(cls, rt: Runtime) -> dict[str, int] | None:
         with cls._lock:
             now = time.monotonic()
-            if now - cls._last < get_settings().storage.sweep_interval_seconds:
+            if now - cls._last < rt.settings.storage.sweep_interval_seconds:
                 return None
             cls._last = now
         try:
-            result = sweep_storage()
+            result = sweep_storage(rt)
         except StorageError as exc:  # an outage: try again next interval
             log.warning("storage sweep failed", extra={"error": str(exc)})
             return None
@@ -86,7 +86,7 @@ class StorageSweep:
         return result
 
 
-def sweep_all() -> dict[str, int]:
-    with unit_of_work() as session:
+def sweep_all(rt: Runtime) -> dict[str, int]:
+    with unit_of_work(rt.sessionmaker) as session:
         redispatched = jobs.sweep(session)
-    return {"jobs_redispatched": len(redispatched), **sweep_storage()}
+    return {"jobs_redispatched": len(redispatched), **sweep_storage(rt)}

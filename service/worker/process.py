@@ -7,7 +7,7 @@ import signal
 import threading
 
 from service.core.db import unit_of_work
-from service.core.runtime import Runtime, current
+from service.core.runtime import Runtime
 from service.jobs import service as jobs
 from service.jobs import workdir
 from service.jobs.queue import huey_app
@@ -19,7 +19,7 @@ log = logging.getLogger("kho.worker")
 
 
 class Sweeper(threading.Thread):
-    def __init__(self, interval: float = 60.0, rt: Runtime | None = None) -> None:
+    def __init__(self, rt: Runtime, interval: float = 60.0) -> None:
         super().__init__(name="kho-sweep", daemon=True)
         self.interval = interval
         self.rt = rt
@@ -28,9 +28,9 @@ class Sweeper(threading.Thread):
     def run(self) -> None:
         while not self.stopping.is_set():
             try:
-                with unit_of_work(self.rt.sessionmaker if self.rt else None) as session:
+                with unit_of_work(self.rt.sessionmaker) as session:
                     jobs.sweep(session)
-                run_scheduled()
+                run_scheduled(self.rt)
             except Exception:  # noqa: BLE001 - keep sweeping
                 log.exception("sweep failed")
             self.stopping.wait(self.interval)
@@ -39,17 +39,17 @@ class Sweeper(threading.Thread):
 class Worker:
     """Everything a worker runs, startable inside the API process (`kho run`) or on its own (`kho worker`)."""
 
-    def __init__(self, threads: int | None = None, *, own_signals: bool = True, rt: Runtime | None = None) -> None:
+    def __init__(self, rt: Runtime, threads: int | None = None, *, own_signals: bool = True) -> None:
         # Inside `kho run` the web server owns SIGINT/SIGTERM (graceful shutdown); Huey's consumer would
         # otherwise replace its handlers when it starts.
         self.own_signals = own_signals
-        self.rt = rt or current()
+        self.rt = rt
         install()
         self.consumer = huey_app(self.rt).huey.create_consumer(
             workers=threads or self.rt.settings.jobs.worker_threads, worker_type="thread", periodic=False,
             check_worker_health=True)
         self.pump = OutboxPump()
-        self.sweeper = Sweeper(self.rt.settings.jobs.sweep_interval_seconds, self.rt)
+        self.sweeper = Sweeper(self.rt, self.rt.settings.jobs.sweep_interval_seconds)
 
     def start(self) -> None:
         # Work folders of runs a killed worker left behind (their lock is free); live ones are kept.

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from service.core.runtime import Runtime
 from service.notifications import scheduled as notifications
 from service.tus import scheduled as tus
 from service.webhooks import scheduled as webhooks
 from service.worker.maintenance import StorageSweep
 from service.workflow import scheduled as workflow
 
-SCHEDULED: tuple[Callable[[], object], ...] = (
+# Each is handed the runtime the sweeper runs with.
+SCHEDULED: tuple[Callable[[Runtime], object], ...] = (
     notifications.send_due_email,
     notifications.send_digests,
     notifications.remind_urgent_reviews,
@@ -23,6 +25,6 @@ SCHEDULED: tuple[Callable[[], object], ...] = (
 )
 
 
-def run_scheduled() -> None:
+def run_scheduled(rt: Runtime) -> None:
     for fn in SCHEDULED:
-        fn()
+        fn(rt)

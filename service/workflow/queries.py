@@ -14,7 +14,7 @@ from service.assets import policy
 from service.assets import service as assets
 from service.assets.schemas import AssetOut
 from service.core.errors import Forbidden, KhoError, NotFound
-from service.core.runtime import download_ttl, get_store
+from service.core.runtime import Runtime
 from service.identity.principal import Principal
 from service.models import Asset, Comment, Version
 from service.models.base import utcnow
@@ -111,16 +111,16 @@ def as_proposed(session: Session, principal: Principal, asset_id: uuid.UUID, num
     return AssetOut.model_validate({**live, **fields, "rights": rights})
 
 
-def preview_url(session: Session, version: Version) -> str | None:
+def preview_url(session: Session, rt: Runtime, version: Version) -> str | None:
     """A time-limited URL of the version's smallest image rendition (thumbnail, poster frame, page)."""
     for rendition in repository.renditions_of(session, version.id):
         if rendition.media_type.startswith("image/"):
-            return get_store().download_url(rendition.object_key, expires=download_ttl(),
-                                            content_type=rendition.media_type)
+            return rt.store.download_url(rendition.object_key, expires=rt.download_ttl,
+                                         content_type=rendition.media_type)
     return None
 
 
-def diff(session: Session, principal: Principal, asset_id: uuid.UUID, from_ref: str | None,
+def diff(session: Session, rt: Runtime, principal: Principal, asset_id: uuid.UUID, from_ref: str | None,
          to_ref: str | None) -> DiffOut:
     """Field-by-field difference of two versions' metadata and files; defaults: live version → latest."""
     asset = workspace_asset(session, principal, asset_id)
@@ -135,7 +135,7 @@ def diff(session: Session, principal: Principal, asset_id: uuid.UUID, from_ref: 
                 for f in FILE_FIELDS if getattr(old, f) != getattr(new, f)]
 
     def side(v: Version) -> DiffSide:
-        return DiffSide(version_id=v.id, number=v.number, status=v.status, preview_url=preview_url(session, v))
+        return DiffSide(version_id=v.id, number=v.number, status=v.status, preview_url=preview_url(session, rt, v))
 
     return DiffOut(asset_id=asset.id, from_version=side(old), to_version=side(new), changes=changes)
 

@@ -12,7 +12,7 @@ from service.assets import service as assets
 from service.assets.schemas import AssetOut, AssetPatch
 from service.assets.upload import sync_chunks
 from service.core.errors import KhoError
-from service.http.deps import CurrentPrincipal, ProducerPrincipal, ReviewerPrincipal, SessionDep
+from service.http.deps import CurrentPrincipal, ProducerPrincipal, ReviewerPrincipal, RuntimeDep, SessionDep
 from service.publication.schemas import PublicationOut
 from service.workflow import queries, revisions
 from service.workflow import service as workflow
@@ -108,10 +108,10 @@ VERSION_UPLOAD_DOC: dict[str, Any] = {
 @router.post("/assets/{asset_id}/versions", status_code=201, response_model=VersionOutFull,
              openapi_extra=VERSION_UPLOAD_DOC)
 async def upload_version(asset_id: uuid.UUID, request: Request, principal: ProducerPrincipal,
-                         session: SessionDep) -> JSONResponse:
+                         session: SessionDep, rt: RuntimeDep) -> JSONResponse:
     chunks = sync_chunks(request.stream().__aiter__())
     try:
-        out = await anyio.to_thread.run_sync(ingest_version, chunks, request.headers.get("content-type", ""),
+        out = await anyio.to_thread.run_sync(ingest_version, rt, chunks, request.headers.get("content-type", ""),
                                              principal, session, asset_id)
     except ClientDisconnect:
         raise KhoError("upload_interrupted", status=400) from None
@@ -119,10 +119,10 @@ async def upload_version(asset_id: uuid.UUID, request: Request, principal: Produ
 
 
 @router.get("/assets/{asset_id}/versions/diff", response_model=DiffOut)
-def diff(asset_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep,
+def diff(asset_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep, rt: RuntimeDep,
          from_: Annotated[str | None, Query(alias="from")] = None,
          to: str | None = None) -> DiffOut:
-    return queries.diff(session, principal, asset_id, from_, to)
+    return queries.diff(session, rt, principal, asset_id, from_, to)
 
 
 @router.get("/assets/{asset_id}/history", response_model=list[ReviewEventOut])

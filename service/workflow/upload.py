@@ -11,14 +11,14 @@ from service.assets import policy, upload
 from service.assets import service as assets
 from service.assets.schemas import AssetPatch
 from service.core.errors import Forbidden
-from service.core.runtime import get_store
+from service.core.runtime import Runtime
 from service.identity.principal import Principal
 from service.models.base import utcnow
 from service.workflow import repository, revisions
 from service.workflow.schemas import VersionOutFull
 
 
-def ingest_version(chunks: Iterator[bytes], content_type: str, principal: Principal, session: Session,
+def ingest_version(rt: Runtime, chunks: Iterator[bytes], content_type: str, principal: Principal, session: Session,
                    asset_id: uuid.UUID, form_fields: tuple[str, ...] = ()) -> VersionOutFull:
     """`form_fields`: plain form fields taken as metadata beside the `metadata` JSON (the web form has no
     JavaScript to build JSON); an empty field changes nothing."""
@@ -28,11 +28,11 @@ def ingest_version(chunks: Iterator[bytes], content_type: str, principal: Princi
     # Lock the asset before streaming, so two uploads cannot take the same version number (and key).
     repository.get_asset_for_update(session, asset_id, policy.visible_filter(principal, utcnow()))
     number = revisions.next_number(session, asset)
-    store = get_store()
-    received = upload.receive(chunks, content_type, store, asset_id=asset.id, version=number,
+    store = rt.store
+    received = upload.receive(chunks, content_type, store, rt.settings, asset_id=asset.id, version=number,
                               kind_of=lambda _fields: asset.kind)
     try:
-        upload.check_fits_kind(store, received.stored, asset.kind, received.filename)
+        upload.check_fits_kind(rt.settings, store, received.stored, asset.kind, received.filename)
         raw = upload.metadata_dict(received.fields, loose=False)
         for name in form_fields:
             if received.fields.get(name, "").strip():

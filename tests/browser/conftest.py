@@ -114,12 +114,12 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
                        "KHO_BASE_URL": base, "KHO_TUS_WEB_CHUNK_BYTES": str(64 * 1024)})  # several PATCHes a file
     from service.app import create_app
     from service.core.migrate import upgrade
-    from service.core.runtime import get_settings
+    from service.core.runtime import current, get_settings
     from service.worker.process import Worker
 
     upgrade(get_settings().database.url)
     accounts, newsroom = _accounts()
-    worker = Worker(threads=1)
+    worker = Worker(current(), threads=1)
     worker.start()
     server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

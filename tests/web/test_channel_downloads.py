@@ -18,10 +18,11 @@ JARGON = ("jpeg-1600", "thumb-320", "cover-16x9", "webp-800", "story-1080x1920")
 
 
 def _process(web: TestClient, asset_id: str) -> dict:
+    from service.core.runtime import current
     from service.jobs.runner import run_job
 
     body = web.get(f"/api/v1/assets/{asset_id}/renditions").json()
-    assert run_job(body["job_id"]) == "succeeded"
+    assert run_job(current(), body["job_id"]) == "succeeded"
     return web.get(f"/api/v1/assets/{asset_id}/renditions").json()
 
 
@@ -90,7 +91,7 @@ def test_staff_see_channels_but_not_the_focal_link(client: TestClient, factory: 
 
 def test_saving_the_focal_point_re_makes_only_the_crops(client: TestClient, factory: Factory) -> None:
     from service.core.db import unit_of_work
-    from service.core.runtime import get_store
+    from service.core.runtime import current, get_store
     from service.jobs.runner import run_job
     from service.models import Version
 
@@ -119,7 +120,7 @@ def test_saving_the_focal_point_re_makes_only_the_crops(client: TestClient, fact
     story = dict(frames)["vertical/story-1080x1920"]
     assert story and dict(re.findall(r'data-key="([^"]+)" data-server-box="([^"]*)"', saved)
                           )["vertical/story-1080x1920"] != story
-    assert run_job(f"focal:{version_id}:1") == "succeeded"
+    assert run_job(current(), f"focal:{version_id}:1") == "succeeded"
     after_body = client.get(f"/api/v1/assets/{asset_id}/renditions").json()
     after = {(p["profile"], r["spec"]): r["id"] for p in after_body["profiles"] for r in p["renditions"]}
     crops = {("zalo-oa", "cover-16x9"), ("web-image", "thumb-320"), ("vertical", "story-1080x1920"),

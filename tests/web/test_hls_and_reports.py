@@ -29,6 +29,7 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 def _make_hls_only(asset_id: str) -> None:
     """Runs the real processing job, limited to the web-hls profile (keeps the test small)."""
     from service.core.db import unit_of_work
+    from service.core.runtime import current
     from service.jobs import repository as jobs_repo
     from service.jobs import service as jobs
     from service.jobs.runner import run_job
@@ -44,7 +45,7 @@ def _make_hls_only(asset_id: str) -> None:
         jobs.cancel(session, job)
         jobs.enqueue_processing(session, asset, version, profiles=["web-hls"], restart=True)
         job_id = job.id
-    status = run_job(job_id)
+    status = run_job(current(), job_id)
     with unit_of_work() as session:
         done = jobs_repo.get(session, job_id)
         assert status == "succeeded", (done.error, done.error_code) if done else None

@@ -16,7 +16,7 @@ from service.assets import service as assets
 from service.assets.schemas import AssetOut
 from service.core.errors import Forbidden, NotFound
 from service.http import urls
-from service.http.deps import SessionDep
+from service.http.deps import RuntimeDep, SessionDep
 from service.http.urls import ASSET_PAGE
 from service.identity.principal import Principal
 from service.links import service as links
@@ -78,7 +78,8 @@ def _workspace(session: Session, principal: Principal, asset: AssetOut) -> Works
 
 
 @router.get(ASSET_PAGE)
-def asset_page(asset_id: uuid.UUID, request: Request, user: OptionalUser, session: SessionDep) -> Response:
+def asset_page(asset_id: uuid.UUID, request: Request, user: OptionalUser, session: SessionDep,
+               rt: RuntimeDep) -> Response:
     """The canonical public URL of an asset: members see everything they may, anyone else the public
     face of a live asset (410 once withdrawn); drafts and reviews stay behind sign-in."""
     if user is None:
@@ -92,10 +93,10 @@ def asset_page(asset_id: uuid.UUID, request: Request, user: OptionalUser, sessio
         return _withdrawn_page(request, session, asset_id)
     out = assets.to_out(session, [visible])[0]
     lang = lang_of(request)
-    listing = listing_of(session, principal, out)
+    listing = listing_of(session, rt, principal, out)
     groups = profile_groups(listing, lang)
     # A withdrawn asset's files are not served (the player would only meet 410s).
-    stream = hls.media_for(session, principal, listing) if out.status != "withdrawn" else hls.HlsMedia(None, [])
+    stream = hls.media_for(session, rt, principal, listing) if out.status != "withdrawn" else hls.HlsMedia(None, [])
     page_url = urls.asset_page(out.id)
     embed = EMBED_TEMPLATE.render(url=page_url, title=out.title, credit=out.rights.credit, licence=out.rights.licence)
     labels = labels_for(session, lang)
@@ -138,18 +139,18 @@ def _public_page(request: Request, session: Session, asset_id: uuid.UUID) -> Res
 
 
 @router.post("/tai-nguyen/{asset_id}/thu-hoi", dependencies=[CsrfChecked])
-def withdraw(asset_id: uuid.UUID, user: RequiredUser, session: SessionDep,
+def withdraw(asset_id: uuid.UUID, user: RequiredUser, session: SessionDep, rt: RuntimeDep,
              reason: Annotated[str, Form(max_length=5000)] = "",
              comment: Annotated[str, Form(max_length=20000)] = "") -> Response:
     """Reason required (the workflow service refuses without one); subscribers are notified by it."""
     title = assets.get_visible(session, user.principal, asset_id).title
     workflow.withdraw(session, user.principal, asset_id, DecisionIn(reason=reason or None, comment=comment or None))
-    return flash(RedirectResponse(f"/tai-nguyen/{asset_id}#nguoi-da-tai", status_code=303), "flash_withdrawn",
-                 title=title)
+    return flash(RedirectResponse(f"/tai-nguyen/{asset_id}#nguoi-da-tai", status_code=303), rt.settings,
+                 "flash_withdrawn", title=title)
 
 
 @router.post("/tai-nguyen/{asset_id}/binh-luan", dependencies=[CsrfChecked])
-def add_comment(asset_id: uuid.UUID, user: RequiredUser, session: SessionDep,
+def add_comment(asset_id: uuid.UUID, user: RequiredUser, session: SessionDep, rt: RuntimeDep,
                 body: Annotated[str, Form(min_length=1, max_length=20000)]) -> Response:
     review_queries.add_comment(session, user.principal, asset_id, CommentIn(body=body))
-    return flash(RedirectResponse(f"/tai-nguyen/{asset_id}#binh-luan", status_code=303), "flash_commented")
+    return flash(RedirectResponse(f"/tai-nguyen/{asset_id}#binh-luan", status_code=303), rt.settings, "flash_commented")

@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from service.auth import service as auth_service
 from service.core.errors import KhoError
-from service.http.deps import SESSION_COOKIE, SessionDep
+from service.http.deps import SESSION_COOKIE, RuntimeDep, SessionDep
 from service.models.base import utcnow
 from web.flash import flash
 from web.render import LANG_COOKIE, LANGS, lang_of, render
@@ -28,7 +28,7 @@ def sign_in_page(request: Request, user: OptionalUser, next: str = "/") -> Respo
 
 
 @router.post("/dang-nhap", dependencies=[CsrfChecked])
-def sign_in(request: Request, session: SessionDep, email: Annotated[str, Form(max_length=320)],
+def sign_in(request: Request, session: SessionDep, rt: RuntimeDep, email: Annotated[str, Form(max_length=320)],
             password: Annotated[str, Form(max_length=1000)], next: Annotated[str, Form()] = "/") -> Response:
     email = unicodedata.normalize("NFC", email).strip()
     address = request.client.host if request.client else None
@@ -40,24 +40,24 @@ def sign_in(request: Request, session: SessionDep, email: Annotated[str, Form(ma
                       status_code=exc.status, headers=exc.headers)
     issued = auth_service.issue_token(session, user, "session")
     response = RedirectResponse(safe_next(next), status_code=303)
-    set_session_cookie(response, issued.token, int((issued.expires_at - utcnow()).total_seconds()))
+    set_session_cookie(response, rt.settings, issued.token, int((issued.expires_at - utcnow()).total_seconds()))
     return response
 
 
 @router.post("/dang-xuat", dependencies=[CsrfChecked])
-def sign_out(request: Request, session: SessionDep) -> Response:
+def sign_out(request: Request, session: SessionDep, rt: RuntimeDep) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         auth_service.revoke(session, token)
-    response = flash(RedirectResponse("/dang-nhap", status_code=303), "flash_signed_out")
-    response.delete_cookie(SESSION_COOKIE, path="/", secure=secure_cookies(), httponly=True, samesite="lax")
+    response = flash(RedirectResponse("/dang-nhap", status_code=303), rt.settings, "flash_signed_out")
+    response.delete_cookie(SESSION_COOKIE, path="/", secure=secure_cookies(rt.settings), httponly=True, samesite="lax")
     return response
 
 
 @router.get("/ngon-ngu")
-def switch_language(lang: str = "vi", next: str = "/") -> Response:
+def switch_language(rt: RuntimeDep, lang: str = "vi", next: str = "/") -> Response:
     """A preference cookie only (no state on the server), so a plain link is enough."""
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(LANG_COOKIE, lang if lang in LANGS else "vi", max_age=365 * 86400, samesite="lax",
-                        secure=secure_cookies(), httponly=True, path="/")
+                        secure=secure_cookies(rt.settings), httponly=True, path="/")
     return response

@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from service.assets import focal as focal_service
 from service.assets import service as assets
-from service.http.deps import SessionDep
+from service.http.deps import RuntimeDep, SessionDep
 from service.jobs import service as jobs
 from service.jobs.service import refocus_job_id
 from transcoding.crops import CoverOutput
@@ -46,11 +46,11 @@ def _crop_view(crop: CoverOutput, lang: str, size: tuple[int, int] | None, focal
 
 
 @router.get(PAGE)
-def focal_page(asset_id: uuid.UUID, request: Request, user: ProducerUser, session: SessionDep,
+def focal_page(asset_id: uuid.UUID, request: Request, user: ProducerUser, session: SessionDep, rt: RuntimeDep,
                saved: int = 0) -> Response:
     asset, state = focal_service.editable_focal(session, user.principal, asset_id)
     out = assets.to_out(session, [asset])[0]
-    listing = listing_of(session, user.principal, out)
+    listing = listing_of(session, rt, user.principal, out)
     every = [r for p in listing.profiles for r in p.renditions] if listing else []
     picture = pick(every, PICTURE_PREFERENCE)
     lang = lang_of(request)

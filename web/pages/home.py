@@ -9,7 +9,7 @@ from fastapi import Query, Request
 from starlette.responses import JSONResponse, Response
 
 from search.query import cut_query
-from service.http.deps import SessionDep
+from service.http.deps import RuntimeDep, SessionDep
 from web.present import FACET_VOCABS, labels_for
 from web.render import lang_of, render
 from web.routing import page_router
@@ -25,7 +25,7 @@ def _clean(values: list[str] | None) -> list[str]:
 
 
 @router.get("/")
-def home(request: Request, user: RequiredUser, session: SessionDep,
+def home(request: Request, user: RequiredUser, session: SessionDep, rt: RuntimeDep,
          q: str = "", kind: Multi = None, topic: Multi = None,
          audience: Multi = None, level: Multi = None, channel: Multi = None, cursor: str | None = None) -> Response:
     q = cut_query(q).strip()  # a pasted paragraph is searched by its beginning
@@ -33,13 +33,13 @@ def home(request: Request, user: RequiredUser, session: SessionDep,
                "level": _clean(level), "channel": _clean(channel)}
     filters = {k: v for k, v in filters.items() if v}
     labels = labels_for(session, lang_of(request))
-    view = run_search(session, user.principal, q, filters, cursor, labels)
+    view = run_search(session, rt, user.principal, q, filters, cursor, labels)
     return render(request, "home.html", {"q": q, "view": view, "facet_vocabs": FACET_VOCABS,
                                          "query_pairs": [(k, v) for k, vs in filters.items() for v in vs]})
 
 
 @router.get("/goi-y")
-def suggest(user: RequiredUser, session: SessionDep, q: str = "") -> Response:
+def suggest(user: RequiredUser, rt: RuntimeDep, q: str = "") -> Response:
     prefix = cut_query(q)
-    return JSONResponse({"suggestions": suggestions(session, user.principal, prefix)},
+    return JSONResponse({"suggestions": suggestions(rt.search_index, user.principal, prefix)},
                         headers={"Cache-Control": "private, max-age=30"})

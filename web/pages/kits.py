@@ -15,7 +15,7 @@ from search.vietnamese import fold
 from service.assets import service as assets
 from service.core.errors import KhoError
 from service.http import urls
-from service.http.deps import SessionDep
+from service.http.deps import RuntimeDep, SessionDep
 from service.http.urls import KIT_PAGE
 from service.kits import service as kits
 from service.kits.schemas import KitItemIn
@@ -67,7 +67,7 @@ def collection(slug: str, request: Request, user: OptionalUser, session: Session
 
 
 @router.post("/bo-suu-tap", dependencies=[CsrfChecked])
-async def create_collection(request: Request, user: ProducerUser, session: SessionDep,
+async def create_collection(request: Request, user: ProducerUser, session: SessionDep, rt: RuntimeDep,
                             title: Annotated[str, Form(min_length=1, max_length=300)],
                             description: Annotated[str, Form(max_length=5000)] = "") -> Response:
     form = await request.form()
@@ -82,4 +82,4 @@ async def create_collection(request: Request, user: ProducerUser, session: Sessi
                     items=items)
     except KhoError as exc:
         return _page(request, user, session, message(request, exc), exc.status)
-    return flash(RedirectResponse("/bo-suu-tap", status_code=303), "flash_kit_created", title=title)
+    return flash(RedirectResponse("/bo-suu-tap", status_code=303), rt.settings, "flash_kit_created", title=title)

@@ -8,8 +8,7 @@ from fastapi import Request
 from starlette.responses import Response
 
 from service.core.errors import NotFound
-from service.core.runtime import get_store
-from service.http.deps import SessionDep
+from service.http.deps import RuntimeDep, SessionDep
 from service.http.files import object_response
 from service.renditions import hls
 from storage.base import ObjectNotFound
@@ -21,9 +20,9 @@ router = page_router()
 
 @router.get("/tep/hls/{asset_id}/{rendition_id}/{name:path}")
 def hls_file(asset_id: uuid.UUID, rendition_id: uuid.UUID, name: str, request: Request, user: RequiredUser,
-             session: SessionDep) -> Response:
-    found = hls.resolve(session, user.principal, asset_id, rendition_id, name)
-    store = get_store()
+             session: SessionDep, rt: RuntimeDep) -> Response:
+    found = hls.resolve(session, rt, user.principal, asset_id, rendition_id, name)
+    store = rt.store
     try:
         size = store.stat(found.key).size
     except ObjectNotFound:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from service.http.deps import SessionDep
+from service.http.deps import RuntimeDep, SessionDep
 from service.notifications import content, kinds
 from service.notifications import service as notifications
 from web.flash import flash
@@ -29,10 +29,10 @@ def notifications_page(request: Request, user: RequiredUser, session: SessionDep
 
 
 @router.post("/thong-bao/da-doc", dependencies=[CsrfChecked])
-def mark_all_read(user: RequiredUser, session: SessionDep) -> Response:
+def mark_all_read(user: RequiredUser, session: SessionDep, rt: RuntimeDep) -> Response:
     assert user.principal.user_id is not None
     notifications.mark_read(session, user.principal.user_id)
-    return flash(RedirectResponse("/thong-bao", status_code=303), "flash_all_read")
+    return flash(RedirectResponse("/thong-bao", status_code=303), rt.settings, "flash_all_read")
 
 
 @router.get("/thong-bao/cai-dat")

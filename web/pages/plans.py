@@ -11,8 +11,7 @@ from fastapi import File, Form, Query, Request, UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from service.core.errors import KhoError
-from service.core.runtime import get_store
-from service.http.deps import SessionDep
+from service.http.deps import RuntimeDep, SessionDep
 from service.models.base import utcnow
 from service.orgs import service as orgs_service
 from service.plans import access
@@ -65,7 +64,7 @@ def evidence_page(request: Request, user: RequiredUser, session: SessionDep, sav
 
 
 @router.post("/minh-chung", dependencies=[CsrfChecked])
-def record_evidence(request: Request, user: RequiredUser, session: SessionDep,
+def record_evidence(request: Request, user: RequiredUser, session: SessionDep, rt: RuntimeDep,
                     channel: Annotated[str, Form(max_length=64)], used_on: Annotated[date | None, Form()] = None,
                     asset_id: Annotated[str, Form(max_length=64)] = "",
                     post_url: Annotated[str, Form(max_length=2000)] = "",
@@ -83,7 +82,7 @@ def record_evidence(request: Request, user: RequiredUser, session: SessionDep,
               "views": views, "listeners": listeners, "copies": copies, "staff_reached": staff_reached, "note": note}
     content = image.file.read(evidence_service.MAX_IMAGE_BYTES + 1) if image is not None and image.filename else None
     try:
-        evidence_service.record(session, get_store(), user.principal, fields, content)
+        evidence_service.record(session, rt.store, user.principal, fields, content)
     except KhoError as exc:
         session.rollback()
         return evidence_page(request, user, session, error=message(request, exc), status_code=exc.status)
@@ -91,12 +90,12 @@ def record_evidence(request: Request, user: RequiredUser, session: SessionDep,
 
 
 @router.post("/ke-hoach/nhiem-vu/{task_id}", dependencies=[CsrfChecked])
-def move_task(task_id: uuid.UUID, request: Request, user: RequiredUser, session: SessionDep,
+def move_task(task_id: uuid.UUID, request: Request, user: RequiredUser, session: SessionDep, rt: RuntimeDep,
               status: Annotated[str, Form(max_length=16)],
               note: Annotated[str, Form(max_length=5000)] = "") -> Response:
     body = validated(TaskPatch, status=status, note=note or None)
     task = plans.update_task(session, user.principal, task_id, body)
-    return flash(RedirectResponse(f"/ke-hoach/{task.plan_id}", status_code=303), "flash_saved")
+    return flash(RedirectResponse(f"/ke-hoach/{task.plan_id}", status_code=303), rt.settings, "flash_saved")
 
 
 @router.get("/minh-chung/duyet")
@@ -111,11 +110,11 @@ def evidence_review_page(request: Request, user: ReviewerUser, session: SessionD
 
 
 @router.post("/minh-chung/{evidence_id}/duyet", dependencies=[CsrfChecked])
-def review_evidence(evidence_id: uuid.UUID, request: Request, user: ReviewerUser, session: SessionDep,
+def review_evidence(evidence_id: uuid.UUID, request: Request, user: ReviewerUser, session: SessionDep, rt: RuntimeDep,
                     decision: Annotated[str, Form(max_length=16)],
                     note: Annotated[str, Form(max_length=5000)] = "") -> Response:
     evidence_service.review(session, user.principal, evidence_id, validated(ReviewIn, decision=decision, note=note))
-    return flash(RedirectResponse("/minh-chung/duyet", status_code=303), "flash_saved")
+    return flash(RedirectResponse("/minh-chung/duyet", status_code=303), rt.settings, "flash_saved")
 
 
 @router.get("/bao-cao/tuyen")

@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from service.assets import service as assets
 from service.core.errors import NotFound
-from service.http.deps import SessionDep
+from service.http.deps import RuntimeDep, SessionDep
 from service.languages import captions, translations
 from service.renditions import hls
 from service.renditions import service as renditions
@@ -34,17 +34,18 @@ QUEUE_LIMIT = 100
 
 
 @router.get("/duyet")
-def review_queue(request: Request, user: ReviewerUser, session: SessionDep) -> Response:
+def review_queue(request: Request, user: ReviewerUser, session: SessionDep, rt: RuntimeDep) -> Response:
     queued = review_queries.review_queue(session, user.principal, QUEUE_LIMIT)  # urgent first
     outs = assets.to_out(session, assets.get_visible_many(session, user.principal, [i.asset_id for i in queued]))
-    shown = cards(session, user.principal, outs, labels_for(session, lang_of(request)))
+    shown = cards(session, rt, user.principal, outs, labels_for(session, lang_of(request)))
     for card, item in zip(shown, queued, strict=True):
         card.title, card.urgent = item.title, item.urgent  # the version under review may propose new ones
     return render(request, "review.html", {"entries": list(zip(shown, queued, strict=True))})
 
 
 @router.get("/duyet/{asset_id}")
-def review_detail(asset_id: uuid.UUID, request: Request, user: ReviewerUser, session: SessionDep) -> Response:
+def review_detail(asset_id: uuid.UUID, request: Request, user: ReviewerUser, session: SessionDep,
+                  rt: RuntimeDep) -> Response:
     principal = user.principal
     lang = lang_of(request)
     asset = assets.get_visible(session, principal, asset_id)
@@ -61,17 +62,17 @@ def review_detail(asset_id: uuid.UUID, request: Request, user: ReviewerUser, ses
     number = item.version_number if item else max((v.number for v in versions), default=1)
     earlier = max((v.number for v in versions if v.number < number), default=None)
     # The previous version against the one under review; a first version is compared with nothing.
-    diff = review_queries.diff(session, principal, asset_id, str(earlier or number), str(number))
+    diff = review_queries.diff(session, rt, principal, asset_id, str(earlier or number), str(number))
     labels = labels_for(session, lang)
     changes = [textdiff.describe(c.field, c.old, c.new, labels) for c in diff.changes
                if c.field not in textdiff.HIDDEN] if earlier else []
 
     # The version under review, as it will go live: a pending revision's files and metadata, not the live ones.
-    listing = renditions.list_version_renditions(session, principal, asset_id, number) if versions else None
+    listing = renditions.list_version_renditions(session, rt, principal, asset_id, number) if versions else None
     if versions:
         out = review_queries.as_proposed(session, principal, asset_id, number)
     groups = profile_groups(listing, lang)
-    stream = hls.media_for(session, principal, listing) if out.status != "withdrawn" else hls.HlsMedia(None, [])
+    stream = hls.media_for(session, rt, principal, listing) if out.status != "withdrawn" else hls.HlsMedia(None, [])
     original = translations.original_of(session, principal, asset)
     own_lines = next((t.lines for t in captions.transcripts(session, principal, asset_id)
                       if t.language == asset.language), []) if original else []
@@ -89,7 +90,7 @@ def review_detail(asset_id: uuid.UUID, request: Request, user: ReviewerUser, ses
         "original": original, "own_lines": own_lines, "own_label": language_label(asset.language, lang)})
 
 
-def _decide(asset_id: uuid.UUID, decision: str, user: ReviewerUser, session: SessionDep, reason: str,
+def _decide(asset_id: uuid.UUID, decision: str, user: ReviewerUser, session: SessionDep, rt: RuntimeDep, reason: str,
             comment: str) -> Response:
     act = DECISIONS.get(decision)
     if act is None:
@@ -98,20 +99,20 @@ def _decide(asset_id: uuid.UUID, decision: str, user: ReviewerUser, session: Ses
                  if i.asset_id == asset_id), None)
     title = item.title if item else assets.get_visible(session, user.principal, asset_id).title
     act(session, user.principal, asset_id, DecisionIn(reason=reason or None, comment=comment or None))
-    return flash(RedirectResponse("/duyet", status_code=303), FLASH_KEYS[decision], title=title)
+    return flash(RedirectResponse("/duyet", status_code=303), rt.settings, FLASH_KEYS[decision], title=title)
 
 
 @router.post("/duyet/{asset_id}", dependencies=[CsrfChecked])
-def decide_one(asset_id: uuid.UUID, user: ReviewerUser, session: SessionDep,
+def decide_one(asset_id: uuid.UUID, user: ReviewerUser, session: SessionDep, rt: RuntimeDep,
                decision: Annotated[str, Form(max_length=40)],
                reason: Annotated[str, Form(max_length=5000)] = "",
                comment: Annotated[str, Form(max_length=20000)] = "") -> Response:
     """The review page's one decision form (the choice is a field; the page confirms it before sending)."""
-    return _decide(asset_id, decision, user, session, reason, comment)
+    return _decide(asset_id, decision, user, session, rt, reason, comment)
 
 
 @router.post("/duyet/{asset_id}/{decision}", dependencies=[CsrfChecked])
-def decide(asset_id: uuid.UUID, decision: str, user: ReviewerUser, session: SessionDep,
+def decide(asset_id: uuid.UUID, decision: str, user: ReviewerUser, session: SessionDep, rt: RuntimeDep,
            reason: Annotated[str, Form(max_length=5000)] = "",
            comment: Annotated[str, Form(max_length=20000)] = "") -> Response:
-    return _decide(asset_id, decision, user, session, reason, comment)
+    return _decide(asset_id, decision, user, session, rt, reason, comment)

@@ -10,8 +10,7 @@ from fastapi import File, Form, Request, UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from service.assets import service as assets
-from service.core.runtime import get_store
-from service.http.deps import SessionDep
+from service.http.deps import RuntimeDep, SessionDep
 from service.languages import captions
 from service.vocab.languages import choices as language_choices
 from transcoding.video.captions_check import MAX_CAPTION_BYTES
@@ -32,9 +31,9 @@ def transcript_page(asset_id: uuid.UUID, request: Request, user: RequiredUser, s
 
 
 @router.post("/tai-nguyen/{asset_id}/loi-thoai", dependencies=[CsrfChecked])
-def upload_caption(asset_id: uuid.UUID, user: RequiredUser, session: SessionDep,
+def upload_caption(asset_id: uuid.UUID, user: RequiredUser, session: SessionDep, rt: RuntimeDep,
                    language: Annotated[str, Form(max_length=35)],
                    file: Annotated[UploadFile, File()]) -> Response:
     """The caption form of the transcript page (a refused file shows the error page naming its line)."""
-    captions.upload(session, get_store(), user.principal, asset_id, language, file.file.read(MAX_CAPTION_BYTES + 1))
+    captions.upload(session, rt.store, user.principal, asset_id, language, file.file.read(MAX_CAPTION_BYTES + 1))
     return RedirectResponse(f"/tai-nguyen/{asset_id}/loi-thoai", status_code=303)

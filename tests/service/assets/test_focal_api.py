@@ -47,6 +47,7 @@ def test_focal_point_api(client: TestClient, factory: Factory) -> None:
     from sqlalchemy import select
 
     from service.core.db import unit_of_work
+    from service.core.runtime import current
     from service.jobs.runner import run_job
     from service.models import AuditEntry
 
@@ -88,7 +89,7 @@ def test_focal_point_api(client: TestClient, factory: Factory) -> None:
     before = _ids(first)
     old_bytes = {k: hashlib.sha256(client.get(before[k]["download_url"], headers=producer).content).hexdigest()
                  for k in CROPS}
-    assert run_job(saved["job_id"]) == "succeeded"
+    assert run_job(current(), saved["job_id"]) == "succeeded"
     after = _ids(client.get(f"/api/v1/assets/{asset_id}/renditions", headers=producer).json())
     assert set(after) == set(before)
     for key in before:

@@ -21,6 +21,7 @@ from tests.service.assets.test_upload import upload
 
 def _claim(job_id: str, *, lease: timedelta) -> object:
     from service.core.db import unit_of_work
+    from service.core.runtime import current
     from service.jobs import repository
     from service.jobs.runner import JobContext
     from service.models.base import utcnow
@@ -32,7 +33,7 @@ def _claim(job_id: str, *, lease: timedelta) -> object:
         job = repository.get(session, job_id)
         assert job is not None
         return JobContext(job_id=job.id, kind=job.kind, payload={}, asset_id=job.asset_id,
-                          version_id=job.version_id, worker=f"worker-{token[:6]}", token=token)
+                          version_id=job.version_id, worker=f"worker-{token[:6]}", rt=current(), token=token)
 
 
 def _result(folder: Path, colour: str) -> object:
@@ -182,12 +183,13 @@ def _job_of_kind(kind: str) -> str:
 
 def test_an_outage_is_queued_again_and_bad_media_fails_at_once(stack: object, failing_handlers: object) -> None:
     from service.core.db import unit_of_work
+    from service.core.runtime import current
     from service.jobs import repository
     from service.jobs.runner import run_job
 
     outage = _job_of_kind("test-outage")
     for tries in range(1, 6):  # more tries than max_attempts: outages do not use them up
-        assert run_job(outage) == "retrying"
+        assert run_job(current(), outage) == "retrying"
         with unit_of_work() as session:
             job = repository.get(session, outage)
             assert job is not None
@@ -197,7 +199,7 @@ def test_an_outage_is_queued_again_and_bad_media_fails_at_once(stack: object, fa
             job.not_before = None  # due again now, instead of waiting the backoff out
 
     bad = _job_of_kind("test-bad-media")
-    assert run_job(bad) == "failed"
+    assert run_job(current(), bad) == "failed"
     with unit_of_work() as session:
         job = repository.get(session, bad)
         assert job is not None

@@ -15,10 +15,12 @@ from tests.service.assets.test_upload import upload
 
 
 def run_processing(client: TestClient, headers: dict[str, str], asset_id: str) -> dict:
+    from service.core.runtime import current
     from service.jobs.runner import run_job
 
     body = client.get(f"/api/v1/assets/{asset_id}/renditions", headers=headers).json()
-    assert run_job(body["job_id"]) == "succeeded", client.get(f"/api/v1/jobs/{body['job_id']}", headers=headers).json()
+    assert run_job(current(), body["job_id"]) == "succeeded", client.get(f"/api/v1/jobs/{body['job_id']}",
+                                                                         headers=headers).json()
     return client.get(f"/api/v1/assets/{asset_id}/renditions", headers=headers).json()
 
 
@@ -118,7 +120,7 @@ def _assert_hls_files_stored(asset_id: str) -> None:
         keys = [k for r in rows for k in stored_keys(r.object_key, r.extra)]
     master = next(r for r in rows if r.variant == "master")
     assert len(keys) > 3  # master, rung playlists, init and media segments
-    remove_orphans(min_age=timedelta(seconds=-1))
+    remove_orphans(get_store(), min_age=timedelta(seconds=-1))
     store = get_store()
     assert all(store.exists(k) for k in keys)
     playlist = b"".join(store.open(master.object_key).iter_chunks()).decode()

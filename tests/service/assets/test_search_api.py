@@ -64,6 +64,7 @@ def test_staff_find_published_assets_without_diacritics(client: TestClient, fact
 
 
 def test_reindex_and_drift_check(client: TestClient, factory: Factory) -> None:
+    from service.core import runtime
     from service.core.db import unit_of_work
     from service.core.runtime import get_search_index
     from service.indexing import service as search
@@ -73,9 +74,9 @@ def test_reindex_and_drift_check(client: TestClient, factory: Factory) -> None:
     drain()
     get_search_index().delete([asset["id"]])
     with unit_of_work() as session:
-        assert asset["id"] in search.drift(session).missing
-        search.reindex_all(session)
-        assert search.drift(session).ok
+        assert asset["id"] in search.drift(session, runtime.get_search_index()).missing
+        search.reindex_all(session, runtime.get_search_index())
+        assert search.drift(session, runtime.get_search_index()).ok
 
 
 def test_an_index_dropped_for_another_shard_count_refills_itself(client: TestClient, factory: Factory) -> None:
@@ -102,17 +103,17 @@ def test_an_index_dropped_for_another_shard_count_refills_itself(client: TestCli
         reopen("2")
         index = runtime.get_search_index()
         assert getattr(index, "dropped_layout", False) and index.count() == 0
-        thread = search.rebuild_in_background()
+        thread = search.rebuild_in_background(runtime.current())
         assert thread is not None
         thread.join(timeout=120)
         with unit_of_work() as session:
-            assert search.drift(session).ok and asset["id"] in index.ids()
+            assert search.drift(session, runtime.get_search_index()).ok and asset["id"] in index.ids()
     finally:
         reopen(None)
-        thread = search.rebuild_in_background()  # back to one shard: dropped again, refilled again
+        thread = search.rebuild_in_background(runtime.current())  # back to one shard: dropped again, refilled again
         assert thread is not None
         thread.join(timeout=120)
-    assert search.rebuild_in_background() is None  # opening an index of the right layout drops nothing
+    assert search.rebuild_in_background(runtime.current()) is None  # opening an index of the right layout drops nothing
     os.environ.pop("KHO_SEARCH")
     runtime.install(runtime.Runtime.build())
 
@@ -126,6 +127,7 @@ def test_the_postgres_stack_searches_with_the_postgres_engine(stack: Stack) -> N
 def test_search_check_reports_stale_status_and_content(client: TestClient, factory: Factory,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     from service import cli
+    from service.core import runtime
     from service.core.db import unit_of_work
     from service.indexing import service as search
     from service.models import Asset
@@ -143,11 +145,11 @@ def test_search_check_reports_stale_status_and_content(client: TestClient, facto
                 setattr(row, key, value)
 
     with unit_of_work() as session:
-        before = search.drift(session)
+        before = search.drift(session, runtime.get_search_index())
     assert asset_id not in before.status and asset_id not in before.content
     change(status="withdrawn")
     with unit_of_work() as session:
-        drift = search.drift(session)
+        drift = search.drift(session, runtime.get_search_index())
     assert drift.status[asset_id] == ("published", "withdrawn") and not drift.ok
     with pytest.raises(SystemExit) as exited:
         cli.main(["search-check"])
@@ -155,11 +157,11 @@ def test_search_check_reports_stale_status_and_content(client: TestClient, facto
     assert exited.value.code == 1 and f"{asset_id}: chỉ mục / index published" in out
     change(status="published", title="Tiêu đề đã đổi mà chỉ mục không biết")
     with unit_of_work() as session:
-        drift = search.drift(session)
+        drift = search.drift(session, runtime.get_search_index())
     assert asset_id not in drift.status and asset_id in drift.content
     with unit_of_work() as session:
-        search.reindex_all(session)
-        assert search.drift(session).ok
+        search.reindex_all(session, runtime.get_search_index())
+        assert search.drift(session, runtime.get_search_index()).ok
 
 
 def test_ocr_text_makes_an_infographic_findable(client: TestClient, factory: Factory, tmp_path: object) -> None:

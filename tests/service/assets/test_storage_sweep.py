@@ -61,7 +61,7 @@ def sweeping_worker(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[C
     once its leftovers are in place: with every age below zero, a sweep running meanwhile could take a file
     being written (the local store's `.part`, a staged tus part not yet in its row) for an orphan — a race
     the real ages (an hour and more) rule out."""
-    from service.core.runtime import get_settings
+    from service.core.runtime import current, get_settings
     from service.tus import service as tus
     from service.worker import maintenance
     from service.worker.process import Sweeper
@@ -72,7 +72,7 @@ def sweeping_worker(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[C
     monkeypatch.setattr(maintenance._LifecycleRule, "done", False)
     monkeypatch.setattr(get_settings().storage, "sweep_interval_seconds", 0.1)
     monkeypatch.setattr(get_settings().limits, "tus_expiry_hours", 1 / 3600)  # uploads expire after a second
-    sweeper = Sweeper(interval=0.2)
+    sweeper = Sweeper(current(), interval=0.2)
     yield sweeper.start
     if sweeper.is_alive():
         sweeper.stopping.set()

@@ -56,16 +56,17 @@ def test_next_try_is_a_moment_or_none() -> None:
 
 
 def test_every_retrying_part_uses_this_policy() -> None:
+    from service.core.runtime import get_settings
     from service.jobs.runner import retry_policy
     from service.notifications.delivery import MAIL_RETRY
     from service.ops.startup import STARTUP_SCHEDULE
     from service.outbox.pump import OUTBOX_RETRY
     from service.webhooks.service import WEBHOOK_RETRY
 
-    policies = [retry_policy(), MAIL_RETRY, OUTBOX_RETRY, STARTUP_SCHEDULE, WEBHOOK_RETRY]
+    policies = [retry_policy(get_settings()), MAIL_RETRY, OUTBOX_RETRY, STARTUP_SCHEDULE, WEBHOOK_RETRY]
     assert all(isinstance(p, Backoff) for p in policies)
     assert WEBHOOK_RETRY.max_tries == 8 and MAIL_RETRY.max_tries == 12 and OUTBOX_RETRY.max_tries is None
-    assert retry_policy().window is not None  # outages are waited out for a time, not a count
+    assert retry_policy(get_settings()).window is not None  # outages are waited out for a time, not a count
 
 
 class FakeClock:

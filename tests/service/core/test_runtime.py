@@ -34,14 +34,14 @@ def _settings(tmp_path: Path, **extra: object) -> Settings:
 def test_installed_runtime_is_what_every_accessor_reads(tmp_path: Path, restore: None) -> None:
     from service.core.db import get_engine, get_sessionmaker
     from service.jobs.queue import get_huey_app
-    from service.ops.ratelimit import get_limiter
+    from service.ops.ratelimit import limiter
 
     rt = runtime.install(Runtime.build(_settings(tmp_path, tus_expiry_hours=3)))
     assert runtime.current() is rt and runtime.get_settings() is rt.settings
     assert runtime.get_settings().limits.tus_expiry_hours == 3  # the operational knobs are in the one Settings
     assert get_engine() is rt.engine and get_sessionmaker() is rt.sessionmaker
     assert runtime.get_store() is rt.store and runtime.get_search_index() is rt.search_index
-    assert get_huey_app() is get_huey_app() and get_limiter() is get_limiter()
+    assert get_huey_app() is get_huey_app() and limiter(rt) is limiter(rt)
     with rt.engine.connect() as conn:
         assert str(rt.engine.url).endswith(str(tmp_path / "kho.db")) and conn.execute(text("SELECT 1")).scalar()
 
@@ -164,7 +164,7 @@ def test_a_fresh_clone_without_var_starts_at_once(tmp_path: Path, restore: None)
     var = tmp_path / "not" / "yet"
     rt = runtime.install(Runtime.build(_settings(var, startup_wait_seconds=1)))
     assert not var.exists()
-    wait_for_database()  # raises after one second if the database cannot be opened
+    wait_for_database(rt)  # raises after one second if the database cannot be opened
     with rt.engine.connect() as conn:
         assert conn.execute(text("SELECT 1")).scalar() == 1
     assert (var / "kho.db").exists()

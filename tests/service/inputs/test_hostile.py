@@ -37,14 +37,15 @@ def job_leftovers() -> list[str]:
 
 def run_processing(version_id: str) -> tuple[str, str | None, str | None]:
     from service.core.db import unit_of_work
+    from service.core.runtime import current
     from service.jobs import repository as jobs_repo
     from service.jobs.runner import run_job
 
     job_id = f"process:{version_id}"
     started = time.monotonic()
-    status = run_job(job_id)
+    status = run_job(current(), job_id)
     while status == "retrying":  # a transient failure retries; run the attempts inline too
-        status = run_job(job_id)
+        status = run_job(current(), job_id)
     assert time.monotonic() - started < JOB_WALL_LIMIT * 3
     with unit_of_work() as session:
         job = jobs_repo.get(session, job_id)

@@ -118,7 +118,7 @@ def test_rate_limit_through_redis_without_blocking_the_loop(client: TestClient, 
 
     require_or_skip(redis_available(), "Redis is not running on 127.0.0.1:6379")
     limiter = ratelimit.RedisRateLimiter(REDIS_URL, prefix=f"kho:test:{uuid.uuid4().hex}:")
-    monkeypatch.setattr(ratelimit, "get_limiter", lambda: limiter)
+    monkeypatch.setattr(ratelimit, "limiter", lambda rt: limiter)
     monkeypatch.setattr(ops.rate_limit, "user_per_minute", 4)
     headers = factory.headers("staff")
     statuses = [client.get("/api/v1/assets", headers=headers).status_code for _ in range(6)]

@@ -67,6 +67,7 @@ def test_racing_patches_for_one_offset_one_wins_the_other_gets_409(live: LiveSer
     compare-and-set lets one through, the other answers 409 and its staged object is deleted."""
     from service.core.db import unit_of_work
     from service.core.errors import KhoError
+    from service.core.runtime import current
     from service.identity import tokens
     from service.tus import service as tus
 
@@ -85,7 +86,8 @@ def test_racing_patches_for_one_offset_one_wins_the_other_gets_409(live: LiveSer
         try:
             with unit_of_work() as session:
                 principal, _ = tokens.resolve_user_token(session, headers["Authorization"].split(" ", 1)[1])
-                outcomes[size] = tus.append(session, principal, upload_id, 0, None, chunks(content[:size])).offset
+                outcomes[size] = tus.append(session, current(), principal, upload_id, 0, None,
+                                           chunks(content[:size])).offset
         except KhoError as exc:
             outcomes[size] = exc.status
 
@@ -162,8 +164,8 @@ def test_expiry_removes_staged_parts_and_orphans(live: LiveServer, factory: Fact
     # A PATCH whose host died after storing its bytes, before its commit: an object no row knows.
     orphan = prefix_of(_upload_id(url)) + "000000000065536-deadbeef0000"
     get_store().put(orphan, io.BytesIO(b"half a chunk"))
-    assert tus.expire(utcnow()) == 0  # neither the upload nor a young orphan is touched
+    assert tus.expire(get_store(), utcnow()) == 0  # neither the upload nor a young orphan is touched
     assert orphan in staging_files() and offset_of(url, headers) == CHUNK
-    assert tus.expire(utcnow() + timedelta(days=2)) >= 2
+    assert tus.expire(get_store(), utcnow() + timedelta(days=2)) >= 2
     assert head(url, headers).status_code == 404
     assert staging_files() == []

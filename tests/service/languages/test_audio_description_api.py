@@ -27,11 +27,12 @@ def _ready(body: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 
 def _rerun(flow: Flow, h: dict[str, str], asset_id: str) -> dict[str, Any]:
+    from service.core.runtime import current
     from service.jobs.runner import run_job
 
     body = flow.get(h, f"/api/v1/assets/{asset_id}/renditions").json()
     assert body["job_status"] == "queued", body  # the edit queued the re-reading
-    assert run_job(body["job_id"]) == "succeeded"
+    assert run_job(current(), body["job_id"]) == "succeeded"
     return dict(flow.get(h, f"/api/v1/assets/{asset_id}/renditions").json())
 
 

@@ -29,6 +29,7 @@ def test_task_state_and_report_calendar() -> None:
 
 
 def test_tasks_reports_and_evidence_notify_along_the_line(flow: Flow, inbox: Inbox) -> None:
+    from service.core.runtime import current
     from service.notifications.scheduled import remind_deadlines
 
     f, c = flow.factory, flow.client
@@ -46,14 +47,14 @@ def test_tasks_reports_and_evidence_notify_along_the_line(flow: Flow, inbox: Inb
                json={"title": title, "lead_organisation_code": tree.school_a, "due_on": due.isoformat()})
     assert r.status_code == 201, r.text
 
-    remind_deadlines(due - timedelta(days=3))
+    remind_deadlines(current(), due - timedelta(days=3))
     settle()
     [mail] = [m for m in inbox.to(email_of(flow, school_a)) if title in m.message["Subject"]]
     assert mail.message["Subject"] == f"Nhiệm vụ sắp đến hạn (31/03/{year}): {title}"
     assert not [m for m in inbox.to(email_of(flow, so_reviewer)) if title in m.message["Subject"]]
 
-    remind_deadlines(due + timedelta(days=1))
-    remind_deadlines(due + timedelta(days=2))  # one overdue notice, not one a day
+    remind_deadlines(current(), due + timedelta(days=1))
+    remind_deadlines(current(), due + timedelta(days=2))  # one overdue notice, not one a day
     settle()
     overdue = f"Nhiệm vụ quá hạn (31/03/{year}): {title}"
     for headers in (school_a, so_reviewer, so_admin):
@@ -62,7 +63,7 @@ def test_tasks_reports_and_evidence_notify_along_the_line(flow: Flow, inbox: Inb
     assert not [m for m in inbox.to(email_of(flow, outsider)) if title in m.message["Subject"]]
 
     # The six-month report: both schools are reminded; one submits; only the other is chased after the deadline.
-    remind_deadlines(date(year, 6, 10))
+    remind_deadlines(current(), date(year, 6, 10))
     settle()
     subject = f"Báo cáo {year}-H1 của đơn vị đến hạn ngày 15/06/{year}"
     for headers in (school_a, school_b):
@@ -74,7 +75,7 @@ def test_tasks_reports_and_evidence_notify_along_the_line(flow: Flow, inbox: Inb
     submitted = [m.message["Subject"] for m in inbox.to(email_of(flow, so_reviewer))]
     assert any(s.startswith("Đơn vị cấp dưới đã gửi báo cáo: Trường Tiểu học Kim Đồng") for s in submitted)
     assert not any("đã gửi báo cáo" in m.message["Subject"] for m in inbox.to(email_of(flow, outsider)))
-    remind_deadlines(date(year, 6, 20))
+    remind_deadlines(current(), date(year, 6, 20))
     settle()
     assert [m.message["Subject"] for m in inbox.to(email_of(flow, school_a))].count(subject) == 1
     assert [m.message["Subject"] for m in inbox.to(email_of(flow, school_b))].count(subject) == 2

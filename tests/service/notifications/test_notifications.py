@@ -222,6 +222,7 @@ def test_urgent_rebuttal_reaches_its_province_only(flow: Flow, factory: Factory,
 
 
 def test_urgent_review_is_reminded_once_after_the_wait(flow: Flow, fresh_tree: Tree, inbox: Inbox) -> None:
+    from service.core.runtime import current
     from service.models.base import utcnow
     from service.notifications.scheduled import remind_urgent_reviews
 
@@ -231,18 +232,19 @@ def test_urgent_review_is_reminded_once_after_the_wait(flow: Flow, fresh_tree: T
     settle()
     reviewer_email = email_of(flow, tree.h["reviewer"])
     assert len(inbox.to(reviewer_email)) == 1
-    remind_urgent_reviews(utcnow())  # not yet past the wait
+    remind_urgent_reviews(current(), utcnow())  # not yet past the wait
     settle()
     assert len(inbox.to(reviewer_email)) == 1
     later = utcnow() + timedelta(hours=2)
-    remind_urgent_reviews(later)
-    remind_urgent_reviews(later)  # the sweep runs every minute: still one reminder
+    remind_urgent_reviews(current(), later)
+    remind_urgent_reviews(current(), later)  # the sweep runs every minute: still one reminder
     settle()
     subjects = [m.message["Subject"] for m in inbox.to(reviewer_email)]
     assert subjects[1:] == ["KHẨN (nhắc lại): tài nguyên vẫn chờ duyệt: Cải chính khẩn chưa ai duyệt"]
 
 
 def test_digest_gathers_a_day_and_mandatory_kinds_stay_on(flow: Flow, fresh_tree: Tree, inbox: Inbox) -> None:
+    from service.core.runtime import current
     from service.models.base import utcnow
     from service.notifications.scheduled import send_digests
 
@@ -259,8 +261,8 @@ def test_digest_gathers_a_day_and_mandatory_kinds_stay_on(flow: Flow, fresh_tree
     assert inbox.to(producer_email) == []  # kept for the digest
     assert {n["kind"] for n in notices(flow.client, tree.h["producer"])} >= {"published"}  # in-app at once
 
-    send_digests(utcnow() + timedelta(days=1))
-    send_digests(utcnow() + timedelta(days=1))  # idempotent
+    send_digests(current(), utcnow() + timedelta(days=1))
+    send_digests(current(), utcnow() + timedelta(days=1))  # idempotent
     settle()
     [digest] = inbox.to(producer_email)
     assert digest.message["Subject"].startswith("Tóm tắt thông báo ngày ")

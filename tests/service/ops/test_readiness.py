@@ -53,11 +53,12 @@ def search_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
 
 
 def test_parallel_search_probes_never_collide_and_leave_nothing(search_dir: Path) -> None:
+    from service.core import runtime
     from service.ops.health import _search
 
     def probe(_: int) -> str:
         try:
-            _search()
+            _search(runtime.current())
             return "ok"
         except Exception as exc:  # noqa: BLE001 - counted below
             return type(exc).__name__

@@ -65,9 +65,10 @@ def upload_qa(client: TestClient, headers: Headers, content: bytes, filename: st
 
 
 def run_job(job_id: str) -> str:
+    from service.core.runtime import current
     from service.jobs.runner import run_job as run
 
-    return run(job_id)
+    return run(current(), job_id)
 
 
 def process_current(client: TestClient, headers: Headers, asset_id: str) -> dict[str, Any]:

@@ -14,11 +14,12 @@ from tests.service.workflow.wf_support import Flow, Tree, problem
 
 def _process(flow: Flow, tree: Tree, asset_id: str, number: int) -> None:
     """Run the version's processing job in this process (the real pipeline, on a tiny PNG)."""
+    from service.core.runtime import current
     from service.jobs.runner import run_job
 
     versions = flow.get(tree.h["producer"], f"/api/v1/assets/{asset_id}/versions").json()
     version_id = next(v["id"] for v in versions if v["number"] == number)
-    status = run_job(f"process:{version_id}")
+    status = run_job(current(), f"process:{version_id}")
     if status not in ("succeeded", "skipped"):
         pytest.fail(f"processing version {number} ended {status}")
 

@@ -30,6 +30,7 @@ def process_latest(asset_id: str) -> str:
     """Run the processing job of the asset's latest version (the real pipeline, inline) unless it already
     ran; returns the job's final status. Publication waits for the renditions this makes."""
     from service.core.db import unit_of_work
+    from service.core.runtime import current
     from service.jobs import repository as jobs_repo
     from service.jobs.runner import run_job
     from service.jobs.service import process_job_id
@@ -39,7 +40,7 @@ def process_latest(asset_id: str) -> str:
         version = repository.latest_version(session, uuid.UUID(asset_id))
         assert version is not None
         job_id = process_job_id(version.id)
-    status = run_job(job_id)
+    status = run_job(current(), job_id)
     if status == "skipped":  # already done (or running elsewhere): report what the row says
         with unit_of_work() as session:
             job = jobs_repo.get(session, job_id)
