@@ -33,6 +33,7 @@ def pump_cost() -> None:
     from sqlalchemy import func, select
 
     from service.core.db import unit_of_work
+    from service.core.runtime import current
     from service.models import OutboxEvent
     from service.outbox.pump import drain
     from service.worker import wiring
@@ -42,7 +43,7 @@ def pump_cost() -> None:
         pages = session.scalar(select(func.count()).select_from(OutboxEvent).where(
             OutboxEvent.topic == "usage.pulled", OutboxEvent.processed_at.is_(None))) or 0
     cpu, wall = time.process_time(), time.perf_counter()
-    while drain(500):
+    while drain(current(), 500):
         pass
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     if pages:

@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from service.core.db import unit_of_work
 from service.core.errors import KhoError
+from service.core.runtime import runtime_of
 from service.http.deps import SESSION_COOKIE
 from service.i18n import error_text, has_text, ui_text
 from web.render import lang_of, render
@@ -69,7 +70,7 @@ def _know_the_person(request: Request) -> None:
     if getattr(request.state, "web_user", None) is not None or not request.cookies.get(SESSION_COOKIE):
         return
     try:
-        with unit_of_work() as session:
+        with unit_of_work(runtime_of(request).sessionmaker) as session:
             optional_user(request, session)
     except Exception:  # the database may be why we are here; the page works without a menu
         log.debug("no user for the error page of %s", request.url.path, exc_info=True)

@@ -15,6 +15,7 @@ from service.assets.schemas import AssetCreate, AssetOut, AssetPatch, Rights, Ve
 from service.audit import service as audit
 from service.core.db import after_commit, on_rollback, unit_of_work
 from service.core.errors import Conflict, Forbidden, KhoError, NotFound
+from service.core.runtime import session_runtime
 from service.identity.principal import Principal
 from service.jobs import service as jobs
 from service.models import Asset, Version
@@ -248,7 +249,7 @@ def original_for_download(session: Session, principal: Principal, asset_id: uuid
     asset = get_visible(session, principal, asset_id)
     if asset.status == "withdrawn":
         # Recorded in its own transaction: the 410 below rolls the request's transaction back.
-        with unit_of_work() as audit_session:
+        with unit_of_work(session_runtime(session).sessionmaker) as audit_session:
             audit.record(audit_session, "asset.withdrawn_download_attempt", "asset", asset.id, actor=principal)
         raise KhoError("invalid_state", status=410, action="tải về / download", state=asset.status,
                        extra={"reason": asset.withdrawn_reason})

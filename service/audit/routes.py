@@ -7,6 +7,7 @@ from fastapi.responses import StreamingResponse
 
 from service.audit import service as audit
 from service.core.db import unit_of_work
+from service.core.runtime import session_runtime
 from service.http.deps import AdminPrincipal, SessionDep
 from service.identity.principal import require_national_admin
 
@@ -22,7 +23,7 @@ def export_audit(principal: AdminPrincipal, session: SessionDep) -> StreamingRes
 
     def rows() -> Iterator[str]:
         # Streaming outlives the request's session, so the export reads through its own.
-        with unit_of_work() as reader:
+        with unit_of_work(session_runtime(session).sessionmaker) as reader:
             yield "\ufeff"  # so spreadsheet programs read the Vietnamese text as UTF-8
             yield from audit.export_csv(reader)
 

@@ -13,8 +13,8 @@ from service.audit import service as audit
 from service.auth import repository
 from service.core import db
 from service.core.errors import Conflict, KhoError, TooManyRequests, Unauthorized
-from service.core.runtime import get_settings
-from service.core.security import dummy_hash, hash_password, keyed_hash, new_token, verify_password
+from service.core.runtime import session_runtime
+from service.core.security import dummy_hash, hash_password, keyed_hash, new_token, security_of, verify_password
 from service.identity.principal import Principal
 from service.models import ApiClient, AuthToken, User
 from service.models.base import utcnow
@@ -52,9 +52,10 @@ def authenticate(session: Session, email: str, password: str, address: str | Non
         raise TooManyRequests("too_many_attempts", seconds=int(FAILURE_WINDOW.total_seconds()),
                               headers={"Retry-After": str(int(FAILURE_WINDOW.total_seconds()))})
     user = repository.user_by_email(session, email)
-    ok = verify_password(user.password_hash if user else dummy_hash(), password)
+    s = security_of(session)
+    ok = verify_password(s, user.password_hash if user else dummy_hash(s), password)
     if not user or not ok or not user.is_active:
-        with db.unit_of_work() as failure_session:
+        with db.unit_of_work(session_runtime(session).sessionmaker) as failure_session:
             for key in keys:
                 repository.record_failure(failure_session, key)
             audit.record(failure_session, "auth.login_failed", "user", user.id if user else "-",
@@ -67,9 +68,9 @@ def authenticate(session: Session, email: str, password: str, address: str | Non
 
 def issue_token(session: Session, user: User, kind: str = "bearer") -> IssuedToken:
     token = new_token("kho_u" if kind == "bearer" else "kho_s")
-    expires = utcnow() + timedelta(hours=get_settings().security.token_ttl_hours)
+    expires = utcnow() + timedelta(hours=session_runtime(session).settings.security.token_ttl_hours)
     csrf = secrets.token_urlsafe(24) if kind == "session" else None
-    repository.add(session, AuthToken(user_id=user.id, kind=kind, token_hash=keyed_hash(token),
+    repository.add(session, AuthToken(user_id=user.id, kind=kind, token_hash=keyed_hash(security_of(session), token),
                                       expires_at=expires, csrf_token=csrf))
     return IssuedToken(token, expires, csrf)
 
@@ -81,7 +82,7 @@ def issue_token(session: Session, user: User, kind: str = "bearer") -> IssuedTok
 
 
 def revoke(session: Session, token: str) -> None:
-    repository.revoke_token(session, keyed_hash(token), utcnow())
+    repository.revoke_token(session, keyed_hash(security_of(session), token), utcnow())
 
 
 def create_user(session: Session, *, email: str, full_name: str, password: str, role: str,
@@ -90,7 +91,8 @@ def create_user(session: Session, *, email: str, full_name: str, password: str, 
         raise KhoError("validation_failed", reason=f"role must be one of {', '.join(ROLES)}")
     if repository.user_by_email(session, email):
         raise Conflict("conflict", reason=f"user {email} exists")
-    user = User(email=email.strip().lower(), full_name=full_name, password_hash=hash_password(password),
+    password_hash = hash_password(security_of(session), password)
+    user = User(email=email.strip().lower(), full_name=full_name, password_hash=password_hash,
                 role=role, organisation_id=organisation_id)
     repository.add(session, user)
     audit.record(session, "user.created", "user", user.id, actor=actor, role=role, email=user.email,
@@ -111,7 +113,8 @@ def create_api_key(session: Session, *, name: str, organisation_id: uuid.UUID, s
         raise KhoError("validation_failed", reason=f"scopes must be among {sorted(CLIENT_SCOPES)}")
     prefix = "k" + secrets.token_hex(6)
     key = f"kho_{prefix}_{secrets.token_urlsafe(32)}"
-    client = ApiClient(name=name, organisation_id=organisation_id, prefix=prefix, key_hash=keyed_hash(key),
+    key_hash = keyed_hash(security_of(session), key)
+    client = ApiClient(name=name, organisation_id=organisation_id, prefix=prefix, key_hash=key_hash,
                        scopes=sorted(set(scopes)), created_by_id=actor.user_id if actor else None,
                        rate_limit_per_minute=rate_limit_per_minute)
     repository.add(session, client)

@@ -14,7 +14,7 @@ from service.orgs import repository as orgs_repo
 
 
 def import_for_user(rt: Runtime, path: Path, email: str, org_code: str) -> ImportReport:
-    with unit_of_work() as session:
+    with unit_of_work(rt.sessionmaker) as session:
         user = auth_repo.user_by_email(session, email.strip().lower())
         if user is None or not user.is_active:
             raise NotFound(what=f"người dùng / user {email}")

@@ -16,6 +16,7 @@ from service.bulk import service as bulk
 from service.bulk.schemas import ImportReportOut
 from service.core.db import unit_of_work
 from service.core.errors import Forbidden, KhoError, PayloadTooLarge, UnsupportedMedia
+from service.core.runtime import runtime_of
 from service.http.deps import RuntimeDep, get_principal
 from service.identity.principal import Principal
 
@@ -45,7 +46,7 @@ async def _spool(stream: AsyncIterator[bytes], path: Path, limit: int) -> None:
 def _producer(request: Request) -> Principal:
     """Authenticated in a unit of work of its own, closed before the import starts: each row commits in
     its own transaction, and on SQLite a request session left open (token touch) would block them."""
-    with unit_of_work() as session:
+    with unit_of_work(runtime_of(request).sessionmaker) as session:
         principal = get_principal(request, session)
     if principal.role not in ("admin", "producer"):
         raise Forbidden()

@@ -97,7 +97,7 @@ def run_import(rt: Runtime, path: Path, principal: Principal, owner_org_id: uuid
             else:
                 report.failed += 1
         report.unlisted = sorted(info.filename for key, info in files.items() if key not in seen)[:1000]
-    with unit_of_work() as session:
+    with unit_of_work(rt.sessionmaker) as session:
         audit.record(session, "import.completed", "import", str(uuid.uuid4()), actor=principal,
                      total=report.total, created=report.created, duplicates=report.duplicates,
                      failed=report.failed)
@@ -131,7 +131,7 @@ def _import_row(rt: Runtime, archive: zipfile.ZipFile, files: dict[str, zipfile.
         meta = asset_meta(fields)
         store = rt.store
         asset_id = uuid.uuid4()
-        with unit_of_work() as session, archive.open(info) as source:
+        with unit_of_work(rt.sessionmaker) as session, archive.open(info) as source:
             stored = store_original(store, source, kind=meta.kind, limit=rt.settings.limits.upload_limits[meta.kind],
                                     asset_id=asset_id, version=1)
             filename = client_filename(info.filename)

@@ -148,7 +148,20 @@ def _build_engine(rt: Runtime) -> Engine:
 
 
 def _build_sessionmaker(rt: Runtime) -> sessionmaker[Session]:
-    return sessionmaker(bind=rt.engine, expire_on_commit=False)
+    # Each session carries the runtime it was opened from (`session_runtime`): code handed a session (an
+    # outbox consumer, a service) reaches that runtime's store, index and settings through it.
+    return sessionmaker(bind=rt.engine, expire_on_commit=False, info={RUNTIME_KEY: rt})
+
+
+RUNTIME_KEY = "kho_runtime"
+
+
+def session_runtime(session: Session) -> Runtime:
+    """The runtime whose sessionmaker opened `session`."""
+    rt = session.info.get(RUNTIME_KEY)
+    if not isinstance(rt, Runtime):
+        raise RuntimeError("this session was not opened from a runtime's sessionmaker")
+    return rt
 
 
 def _build_store(rt: Runtime) -> ObjectStore:

@@ -9,8 +9,10 @@ import secrets
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy.orm import Session
 
-from service.core.runtime import get_settings
+from service.core.config import SecuritySettings
+from service.core.runtime import session_runtime
 
 # argon2-cffi's defaults (RFC 9106 low-memory) in service; its cheapest parameters when the settings ask for
 # them (the test suite). A hash carries its own parameters, so either hasher verifies any stored hash.
@@ -21,28 +23,33 @@ _HASHERS = {"standard": PasswordHasher(), "cheap": PasswordHasher.from_parameter
 _DUMMY_HASHES = {name: hasher.hash(secrets.token_urlsafe(16)) for name, hasher in _HASHERS.items()}
 
 
-def _hasher() -> PasswordHasher:
-    return _HASHERS[get_settings().security.password_hashing]
+def security_of(session: Session) -> SecuritySettings:
+    """The security settings of the runtime `session` belongs to (hashing parameters, secret key)."""
+    return session_runtime(session).settings.security
 
 
-def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+def _hasher(s: SecuritySettings) -> PasswordHasher:
+    return _HASHERS[s.password_hashing]
 
 
-def verify_password(password_hash: str, password: str) -> bool:
+def hash_password(s: SecuritySettings, password: str) -> str:
+    return _hasher(s).hash(password)
+
+
+def verify_password(s: SecuritySettings, password_hash: str, password: str) -> bool:
     try:
-        return _hasher().verify(password_hash, password)
+        return _hasher(s).verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
-def dummy_hash() -> str:
+def dummy_hash(s: SecuritySettings) -> str:
     """A hash no password matches, made with the current parameters (see _DUMMY_HASHES)."""
-    return _DUMMY_HASHES[get_settings().security.password_hashing]
+    return _DUMMY_HASHES[s.password_hashing]
 
 
-def keyed_hash(secret: str) -> str:
-    key = get_settings().security.secret_key.encode()
+def keyed_hash(s: SecuritySettings, secret: str) -> str:
+    key = s.secret_key.encode()
     return hmac.new(key, secret.encode(), hashlib.sha256).hexdigest()
 
 

@@ -38,7 +38,7 @@ MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
 def _serve(request: Request, session: Session, rt: Runtime, principal: Principal | None, fmt: str,
            f: FeedFilter) -> Response:
     feeds.parse_kind(f.kind)
-    body = feeds.build(session, rt.store, principal, fmt, f, base_url() + request.url.path +
+    body = feeds.build(session, rt, principal, fmt, f, base_url() + request.url.path +
                        (f"?{request.url.query}" if request.url.query else ""))
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Cache-Control": "public, max-age=300"}

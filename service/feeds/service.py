@@ -22,7 +22,6 @@ from service.news import service as news
 from service.news.rights import delivered_copy, rights_for
 from service.usage import service as usage
 from service.vocab import repository as vocab_repo
-from storage.base import ObjectStore
 from transcoding.rights import DeliveryRights
 
 FEED_SIZE = 50
@@ -46,17 +45,17 @@ def episode_rendition(rows: list[Rendition]) -> Rendition | None:
     return None
 
 
-def _enclosure(store: ObjectStore, asset: Asset, rows: list[Rendition], rights: DeliveryRights) -> Enclosure | None:
+def _enclosure(rt: Runtime, asset: Asset, rows: list[Rendition], rights: DeliveryRights) -> Enclosure | None:
     """Length and type of the very bytes the enclosure URL serves: the rights-stamped copy."""
     rendition = episode_rendition(rows)
     if rendition is None:
         return None
-    copy = delivered_copy(store, source_key=rendition.object_key, size=rendition.size,
+    copy = delivered_copy(rt, source_key=rendition.object_key, size=rendition.size,
                           media_type=rendition.media_type, rights=rights)
     return Enclosure(urls.podcast_episode(asset.id), copy.size, copy.media_type, rendition.duration)
 
 
-def _entries(session: Session, store: ObjectStore, assets: list[Asset]) -> list[Entry]:
+def _entries(session: Session, rt: Runtime, assets: list[Asset]) -> list[Entry]:
     versions = news_repo.versions(session, [a.current_version_id for a in assets if a.current_version_id])
     renditions = news_repo.renditions(session, list(versions))
     terms = vocab_repo.terms_of_assets(session, [a.id for a in assets])
@@ -66,7 +65,7 @@ def _entries(session: Session, store: ObjectStore, assets: list[Asset]) -> list[
         version = versions.get(a.current_version_id) if a.current_version_id else None
         org = orgs.get(a.owner_org_id)
         rows = renditions.get(version.id, []) if version else []
-        enclosure = (_enclosure(store, a, rows, rights_for(a, org.name if org else ""))
+        enclosure = (_enclosure(rt, a, rows, rights_for(a, org.name if org else ""))
                      if a.kind == "podcast" and a.status == "published" else None)
         out.append(Entry(
             asset_id=str(a.id), id=f"urn:uuid:{a.id}", title=a.title, summary=a.summary,
@@ -94,20 +93,20 @@ def _title(f: FeedFilter) -> str:
     return "Kho Truyền Thông" + (" — " + ", ".join(parts) if parts else "")
 
 
-def build(session: Session, store: ObjectStore, principal: Principal | None, fmt: str, f: FeedFilter,
+def build(session: Session, rt: Runtime, principal: Principal | None, fmt: str, f: FeedFilter,
           self_url: str) -> bytes:
     if f.org_code and not repository.org_exists(session, f.org_code):
         raise NotFound(what="đơn vị / organisation")
     now = utcnow()
     if fmt == "podcast":
         f = FeedFilter(f.topic, f.audience, f.org_code, "podcast")
-    live = _entries(session, store, repository.live(session, now, f, FEED_SIZE))
+    live = _entries(session, rt, repository.live(session, now, f, FEED_SIZE))
     if fmt == "podcast":
         meta = _meta(f, self_url, live, "Podcast Nghị quyết 71 — Kho Truyền Thông")
         body = podcast.render(meta, live, owner_email=OWNER_EMAIL, licence=DEFAULT_LICENCE,
                               image_url=urls.podcast_cover())
     else:
-        gone = _entries(session, store, repository.withdrawn_since(session, now - timedelta(days=TOMBSTONE_DAYS), f,
+        gone = _entries(session, rt, repository.withdrawn_since(session, now - timedelta(days=TOMBSTONE_DAYS), f,
                                                             FEED_SIZE))
         meta = _meta(f, self_url, live + gone, _title(f))
         body = atom.render(meta, live, gone) if fmt == "atom" else jsonfeed.render(meta, live, gone)

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from service.core import db
 from service.core.errors import Unauthorized
-from service.core.security import keyed_hash
+from service.core.runtime import session_runtime
+from service.core.security import keyed_hash, security_of
 from service.identity import repository
 from service.identity.principal import Principal
 from service.identity.repository import ClientKey
@@ -32,15 +33,15 @@ def principal_for_client(client: ClientKey) -> Principal:
                      rate_limit_per_minute=client.rate_limit_per_minute)
 
 
-def _touch(update: Callable[[Session], None]) -> None:
+def _touch(session: Session, update: Callable[[Session], None]) -> None:
     """Last-used times are written in their own short transaction: the request's own transaction may
     stay open for a long upload, and on SQLite a write there would hold the database lock throughout."""
-    with db.unit_of_work() as touch_session:
+    with db.unit_of_work(session_runtime(session).sessionmaker) as touch_session:
         update(touch_session)
 
 
 def resolve_user_token(session: Session, token: str, kind: str = "bearer") -> tuple[Principal, AuthToken]:
-    found = repository.token_with_user(session, keyed_hash(token), kind)
+    found = repository.token_with_user(session, keyed_hash(security_of(session), token), kind)
     now = utcnow()
     if not found:
         raise Unauthorized()
@@ -48,7 +49,7 @@ def resolve_user_token(session: Session, token: str, kind: str = "bearer") -> tu
     if tok.revoked_at or tok.expires_at <= now or not user.is_active:
         raise Unauthorized()
     if not tok.last_used_at or now - tok.last_used_at > timedelta(minutes=1):
-        _touch(lambda s: repository.touch_token(s, tok.id, now))
+        _touch(session, lambda s: repository.touch_token(s, tok.id, now))
     return principal_for_user(user, org), tok
 
 
@@ -60,9 +61,9 @@ def resolve_api_key(session: Session, key: str) -> Principal:
     client = repository.client_by_prefix(session, parts[1])
     if client is None:
         raise Unauthorized()
-    if client.revoked_at or not secrets.compare_digest(client.key_hash, keyed_hash(key)):
+    if client.revoked_at or not secrets.compare_digest(client.key_hash, keyed_hash(security_of(session), key)):
         raise Unauthorized()
     now = utcnow()
     if not client.last_used_at or now - client.last_used_at > timedelta(minutes=1):
-        _touch(lambda s: repository.touch_client(s, client.id, now))
+        _touch(session, lambda s: repository.touch_client(s, client.id, now))
     return principal_for_client(client)

@@ -7,14 +7,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.core.runtime import get_search_index
+from service.core.runtime import session_runtime
 from service.indexing import documents
 
 
 def reindex_asset(session: Session, payload: dict[str, Any]) -> None:
     asset_id = uuid.UUID(str(payload["asset_id"]))
     docs = documents.build(session, [asset_id])
-    index = get_search_index()
+    index = session_runtime(session).search_index
     if docs:
         index.upsert(docs)
     else:

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 import redis
 from huey import Huey, RedisHuey, SqliteHuey
 
-from service.core.runtime import Runtime, current
+from service.core.runtime import Runtime
 from service.jobs import runner
 
 
@@ -26,10 +26,6 @@ class HueyApp:
 def huey_app(rt: Runtime) -> HueyApp:
     """The runtime's queue (built on first use)."""
     return rt.adapter(_build_huey_app)
-
-
-def get_huey_app() -> HueyApp:
-    return huey_app(current())
 
 
 def _build_huey_app(rt: Runtime) -> HueyApp:
@@ -52,16 +48,14 @@ def _build_huey_app(rt: Runtime) -> HueyApp:
 
 
 class HueyQueue:
-    def __init__(self, rt: Runtime | None = None) -> None:
-        self.rt = rt  # None: the current runtime at each dispatch
+    """Dispatch to the queue of one runtime."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
 
     def dispatch(self, job_id: str, delay: float = 0) -> None:
-        app = huey_app(self.rt or current())
+        app = huey_app(self.rt)
         if delay > 0:
             app.run_job.schedule(args=(job_id,), delay=delay)
         else:
             app.run_job(job_id)
-
-
-def get_queue() -> JobQueue:
-    return HueyQueue()

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.core.db import after_commit
+from service.core.runtime import session_runtime
 from service.jobs import repository
-from service.jobs.queue import get_queue
+from service.jobs.queue import HueyQueue
 from service.models import Asset, Job, Version
 from service.models.base import utcnow
 
@@ -46,7 +47,8 @@ def enqueue(session: Session, job_id: str, kind: str, *, asset_id: Any = None, v
         job.payload = payload or job.payload
     else:
         return job
-    after_commit(session, lambda: get_queue().dispatch(job_id))
+    queue = HueyQueue(session_runtime(session))  # the queue of the runtime this session belongs to
+    after_commit(session, lambda: queue.dispatch(job_id))
     return job
 
 
@@ -71,7 +73,7 @@ def sweep(session: Session) -> list[str]:
     for version in repository.versions_without_jobs(session, "process"):
         # Dispatched after this transaction commits (enqueue registers the hook).
         enqueue(session, process_job_id(version.id), "process", asset_id=version.asset_id, version_id=version.id)
-    queue = get_queue()
+    queue = HueyQueue(session_runtime(session))
     for job_id in ids:
         queue.dispatch(job_id)
     if ids:

@@ -32,7 +32,7 @@ def _out(session: Session, kit: Collection, items: list[CollectionItem] | None =
             responses={200: {"content": {"application/zip": {}}}, 409: {"description": "No published assets"}})
 def download_zip(slug: str, request: Request, principal: DownloadPrincipal, session: SessionDep,
                  rt: RuntimeDep) -> Response:
-    filename, stream = kits.zip_stream(session, rt.store, principal, slug, downloading=asked_for(request) == "GET")
+    filename, stream = kits.zip_stream(session, rt, principal, slug, downloading=asked_for(request) == "GET")
     return StreamingResponse(stream, media_type="application/zip",
                              headers={"Content-Disposition": content_disposition(filename, "attachment"),
                                       "Cache-Control": "no-store"})

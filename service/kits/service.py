@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from service.audit import service as audit
 from service.core.errors import Conflict, Forbidden, KhoError, NotFound
+from service.core.runtime import Runtime
 from service.identity.principal import Principal
 from service.kits import repository
 from service.kits.manifest import MANIFEST_NAME, Missing, manifest_bytes, missing_reason
@@ -26,7 +27,6 @@ from service.news import repository as news_repo
 from service.news.rights import delivered_copy, rights_for
 from service.orgs import repository as orgs_repo
 from service.usage import service as usage
-from storage.base import ObjectStore
 from storage.http import file_title
 from transcoding.rights import DeliveryRights
 
@@ -138,7 +138,7 @@ def _require_live_items(session: Session, kit_id: uuid.UUID) -> None:
         raise KhoError("kit_empty", status=409)
 
 
-def zip_stream(session: Session, store: ObjectStore, principal: Principal, slug: str,
+def zip_stream(session: Session, rt: Runtime, principal: Principal, slug: str,
                downloading: bool = True) -> tuple[str, Iterator[bytes]]:
     """(file name, byte stream). Everything the stream needs is read now: it runs after the session ends.
     `downloading` is False for a HEAD request: nothing is delivered, no usage is recorded."""
@@ -182,7 +182,7 @@ def zip_stream(session: Session, store: ObjectStore, principal: Principal, slug:
     def manifest() -> list[bytes]:  # called after every file was streamed: `sums` is complete
         return [manifest_bytes(kit, entries, missing, sums, now)]
 
-    return f"{kit.slug}.zip", stream_zip(_members(store, sources, readme, sums, manifest))
+    return f"{kit.slug}.zip", stream_zip(_members(rt, sources, readme, sums, manifest))
 
 
 def _largest(renditions: list[Rendition], profile: str) -> Rendition | None:
@@ -194,21 +194,21 @@ def _ext(media_type: str) -> str:
     return mimetypes.guess_extension(media_type) or ".bin"
 
 
-def _members(store: ObjectStore, sources: list[_Source], readme: bytes, sums: dict[str, tuple[str, int]],
+def _members(rt: Runtime, sources: list[_Source], readme: bytes, sums: dict[str, tuple[str, int]],
              manifest: Callable[[], list[bytes]]) -> Iterator[ZipMember]:
     now = utcnow()
     yield ZipMember("README.txt", len(readme), now, lambda: [readme], compress=True)
     for src in sources:
         yield ZipMember(src.name, src.size + 1024 * 1024, now,
-                        lambda s=src: _read(store, s, sums))  # type: ignore[misc]
+                        lambda s=src: _read(rt, s, sums))  # type: ignore[misc]
     yield ZipMember(MANIFEST_NAME, 0, now, manifest, compress=True)
 
 
-def _read(store: ObjectStore, src: _Source, sums: dict[str, tuple[str, int]]) -> Iterable[bytes]:
+def _read(rt: Runtime, src: _Source, sums: dict[str, tuple[str, int]]) -> Iterable[bytes]:
     """The rights-stamped copy (made on first delivery), read in chunks and hashed on the way."""
-    copy = delivered_copy(store, source_key=src.key, size=src.size, media_type=src.media_type, rights=src.rights)
+    copy = delivered_copy(rt, source_key=src.key, size=src.size, media_type=src.media_type, rights=src.rights)
     digest, size = hashlib.sha256(), 0
-    with store.open(copy.key) as reader:
+    with rt.store.open(copy.key) as reader:
         for chunk in reader.iter_chunks():
             digest.update(chunk)
             size += len(chunk)

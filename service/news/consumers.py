@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.core.db import after_commit
-from service.core.runtime import get_store
+from service.core.runtime import session_runtime
 from service.news.rights import delivered_prefix, forget_delivered
 
 
@@ -17,8 +17,10 @@ def drop_delivered_copies(session: Session, payload: dict[str, Any]) -> None:
     if not asset_id:
         return
 
+    rt = session_runtime(session)
+
     def drop() -> None:
-        get_store().delete_prefix(delivered_prefix(asset_id))
-        forget_delivered(get_store(), asset_id)
+        rt.store.delete_prefix(delivered_prefix(asset_id))
+        forget_delivered(rt, asset_id)
 
     after_commit(session, drop)

@@ -13,10 +13,9 @@ from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from service.core.runtime import Runtime, current, get_settings
+from service.core.runtime import Runtime
 from service.http import urls
 from service.models import Asset
-from storage.base import ObjectStore
 from transcoding.rights import DeliveryRights, embed_rights, embeddable
 
 
@@ -35,7 +34,7 @@ def rights_for(asset: Asset, organisation_name: str) -> DeliveryRights:
 
 # Sizes of stamped copies already made, kept by the runtime. Keys are content addresses (source + rights),
 # so an entry never goes stale; feeds state each enclosure's exact length without asking the store every time.
-KnownSizes = OrderedDict[tuple[ObjectStore, str], int]
+KnownSizes = OrderedDict[str, int]
 _KNOWN_MAX = 4096
 
 
@@ -43,14 +42,14 @@ def _new_known_sizes(_: Runtime) -> KnownSizes:
     return OrderedDict()
 
 
-def _known_sizes() -> KnownSizes:
-    return current().adapter(_new_known_sizes)
+def _known_sizes(rt: Runtime) -> KnownSizes:
+    return rt.adapter(_new_known_sizes)
 
 
-def _remember(store: ObjectStore, key: str, size: int) -> int:
-    known = _known_sizes()
-    known[(store, key)] = size
-    known.move_to_end((store, key))
+def _remember(rt: Runtime, key: str, size: int) -> int:
+    known = _known_sizes(rt)
+    known[key] = size
+    known.move_to_end(key)
     while len(known) > _KNOWN_MAX:
         known.popitem(last=False)
     return size
@@ -60,15 +59,15 @@ def delivered_prefix(asset_id: object) -> str:
     return f"delivered/{asset_id}/"
 
 
-def forget_delivered(store: ObjectStore, asset_id: object) -> None:
+def forget_delivered(rt: Runtime, asset_id: object) -> None:
     """Called when the asset's stamped copies are deleted (withdrawal)."""
     prefix = delivered_prefix(asset_id)
-    sizes = _known_sizes()
-    for known in [k for k in list(sizes) if k[0] is store and k[1].startswith(prefix)]:
+    sizes = _known_sizes(rt)
+    for known in [k for k in list(sizes) if k.startswith(prefix)]:
         sizes.pop(known, None)
 
 
-def delivered_copy(store: ObjectStore, *, source_key: str, size: int, media_type: str,
+def delivered_copy(rt: Runtime, *, source_key: str, size: int, media_type: str,
                    rights: DeliveryRights) -> Delivered:
     """The rights-stamped copy of `source_key` (created once); formats without metadata are served as is."""
     if not embeddable(media_type):
@@ -76,12 +75,13 @@ def delivered_copy(store: ObjectStore, *, source_key: str, size: int, media_type
     digest = hashlib.sha256(json.dumps([source_key, asdict(rights)], ensure_ascii=False).encode()).hexdigest()
     ext = mimetypes.guess_extension(media_type) or ".bin"
     key = f"{delivered_prefix(rights.asset_id)}{digest[:32]}{ext}"
-    known = _known_sizes().get((store, key))
+    store = rt.store
+    known = _known_sizes(rt).get(key)
     if known is not None:
         return Delivered(key, known, media_type)
     if store.exists(key):
-        return Delivered(key, _remember(store, key, store.stat(key).size), media_type)
-    tmp_root = get_settings().tmp_dir
+        return Delivered(key, _remember(rt, key, store.stat(key).size), media_type)
+    tmp_root = rt.settings.tmp_dir
     tmp_root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=tmp_root) as work:
         path = Path(work) / f"copy{ext}"
@@ -90,4 +90,4 @@ def delivered_copy(store: ObjectStore, *, source_key: str, size: int, media_type
                 out.write(chunk)
         embed_rights(path, media_type, rights)
         stat = store.put_file(key, path, content_type=media_type)
-    return Delivered(key, _remember(store, key, stat.size), media_type)
+    return Delivered(key, _remember(rt, key, stat.size), media_type)

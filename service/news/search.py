@@ -10,7 +10,7 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from search.types import SearchQuery, Visibility
-from service.core.runtime import get_search_index
+from service.core.runtime import session_runtime
 from service.news import repository
 from service.news.repository import ItemFacts
 
@@ -38,7 +38,7 @@ class IndexedNewsSearch:
         if not query.strip():
             return SqlTitleSearch().search(session, now, query, kind=kind, offset=offset, limit=limit)
         wanted = min(200, offset + limit)
-        result = get_search_index().search(SearchQuery(
+        result = session_runtime(session).search_index.search(SearchQuery(
             q=query, filters={"kind": [kind]} if kind else {}, visibility=Visibility.published_only(),
             limit=wanted, facets=False))
         hit_ids = [uuid.UUID(h.id) for h in result.hits][offset:]

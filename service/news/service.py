@@ -17,7 +17,7 @@ from search.query import cut_query
 from service.assets import variants
 from service.assets.repository import GroupRef
 from service.core.errors import KhoError, NotFound
-from service.core.runtime import download_ttl, get_store
+from service.core.runtime import session_runtime
 from service.identity.principal import Principal
 from service.models.base import utcnow
 from service.news import ninjs, repository
@@ -165,10 +165,11 @@ def rendition_link(session: Session, principal: Principal | None, asset_id: uuid
         key, size, media_type = rendition.object_key, rendition.size, rendition.media_type
         name = f"{file_title(asset.title)} - {profile}{' ' + rendition.variant if rendition.variant else ''}"
     org = repository.organisations(session, [asset.owner_org_id]).get(asset.owner_org_id)
-    store = get_store()
-    copy = delivered_copy(store, source_key=key, size=size, media_type=media_type,
+    rt = session_runtime(session)
+    store = rt.store
+    copy = delivered_copy(rt, source_key=key, size=size, media_type=media_type,
                           rights=rights_for(asset, org.name if org else ""))
-    ttl = download_ttl()
+    ttl = rt.download_ttl
     href = store.download_url(copy.key, expires=ttl, filename=_filename(name, copy.media_type),
                               content_type=copy.media_type, method=method)
     if href.startswith("/"):

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from service.core.backoff import Backoff
 from service.core.db import unit_of_work
-from service.core.runtime import Runtime, current, get_settings
+from service.core.runtime import Runtime
 from service.http import urls
 from service.models.base import utcnow
 from service.notifications import mailer as mail
@@ -35,16 +35,16 @@ class Outgoing:
     html: str
 
 
-def _claim(now: datetime, limit: int) -> list[Outgoing]:
-    with unit_of_work() as session:
+def _claim(rt: Runtime, now: datetime, limit: int) -> list[Outgoing]:
+    with unit_of_work(rt.sessionmaker) as session:
         rows = repository.due_emails(session, now, limit)
         until = utcnow() + LEASE
         taken = [r for r in rows if repository.claim_email(session, r.id, now, until)]
         return [Outgoing(r.id, r.idempotency_key, r.to_addr, r.subject, r.text_body, r.html_body) for r in taken]
 
 
-def _record(out: Outgoing, error: str | None) -> None:
-    with unit_of_work() as session:
+def _record(rt: Runtime, out: Outgoing, error: str | None) -> None:
+    with unit_of_work(rt.sessionmaker) as session:
         if error is None:
             repository.mark_sent(session, out.id, utcnow())
             return
@@ -62,9 +62,9 @@ def _record(out: Outgoing, error: str | None) -> None:
             row.next_attempt_at = next_try
 
 
-def deliver_due(sender: mail.Mailer | None = None, now: datetime | None = None, batch: int = 200) -> int:
+def deliver_due(rt: Runtime, sender: mail.Mailer | None = None, now: datetime | None = None, batch: int = 200) -> int:
     """Send every due message (in batches); returns how many were sent. No SMTP host: nothing to do."""
-    settings = get_settings()
+    settings = rt.settings
     if not settings.mail.smtp_host and sender is None:
         return 0
     own = sender is None
@@ -72,7 +72,7 @@ def deliver_due(sender: mail.Mailer | None = None, now: datetime | None = None, 
     domain = urlsplit(settings.base_url).hostname or "kho.local"
     sent = 0
     try:
-        while outgoing := _claim(now or utcnow(), batch):
+        while outgoing := _claim(rt, now or utcnow(), batch):
             for out in outgoing:
                 message = mail.mime(sender=settings.mail.smtp_from, to=out.to, subject=out.subject, text=out.text,
                                     html=out.html, key=out.key, unsubscribe=urls.notification_settings(),
@@ -81,9 +81,9 @@ def deliver_due(sender: mail.Mailer | None = None, now: datetime | None = None, 
                     sender.send(message)
                 except Exception as exc:  # noqa: BLE001 - recorded and retried with backoff
                     log.warning("e-mail %s to %s failed: %s", out.key, out.to, exc)
-                    _record(out, f"{type(exc).__name__}: {exc}")
+                    _record(rt, out, f"{type(exc).__name__}: {exc}")
                     continue
-                _record(out, None)
+                _record(rt, out, None)
                 sent += 1
             if now is not None:
                 break  # a test's fixed instant: one pass
@@ -101,10 +101,10 @@ class _Kicks:
         self.again = threading.Event()
 
 
-def kick() -> None:
+def kick(rt: Runtime) -> None:
     """Send soon in a background thread (called after the creating transaction commits). A kick that
     arrives while a sender runs makes it go round once more, so nothing waits for the sweep."""
-    kicks = current().adapter(_Kicks)
+    kicks = rt.adapter(_Kicks)
     kicks.again.set()
     if not kicks.lock.acquire(blocking=False):
         return
@@ -113,12 +113,12 @@ def kick() -> None:
         try:
             while kicks.again.is_set():
                 kicks.again.clear()
-                deliver_due()
+                deliver_due(rt)
         except Exception:  # noqa: BLE001 - the scheduled sweep retries
             log.exception("e-mail delivery failed")
         finally:
             kicks.lock.release()
             if kicks.again.is_set():  # kicked between the last pass and the release
-                kick()
+                kick(rt)
 
     threading.Thread(target=run, name="kho-mail", daemon=True).start()

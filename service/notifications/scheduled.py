@@ -13,18 +13,18 @@ from service.notifications.reminders import remind_urgent
 
 
 def send_due_email(rt: Runtime) -> None:
-    delivery.deliver_due()
+    delivery.deliver_due(rt)
 
 
 def send_digests(rt: Runtime, now: datetime | None = None) -> None:
-    with unit_of_work() as session:
+    with unit_of_work(rt.sessionmaker) as session:
         digests.queue_digests(session, now or utcnow(), rt.settings.notify.digest_hour)
-    delivery.deliver_due()
+    delivery.deliver_due(rt)
 
 
 def remind_urgent_reviews(rt: Runtime, now: datetime | None = None) -> None:
     wait = timedelta(minutes=rt.settings.notify.urgent_remind_minutes)
-    with unit_of_work() as session:
+    with unit_of_work(rt.sessionmaker) as session:
         remind_urgent(session, (now or utcnow()) - wait)
 
 
@@ -34,7 +34,7 @@ def remind_deadlines(rt: Runtime, today: date | None = None) -> None:
     last_run = rt.adapter(_last_deadline_run)
     if today is None and last_run.get("day") == day:
         return
-    with unit_of_work() as session:
+    with unit_of_work(rt.sessionmaker) as session:
         plan_reminders.remind_tasks(session, day)
         plan_reminders.remind_reports(session, day)
     last_run["day"] = day

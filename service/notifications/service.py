@@ -7,9 +7,10 @@ from dataclasses import asdict
 
 from sqlalchemy.orm import Session
 
+from service.core.config import Settings
 from service.core.db import after_commit
 from service.core.errors import Unprocessable
-from service.core.runtime import get_settings
+from service.core.runtime import session_runtime
 from service.http import urls
 from service.models import EmailMessage, Notification, User
 from service.models.base import utcnow
@@ -26,23 +27,25 @@ def preferences_link() -> str:
     return urls.notification_settings()
 
 
-def email_enabled() -> bool:
-    return bool(get_settings().mail.smtp_host)
+def email_enabled(settings: Settings) -> bool:
+    return bool(settings.mail.smtp_host)
 
 
 def notify(session: Session, recipients: list[User], notice: Notice, event_key: str,
            asset_id: uuid.UUID | None = None) -> list[Notification]:
     """Tell each recipient once about one event (a second call with the same key adds nothing)."""
     people = {u.id: u for u in recipients}
+    rt = session_runtime(session)
     told = repository.existing_keys(session, event_key, list(people))  # once: a fan-out reaches thousands
     fresh = [u for uid, u in people.items() if uid not in told]
     if not fresh:
         return []
     chosen = repository.preferences(session, [u.id for u in fresh], notice.kind)
     made = []
+    mailing = email_enabled(rt.settings)
     for user in fresh:
         mode = kinds.effective_mode(notice.kind, chosen.get(user.id))
-        state = "none" if not email_enabled() or mode == "off" else ("digest" if mode == "digest" else "queued")
+        state = "none" if not mailing or mode == "off" else ("digest" if mode == "digest" else "queued")
         row = Notification(id=uuid.uuid4(), user_id=user.id, kind=notice.kind, event_key=event_key,
                            title=content.headline(notice, "vi"), body="\n".join(content.lines(notice, "vi")),
                            link=notice.link, asset_id=asset_id, data=asdict(notice), email_state=state)
@@ -54,7 +57,7 @@ def notify(session: Session, recipients: list[User], notice: Notice, event_key: 
                                      notification_ids=[str(row.id)]))
     repository.add(session, *made)
     if any(r.email_state == "queued" for r in made):
-        after_commit(session, delivery.kick)
+        after_commit(session, lambda: delivery.kick(rt))
     return made
 
 

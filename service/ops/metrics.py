@@ -14,8 +14,9 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from service.core.db import unit_of_work
+from service.core.runtime import Runtime
 from service.jobs import repository as jobs_repo
-from service.jobs.queue import get_huey_app
+from service.jobs.queue import huey_app
 from service.models.ops import JOB_STATUSES
 
 log = logging.getLogger("kho.metrics")
@@ -33,7 +34,10 @@ RATE_LIMITED = Counter("kho_rate_limited_total", "Requests refused by the rate l
 
 
 class _StateCollector(Collector):
-    """Jobs by state (from the jobs table) and queue depth (from the queue) at scrape time."""
+    """Jobs by state (from the jobs table) and queue depth (from the queue) of one runtime, at scrape time."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
 
     def describe(self) -> Iterator[GaugeMetricFamily]:
         # Without describe() the registry calls collect() at registration, i.e. queries the database
@@ -43,20 +47,20 @@ class _StateCollector(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         jobs = GaugeMetricFamily("kho_jobs", "Jobs by state", labels=["state"])
-        for state, count in _job_counts().items():
+        for state, count in _job_counts(self.rt).items():
             jobs.add_metric([state], count)
         yield jobs
         depth = GaugeMetricFamily("kho_queue_depth", "Messages waiting in the job queue", labels=["queue"])
-        pending, scheduled = _queue_depth()
+        pending, scheduled = _queue_depth(self.rt)
         depth.add_metric(["pending"], pending)
         depth.add_metric(["scheduled"], scheduled)
         yield depth
 
 
-def _job_counts() -> dict[str, float]:
+def _job_counts(rt: Runtime) -> dict[str, float]:
     counts: dict[str, float] = dict.fromkeys(JOB_STATUSES, 0.0)
     try:
-        with unit_of_work() as session:
+        with unit_of_work(rt.sessionmaker) as session:
             counts.update((state, float(n)) for state, n in jobs_repo.count_by_status(session).items())
     except Exception:  # noqa: BLE001 - a scrape must not fail because the database is down
         log.warning("metrics: cannot count jobs", exc_info=True)
@@ -64,17 +68,18 @@ def _job_counts() -> dict[str, float]:
     return counts
 
 
-def _queue_depth() -> tuple[float, float]:
+def _queue_depth(rt: Runtime) -> tuple[float, float]:
     try:
-        huey = get_huey_app().huey
+        huey = huey_app(rt).huey
         return float(huey.pending_count()), float(huey.scheduled_count())
     except Exception:  # noqa: BLE001
         log.warning("metrics: cannot read the queue", exc_info=True)
         return -1.0, -1.0
 
 
-REGISTRY.register(_StateCollector())
-
-
-def render() -> bytes:
-    return generate_latest(REGISTRY)
+def render(rt: Runtime) -> bytes:
+    """The process's request metrics, then the state of the runtime serving the scrape (a registry of its
+    own per scrape: the state is read from that runtime's database and queue, not a process-wide one)."""
+    state = CollectorRegistry(auto_describe=True)
+    state.register(_StateCollector(rt))
+    return generate_latest(REGISTRY) + generate_latest(state)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from service.core.backoff import Backoff
 from service.core.db import unit_of_work
+from service.core.runtime import Runtime
 from service.models.base import utcnow
 from service.outbox import repository
 
@@ -28,12 +29,12 @@ def install_consumers(table: dict[str, list[Consumer]]) -> None:
     CONSUMERS.update({topic: list(fns) for topic, fns in table.items()})
 
 
-def drain(limit: int = 200) -> int:
+def drain(rt: Runtime, limit: int = 200) -> int:
     """Process up to `limit` due events; returns how many were handled successfully."""
     if not CONSUMERS:  # marking events processed with nobody listening would lose them
         raise RuntimeError("no outbox consumers installed: call service.worker.wiring.install() first")
     done = 0
-    with unit_of_work() as session:
+    with unit_of_work(rt.sessionmaker) as session:
         for event in repository.due(session, limit):
             try:
                 with session.begin_nested():
@@ -66,15 +67,16 @@ def settle(session: Session, topic: str) -> int:
 
 
 class OutboxPump(threading.Thread):
-    def __init__(self, interval: float = 1.0) -> None:
+    def __init__(self, rt: Runtime, interval: float = 1.0) -> None:
         super().__init__(name="kho-outbox", daemon=True)
+        self.rt = rt
         self.interval = interval
         self.stopping = threading.Event()
 
     def run(self) -> None:
         while not self.stopping.is_set():
             try:
-                if drain() == 0:
+                if drain(self.rt) == 0:
                     self.stopping.wait(self.interval)
             except Exception:  # noqa: BLE001 - e.g. database briefly down; keep the pump alive
                 log.exception("outbox drain failed")

@@ -7,4 +7,4 @@ from service.tus import service as tus
 
 
 def remove_expired_uploads(rt: Runtime) -> None:
-    tus.expire(rt.store)
+    tus.expire(rt)

@@ -22,7 +22,7 @@ from service.assets.upload import check_fits_kind
 from service.core.config import Settings
 from service.core.db import after_commit, on_rollback, unit_of_work
 from service.core.errors import BadRequest, Forbidden, KhoError, PayloadTooLarge
-from service.core.runtime import Runtime
+from service.core.runtime import Runtime, session_runtime
 from service.identity.principal import Principal
 from service.inputs.text import client_filename
 from service.models import Upload
@@ -146,7 +146,7 @@ def _ingest_or_discard(session: Session, settings: Settings, principal: Principa
 def _discard_after_failure(session: Session, store: ObjectStore, upload: Upload) -> None:
     # Leave the failed request's transaction first: SQLite allows one writer at a time.
     session.rollback()
-    discard(store, upload.id)
+    discard(session_runtime(session), upload.id)
 
 
 def _ingest(session: Session, settings: Settings, principal: Principal, store: ObjectStore, upload: Upload) -> None:
@@ -179,10 +179,10 @@ def _verify(store: ObjectStore, upload: Upload, stored: StoredOriginal) -> None:
         raise TusError("tus_upload_checksum_mismatch", status=460)
 
 
-def discard(store: ObjectStore, upload_id: uuid.UUID) -> None:
-    with unit_of_work() as session:
+def discard(rt: Runtime, upload_id: uuid.UUID) -> None:
+    with unit_of_work(rt.sessionmaker) as session:
         repository.remove(session, upload_id)
-    staging.remove_upload(store, upload_id)
+    staging.remove_upload(rt.store, upload_id)
 
 
 def terminate(session: Session, store: ObjectStore, principal: Principal, upload_id: uuid.UUID) -> None:
@@ -191,22 +191,24 @@ def terminate(session: Session, store: ObjectStore, principal: Principal, upload
     after_commit(session, lambda: staging.remove_upload(store, upload_id))
 
 
-def expire(store: ObjectStore, now: datetime | None = None) -> int:
+def expire(rt: Runtime, now: datetime | None = None) -> int:
     """Remove expired partial uploads, day-old finished ones, and staged objects no row knows."""
     now = now or utcnow()
     removed = 0
-    with unit_of_work() as session:
+    store = rt.store
+    with unit_of_work(rt.sessionmaker) as session:
         gone = [upload.id for upload in repository.expired(session, now, now - timedelta(days=1))]
         for upload_id in gone:
             repository.remove(session, upload_id)
     for upload_id in gone:
         staging.remove_upload(store, upload_id)
         removed += 1
-    return removed + remove_orphan_parts(store, now)
+    return removed + remove_orphan_parts(rt, now)
 
 
-def remove_orphan_parts(store: ObjectStore, now: datetime) -> int:
-    with unit_of_work() as session:
+def remove_orphan_parts(rt: Runtime, now: datetime) -> int:
+    store = rt.store
+    with unit_of_work(rt.sessionmaker) as session:
         known = repository.staged_keys(session)
     cutoff = now - STAGED_ORPHAN_AGE
     orphans = [stat.key for stat in store.list(staging.STAGING_ROOT)

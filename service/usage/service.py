@@ -3,8 +3,7 @@
 the use, so a committed request never loses it and a rolled-back one never counts. A single use is written
 as its row; a newsroom page (up to 200 items) is written as one outbox event that the pump expands into its
 rows with the same writer (`service.usage.consumers`): one small insert in the request instead of 2×50 rows,
-and on SQLite a shorter hold of the single write lock. Callers without a transaction of their own (feeds)
-get a short one of their own."""
+and on SQLite a shorter hold of the single write lock."""
 
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
-from service.core.db import before_commit, unit_of_work
+from service.core.db import before_commit
 from service.identity.principal import Principal
 from service.models import Rendition
 from service.models.base import utcnow
@@ -24,18 +23,14 @@ from service.usage import consumers, repository
 UsageKind = Literal["download", "api_pull", "feed_fetch", "webhook_delivery"]
 
 
-def record(kind: UsageKind, principal: Principal | None, *, session: Session | None = None,
+def record(kind: UsageKind, principal: Principal | None, *, session: Session,
            asset_id: uuid.UUID | None = None, version_id: uuid.UUID | None = None, rendition: Rendition | None = None,
            profile: str | None = None,
            channel: str | None = None, bytes_sent: int | None = None,
            organisation_id: uuid.UUID | None = None, api_client_id: uuid.UUID | None = None) -> None:
     row = _row(kind, principal, asset_id=asset_id, version_id=version_id, rendition=rendition, profile=profile,
                channel=channel, bytes_sent=bytes_sent, organisation_id=organisation_id, api_client_id=api_client_id)
-    if session is not None:
-        repository.insert_many(session, [row])
-        return
-    with unit_of_work() as own:
-        repository.insert_many(own, [row])
+    repository.insert_many(session, [row])
 
 
 def record_items(kind: UsageKind, principal: Principal | None, session: Session,

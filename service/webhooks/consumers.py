@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.core.db import after_commit
+from service.core.runtime import session_runtime
 from service.http import urls
 from service.models import Asset
 from service.webhooks import delivery, service
@@ -40,6 +41,7 @@ def on(topic: str) -> Callable[[Session, dict[str, Any]], None]:
         if data is None:
             return
         if service.enqueue_event(session, topic, data) and DELIVER_ON_COMMIT:
-            after_commit(session, delivery.kick)
+            rt = session_runtime(session)
+            after_commit(session, lambda: delivery.kick(rt))
 
     return enqueue

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import httpx
 
 from service.core.db import unit_of_work
+from service.core.runtime import Runtime
 from service.models import ApiClient
 from service.models.base import utcnow
 from service.models.webhooks import WebhookAttempt
@@ -60,8 +61,8 @@ def _send(out: Outgoing, client: httpx.Client) -> Outcome:
         return Outcome(None, f"{type(exc).__name__}: {exc}"[:500], int((time.monotonic() - started) * 1000))
 
 
-def _claim(now: datetime, limit: int) -> list[Outgoing]:
-    with unit_of_work() as session:
+def _claim(rt: Runtime, now: datetime, limit: int) -> list[Outgoing]:
+    with unit_of_work(rt.sessionmaker) as session:
         rows = repository.claim_due(session, now, utcnow() + LEASE, limit)
         return [Outgoing(d.id, s.url, s.secret, d.message_id,
                          json.dumps({k: v for k, v in d.payload.items() if not k.startswith("_")},
@@ -69,8 +70,8 @@ def _claim(now: datetime, limit: int) -> list[Outgoing]:
                          bool(d.payload.get("_manual"))) for d, s, _c in rows]
 
 
-def _record(out: Outgoing, outcome: Outcome, now: datetime) -> None:
-    with unit_of_work() as session:
+def _record(rt: Runtime, out: Outgoing, outcome: Outcome, now: datetime) -> None:
+    with unit_of_work(rt.sessionmaker) as session:
         delivery = repository.delivery(session, out.delivery_id)
         if delivery is None:
             return
@@ -109,27 +110,27 @@ def _asset_id(payload: dict[str, object]) -> uuid.UUID | None:
         return None
 
 
-def deliver_due(now: datetime | None = None, limit: int = 100) -> int:
+def deliver_due(rt: Runtime, now: datetime | None = None, limit: int = 100) -> int:
     """Send what is due at `now` (tests pass a later instant to stand in for waiting); returns attempts."""
     now = now or utcnow()
-    batch = _claim(now, limit)
+    batch = _claim(rt, now, limit)
     with httpx.Client(timeout=TIMEOUT, follow_redirects=False) as client:
         for out in batch:
-            _record(out, _send(out, client), now)
+            _record(rt, out, _send(out, client), now)
     return len(batch)
 
 
 _kick_lock = threading.Lock()
 
 
-def kick() -> None:
+def kick(rt: Runtime) -> None:
     """Deliver soon in a background thread (called after the creating transaction commits)."""
     if not _kick_lock.acquire(blocking=False):
         return  # a sender is already running; it (or the sweep) picks the new rows up
 
     def run() -> None:
         try:
-            deliver_due()
+            deliver_due(rt)
         except Exception:  # noqa: BLE001 - the scheduled sweep retries
             log.exception("webhook delivery failed")
         finally:

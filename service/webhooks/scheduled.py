@@ -6,5 +6,5 @@ from service.core.runtime import Runtime
 from service.webhooks.delivery import deliver_due
 
 
-def deliver_due_webhooks(_: Runtime) -> None:
-    deliver_due()
+def deliver_due_webhooks(rt: Runtime) -> None:
+    deliver_due(rt)

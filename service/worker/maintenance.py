@@ -25,11 +25,12 @@ PREFIXES = ("originals/", "renditions/", "captions/")
 LIFECYCLE_ABORT_DAYS = 1
 
 
-def remove_orphans(store: ObjectStore, min_age: timedelta | None = None) -> list[str]:
+def remove_orphans(rt: Runtime, min_age: timedelta | None = None) -> list[str]:
     """Objects younger than `min_age` (default ORPHAN_AGE) may belong to an upload still in flight, so
     they are left alone."""
     min_age = ORPHAN_AGE if min_age is None else min_age
-    with unit_of_work() as session:
+    store = rt.store
+    with unit_of_work(rt.sessionmaker) as session:
         known = assets_repo.all_object_keys(session)
     cutoff = utcnow() - min_age
     removed = []
@@ -60,7 +61,7 @@ def sweep_storage(rt: Runtime) -> dict[str, int]:
     store = rt.store
     _LifecycleRule.ensure(store)
     return {"incomplete_uploads_removed": store.sweep_incomplete(ORPHAN_AGE),
-            "orphans_removed": len(remove_orphans(store)), "tus_uploads_removed": tus.expire(store),
+            "orphans_removed": len(remove_orphans(rt)), "tus_uploads_removed": tus.expire(rt),
             "work_folders_removed": workdir.remove_stale(rt.settings.tmp_dir)}
 
 

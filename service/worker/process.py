@@ -48,7 +48,7 @@ class Worker:
         self.consumer = huey_app(self.rt).huey.create_consumer(
             workers=threads or self.rt.settings.jobs.worker_threads, worker_type="thread", periodic=False,
             check_worker_health=True)
-        self.pump = OutboxPump()
+        self.pump = OutboxPump(self.rt)
         self.sweeper = Sweeper(self.rt, self.rt.settings.jobs.sweep_interval_seconds)
 
     def start(self) -> None:

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from service.core.runtime import current
 from tests.conftest import Factory
 from tests.querycount import assert_flat
 from tests.service.publication.receiver import Receiver
@@ -212,7 +213,7 @@ def test_webhook_delivery_log(client: TestClient, factory: Factory) -> None:
         _subscribe(client, key, good.url)
         _subscribe(client, key, down.url)
         _publish_event()
-        deliver_due()
+        deliver_due(current())
         page = web.get(f"/quan-tri/webhook?khoa={client_id}")
     finally:
         good.stop()

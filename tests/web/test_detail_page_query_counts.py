@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
+from service.core.runtime import current
 from tests.conftest import Factory
 from tests.querycount import assert_flat
 from tests.service.identity.test_admin_list_query_counts import temporary_terms
@@ -33,7 +34,7 @@ def _page(web: TestClient, path: str, shown: list[str]) -> Callable[[], None]:
 def _drain() -> None:
     from service.outbox.pump import drain
 
-    while drain():
+    while drain(current()):
         pass
 
 

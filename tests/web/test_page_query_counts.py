@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
+from service.core.runtime import current
 from tests.conftest import Factory
 from tests.querycount import assert_flat
 from tests.service.plans.builders import Tree
@@ -18,7 +19,7 @@ from tests.web.conftest import another, sign_in
 def _drain() -> None:
     from service.outbox.pump import drain
 
-    while drain():
+    while drain(current()):
         pass
 
 

@@ -4,6 +4,7 @@ import unicodedata
 
 from fastapi.testclient import TestClient
 
+from service.core.runtime import current
 from tests.conftest import Factory
 from tests.service.assets.media import meta, multipart, png
 from tests.web.conftest import csrf_from, sign_in
@@ -145,7 +146,7 @@ def test_search_page_shows_staff_only_published(client: TestClient, factory: Fac
     org = factory.org()
     sign_in(client, factory, "producer", org)
     upload_as(client, "Bản nháp chưa duyệt zq9")
-    while drain():
+    while drain(current()):
         pass
     mine = client.get("/?q=ban nhap zq9")
     assert mine.status_code == 200 and "zq9" in mine.text.split('id="results-heading"')[1]

@@ -13,6 +13,7 @@ import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from service.core.runtime import current
 from tests.conftest import Factory, Stack
 from tests.service.assets.leftovers import count_assets, stored_keys
 from tests.service.assets.media import meta, multipart, png
@@ -115,8 +116,8 @@ def test_orphan_sweep_removes_only_old_unreferenced_objects(client: TestClient, 
     store = get_store()
     orphan = f"originals/ff/ff/{'f' * 32}/v1.png"
     store.put(orphan, io.BytesIO(b"orphan bytes"))
-    assert orphan not in remove_orphans(get_store())  # young: maybe an upload still committing
-    removed = remove_orphans(get_store(), min_age=timedelta(seconds=-1))
+    assert orphan not in remove_orphans(current())  # young: maybe an upload still committing
+    removed = remove_orphans(current(), min_age=timedelta(seconds=-1))
     assert orphan in removed
     assert not store.exists(orphan)
     assert client.get(f"/api/v1/assets/{body['id']}/original", headers=headers).status_code == 200

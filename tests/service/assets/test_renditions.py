@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from service.core.runtime import current
 from tests.conftest import Factory
 from tests.service.assets.media import meta, png
 from tests.service.assets.test_upload import upload
@@ -120,7 +121,7 @@ def _assert_hls_files_stored(asset_id: str) -> None:
         keys = [k for r in rows for k in stored_keys(r.object_key, r.extra)]
     master = next(r for r in rows if r.variant == "master")
     assert len(keys) > 3  # master, rung playlists, init and media segments
-    remove_orphans(get_store(), min_age=timedelta(seconds=-1))
+    remove_orphans(current(), min_age=timedelta(seconds=-1))
     store = get_store()
     assert all(store.exists(k) for k in keys)
     playlist = b"".join(store.open(master.object_key).iter_chunks()).decode()

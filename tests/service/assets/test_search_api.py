@@ -7,6 +7,7 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
+from service.core.runtime import current
 from tests.conftest import Factory, Stack
 from tests.service.assets.media import meta, png
 from tests.service.assets.test_renditions import run_processing
@@ -30,7 +31,7 @@ def publish(asset_id: str) -> None:
 def drain() -> None:
     from service.outbox.pump import drain as drain_outbox
 
-    while drain_outbox():
+    while drain_outbox(current()):
         pass
 
 

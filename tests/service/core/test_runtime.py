@@ -33,7 +33,7 @@ def _settings(tmp_path: Path, **extra: object) -> Settings:
 
 def test_installed_runtime_is_what_every_accessor_reads(tmp_path: Path, restore: None) -> None:
     from service.core.db import get_engine, get_sessionmaker
-    from service.jobs.queue import get_huey_app
+    from service.jobs.queue import huey_app
     from service.ops.ratelimit import limiter
 
     rt = runtime.install(Runtime.build(_settings(tmp_path, tus_expiry_hours=3)))
@@ -41,7 +41,7 @@ def test_installed_runtime_is_what_every_accessor_reads(tmp_path: Path, restore:
     assert runtime.get_settings().limits.tus_expiry_hours == 3  # the operational knobs are in the one Settings
     assert get_engine() is rt.engine and get_sessionmaker() is rt.sessionmaker
     assert runtime.get_store() is rt.store and runtime.get_search_index() is rt.search_index
-    assert get_huey_app() is get_huey_app() and limiter(rt) is limiter(rt)
+    assert huey_app(rt) is huey_app(runtime.current()) and limiter(rt) is limiter(rt)
     with rt.engine.connect() as conn:
         assert str(rt.engine.url).endswith(str(tmp_path / "kho.db")) and conn.execute(text("SELECT 1")).scalar()
 

@@ -12,6 +12,7 @@ import pytest
 from tusclient import client as tus_client
 from tusclient.exceptions import TusCommunicationError
 
+from service.core.runtime import current
 from tests.conftest import Factory
 from tests.service.assets.leftovers import count_assets, stored_keys
 from tests.service.assets.media import meta
@@ -221,7 +222,6 @@ def test_executable_refused_as_soon_as_its_first_bytes_arrive(live: LiveServer, 
 def test_termination_and_expiry(live: LiveServer, factory: Factory) -> None:
     from datetime import timedelta
 
-    from service.core.runtime import get_store
     from service.models.base import utcnow
     from service.tus import service as tus
 
@@ -236,9 +236,9 @@ def test_termination_and_expiry(live: LiveServer, factory: Factory) -> None:
     r = _create(live, headers, len(content), body=content[:100])
     url = live.url + r.headers["location"]
     rows, keys = count_assets(), stored_keys()
-    assert tus.expire(get_store(), utcnow()) == 0  # not yet
+    assert tus.expire(current(), utcnow()) == 0  # not yet
     assert head(url, headers).status_code == 200
-    assert tus.expire(get_store(), utcnow() + timedelta(days=2)) >= 1
+    assert tus.expire(current(), utcnow() + timedelta(days=2)) >= 1
     assert head(url, headers).status_code == 404
     assert staging_files() == []  # every partial upload expired, older tests' ones too
     assert (count_assets(), stored_keys()) == (rows, keys)

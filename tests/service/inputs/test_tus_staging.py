@@ -14,6 +14,7 @@ import httpx
 import pytest
 from tusclient import client as tus_client
 
+from service.core.runtime import current
 from tests.conftest import Factory
 from tests.service.assets.leftovers import count_assets, stored_keys
 from tests.service.assets.media import meta
@@ -164,8 +165,8 @@ def test_expiry_removes_staged_parts_and_orphans(live: LiveServer, factory: Fact
     # A PATCH whose host died after storing its bytes, before its commit: an object no row knows.
     orphan = prefix_of(_upload_id(url)) + "000000000065536-deadbeef0000"
     get_store().put(orphan, io.BytesIO(b"half a chunk"))
-    assert tus.expire(get_store(), utcnow()) == 0  # neither the upload nor a young orphan is touched
+    assert tus.expire(current(), utcnow()) == 0  # neither the upload nor a young orphan is touched
     assert orphan in staging_files() and offset_of(url, headers) == CHUNK
-    assert tus.expire(get_store(), utcnow() + timedelta(days=2)) >= 2
+    assert tus.expire(current(), utcnow() + timedelta(days=2)) >= 2
     assert head(url, headers).status_code == 404
     assert staging_files() == []

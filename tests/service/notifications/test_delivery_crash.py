@@ -15,8 +15,9 @@ from tests.conftest import Factory, Stack
 from tests.service.notifications.smtp import Inbox
 
 ROOT = Path(__file__).resolve().parents[3]
-SENDER = ("import sys; from datetime import datetime; from service.notifications.delivery import deliver_due;"
-          " deliver_due(now=datetime.fromisoformat(sys.argv[1]) if len(sys.argv) > 1 else None)")
+SENDER = ("import sys; from datetime import datetime; from service.core.runtime import current;"
+          " from service.notifications.delivery import deliver_due;"
+          " deliver_due(current(), now=datetime.fromisoformat(sys.argv[1]) if len(sys.argv) > 1 else None)")
 
 
 def _sender(*args: str) -> subprocess.Popen[bytes]:
@@ -51,7 +52,7 @@ def test_killed_sender_neither_loses_nor_repeats(stack: Stack, factory: Factory,
     if not stack.is_postgres:
         pytest.skip("one stack is enough: the claim is the same SQL on both, PostgreSQL adds row locks")
     # The messages are queued as another host's worker would leave them: this process must not start sending.
-    monkeypatch.setattr(delivery, "kick", lambda: None)
+    monkeypatch.setattr(delivery, "kick", lambda rt: None)
     inbox.rcpt_delay = 0.3
     emails = _queue(factory, 12)
     first = _sender()

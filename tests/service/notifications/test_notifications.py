@@ -13,6 +13,8 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from standardwebhooks import Webhook
 
+from service.core import runtime
+from service.core.runtime import current
 from service.webhooks.delivery import deliver_due as deliver_webhooks
 from tests.conftest import Factory
 from tests.service.notifications.smtp import Inbox
@@ -26,9 +28,9 @@ def settle() -> None:
     from service.notifications.delivery import deliver_due
     from service.outbox.pump import drain
 
-    while drain():
+    while drain(current()):
         pass
-    deliver_due()
+    deliver_due(runtime.current())
     wait_until_sent()
 
 
@@ -102,7 +104,7 @@ def test_withdrawal_reaches_every_taker_with_the_replacement(flow: Flow, fresh_t
     r = flow.act(tree.h["reviewer"], wrong, "withdraw", reason, replacement_asset_id=right)
     assert r.status_code == 200, r.text
     settle()
-    deliver_webhooks()
+    deliver_webhooks(runtime.current())
     deadline = time.monotonic() + 30
     while not receiver.requests and time.monotonic() < deadline:  # the sender started by the commit may run
         time.sleep(0.05)
@@ -314,9 +316,9 @@ def test_relay_down_is_retried_with_backoff_then_sent_once(flow: Flow, fresh_tre
     runtime.install(runtime.Runtime.build())
     try:
         publish(flow, tree, "Thông cáo báo chí khi máy chủ thư lỗi")
-        while drain():
+        while drain(current()):
             pass
-        deliver_due()
+        deliver_due(runtime.current())
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:  # the sender started by the commit may hold the claim a moment
             with unit_of_work() as session:
@@ -329,8 +331,8 @@ def test_relay_down_is_retried_with_backoff_then_sent_once(flow: Flow, fresh_tre
     finally:
         os.environ["KHO_SMTP_PORT"] = good
         runtime.install(runtime.Runtime.build())
-    assert deliver_due() == 0  # not due yet
-    deliver_due(now=utcnow() + timedelta(hours=2))
+    assert deliver_due(runtime.current()) == 0  # not due yet
+    deliver_due(runtime.current(), now=utcnow() + timedelta(hours=2))
     assert [m.message["Subject"] for m in inbox.to(producer_email)] == [
         "Tài nguyên của bạn đã được đăng: Thông cáo báo chí khi máy chủ thư lỗi"]
 

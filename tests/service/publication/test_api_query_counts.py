@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from fastapi.testclient import TestClient
 
+from service.core.runtime import current
 from tests.conftest import Factory
 from tests.querycount import assert_flat, queries_of
 from tests.service.publication.helpers import Publisher, Rend, api_key, unique_mp3
@@ -17,7 +18,7 @@ from tests.service.publication.helpers import Publisher, Rend, api_key, unique_m
 def _drain() -> None:
     from service.outbox.pump import drain
 
-    while drain():
+    while drain(current()):
         pass
 
 

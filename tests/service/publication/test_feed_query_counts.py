@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
+from service.core.runtime import current
 from tests.conftest import Factory
 from tests.querycount import assert_flat
 from tests.service.publication.helpers import Publisher, Rend
@@ -26,7 +27,7 @@ Grow = Callable[[int], None]
 def _drain() -> None:
     from service.outbox.pump import drain
 
-    while drain():
+    while drain(current()):
         pass
 
 

@@ -25,6 +25,7 @@ from fastapi.testclient import TestClient
 from mutagen.id3 import ID3
 from standardwebhooks.webhooks import Webhook
 
+from service.core.runtime import current
 from tests.conftest import Factory
 from tests.service.publication.helpers import Publisher, Rend, api_key, jpeg, ninjs_errors, set_status, unique_mp3
 from tests.service.publication.receiver import Receiver
@@ -64,9 +65,9 @@ def _deliver_webhooks() -> None:
     from service.outbox.pump import drain
     from service.webhooks.delivery import deliver_due
 
-    while drain():
+    while drain(current()):
         pass
-    deliver_due()
+    deliver_due(current())
 
 
 @dataclass

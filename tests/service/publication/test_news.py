@@ -11,6 +11,7 @@ import httpx
 from fastapi.testclient import TestClient
 from PIL import Image, IptcImagePlugin
 
+from service.core.runtime import current
 from tests.conftest import Factory
 from tests.service.publication.helpers import Publisher, Rend, api_key, jpeg, ninjs_errors, set_status
 
@@ -79,7 +80,7 @@ def test_search_etag_and_scopes(client: TestClient, factory: Factory, publisher:
     asset_id = publisher.publish(title=f"Chuyển đổi số {word}")
     from service.outbox.pump import drain
 
-    while drain():  # the search index follows the database through the outbox
+    while drain(current()):  # the search index follows the database through the outbox
         pass
     _, headers = api_key(factory)
     r = client.get("/api/v1/news/search", params={"q": word.upper()}, headers=headers)

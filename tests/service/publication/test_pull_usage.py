@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from service.core.runtime import current
 from tests.conftest import Factory
 from tests.service.publication.helpers import Publisher, api_key
 
@@ -17,7 +18,7 @@ from tests.service.publication.helpers import Publisher, api_key
 def _drain() -> None:
     from service.outbox.pump import drain
 
-    while drain():
+    while drain(current()):
         pass
 
 

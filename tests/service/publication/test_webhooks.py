@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from standardwebhooks.webhooks import Webhook
 
+from service.core.runtime import current
 from tests.conftest import Factory
 from tests.service.publication.helpers import Publisher, api_key, set_status
 from tests.service.publication.receiver import Receiver
@@ -40,7 +41,7 @@ def _subscribe(client: TestClient, headers: dict[str, str], url: str, events: li
 def _pump() -> None:
     from service.outbox.pump import drain
 
-    while drain():
+    while drain(current()):
         pass
 
 
@@ -53,7 +54,7 @@ def test_published_event_is_signed_per_standard_webhooks(client: TestClient, fac
     assert sub["secret"].startswith("whsec_")
     asset_id = publisher.publish(title="Tin mới về Nghị quyết 71")
     _pump()
-    deliver_due()
+    deliver_due(current())
     mine = [r for r in receiver.requests if json.loads(r.body)["data"]["asset_id"] == asset_id]
     assert len(mine) == 1
     req = mine[0]
@@ -79,13 +80,13 @@ def test_retries_backoff_disable_reenable_and_redeliver(client: TestClient, fact
     publisher.publish()
     _pump()
     now = utcnow()
-    deliver_due(now)
+    deliver_due(current(), now)
     assert len(receiver.requests) == 1
-    deliver_due(now + timedelta(seconds=1))  # not due yet: backoff
+    deliver_due(current(), now + timedelta(seconds=1))  # not due yet: backoff
     assert len(receiver.requests) == 1
     for attempt in range(1, DISABLE_AFTER):
         now += timedelta(seconds=WEBHOOK_RETRY.ceiling(attempt) + 1)  # the longest jittered wait
-        deliver_due(now)
+        deliver_due(current(), now)
     assert len(receiver.requests) == DISABLE_AFTER
     ids = {r.headers["webhook-id"] for r in receiver.requests}
     assert len(ids) == 1  # retries keep the message id, so receivers can de-duplicate
@@ -93,7 +94,7 @@ def test_retries_backoff_disable_reenable_and_redeliver(client: TestClient, fact
     state = client.get("/api/v1/webhooks/subscriptions", headers=headers).json()
     mine = next(s for s in state if s["id"] == sub["id"])
     assert mine["active"] is False and mine["disabled_at"] and mine["consecutive_failures"] == DISABLE_AFTER
-    deliver_due(now + timedelta(days=1))
+    deliver_due(current(), now + timedelta(days=1))
     assert len(receiver.requests) == DISABLE_AFTER  # disabled: nothing more is sent
     log = client.get(f"/api/v1/webhooks/subscriptions/{sub['id']}/deliveries", headers=headers).json()
     assert [a["status_code"] for a in log[0]["log"]] == [500] * DISABLE_AFTER
@@ -101,14 +102,14 @@ def test_retries_backoff_disable_reenable_and_redeliver(client: TestClient, fact
     receiver.status = 200
     r = client.patch(f"/api/v1/webhooks/subscriptions/{sub['id']}", json={"active": True}, headers=headers)
     assert r.json()["active"] is True
-    deliver_due(now + timedelta(days=1))
+    deliver_due(current(), now + timedelta(days=1))
     assert len(receiver.requests) == DISABLE_AFTER + 1
     log = client.get(f"/api/v1/webhooks/subscriptions/{sub['id']}/deliveries", headers=headers).json()
     assert log[0]["delivered_at"] and log[0]["last_status"] == 200
 
     r = client.post(f"/api/v1/webhooks/deliveries/{log[0]['id']}/redeliver", headers=headers)
     assert r.status_code == 202
-    deliver_due()
+    deliver_due(current())
     assert len(receiver.requests) == DISABLE_AFTER + 2
     Webhook(sub["secret"]).verify(receiver.requests[-1].body, receiver.requests[-1].headers)
     log = client.get(f"/api/v1/webhooks/subscriptions/{sub['id']}/deliveries", headers=headers).json()
@@ -134,7 +135,7 @@ def test_withdrawal_reaches_every_subscriber_and_lists_downloaders(client: TestC
         assert r.status_code == 307
         set_status(asset_id, "withdrawn", "Thông tin đã được cập nhật")
         _pump()
-        deliver_due()
+        deliver_due(current())
         for rec, sub in zip(receivers, subs, strict=True):
             received: list[dict[str, Any]] = [json.loads(q.body) for q in rec.requests]
             for q in rec.requests:

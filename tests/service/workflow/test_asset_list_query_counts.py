@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
+from service.core.runtime import current
 from tests.conftest import Factory
 from tests.querycount import assert_flat
 from tests.service.publication.helpers import Publisher, Rend, add_rendition, api_key
@@ -32,7 +33,7 @@ def _listed(client: TestClient, path: str, headers: dict[str, str], shown: list[
 def _drain() -> None:
     from service.outbox.pump import drain
 
-    while drain():
+    while drain(current()):
         pass
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from service.core.runtime import current
 from tests.service.workflow.wf_support import Flow, Tree, problem
 
 
@@ -129,7 +130,7 @@ def test_withdrawal_lists_a_newsroom_whose_pull_is_still_in_the_outbox(flow: Flo
     client_id = flow.client.get("/api/v1/me", headers=newsroom).json()["id"]
     out = flow.ok(h["reviewer"], asset_id, "withdraw", "Số liệu đã được cập nhật")
     assert [(c["id"], c["downloads"]) for c in out["downloaders"]["api_clients"]] == [(client_id, 1)]
-    while drain():
+    while drain(current()):
         pass
     assert flow.get(h["producer"], f"/api/v1/assets/{asset_id}/downloaders").json() == out["downloaders"]
 
