@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -15,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.live import LiveServer
 from tests.support import require_or_skip
 
 CHROMIUM = "/usr/bin/chromium"
@@ -45,12 +43,6 @@ class Live:
     admin: Account
     newsroom_code: str
     stopped: bool = False
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _accounts() -> tuple[dict[str, Account], str]:
@@ -103,16 +95,13 @@ def _live_not_stopped(request: pytest.FixtureRequest) -> None:
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     require_or_skip(Path(CHROMIUM).exists(), "Debian chromium is not installed at /usr/bin/chromium")
-    import uvicorn
-
     from tests.conftest import configure_process
 
     var_dir = tmp_path_factory.mktemp("browser")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
+    server = LiveServer()
+    base = server.url
     configure_process({"KHO_VAR_DIR": str(var_dir), "KHO_SECRET_KEY": "browser-" + "x" * 32,
                        "KHO_BASE_URL": base, "KHO_TUS_WEB_CHUNK_BYTES": str(64 * 1024)})  # several PATCHes a file
-    from service.app import create_app
     from service.core.migrate import upgrade
     from service.core.runtime import get_settings
     from service.worker.process import Worker
@@ -121,12 +110,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     accounts, newsroom = _accounts()
     worker = Worker(threads=1)
     worker.start()
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
+    server.start()
     found = Live(base, var_dir, accounts["producer"], accounts["reviewer"], accounts["staff"], accounts["admin"],
                  newsroom)
 
@@ -134,8 +118,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         if found.stopped:
             return
         found.stopped = True
-        server.should_exit = True
-        thread.join(timeout=10)
+        server.stop()
         worker.stop()
         from service.core import runtime
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.service.inputs.live import free_port
+from tests.live import free_port
 from tests.support import require_or_skip
 
 

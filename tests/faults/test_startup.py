@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.faults.conftest import PgCluster
-from tests.service.inputs.live import free_port
+from tests.live import free_port
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
