@@ -101,6 +101,22 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         drop_pg_database(db_name)
 
 
+# The slow lane: whole folders whose every test drives real media tools (ffmpeg, LibreOffice, tesseract), Debian
+# Chromium or schemathesis. Single long tests elsewhere (real processing jobs, CLI subprocesses) carry
+# @pytest.mark.slow themselves. The quick lane (`-m "not slow"`, README) leaves them all out; CI runs everything.
+SLOW_FOLDERS = ("browser", "transcoding", "fuzz")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests_root = Path(__file__).parent
+    for item in items:
+        parts = Path(str(item.path)).relative_to(tests_root).parts
+        if parts and parts[0] in SLOW_FOLDERS:
+            item.add_marker(pytest.mark.slow)
+            if parts[0] == "browser":
+                item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(autouse=True)
 def _active_stack(request: pytest.FixtureRequest) -> None:
     """A test on a stack runs with that stack's settings, whatever ran before it."""
