@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -112,9 +112,34 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         parts = Path(str(item.path)).relative_to(tests_root).parts
         if parts and parts[0] in SLOW_FOLDERS:
-            item.add_marker(pytest.mark.slow)
-            if parts[0] == "browser":
-                item.add_marker(pytest.mark.browser)
+            for marker in sorted(_folder_markers(parts[0])):
+                item.add_marker(getattr(pytest.mark, marker))
+
+
+def _folder_markers(folder: str) -> set[str]:
+    return {"slow", "browser"} if folder == "browser" else {"slow"}
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """A slow-lane folder is not even imported when the mark expression leaves out every test it can hold
+    (the quick lane): importing schemathesis, hypothesis and the media helpers costs seconds of collection."""
+    tests_root = Path(__file__).parent
+    markexpr = config.getoption("markexpr", "")
+    if not markexpr or collection_path.parent != tests_root or collection_path.name not in SLOW_FOLDERS:
+        return None
+    try:
+        from _pytest.mark.expression import Expression  # pytest's own -m parser (private; only a shortcut)
+    except ImportError:
+        return None
+    expression = Expression.compile(markexpr)
+    markers = _folder_markers(collection_path.name)
+    def matcher(others: bool) -> Callable[..., bool]:
+        return lambda name, /, **_: name in markers or others
+
+    # Whatever other markers a test there carries, the expression is false for it: nothing to collect.
+    if not any(expression.evaluate(matcher(others)) for others in (False, True)):
+        return True
+    return None
 
 
 @pytest.fixture(autouse=True)
