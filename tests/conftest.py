@@ -102,14 +102,20 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 
 # The slow lane: whole folders whose every test drives real media tools (ffmpeg, LibreOffice, tesseract), Debian
-# Chromium or schemathesis. Single long tests elsewhere (real processing jobs, CLI subprocesses) carry
-# @pytest.mark.slow themselves. The quick lane (`-m "not slow"`, README) leaves them all out; CI runs everything.
+# Chromium or schemathesis, and the PostgreSQL + S3 copy of the stack tests. Single long tests elsewhere (real
+# processing jobs, CLI subprocesses, whole-API sweeps) carry @pytest.mark.slow themselves. The quick lane
+# (`-m "not slow"`, README) leaves them all out; CI runs everything.
 SLOW_FOLDERS = ("browser", "transcoding", "fuzz")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     tests_root = Path(__file__).parent
     for item in items:
+        # The second copy of every stack test (PostgreSQL + S3) is slow-lane too: the quick lane checks each
+        # behaviour once, on SQLite + folder; CI checks both.
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("stack") == "postgres-s3":
+            item.add_marker(pytest.mark.slow)
         parts = Path(str(item.path)).relative_to(tests_root).parts
         if parts and parts[0] in SLOW_FOLDERS:
             for marker in sorted(_folder_markers(parts[0])):

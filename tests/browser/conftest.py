@@ -122,7 +122,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 
     upgrade(get_settings().database.url)
     accounts, newsroom = _accounts()
-    worker = Worker(threads=1)
+    worker = Worker(threads=2)  # as in production (KHO_WORKER_THREADS): an image is not queued behind a video
     _prompt(worker)
     worker.start()
     server.start()
