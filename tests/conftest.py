@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -103,6 +103,53 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         server.stop()
     if db_name:
         drop_pg_database(db_name)
+
+
+# The slow lane: whole folders whose every test drives real media tools (ffmpeg, LibreOffice, tesseract), Debian
+# Chromium or schemathesis, and the PostgreSQL + S3 copy of the stack tests. Single long tests elsewhere (real
+# processing jobs, CLI subprocesses, whole-API sweeps) carry @pytest.mark.slow themselves. The quick lane
+# (`-m "not slow"`, README) leaves them all out; CI runs everything.
+SLOW_FOLDERS = ("browser", "transcoding", "fuzz")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests_root = Path(__file__).parent
+    for item in items:
+        # The second copy of every stack test (PostgreSQL + S3) is slow-lane too: the quick lane checks each
+        # behaviour once, on SQLite + folder; CI checks both.
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("stack") == "postgres-s3":
+            item.add_marker(pytest.mark.slow)
+        parts = Path(str(item.path)).relative_to(tests_root).parts
+        if parts and parts[0] in SLOW_FOLDERS:
+            for marker in sorted(_folder_markers(parts[0])):
+                item.add_marker(getattr(pytest.mark, marker))
+
+
+def _folder_markers(folder: str) -> set[str]:
+    return {"slow", "browser"} if folder == "browser" else {"slow"}
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """A slow-lane folder is not even imported when the mark expression leaves out every test it can hold
+    (the quick lane): importing schemathesis, hypothesis and the media helpers costs seconds of collection."""
+    tests_root = Path(__file__).parent
+    markexpr = config.getoption("markexpr", "")
+    if not markexpr or collection_path.parent != tests_root or collection_path.name not in SLOW_FOLDERS:
+        return None
+    try:
+        from _pytest.mark.expression import Expression  # pytest's own -m parser (private; only a shortcut)
+    except ImportError:
+        return None
+    expression = Expression.compile(markexpr)
+    markers = _folder_markers(collection_path.name)
+    def matcher(others: bool) -> Callable[..., bool]:
+        return lambda name, /, **_: name in markers or others
+
+    # Whatever other markers a test there carries, the expression is false for it: nothing to collect.
+    if not any(expression.evaluate(matcher(others)) for others in (False, True)):
+        return True
+    return None
 
 
 @pytest.fixture(autouse=True)

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -15,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.live import LiveServer
 from tests.support import require_or_skip
 
 CHROMIUM = "/usr/bin/chromium"
@@ -45,12 +43,6 @@ class Live:
     admin: Account
     newsroom_code: str
     stopped: bool = False
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _accounts() -> tuple[dict[str, Account], str]:
@@ -100,33 +92,40 @@ def _live_not_stopped(request: pytest.FixtureRequest) -> None:
         pytest.fail("the live server was stopped when the browser tests gave way to others: run them together")
 
 
+# How long an idle live worker may sleep between looks at its queue. Huey's consumer backs off from 0.1 s to
+# 10 s while the SQLite queue is empty, and the outbox pump naps 1 s: between two browser tests the worker is
+# idle long enough that the next test's job (renditions, search indexing, the bell's notice) would wait up to
+# 10 s before anyone looks. A test server polls often instead; what the jobs do is unchanged.
+IDLE_POLL_SECONDS = 0.2
+
+
+def _prompt(worker: Any) -> None:
+    for consumer_worker, _ in worker.consumer.worker_threads:  # huey.consumer.Worker: max_delay caps its backoff
+        consumer_worker.max_delay = IDLE_POLL_SECONDS
+    worker.consumer.max_delay = IDLE_POLL_SECONDS  # a worker thread the health check restarts
+    worker.pump.interval = IDLE_POLL_SECONDS
+
+
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     require_or_skip(Path(CHROMIUM).exists(), "Debian chromium is not installed at /usr/bin/chromium")
-    import uvicorn
-
     from tests.conftest import configure_process
 
     var_dir = tmp_path_factory.mktemp("browser")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
+    server = LiveServer()
+    base = server.url
     configure_process({"KHO_VAR_DIR": str(var_dir), "KHO_SECRET_KEY": "browser-" + "x" * 32,
                        "KHO_BASE_URL": base, "KHO_TUS_WEB_CHUNK_BYTES": str(64 * 1024)})  # several PATCHes a file
-    from service.app import create_app
     from service.core.migrate import upgrade
     from service.core.runtime import current, get_settings
     from service.worker.process import Worker
 
     upgrade(get_settings().database.url)
     accounts, newsroom = _accounts()
-    worker = Worker(current(), threads=1)
+    worker = Worker(current(), threads=2)  # as in production: an image is not queued behind a video
+    _prompt(worker)
     worker.start()
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
+    server.start()
     found = Live(base, var_dir, accounts["producer"], accounts["reviewer"], accounts["staff"], accounts["admin"],
                  newsroom)
 
@@ -134,8 +133,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         if found.stopped:
             return
         found.stopped = True
-        server.should_exit = True
-        thread.join(timeout=10)
+        server.stop()
         worker.stop()
         from service.core import runtime
 

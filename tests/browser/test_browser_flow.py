@@ -137,7 +137,7 @@ def test_staff_finds_without_diacritics_filters_and_downloads_zalo(browser: Any,
         page.goto("/?q=" + urllib.request.quote("nghi quyet dot pha"))
         if INFOGRAPHIC_TITLE in page.locator(".cards .card-title").all_inner_texts() or time.monotonic() > deadline:
             break
-        time.sleep(1)
+        time.sleep(0.3)
     page.fill("#q", "nghi quyet dot pha")
     page.press("#q", "Enter")
     page.wait_for_url("**/?q=*")
@@ -173,7 +173,7 @@ def test_video_page_plays_once_processed(browser: Any, live: Live) -> None:
         page.goto(STATE["video"])
         if page.locator("video.player").count() or time.monotonic() > deadline:
             break
-        time.sleep(3)
+        time.sleep(0.5)
     video = page.locator("video.player")
     assert video.count() == 1, "the video's renditions did not appear in time"
     assert (video.get_attribute("data-hls") or "").startswith("/tep/hls/")  # the web-hls set is complete

@@ -52,7 +52,7 @@ def test_bell_counts_a_new_comment(browser: Any, live: Live, width: int) -> None
     deadline = time.monotonic() + 30
     count = before
     while count == before and time.monotonic() < deadline:  # the worker's outbox pump makes the notice
-        time.sleep(0.3)
+        time.sleep(0.1)
         page.reload()
         count = _bell(page)
     assert count == before + 1

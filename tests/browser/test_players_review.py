@@ -62,7 +62,7 @@ def _wait_ready(api: httpx.Client, asset_id: str, *profiles: str) -> None:
         if all(status.get(name) == "ready" for name in profiles) and body.get("job_status") in (
                 "succeeded", "failed"):
             return
-        time.sleep(2)
+        time.sleep(0.3)
     raise AssertionError(f"renditions {profiles} did not appear in time: {body}")
 
 

@@ -36,7 +36,7 @@ def _ready(api: httpx.Client, path: str) -> None:
         if body.get("job_status") in ("succeeded", "failed"):
             assert body["job_status"] == "succeeded", body
             return
-        time.sleep(1)
+        time.sleep(0.2)
     raise AssertionError(f"{path} not processed in time: {body}")
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.service.inputs.live import free_port
+from tests.live import free_port
 from tests.support import require_or_skip
 
 
@@ -74,24 +74,44 @@ class PgCluster:
         self._ctl("-m", mode, "stop")
 
 
-@pytest.fixture
-def pg_cluster() -> Iterator[PgCluster]:
-    """A private PostgreSQL on a free port in a temp dir, which tests may stop and start at will."""
+@pytest.fixture(scope="session")
+def pg_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A data folder made once per run by initdb, holding an empty `kho` database and cleanly shut down. Each
+    test's cluster is a copy of it: initdb and createdb cost seconds of CPU, copying the folder a fraction."""
     bin_dir = pg_bin()
     require_or_skip(bin_dir is not None, "PostgreSQL server binaries (/usr/lib/postgresql/*/bin) are missing")
     assert bin_dir is not None
     if os.geteuid() == 0:
         require_or_skip(shutil.which("runuser") is not None, "initdb refuses root and runuser is missing")
+    root = Path(tempfile.mkdtemp(prefix="kho-pg-template-"))
+    root.chmod(0o755)
+    template = PgCluster(bin_dir, root / "pgdata", free_port(), root / "pgsock")
+    template.socket_dir.mkdir()
+    if os.geteuid() == 0:
+        subprocess.run(["chown", "-R", "postgres:postgres", str(root)], check=True)
+    _run([str(bin_dir / "initdb"), "-D", str(template.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+          "--no-sync"])
+    template.start()
+    _run([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(template.port), "-U", "postgres", "kho"])
+    template.stop("fast")  # a clean shutdown: the copies start without crash recovery
+    yield template.data
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_cluster(pg_template: Path) -> Iterator[PgCluster]:
+    """A private PostgreSQL on a free port in a temp dir, which tests may stop and start at will (a copy of
+    the run's template cluster: nothing a previous test did to its own copy is seen)."""
+    bin_dir = pg_bin()
+    assert bin_dir is not None
     root = Path(tempfile.mkdtemp(prefix="kho-pg-"))
     root.chmod(0o755)
     cluster = PgCluster(bin_dir, root / "pgdata", free_port(), root / "pgsock")
     cluster.socket_dir.mkdir()
+    shutil.copytree(pg_template, cluster.data, symlinks=True)
     if os.geteuid() == 0:
         subprocess.run(["chown", "-R", "postgres:postgres", str(root)], check=True)
-    _run([str(bin_dir / "initdb"), "-D", str(cluster.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-          "--no-sync"])
     cluster.start()
-    _run([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(cluster.port), "-U", "postgres", "kho"])
     try:
         yield cluster
     finally:

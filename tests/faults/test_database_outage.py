@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from tests.faults.conftest import PgCluster, assets_and_keys, producer_headers, service_env, streamed_upload
+from tests.live import LiveServer
 from tests.service.assets.media import png
-from tests.service.inputs.live import LiveServer
 
 pytestmark = pytest.mark.slow
 MiB = 1024 * 1024

@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from tests.faults.conftest import assets_and_keys, producer_headers, service_env, streamed_upload
+from tests.live import free_port
 from tests.service.assets.media import png
-from tests.service.inputs.live import free_port
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]

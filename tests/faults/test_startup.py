@@ -15,8 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import TEST_SETTINGS
 from tests.faults.conftest import PgCluster
-from tests.service.inputs.live import free_port
+from tests.live import free_port
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
@@ -24,7 +25,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 def _env(var_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KHO_") or k.startswith("KHO_TEST")}
-    return {**env, "PYTHONPATH": str(REPO), "KHO_ENV": "test", "KHO_VAR_DIR": str(var_dir),
+    # TEST_SETTINGS: argon2's cheapest parameters, as in every other test process (these CLI runs hash and
+    # check several passwords; the standard parameters cost ~0.5 s of CPU each).
+    return {**env, "PYTHONPATH": str(REPO), **TEST_SETTINGS, "KHO_VAR_DIR": str(var_dir),
             "KHO_SECRET_KEY": "startup-" + "x" * 40, **extra}
 
 

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from tests.faults.conftest import assets_and_keys, producer_headers, reset_runtime, service_env, streamed_upload
+from tests.live import LiveServer
 from tests.service.assets.media import png
-from tests.service.inputs.live import LiveServer
 from tests.support import require_or_skip, wait_until
 
 pytestmark = pytest.mark.slow

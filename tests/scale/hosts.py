@@ -14,7 +14,7 @@ from typing import IO
 
 import httpx
 
-from tests.service.inputs.live import free_port
+from tests.live import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
@@ -21,6 +22,7 @@ def _verify(stack: Stack) -> subprocess.CompletedProcess[str]:
                           env=env, timeout=120)
 
 
+@pytest.mark.slow
 def test_audit_chain_detects_tampering(client: TestClient, factory: Factory, stack: Stack) -> None:
     from service.core.db import get_engine
 

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from service.core.runtime import current
 from tests.conftest import Factory, Stack
+from tests.live import LiveServer
 from tests.service.assets.leftovers import count_assets, stored_keys
 from tests.service.assets.media import meta, multipart, png
 from tests.service.assets.test_upload import upload
@@ -56,21 +55,9 @@ def test_database_failure_after_storing_removes_the_object(client: TestClient, f
 
 @pytest.fixture
 def live_server(stack: Stack) -> Iterator[int]:
-    from service.app import create_app
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield port
-    server.should_exit = True
-    thread.join(timeout=10)
+    server = LiveServer().start()
+    yield server.port
+    server.stop()
 
 
 def test_client_disconnect_mid_upload_leaves_nothing(live_server: int, factory: Factory) -> None:

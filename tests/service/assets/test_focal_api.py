@@ -9,6 +9,7 @@ import os
 import uuid
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
@@ -43,6 +44,7 @@ def _ids(body: dict) -> dict[tuple[str, str], dict]:
     return {(p["profile"], r["spec"]): r for p in body["profiles"] for r in p["renditions"]}
 
 
+@pytest.mark.slow
 def test_focal_point_api(client: TestClient, factory: Factory) -> None:
     from sqlalchemy import select
 
@@ -103,6 +105,7 @@ def test_focal_point_api(client: TestClient, factory: Factory) -> None:
     assert client.get(f"/api/v1/assets/{asset_id}", headers=producer).json()["focal_x"] == 0.3
 
 
+@pytest.mark.slow
 def test_focal_point_api_is_documented_and_refuses_kinds_without_crops(client: TestClient, factory: Factory,
                                                                       tmp_path: Path) -> None:
     spec = client.get("/openapi.json").json()

@@ -52,6 +52,7 @@ def _tesseract() -> None:
     require_or_skip(bool(tesseract_path()), "tesseract (with tesseract-ocr-vie) is not installed")
 
 
+@pytest.mark.slow
 def test_every_crop_of_a_portrait_infographic_keeps_its_headline(client: TestClient, factory: Factory,
                                                                   tmp_path: Path) -> None:
     from service.core.db import unit_of_work

@@ -18,6 +18,7 @@ from tests.transcoding.test_office import PHRASE, make_docx, make_odt, make_xlsx
 from transcoding.tools import soffice_path
 
 
+@pytest.mark.slow
 def test_docx_press_release_gets_pdf_and_preview(client: TestClient, factory: Factory, tmp_path: Path) -> None:
     require_or_skip(soffice_path(), "LibreOffice (soffice) is not installed")
     headers = factory.headers("producer")
@@ -40,6 +41,7 @@ def test_docx_press_release_gets_pdf_and_preview(client: TestClient, factory: Fa
 
 
 @pytest.mark.parametrize("name", ["van-ban.odt", "bang-so-lieu.xlsx"])
+@pytest.mark.slow
 def test_other_office_types_are_accepted(client: TestClient, factory: Factory, tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     if name.endswith(".odt"):

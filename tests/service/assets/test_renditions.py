@@ -6,6 +6,7 @@ import io
 import subprocess
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
@@ -25,6 +26,7 @@ def run_processing(client: TestClient, headers: dict[str, str], asset_id: str) -
     return client.get(f"/api/v1/assets/{asset_id}/renditions", headers=headers).json()
 
 
+@pytest.mark.slow
 def test_infographic_renditions_for_every_image_profile(client: TestClient, factory: Factory) -> None:
     headers = factory.headers("producer")
     _, asset = upload(client, headers, png(size=(1600, 2000)))
@@ -51,6 +53,7 @@ def test_infographic_renditions_for_every_image_profile(client: TestClient, fact
     assert max(w["width"] for w in web) <= 1600  # never upscaled
 
 
+@pytest.mark.slow
 def test_regenerate_replaces_renditions_without_leaving_old_files(client: TestClient, factory: Factory) -> None:
     from service.core.runtime import get_store
 
@@ -85,6 +88,7 @@ def _clip(tmp: Path) -> bytes:
     return out.read_bytes()
 
 
+@pytest.mark.slow
 def test_video_renditions(client: TestClient, factory: Factory, tmp_path: Path) -> None:
     headers = factory.headers("producer")
     status, asset = upload(client, headers, _clip(tmp_path), filename="clip.mp4",

@@ -165,6 +165,7 @@ def test_search_check_reports_stale_status_and_content(client: TestClient, facto
         assert search.drift(session, runtime.get_search_index()).ok
 
 
+@pytest.mark.slow
 def test_ocr_text_makes_an_infographic_findable(client: TestClient, factory: Factory, tmp_path: object) -> None:
     from pathlib import Path
 

@@ -87,6 +87,7 @@ def _until(check: Callable[[], bool], what: str, within: float = 60) -> None:
         time.sleep(0.2)
 
 
+@pytest.mark.slow
 def test_the_worker_sweeps_storage_by_itself(client: TestClient, factory: Factory, stack: Stack,
                                             sweeping_worker: Callable[[], None]) -> None:
     from service.core.runtime import get_settings, get_store

@@ -12,6 +12,7 @@ import os
 import re
 import uuid
 
+import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
@@ -85,6 +86,7 @@ def _newsroom_headers(org: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {created.key}"}
 
 
+@pytest.mark.slow
 def test_reviewer_gets_the_pending_version_and_nobody_else_does(client: TestClient, factory: Factory) -> None:
     asset_id, org, h = _published_with_pending(client, factory)
     live = client.get(f"/api/v1/assets/{asset_id}/renditions", headers=h["staff"]).json()
@@ -143,6 +145,7 @@ def _fetch(web: TestClient, url: str) -> bytes:
     return r.content
 
 
+@pytest.mark.slow
 def test_review_page_shows_the_pending_version_files(client: TestClient, factory: Factory) -> None:
     asset_id, org, _ = _published_with_pending(client, factory)
     web = another(client)

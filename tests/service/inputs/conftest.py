@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import Stack
-from tests.service.inputs.live import LiveServer
+from tests.live import LiveServer
 
 
 @pytest.fixture

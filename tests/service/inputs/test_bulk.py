@@ -94,6 +94,7 @@ def test_ratio_and_entry_limits(client: TestClient, factory: Factory, monkeypatc
     assert r.status_code == 415
 
 
+@pytest.mark.slow
 def test_cli_import(stack: Stack, factory: Factory, tmp_path: Path) -> None:
     import os
 

@@ -17,6 +17,8 @@ from tests.corpus.hostile import CORPUS, HostileFile, png_bomb
 from tests.service.assets.leftovers import count_assets, stored_keys
 from tests.service.assets.media import meta, multipart
 
+# Every test here runs the real processing job on a hostile file (or a bulk import): the slow lane.
+pytestmark = pytest.mark.slow
 JOB_WALL_LIMIT = 120.0
 
 

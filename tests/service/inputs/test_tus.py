@@ -14,9 +14,9 @@ from tusclient.exceptions import TusCommunicationError
 
 from service.core.runtime import current
 from tests.conftest import Factory
+from tests.live import LiveServer
 from tests.service.assets.leftovers import count_assets, stored_keys
 from tests.service.assets.media import meta
-from tests.service.inputs.live import LiveServer
 from tests.service.inputs.tusmedia import TUS, head, noisy_png, offset_of, tus_metadata
 
 CHUNK = 64 * 1024

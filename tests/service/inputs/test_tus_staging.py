@@ -16,9 +16,9 @@ from tusclient import client as tus_client
 
 from service.core.runtime import current
 from tests.conftest import Factory
+from tests.live import LiveServer
 from tests.service.assets.leftovers import count_assets, stored_keys
 from tests.service.assets.media import meta
-from tests.service.inputs.live import LiveServer
 from tests.service.inputs.test_tus import CHUNK, _create, _patch, asset_of, staging_files
 from tests.service.inputs.tusmedia import TUS, head, noisy_png, offset_of, tus_metadata
 

@@ -36,6 +36,7 @@ def _rerun(flow: Flow, h: dict[str, str], asset_id: str) -> dict[str, Any]:
     return dict(flow.get(h, f"/api/v1/assets/{asset_id}/renditions").json())
 
 
+@pytest.mark.slow
 def test_the_description_is_read_aloud_and_follows_every_edit(flow: Flow, tree: Tree) -> None:
     h = tree.h["producer"]
     asset_id = flow.upload(h, audio_description=DESCRIBED, title="Infographic có mô tả âm thanh")
@@ -60,6 +61,7 @@ def test_the_description_is_read_aloud_and_follows_every_edit(flow: Flow, tree: 
     assert next(r for r in again["loudspeaker"] if r["media_type"] == "audio/mpeg")["duration"] > mp3["duration"]
 
 
+@pytest.mark.slow
 def test_an_infographic_without_a_description_has_no_audio(flow: Flow, tree: Tree) -> None:
     h = tree.h["producer"]
     asset_id = flow.upload(h, title="Infographic không có mô tả âm thanh")

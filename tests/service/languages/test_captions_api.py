@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import m3u8
+import pytest
 
 from tests.service.assets.test_renditions import run_processing
 from tests.service.assets.test_search_api import drain, publish
@@ -53,6 +54,7 @@ def test_caption_files_are_refused_with_the_line(flow: Flow, tree: Tree, tmp_pat
     assert flow.get(h, f"/api/v1/assets/{video}/captions").json() == []  # nothing half-written
 
 
+@pytest.mark.slow
 def test_captions_survive_upload_packaging_transcript_and_search(flow: Flow, tree: Tree, tmp_path: Path) -> None:
     h = tree.h["producer"]
     video = flow.upload(h, kind="video", content=_clip(tmp_path), title="Video có phụ đề", language="vi")

@@ -16,8 +16,8 @@ import httpx
 
 from tests.conftest import Factory
 from tests.faults.conftest import service_env
+from tests.live import free_port
 from tests.service.assets.media import meta, multipart, png
-from tests.service.inputs.live import free_port
 from tests.service.publication.helpers import set_status
 from tests.support import create_pg_database, drop_pg_database, postgres_available, require_or_skip
 

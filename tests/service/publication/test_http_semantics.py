@@ -97,6 +97,7 @@ def _comparable(headers: dict[str, str]) -> dict[str, str]:
     return {k.lower(): v for k, v in headers.items() if k.lower() not in VOLATILE}
 
 
+@pytest.mark.slow
 def test_head_answers_like_get_on_every_get_route(client: TestClient, factory: Factory,
                                                   publisher: Publisher) -> None:
     world = _world(client, factory, publisher)
@@ -149,6 +150,7 @@ def _follow(client: TestClient, method: str, path: str, headers: dict[str, str])
     return httpx.request(method, target, timeout=10)
 
 
+@pytest.mark.slow
 def test_a_405_names_every_allowed_method(client: TestClient, factory: Factory, publisher: Publisher) -> None:
     world = _world(client, factory, publisher)
     checked = 0

@@ -141,6 +141,7 @@ def _download(client: TestClient, url: str, headers: dict[str, str]) -> bytes:
     raise AssertionError(url)
 
 
+@pytest.mark.slow
 def test_every_emitted_link_resolves(client: TestClient, factory: Factory, publisher: Publisher,
                                      tmp_path: Path, receiver: Receiver) -> None:
     org = factory.org()

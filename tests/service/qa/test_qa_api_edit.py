@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Factory
@@ -42,6 +43,7 @@ def call(client: TestClient, headers: Headers, method: str, path: str, status: i
     return r.json()
 
 
+@pytest.mark.slow
 def test_edit_makes_a_new_version_that_is_reprocessed(client: TestClient, factory: Factory) -> None:
     headers = factory.headers("producer")
     asset_id, rows = ready_asset(client, headers)
@@ -100,6 +102,7 @@ def test_insert_delete_reorder_pile_up_before_processing(client: TestClient, fac
     assert [v["status"] for v in history] == ["superseded"] * 4 + ["draft"]
 
 
+@pytest.mark.slow
 def test_published_asset_keeps_its_live_version_until_approval(client: TestClient, factory: Factory) -> None:
     org = factory.org()
     producer, reviewer, staff = (factory.headers(r, org) for r in ("producer", "reviewer", "staff"))

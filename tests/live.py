@@ -1,5 +1,6 @@
-"""A uvicorn server on 127.0.0.1 in a thread of the test process that can be stopped and started again on
-the same var dir and port (an API restart as the client sees it)."""
+"""THE in-thread uvicorn server of the tests: the API on 127.0.0.1 in a thread of the test process, stoppable
+and startable again on the same var dir and port (an API restart as the client sees it). The tus tests, the
+client-disconnect test, the fault tests and the browser tests' live server all start it here."""
 
 from __future__ import annotations
 
