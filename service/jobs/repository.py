@@ -59,23 +59,37 @@ def heartbeat(session: Session, job_id: str, token: str, progress: float | None,
 
 
 def finish(session: Session, job_id: str, token: str, status: str, now: datetime, *, error: str | None = None,
-           code: str | None = None) -> bool:
-    """Record the final status, only while this claim still holds the job. On PostgreSQL the UPDATE also locks
-    the row until commit, so a takeover waits and then sees a finished job: results and status are one fact."""
+           code: str | None = None) -> str | None:
+    """Record the final status, only while this claim still holds the job; returns the status recorded, or
+    None when the claim no longer holds it. On PostgreSQL the UPDATE also locks the row until commit, so a
+    takeover waits and then sees a finished job: results and status are one fact.
+
+    A restart asked for while this attempt ran puts the job back in the queue instead ("queued"): a fresh run
+    reads what changed meanwhile. On PostgreSQL a restart committing at the same moment is waited for and
+    seen (the UPDATE re-reads the row it waited on); one committing after this finish finds the job ended
+    and queues it the ordinary way."""
+    again = session.execute(update(Job).where(_held(job_id, token), Job.rerun_requested.is_(True))
+                            .values(status="queued", rerun_requested=False, attempts=0, progress=0.0, error=None,
+                                    error_code=None, lease_until=None, not_before=None, queued_at=now,
+                                    outage_since=None, outage_retries=0)
+                            .execution_options(synchronize_session=False))
+    if again.rowcount:  # type: ignore[attr-defined]
+        return "queued"
     values: dict[str, object] = {"status": status, "error": error, "error_code": code, "finished_at": now,
                                  "lease_until": None, "outage_since": None}
     if status == "succeeded":
         values["progress"] = 1.0
     result = session.execute(update(Job).where(_held(job_id, token)).values(**values)
                              .execution_options(synchronize_session=False))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return status if result.rowcount else None  # type: ignore[attr-defined]
 
 
 def requeue(session: Session, job_id: str, token: str, *, not_before: datetime, error: str, code: str,
             outage_since: datetime | None, outage: bool) -> bool:
     """Put the job back in the queue for a retry (fenced like `finish`)."""
+    # The retry reads the inputs afresh, so a restart asked for meanwhile is served by it.
     values: dict[str, object] = {"status": "queued", "lease_until": None, "error": error, "error_code": code,
-                                 "not_before": not_before, "outage_since": outage_since}
+                                 "not_before": not_before, "outage_since": outage_since, "rerun_requested": False}
     if outage:
         values["outage_retries"] = Job.outage_retries + 1
     result = session.execute(update(Job).where(_held(job_id, token)).values(**values)

@@ -40,6 +40,11 @@ WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 T = TypeVar("T")
 
 
+Redispatch = Callable[[str, float], None]
+"""How a job queued again (a retry, or a restart asked for while it ran) is sent: (job id, delay in seconds). The queue passes its own dispatch, so the
+runner never imports the queue (the queue imports the runner to register it as the task)."""
+
+
 class JobCancelled(Exception):
     """Someone asked the job to stop."""
 
@@ -58,6 +63,8 @@ class JobContext:
     worker: str
     rt: Runtime  # the runtime of the worker running the job: the handler's settings, store, sessions
     token: str = ""
+    redispatch: Redispatch | None = None  # how a job queued again is sent (see run_job)
+    rerun: bool = False  # the job was queued again when this attempt ended (a restart asked for meanwhile)
     state: str = "held"  # set by the heartbeat: "held", "cancelled" or "lost"
     completed: bool = False  # the handler recorded "succeeded" together with its results
     _progress: float = field(default=0.0)
@@ -91,9 +98,13 @@ class JobContext:
     def complete(self, session: Session) -> None:
         """Inside the handler's final transaction: mark the job succeeded, or raise LeaseLost (the caller's
         transaction then rolls back, so a stale holder's rows never appear)."""
-        if not repository.finish(session, self.job_id, self.token, "succeeded", utcnow()):
+        recorded = repository.finish(session, self.job_id, self.token, "succeeded", utcnow())
+        if recorded is None:
             raise LeaseLost(self.job_id)
         self.completed = True
+        if recorded == "queued":
+            self.rerun = True
+            _send_again(session, self)
 
 
 class Heartbeat(threading.Thread):
@@ -156,11 +167,6 @@ def retry_policy(s: Settings) -> Backoff:
                    window=s.jobs.retry_window_seconds)
 
 
-Redispatch = Callable[[str, float], None]
-"""How a retried job is sent again: (job id, delay in seconds). The queue passes its own dispatch, so the
-runner never imports the queue (the queue imports the runner to register it as the task)."""
-
-
 def run_job(rt: Runtime, job_id: str, redispatch: Redispatch | None = None) -> str:
     """Entry point called by the queue. Returns the final status (for tests and logs). Without `redispatch`
     (a test or script running one job by hand) a retry is only written to the jobs table, where the sweep
@@ -175,7 +181,7 @@ def run_job(rt: Runtime, job_id: str, redispatch: Redispatch | None = None) -> s
         job = repository.get(session, job_id)
         assert job is not None
         ctx = JobContext(job_id=job.id, kind=job.kind, payload=dict(job.payload), asset_id=job.asset_id,
-                         version_id=job.version_id, worker=WORKER_ID, rt=rt, token=token)
+                         version_id=job.version_id, worker=WORKER_ID, rt=rt, token=token, redispatch=redispatch)
     fn = HANDLERS.get(ctx.kind)
     beat = Heartbeat(ctx, rt.settings.jobs.lease_seconds / 3)
     beat.start()
@@ -194,7 +200,7 @@ def run_job(rt: Runtime, job_id: str, redispatch: Redispatch | None = None) -> s
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job row
         return _fail(ctx, exc, redispatch)
     if ctx.completed:
-        return "succeeded"
+        return "rerun" if ctx.rerun else "succeeded"
     return _finish(ctx, "succeeded")
 
 
@@ -207,11 +213,23 @@ def _persist(s: Settings, write: Callable[[], T]) -> T:
 
 
 def _finish(ctx: JobContext, status: str, error: str | None = None, code: str | None = None) -> str:
-    def write() -> bool:
+    def write() -> str:
         with unit_of_work(ctx.rt.sessionmaker) as session:
-            return repository.finish(session, ctx.job_id, ctx.token, status, utcnow(), error=error, code=code)
+            recorded = repository.finish(session, ctx.job_id, ctx.token, status, utcnow(), error=error, code=code)
+            if recorded == "queued":
+                _send_again(session, ctx)
+                return "rerun"
+            return status if recorded else "lost"
 
-    return status if _persist(ctx.rt.settings, write) else "lost"
+    return _persist(ctx.rt.settings, write)
+
+
+def _send_again(session: Session, ctx: JobContext) -> None:
+    """Dispatch a job queued again once this transaction commits; without a dispatch (a job run by hand) the
+    sweep sends it."""
+    send = ctx.redispatch
+    if send is not None:
+        after_commit(session, lambda: send(ctx.job_id, 0))
 
 
 def _fail(ctx: JobContext, exc: Exception, redispatch: Redispatch | None) -> str:
@@ -231,7 +249,10 @@ def _fail(ctx: JobContext, exc: Exception, redispatch: Redispatch | None) -> str
             tries = JobTries(job.attempts, job.max_attempts, job.outage_retries, job.outage_since)
             decision = decide(failure, tries, now, retry_policy(ctx.rt.settings))
             if not decision.retry:
-                repository.finish(session, ctx.job_id, ctx.token, "failed", now, error=message, code=code)
+                recorded = repository.finish(session, ctx.job_id, ctx.token, "failed", now, error=message, code=code)
+                if recorded == "queued":
+                    _send_again(session, ctx)
+                    return "rerun"
                 return "failed"
             repository.requeue(session, ctx.job_id, ctx.token, not_before=now + timedelta(seconds=decision.delay),
                                error=message, code=code, outage_since=decision.outage_since,

@@ -40,6 +40,11 @@ def enqueue(session: Session, job_id: str, kind: str, *, asset_id: Any = None, v
         job = Job(id=job_id, kind=kind, asset_id=asset_id, version_id=version_id, payload=payload or {},
                   max_attempts=max_attempts)
         repository.add(session, job)
+    elif restart and job.status == "running":
+        # The running attempt read its inputs when it started: it is queued again when it ends.
+        job.rerun_requested = True
+        job.payload = payload or job.payload
+        return job
     elif restart and job.status in ("succeeded", "failed", "cancelled"):
         job.status, job.progress, job.attempts, job.error, job.error_code = "queued", 0.0, 0, None, None
         job.cancel_requested, job.not_before, job.queued_at = False, None, utcnow()

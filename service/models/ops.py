@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base, BigIntPK, now_col, uuid_pk
@@ -43,6 +43,9 @@ class Job(Base):
     # Infrastructure outages (storage, database, queue) are retried for a time window, not a number of tries.
     outage_since: Mapped[datetime | None]
     outage_retries: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A restart asked for while an attempt runs (a caption added during processing): that attempt read its
+    # inputs when it started, so the job is queued again when it ends (`jobs.repository.finish`).
+    rerun_requested: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class OutboxEvent(Base):

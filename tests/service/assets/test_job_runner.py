@@ -204,3 +204,41 @@ def test_an_outage_is_queued_again_and_bad_media_fails_at_once(stack: object, fa
         job = repository.get(session, bad)
         assert job is not None
         assert (job.status, job.error_code, job.attempts) == ("failed", "decode_failed", 1)
+
+
+def test_a_restart_asked_while_the_job_runs_runs_it_again(stack: object) -> None:
+    """A caption added while the version's processing runs: that run read the captions when it started, so
+    the restart is kept and the job runs again when the attempt ends (it used to be dropped: the new caption
+    was never packaged). Dispatched at once through the queue's dispatch; the second run is a plain one."""
+    from service.core.db import unit_of_work
+    from service.core.runtime import current
+    from service.jobs import repository
+    from service.jobs.runner import HANDLERS, handler, run_job
+    from service.jobs.service import enqueue
+
+    seen: list[str] = []
+    job_id = f"test-rerun:{uuid.uuid4()}"
+
+    def work(ctx: object) -> None:
+        seen.append("run")
+        if len(seen) == 1:  # the restart arrives while the first attempt is running
+            with unit_of_work() as session:
+                job = enqueue(session, job_id, "test-rerun", restart=True)
+                assert job.status == "running" and job.rerun_requested
+
+    handler("test-rerun")(work)  # type: ignore[arg-type]
+    try:
+        with unit_of_work() as session:
+            enqueue(session, job_id, "test-rerun")
+        sent: list[tuple[str, float]] = []
+        assert run_job(current(), job_id, redispatch=lambda j, d: sent.append((j, d))) == "rerun"
+        assert sent == [(job_id, 0)]  # sent again once the outcome committed
+        with unit_of_work() as session:
+            job = repository.get(session, job_id)
+            assert job is not None
+            assert (job.status, job.rerun_requested, job.attempts, job.not_before) == ("queued", False, 0, None)
+        assert run_job(current(), job_id) == "succeeded" and seen == ["run", "run"]
+        with unit_of_work() as session:  # a restart of a finished job queues it the ordinary way, as before
+            assert enqueue(session, job_id, "test-rerun", restart=True).status == "queued"
+    finally:
+        HANDLERS.pop("test-rerun", None)
