@@ -41,8 +41,9 @@ T = TypeVar("T")
 
 
 Redispatch = Callable[[str, float], None]
-"""How a job queued again (a retry, or a restart asked for while it ran) is sent: (job id, delay in seconds). The queue passes its own dispatch, so the
-runner never imports the queue (the queue imports the runner to register it as the task)."""
+"""How a job queued again (a retry, or a restart asked for while it ran) is sent: (job id, delay in seconds).
+The queue passes its own dispatch, so the runner never imports the queue (the queue imports the runner to
+register it as the task)."""
 
 
 class JobCancelled(Exception):

@@ -28,13 +28,22 @@ _held_lock = threading.Lock()
 
 
 def claim(tmp_dir: Path) -> Path:
-    """A fresh, locked work folder (absolute: ffmpeg runs some steps inside its own work folder)."""
-    folder = (tmp_dir / f"{PREFIX}{uuid.uuid4().hex}").resolve()
-    folder.mkdir(parents=True)
-    fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    """A fresh, locked work folder (absolute: ffmpeg runs some steps inside its own work folder).
+
+    The folder is made and locked under a hidden name, then renamed: a sweep (of this process or another
+    worker sharing the folder) only ever sees a job folder whose lock is already held. Made in place, there
+    was a moment between creating the lock file and locking it when a starting worker's sweep could take the
+    lock, find the folder "abandoned" and remove it under the job (seen in the SIGKILL fault test)."""
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    name = f"{PREFIX}{uuid.uuid4().hex}"
+    hidden = (tmp_dir / f".{name}").resolve()
+    hidden.mkdir()
+    fd = os.open(hidden / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
     fcntl.flock(fd, fcntl.LOCK_EX)
+    folder = hidden.with_name(name)
     with _held_lock:
         _held[folder] = fd
+    hidden.rename(folder)  # the lock belongs to the open file, so it holds across the rename
     return folder
 
 
@@ -55,6 +64,10 @@ def remove_stale(tmp_dir: Path) -> int:
         if folder.is_dir() and not folder.is_symlink() and _abandoned(folder):
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1
+    for hidden in tmp_dir.glob(f".{PREFIX}*"):  # a worker killed in the middle of `claim`
+        if hidden.is_dir() and not hidden.is_symlink() and _older_than_grace(hidden):
+            shutil.rmtree(hidden, ignore_errors=True)
+            removed += 1
     if removed:
         log.info("stale job work folders removed", extra={"count": removed})
     return removed
@@ -67,10 +80,7 @@ def _abandoned(folder: Path) -> bool:
     try:
         fd = os.open(folder / LOCK_NAME, os.O_RDWR)
     except FileNotFoundError:
-        try:
-            return time.time() - folder.stat().st_mtime > UNLOCKED_GRACE_SECONDS
-        except OSError:
-            return False
+        return _older_than_grace(folder)
     except OSError:
         return False
     try:
@@ -80,3 +90,10 @@ def _abandoned(folder: Path) -> bool:
     finally:
         os.close(fd)  # closing drops the probe's lock too
     return True
+
+
+def _older_than_grace(folder: Path) -> bool:
+    try:
+        return time.time() - folder.stat().st_mtime > UNLOCKED_GRACE_SECONDS
+    except OSError:
+        return False

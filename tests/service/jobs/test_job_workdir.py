@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from service.jobs import workdir
 
 REPO = Path(__file__).resolve().parents[3]
@@ -61,3 +63,30 @@ def test_a_folder_without_lock_is_kept_while_young(tmp_path: Path) -> None:
     assert workdir.remove_stale(tmp_path) == 1
     assert young.exists() and not old.exists()
     assert workdir.remove_stale(tmp_path / "missing") == 0
+
+
+def test_a_sweep_never_sees_a_folder_before_its_lock_is_held(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another worker's sweep runs at the worst moment of `claim`: just after the lock file is created and
+    before it is locked. It must not find (and remove) the folder the job is about to use."""
+    sweeper = "import sys; from pathlib import Path; from service.jobs import workdir; " \
+              "print(workdir.remove_stale(Path(sys.argv[1])))"
+    real_open = os.open
+    swept: list[str] = []
+
+    def open_then_sweep(path: object, flags: int, mode: int = 0o777) -> int:
+        fd = real_open(path, flags, mode)  # type: ignore[arg-type]
+        if str(path).endswith(workdir.LOCK_NAME) and not swept:
+            out = subprocess.run([sys.executable, "-c", sweeper, str(tmp_path)], cwd=REPO, capture_output=True,
+                                 text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60)
+            swept.append(out.stdout.strip() or out.stderr)
+        return fd
+
+    monkeypatch.setattr(workdir.os, "open", open_then_sweep)
+    work = workdir.claim(tmp_path)
+    monkeypatch.undo()
+    assert swept == ["0"]  # the sweep ran in the window and removed nothing
+    assert work.is_dir() and (work / workdir.LOCK_NAME).exists()
+    (work / "original.mp4").write_bytes(b"x")  # the job can use its folder
+    assert workdir.remove_stale(tmp_path) == 0
+    workdir.release(work)
+    assert list(tmp_path.iterdir()) == []
