@@ -60,6 +60,7 @@ def test_the_lock_dies_with_its_process(tmp_path: Path) -> None:
     index.close()
 
 
+@pytest.mark.slow  # starts `kho worker` subprocesses
 def test_kho_worker_refuses_to_start_beside_another_writer(tmp_path: Path) -> None:
     var = tmp_path / "var"
     first = EmbeddedIndex(var / "search", writer=True)

@@ -23,6 +23,9 @@ VI = "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nNGÀY NHÀ GIÁO VIỆT NAM\n"
 HMN = "1\n00:00:00,000 --> 00:00:02,000\nHmôngz: Txưz kiv đuô ntơưv\n"
 
 
+pytestmark = pytest.mark.slow  # encodes and packages real video with captions
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], RenditionOutput]:
     folder = tmp_path_factory.mktemp("captioned")

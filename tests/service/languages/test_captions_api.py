@@ -139,6 +139,7 @@ def test_the_transcript_page_takes_caption_files(flow: Flow, tree: Tree) -> None
     assert staff.get(f"/tai-nguyen/{podcast}/loi-thoai").status_code == 404  # a draft is not theirs to see
 
 
+@pytest.mark.slow  # encodes and packages a real video
 def test_captions_follow_a_metadata_revision_and_a_replacement_keeps_shared_files(flow: Flow, tree: Tree) -> None:
     from service.core.db import unit_of_work
     from service.core.runtime import get_store

@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 import openpyxl
+import pytest
 from pypdf import PdfReader
 
 from tests.service.assets.test_search_api import drain
@@ -52,6 +53,7 @@ def _published_group(flow: Flow, tree: Tree, marker: str) -> tuple[str, str, str
     return original, en, hmn
 
 
+@pytest.mark.slow  # rebuilds the search index of the language group
 def test_a_vietnamese_query_finds_the_group_and_every_language_is_offered(flow: Flow, tree: Tree) -> None:
     import uuid
 

@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import Factory
 from tests.faults.conftest import service_env
@@ -22,6 +23,9 @@ from tests.service.publication.helpers import set_status
 from tests.support import create_pg_database, drop_pg_database, postgres_available, require_or_skip
 
 REPO = Path(__file__).resolve().parents[3]
+
+
+pytestmark = pytest.mark.slow  # SIGKILLs a server subprocess
 
 
 def _wait_ready(port: int) -> None:

@@ -11,6 +11,7 @@ import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
 import pypdfium2
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import text
@@ -56,6 +57,7 @@ def _seed(units: list[uuid.UUID], outsider: uuid.UUID, assets: list[uuid.UUID], 
     return time.perf_counter() - started
 
 
+@pytest.mark.slow  # builds and reads back the PDF, XLSX and DOCX exports
 def test_half_year_report_matches_sql_and_exports(client: TestClient, factory: Factory,
                                                   publisher: Publisher) -> None:
     from service.core.db import unit_of_work

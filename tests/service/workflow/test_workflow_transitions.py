@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from service.core.runtime import current
 from tests.service.workflow.wf_support import Flow, Tree, problem
 
@@ -118,6 +120,7 @@ def test_cross_subtree_review_is_refused(flow: Flow, tree: Tree) -> None:
     problem(flow.get(h["producer"], "/api/v1/review-queue"), 403, "forbidden")
 
 
+@pytest.mark.slow  # waits for a pull to age in the outbox
 def test_withdrawal_lists_a_newsroom_whose_pull_is_still_in_the_outbox(flow: Flow, tree: Tree) -> None:
     """A newsroom page's pull waits in the outbox for the pump; the withdrawal settles it before it lists
     (and notifies) who took the asset, and the pump later finds nothing left to count twice."""
