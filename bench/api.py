@@ -113,7 +113,7 @@ def seed(assets: int, kit_files: int = KIT_FILES) -> tuple[str, str]:
         blob = os.urandom(kit_files * KIT_FILE_MB * 2**20)
         store.put(big_key, io.BytesIO(blob), size=len(blob), content_type="application/octet-stream")
     with unit_of_work() as session:
-        reindex_all(session)
+        reindex_all(session, runtime.current().search_index)
     runtime.close()  # lets go of the search index: the server process opens it next
     url = store.download_url(big_key, expires=timedelta(hours=1), filename="big.bin")
     return key, url

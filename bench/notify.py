@@ -104,6 +104,7 @@ def seed(recipients: int) -> uuid.UUID:
 
 
 def product(asset_id: uuid.UUID) -> float:
+    from service.core import runtime
     from service.core.db import unit_of_work
     from service.notifications.consumers import on_published
     from service.notifications.delivery import deliver_due
@@ -111,7 +112,7 @@ def product(asset_id: uuid.UUID) -> float:
     start = time.perf_counter()
     with unit_of_work() as session:
         on_published(session, {"asset_id": str(asset_id), "version_id": None})
-    deliver_due()
+    deliver_due(runtime.current())
     return start
 
 
