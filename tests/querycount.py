@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 
 BACKGROUND_PREFIX = "kho-"  # service/outbox/pump.py, webhooks/notifications delivery, worker sweeper
@@ -73,3 +74,14 @@ def assert_flat(request: Callable[[], Any], grow: Callable[[int], None], n: int 
     assert large.count <= small.count, (
         f"{small.count} statements for {n} items but {large.count} for {3 * n}:\n{large}")
     return large.count
+
+
+def shows_all(client: TestClient, path: str, headers: dict[str, str], shown: list[str]) -> Callable[[], None]:
+    """The request under count: it must answer 200 and show every row made so far (a list that stayed flat
+    by leaving rows out proves nothing)."""
+    def request() -> None:
+        r = client.get(path, headers=headers)
+        assert r.status_code == 200, r.text[:300]
+        for text in shown:
+            assert text in r.text, f"{text} missing from {path}"
+    return request

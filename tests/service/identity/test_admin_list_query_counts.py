@@ -12,18 +12,8 @@ from datetime import date, timedelta
 from fastapi.testclient import TestClient
 
 from tests.conftest import Factory
-from tests.querycount import assert_flat
+from tests.querycount import assert_flat, shows_all
 from tests.service.publication.helpers import Publisher, api_key
-
-
-def _listed(client: TestClient, path: str, headers: dict[str, str], shown: list[str]) -> Callable[[], None]:
-    """The request under count: it must answer 200 and show every row made so far."""
-    def request() -> None:
-        r = client.get(path, headers=headers)
-        assert r.status_code == 200, r.text[:300]
-        for text in shown:
-            assert text in r.text, f"{text} missing from {path}"
-    return request
 
 
 @contextmanager
@@ -62,9 +52,9 @@ def temporary_terms(vocabulary: str = "level") -> Iterator[tuple[list[str], Call
 def test_vocabularies(client: TestClient, factory: Factory) -> None:
     headers = factory.headers("staff")
     with temporary_terms() as (labels, grow):
-        assert_flat(_listed(client, "/api/v1/vocabularies?vocabulary=level", headers, labels), grow)
+        assert_flat(shows_all(client, "/api/v1/vocabularies?vocabulary=level", headers, labels), grow)
     with temporary_terms() as (labels, grow):
-        assert_flat(_listed(client, "/vocab/level", {}, labels), grow)
+        assert_flat(shows_all(client, "/vocab/level", {}, labels), grow)
 
 
 def test_webhook_subscriptions_and_deliveries(client: TestClient, factory: Factory) -> None:
@@ -84,7 +74,7 @@ def test_webhook_subscriptions_and_deliveries(client: TestClient, factory: Facto
             subscription.append(r.json()["id"])
             urls.append(url)
 
-    assert_flat(_listed(client, "/api/v1/webhooks/subscriptions", key, urls), more_subscriptions)
+    assert_flat(shows_all(client, "/api/v1/webhooks/subscriptions", key, urls), more_subscriptions)
     events: list[str] = []
 
     def more_deliveries(n: int) -> None:
@@ -93,7 +83,7 @@ def test_webhook_subscriptions_and_deliveries(client: TestClient, factory: Facto
                 made = webhooks.enqueue_event(session, "asset.published", {"asset_id": str(uuid.uuid4())})
                 events.extend(d.message_id for d in made if str(d.subscription_id) == subscription[0])
 
-    assert_flat(_listed(client, f"/api/v1/webhooks/subscriptions/{subscription[0]}/deliveries", key, events),
+    assert_flat(shows_all(client, f"/api/v1/webhooks/subscriptions/{subscription[0]}/deliveries", key, events),
                 more_deliveries)
     assert len(events) == 6  # one delivery of each event to the subscription
 
@@ -114,7 +104,7 @@ def test_audit_export(client: TestClient, factory: Factory) -> None:
                 audit.record(session, "test.marked", "test", mark, actor=None)
                 marks.append(mark)
 
-    assert_flat(_listed(client, "/api/v1/audit.csv", admin, marks), more_entries, ignore="WHERE audit_entries.id >")
+    assert_flat(shows_all(client, "/api/v1/audit.csv", admin, marks), more_entries, ignore="WHERE audit_entries.id >")
 
 
 def test_translation_requests(client: TestClient, factory: Factory) -> None:
@@ -133,4 +123,4 @@ def test_translation_requests(client: TestClient, factory: Factory) -> None:
             assert r.status_code == 201, r.text
             made.append(r.json()["id"])
 
-    assert_flat(_listed(client, "/api/v1/translation-requests", translator, made), more_requests)
+    assert_flat(shows_all(client, "/api/v1/translation-requests", translator, made), more_requests)

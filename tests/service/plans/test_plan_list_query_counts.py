@@ -5,23 +5,12 @@ database (both stacks)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
 from tests.conftest import Factory
-from tests.querycount import assert_flat
+from tests.querycount import assert_flat, shows_all
 from tests.service.plans.builders import Tree, unit
-
-
-def _listed(client: TestClient, path: str, headers: dict[str, str], shown: list[str]) -> Callable[[], None]:
-    """The request under count: it must answer 200 and show every row made so far."""
-    def request() -> None:
-        r = client.get(path, headers=headers)
-        assert r.status_code == 200, r.text[:300]
-        for text in shown:
-            assert text in r.text, f"{text} missing from {path}"
-    return request
 
 
 def _plan(client: TestClient, headers: dict[str, str]) -> str:
@@ -41,7 +30,7 @@ def test_plans_targets_and_tasks(client: TestClient, factory: Factory) -> None:
             plan_id = _plan(client, so)
             titles.append(plan_id)
 
-    assert_flat(_listed(client, "/api/v1/plans", so, titles), more_plans)
+    assert_flat(shows_all(client, "/api/v1/plans", so, titles), more_plans)
     plan_id = _plan(client, so)
     labels: list[str] = []
 
@@ -54,7 +43,7 @@ def test_plans_targets_and_tasks(client: TestClient, factory: Factory) -> None:
             assert r.status_code == 201, r.text
             labels.append(label)
 
-    assert_flat(_listed(client, f"/api/v1/plans/{plan_id}/targets", so, labels), more_targets)
+    assert_flat(shows_all(client, f"/api/v1/plans/{plan_id}/targets", so, labels), more_targets)
     tasks: list[str] = []
     leads = [tree.school_a, tree.school_b, tree.ward]
 
@@ -67,9 +56,9 @@ def test_plans_targets_and_tasks(client: TestClient, factory: Factory) -> None:
             assert r.status_code == 201, r.text
             tasks.append(title)
 
-    assert_flat(_listed(client, f"/api/v1/plans/{plan_id}/tasks", so, tasks), more_tasks)
+    assert_flat(shows_all(client, f"/api/v1/plans/{plan_id}/tasks", so, tasks), more_tasks)
     # the tasks led by the Sở's units, seen from the Sở
-    assert_flat(_listed(client, "/api/v1/tasks", factory.headers("reviewer", tree.department), tasks), more_tasks)
+    assert_flat(shows_all(client, "/api/v1/tasks", factory.headers("reviewer", tree.department), tasks), more_tasks)
 
 
 def test_task_notes(client: TestClient, factory: Factory) -> None:
@@ -91,7 +80,7 @@ def test_task_notes(client: TestClient, factory: Factory) -> None:
             assert r.status_code == 200, r.text
             notes.append(note)
 
-    assert_flat(_listed(client, f"/api/v1/tasks/{task_id}/notes", so, notes), more_notes)
+    assert_flat(shows_all(client, f"/api/v1/tasks/{task_id}/notes", so, notes), more_notes)
 
 
 def test_target_templates(client: TestClient, factory: Factory) -> None:
@@ -112,7 +101,7 @@ def test_target_templates(client: TestClient, factory: Factory) -> None:
                 codes.append(code)
 
     try:
-        assert_flat(_listed(client, "/api/v1/targets/templates", headers, codes), more_templates)
+        assert_flat(shows_all(client, "/api/v1/targets/templates", headers, codes), more_templates)
     finally:
         with unit_of_work() as session:
             session.execute(delete(Target).where(Target.plan_id.is_(None), Target.code.in_(codes)))
@@ -132,12 +121,12 @@ def test_evidence_lines_and_report(client: TestClient, factory: Factory) -> None
             assert r.status_code == 201, r.text
             links.append(link)
 
-    assert_flat(_listed(client, "/api/v1/evidence", so, links), more_evidence)
+    assert_flat(shows_all(client, "/api/v1/evidence", so, links), more_evidence)
     schools: list[str] = []
 
     def more_schools(n: int) -> None:
         for _ in range(n):
             schools.append(unit("school", "Trường thử", tree.department))
 
-    assert_flat(_listed(client, f"/api/v1/reporting-lines/{tree.department}", so, schools), more_schools)
-    assert_flat(_listed(client, f"/api/v1/reports/{tree.department}?period=2026", so, schools), more_schools)
+    assert_flat(shows_all(client, f"/api/v1/reporting-lines/{tree.department}", so, schools), more_schools)
+    assert_flat(shows_all(client, f"/api/v1/reports/{tree.department}?period=2026", so, schools), more_schools)

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from service.core.runtime import current
 from tests.conftest import Factory
-from tests.querycount import assert_flat
+from tests.querycount import assert_flat, shows_all
 from tests.service.publication.helpers import Publisher, Rend
 
 Grow = Callable[[int], None]
@@ -29,16 +29,6 @@ def _drain() -> None:
 
     while drain(current()):
         pass
-
-
-def _shows_all(client: TestClient, path: str, headers: dict[str, str], made: list[str]) -> Callable[[], None]:
-    """The request under count: it must answer 200 and show every item made so far."""
-    def request() -> None:
-        r = client.get(path, headers=headers)
-        assert r.status_code == 200, r.text[:300]
-        for text in made:
-            assert text in r.text, f"{text} missing from {path}"
-    return request
 
 
 def _published(publisher: Publisher, org: str, made: list[str], *, kind: str | None = None, **fields: object
@@ -83,21 +73,21 @@ def _term(vocabulary: str) -> str:
 def test_filtered_feeds(client: TestClient, factory: Factory, publisher: Publisher) -> None:
     org = factory.org()
     made: list[str] = []
-    assert_flat(_shows_all(client, f"/feeds/orgs/{org}.atom", {}, made), _published(publisher, org, made))
+    assert_flat(shows_all(client, f"/feeds/orgs/{org}.atom", {}, made), _published(publisher, org, made))
     topic = _term("topic")
     made = []
-    assert_flat(_shows_all(client, f"/feeds/topics/{topic}.atom", {}, made),
+    assert_flat(shows_all(client, f"/feeds/topics/{topic}.atom", {}, made),
                 _published(publisher, org, made, topics=[topic]))
     audience = _term("audience")
     made = []
-    assert_flat(_shows_all(client, f"/feeds/audiences/{audience}.atom", {}, made),
+    assert_flat(shows_all(client, f"/feeds/audiences/{audience}.atom", {}, made),
                 _published(publisher, org, made, audiences=[audience]))
 
 
 def test_kind_feed(client: TestClient, factory: Factory, publisher: Publisher) -> None:
     org = factory.org()
     made: list[str] = []
-    request = _shows_all(client, "/feeds/kinds/document.atom", {}, made)
+    request = shows_all(client, "/feeds/kinds/document.atom", {}, made)
     assert_flat(request, _published(publisher, org, made, kind="document"))
     assert client.get("/feeds/kinds/document.atom").text.count("<entry>") < 50, "the feed is full: flat proves nothing"
 
@@ -117,11 +107,11 @@ def test_kits(client: TestClient, factory: Factory, publisher: Publisher) -> Non
     first: list[str] = []
     _published(publisher, org, first)(1)
     slugs: list[str] = []
-    assert_flat(_shows_all(client, "/api/v1/kits?limit=500", staff, slugs),
+    assert_flat(shows_all(client, "/api/v1/kits?limit=500", staff, slugs),
                 lambda n: slugs.extend(_kit(client, producer, first) for _ in range(n)))
     items = list(first)
     slug = _kit(client, producer, items)
-    assert_flat(_shows_all(client, f"/api/v1/kits/{slug}", staff, items), _more_items(publisher, org, slug, items))
+    assert_flat(shows_all(client, f"/api/v1/kits/{slug}", staff, items), _more_items(publisher, org, slug, items))
     # The ZIP asks for a rendition profile per item (read for all items at once); every item's download is
     # recorded in one write, whatever the number of items: nothing is left out of the count.
     zipped = list(first)
@@ -165,4 +155,4 @@ def test_search_suggestions(client: TestClient, factory: Factory, publisher: Pub
             titles.append(title)
         _drain()
 
-    assert_flat(_shows_all(client, f"/api/v1/search/suggest?q={marker}&limit=20", staff, titles), grow)
+    assert_flat(shows_all(client, f"/api/v1/search/suggest?q={marker}&limit=20", staff, titles), grow)

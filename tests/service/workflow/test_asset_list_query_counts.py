@@ -13,21 +13,11 @@ from fastapi.testclient import TestClient
 
 from service.core.runtime import current
 from tests.conftest import Factory
-from tests.querycount import assert_flat
+from tests.querycount import assert_flat, shows_all
 from tests.service.publication.helpers import Publisher, Rend, add_rendition, api_key
 from tests.service.qa.helpers import csv_bytes, csv_rows
 
 Grow = Callable[[int], None]
-
-
-def _listed(client: TestClient, path: str, headers: dict[str, str], shown: list[str]) -> Callable[[], None]:
-    """The request under count: it must answer 200 and show every row made so far."""
-    def request() -> None:
-        r = client.get(path, headers=headers)
-        assert r.status_code == 200, r.text[:300]
-        for text in shown:
-            assert text in r.text, f"{text} missing from {path}"
-    return request
 
 
 def _drain() -> None:
@@ -73,13 +63,13 @@ def test_versions_and_renditions(client: TestClient, factory: Factory) -> None:
     producer = factory.headers("producer", org)
     asset_id = publisher.publish(org_code=org, title="Nhiều phiên bản", alt_text="Mô tả")
     versions: list[str] = []
-    assert_flat(_listed(client, f"/api/v1/assets/{asset_id}/versions", producer, versions),
+    assert_flat(shows_all(client, f"/api/v1/assets/{asset_id}/versions", producer, versions),
                 _more_versions(asset_id, versions))
     renditions: list[str] = []
-    assert_flat(_listed(client, f"/api/v1/assets/{asset_id}/renditions", producer, renditions),
+    assert_flat(shows_all(client, f"/api/v1/assets/{asset_id}/renditions", producer, renditions),
                 _more_renditions(asset_id, renditions))
     of_first: list[str] = []
-    assert_flat(_listed(client, f"/api/v1/assets/{asset_id}/versions/1/renditions", producer, of_first),
+    assert_flat(shows_all(client, f"/api/v1/assets/{asset_id}/versions/1/renditions", producer, of_first),
                 _more_renditions(asset_id, of_first))
 
 
@@ -100,7 +90,7 @@ def test_history_and_comments(client: TestClient, factory: Factory) -> None:
             assert r.status_code == 200, r.text
             reasons.append(reason)
 
-    assert_flat(_listed(client, f"/api/v1/assets/{asset_id}/history", producer, reasons), more_rounds)
+    assert_flat(shows_all(client, f"/api/v1/assets/{asset_id}/history", producer, reasons), more_rounds)
     bodies: list[str] = []
 
     def more_comments(n: int) -> None:
@@ -111,7 +101,7 @@ def test_history_and_comments(client: TestClient, factory: Factory) -> None:
             assert r.status_code == 201, r.text
             bodies.append(body)
 
-    assert_flat(_listed(client, f"/api/v1/assets/{asset_id}/comments", producer, bodies), more_comments)
+    assert_flat(shows_all(client, f"/api/v1/assets/{asset_id}/comments", producer, bodies), more_comments)
 
 
 def test_downloaders(client: TestClient, factory: Factory) -> None:
@@ -128,7 +118,7 @@ def test_downloaders(client: TestClient, factory: Factory) -> None:
             clients.append(client_id)
         _drain()
 
-    assert_flat(_listed(client, f"/api/v1/assets/{asset_id}/downloaders", producer, clients), more_newsrooms)
+    assert_flat(shows_all(client, f"/api/v1/assets/{asset_id}/downloaders", producer, clients), more_newsrooms)
 
 
 def _languages(count: int) -> list[str]:
@@ -157,7 +147,7 @@ def test_language_versions(client: TestClient, factory: Factory) -> None:
                 asset.variant_of_id, asset.language = uuid.UUID(original), free.pop(0)
             made.append(translation)
 
-    assert_flat(_listed(client, f"/api/v1/assets/{original}/variants", staff, made), more_translations)
+    assert_flat(shows_all(client, f"/api/v1/assets/{original}/variants", staff, made), more_translations)
 
 
 def test_qa_items(client: TestClient, factory: Factory) -> None:
@@ -185,7 +175,7 @@ def test_qa_items(client: TestClient, factory: Factory) -> None:
                                    answer="<p>Trả lời</p>", choices=[]))
                 questions.append(question)
 
-    assert_flat(_listed(client, f"/api/v1/assets/{asset_id}/qa", producer, questions), more_items)
+    assert_flat(shows_all(client, f"/api/v1/assets/{asset_id}/qa", producer, questions), more_items)
 
 
 def more_captions(asset_id: str, shown: list[str], *, texts: bool = False) -> Grow:
@@ -215,4 +205,4 @@ def test_captions(client: TestClient, factory: Factory) -> None:
     staff = factory.headers("staff", org)
     asset_id = publisher.publish(org_code=org, title="Có phụ đề", alt_text="Mô tả")
     urls: list[str] = []
-    assert_flat(_listed(client, f"/api/v1/assets/{asset_id}/captions", staff, urls), more_captions(asset_id, urls))
+    assert_flat(shows_all(client, f"/api/v1/assets/{asset_id}/captions", staff, urls), more_captions(asset_id, urls))
