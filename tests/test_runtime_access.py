@@ -4,7 +4,7 @@ pump and the sweeper hold the worker's, and code handed a session reaches the ru
 (`session_runtime`, `security_of`).
 
 What reads the process's installed runtime instead — the accessors of `service.core.runtime` (`get_settings`,
-`get_store`, `get_search_index`, `download_ttl`, `current`), `service.core.db.get_engine` /
+`get_store`, `get_search_index`, `current`), `service.core.db.get_engine` /
 `get_sessionmaker`, and `unit_of_work()` without a session factory — is for code that is handed none. This
 test scans `service/` and `web/` with `ast` and fails on such a call outside ALLOWED, so the rule cannot rot:
 a new call needs an entry here, with a reason a reviewer accepts; an entry no longer needed fails too."""
@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("service", "web")
 ACCESSORS = {
-    "service.core.runtime": frozenset({"get_settings", "get_store", "get_search_index", "download_ttl", "current"}),
+    "service.core.runtime": frozenset({"get_settings", "get_store", "get_search_index", "current"}),
     "service.core.db": frozenset({"get_engine", "get_sessionmaker", "unit_of_work"}),
 }
 DEFINING = {"service.core.runtime", "service.core.db"}  # where the holder and the accessors live

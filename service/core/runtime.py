@@ -264,7 +264,3 @@ def get_store() -> ObjectStore:
 def get_search_index() -> SearchIndex:
     return current().search_index
 
-
-def download_ttl() -> timedelta:
-    return current().download_ttl
-
