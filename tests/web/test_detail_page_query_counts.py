@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from service.core.runtime import current
 from tests.conftest import Factory
-from tests.querycount import assert_flat
+from tests.querycount import assert_flat, shows_all
 from tests.service.identity.test_admin_list_query_counts import temporary_terms
 from tests.service.plans.builders import Tree
 from tests.service.publication.helpers import Publisher
@@ -23,12 +23,7 @@ Grow = Callable[[int], None]
 
 
 def _page(web: TestClient, path: str, shown: list[str]) -> Callable[[], None]:
-    def request() -> None:
-        r = web.get(path)
-        assert r.status_code == 200, r.text[:300]
-        for text in shown:
-            assert text in r.text, f"{text} missing from {path}"
-    return request
+    return shows_all(web, path, {}, shown)  # a signed-in page: the session cookie is on the client
 
 
 def _drain() -> None:

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from service.core.runtime import current
 from tests.conftest import Factory
-from tests.querycount import assert_flat
+from tests.querycount import assert_flat, shows_all
 from tests.service.plans.builders import Tree
 from tests.service.publication.helpers import Publisher, Rend, api_key
 from tests.web.conftest import another, sign_in
@@ -24,12 +24,7 @@ def _drain() -> None:
 
 
 def _page(web: TestClient, path: str, shown: list[str]) -> Callable[[], None]:
-    def request() -> None:
-        r = web.get(path)
-        assert r.status_code == 200, r.text[:300]
-        for text in shown:
-            assert text in r.text, f"{text} missing from {path}"
-    return request
+    return shows_all(web, path, {}, shown)  # a signed-in page: the session cookie is on the client
 
 
 def _publishing(publisher: Publisher, org: str, marker: str, shown: list[str]) -> Callable[[int], None]:
