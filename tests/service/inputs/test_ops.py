@@ -41,6 +41,12 @@ def test_metrics_after_an_upload(client: TestClient, factory: Factory) -> None:
     assert 'kho_upload_bytes_total{path="assets"}' in text
     assert 'kho_jobs{state="queued"}' in text
     assert 'kho_queue_depth{queue="pending"}' in text
+    # The body joins the process's request metrics and the serving runtime's state: read by the Prometheus
+    # client's own parser, it is one valid exposition with each family once.
+    from prometheus_client.parser import text_string_to_metric_families
+
+    names = [family.name for family in text_string_to_metric_families(text)]
+    assert len(names) == len(set(names)) and {"kho_jobs", "kho_queue_depth", "kho_upload_bytes"} <= set(names)
 
 
 def test_request_id_and_json_log(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
