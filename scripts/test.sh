@@ -8,4 +8,6 @@ bash scripts/bootstrap.sh dev
 .venv/bin/mypy service storage transcoding search web
 .venv/bin/lint-imports
 .venv/bin/python scripts/package_graph.py > /dev/null
-.venv/bin/python -m pytest -q "$@"
+# On every core (pytest-xdist; KHO_TEST_WORKERS=1 for one process): workers take whole groups of tests, see
+# tests/parallel.py. At most 8 workers: each has a Redis database of its own (tests/support.py).
+.venv/bin/python -m pytest -q -n "${KHO_TEST_WORKERS:-auto}" --maxprocesses 8 "$@"

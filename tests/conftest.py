@@ -112,6 +112,14 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 SLOW_FOLDERS = ("browser", "transcoding", "fuzz")
 
 
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """Under `-n`, tests are handed to workers in groups (one module on one stack; the fault tests together):
+    see tests/parallel.py."""
+    from tests.parallel import GroupScheduling
+
+    return GroupScheduling(config, log)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     tests_root = Path(__file__).parent
     for item in items:

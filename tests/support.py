@@ -11,7 +11,19 @@ from pathlib import Path
 import pytest
 
 PG_URL = os.environ.get("KHO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("KHO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def xdist_worker_index() -> int:
+    """0 outside pytest-xdist; n for worker "gwn"."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(worker[2:]) if worker.startswith("gw") and worker[2:].isdigit() else 0
+
+
+# Each xdist worker gets a Redis database of its own (15, 14, …): the job queue's name is the same in every
+# process, so two workers on one database would take each other's jobs. The multi-host test takes a second
+# one (7, 6, …) for the hosts it starts. Redis has 16 databases: up to 8 workers.
+REDIS_URL = os.environ.get("KHO_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - xdist_worker_index()}")
+HOSTS_REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + f"/{int(REDIS_URL.rsplit('/', 1)[1]) - 8}"
 
 
 def require_or_skip(condition: bool, reason: str) -> None:

@@ -7,7 +7,6 @@ no work folder."""
 from __future__ import annotations
 
 import hashlib
-import random
 import subprocess
 import time
 import uuid
@@ -17,6 +16,7 @@ from pathlib import Path
 import boto3
 import httpx
 import pytest
+import redis
 
 from tests.faults.conftest import producer_headers, service_env
 from tests.scale.hosts import Host
@@ -24,6 +24,7 @@ from tests.service.assets.media import meta
 from tests.service.inputs.tusmedia import TUS, tus_metadata
 from tests.storage.s3server import S3Server, S3ServerError, start_s3_server
 from tests.support import (
+    HOSTS_REDIS_URL,
     create_pg_database,
     drop_pg_database,
     postgres_available,
@@ -52,12 +53,13 @@ def scale_mode(tmp_path: Path) -> Iterator[S3Server]:
         require_or_skip(False, f"S3 test server unavailable: {exc}")
         raise
     db_name = f"kho_scale_{uuid.uuid4().hex[:8]}"
-    # A Redis database of its own: other suites' workers on the shared server must not take our jobs.
-    redis_db = random.randint(1, 14)
+    # The hosts' Redis database is this test's own (tests/support.py): jobs an interrupted earlier run left
+    # queued there would otherwise reach this run's workers.
+    redis.Redis.from_url(HOSTS_REDIS_URL).flushdb()
     env = {"KHO_DATABASE_URL": create_pg_database(db_name), "KHO_STORAGE": "s3", "KHO_S3_ENDPOINT": server.endpoint,
            "KHO_S3_ACCESS_KEY": server.access_key, "KHO_S3_SECRET_KEY": server.secret_key,
            "KHO_S3_BUCKET": f"kho-{uuid.uuid4().hex[:8]}", "KHO_QUEUE": "redis",
-           "KHO_REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}", "KHO_WORKER_THREADS": "1",
+           "KHO_REDIS_URL": HOSTS_REDIS_URL, "KHO_WORKER_THREADS": "1",
            "KHO_JOB_LEASE_SECONDS": str(LEASE_SECONDS), "KHO_SWEEP_INTERVAL_SECONDS": "2",
            "KHO_RATE_LIMIT_ENABLED": "false", "KHO_SEARCH": "postgres"}
     try:
