@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from service.assets.schemas import Kind
 from service.core.runtime import runtime_of
 from service.http.conditional import http_date, not_modified
-from service.http.deps import DownloadPrincipal, ReadPrincipal, SessionDep
+from service.http.deps import READ_SCOPE, DownloadPrincipal, ReadPrincipal, SessionDep, in_one_hop
 from service.http.methods import asked_for
 from service.news import service as news
 from service.news.cache import BuiltItem, ItemCache, item_cache
@@ -78,24 +78,27 @@ def _cache(request: Request) -> ItemCache:
 
 @router.get("/items", response_model=NewsPage, responses=PAGE_RESPONSES,
             summary="List or sync published items (oldest change first)")
-def list_items(request: Request, principal: Reader, session: SessionDep,
-               updated_since: Annotated[datetime | None, Query(description="only items changed after this "
-                                                               "instant; includes withdrawn tombstones")] = None,
-               kind: Kind | None = None, cursor: str | None = None,
-               limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Response:
-    items, next_cursor = news.list_items(session, principal, _cache(request), updated_since=updated_since,
-                                         cursor=cursor, limit=limit, kind=kind)
+async def list_items(request: Request,
+                     updated_since: Annotated[datetime | None, Query(
+                         description="only items changed after this instant; includes withdrawn tombstones")] = None,
+                     kind: Kind | None = None, cursor: str | None = None,
+                     limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Response:
+    cache = _cache(request)
+    items, next_cursor = await in_one_hop(request, READ_SCOPE, lambda session, principal: news.list_items(
+        session, principal, cache, updated_since=updated_since, cursor=cursor, limit=limit, kind=kind))
     return _page(request, items, next_cursor)
 
 
 @router.get("/search", response_model=NewsPage, responses=PAGE_RESPONSES, summary="Search published items")
-def search_items(request: Request, principal: Reader, session: SessionDep,
-                 q: Annotated[str, Query(min_length=1, description="longer than 300 characters: searched by its "
-                                                   "beginning, cut at a word boundary")],
-                 kind: Kind | None = None,
-                 offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
-                 limit: Annotated[int, Query(ge=1, le=100)] = 20) -> Response:
-    items = news.search_items(session, principal, _cache(request), query=q, kind=kind, offset=offset, limit=limit)
+async def search_items(request: Request,
+                       q: Annotated[str, Query(min_length=1, description="longer than 300 characters: searched "
+                                               "by its beginning, cut at a word boundary")],
+                       kind: Kind | None = None,
+                       offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+                       limit: Annotated[int, Query(ge=1, le=100)] = 20) -> Response:
+    cache = _cache(request)
+    items = await in_one_hop(request, READ_SCOPE, lambda session, principal: news.search_items(
+        session, principal, cache, query=q, kind=kind, offset=offset, limit=limit))
     return _page(request, items, None)
 
 
