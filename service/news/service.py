@@ -93,7 +93,7 @@ def built_items(session: Session, rows: list[RawItem], cache: ItemCache) -> list
     return out
 
 
-def _pulled_built(session: Session, principal: Principal, items: list[BuiltItem]) -> None:
+def _pulled(session: Session, principal: Principal, items: list[BuiltItem]) -> None:
     """The page's pull, from the ids its items keep in hex (tombstones are no pull). Written last, in one
     statement: on SQLite the write lock is then held only until the commit that follows, not while the page
     is built (concurrent clients queued behind it)."""
@@ -108,7 +108,7 @@ def list_items(session: Session, principal: Principal, cache: ItemCache, *, upda
     more = len(rows) > limit
     rows = rows[:limit]
     items = built_items(session, rows, cache)
-    _pulled_built(session, principal, items)
+    _pulled(session, principal, items)
     return items, encode_cursor(repository.facts(session, rows[-1])) if more and rows else None
 
 
@@ -116,7 +116,7 @@ def search_items(session: Session, principal: Principal, cache: ItemCache, *, qu
                  offset: int, limit: int) -> list[BuiltItem]:
     rows = get_news_search().search(session, utcnow(), cut_query(query), kind=kind, offset=offset, limit=limit)
     items = built_items(session, rows, cache)
-    _pulled_built(session, principal, items)
+    _pulled(session, principal, items)
     return items
 
 
@@ -128,7 +128,7 @@ def get_item(session: Session, principal: Principal, cache: ItemCache, asset_id:
             return frozen(ninjs.tombstone(gone), None)
         raise NotFound(what="tin bài / news item")
     items = built_items(session, rows, cache)
-    _pulled_built(session, principal, items)
+    _pulled(session, principal, items)
     return items[0]
 
 
