@@ -9,14 +9,16 @@ withdrawal, a new version, a rights change, a renamed owner or a new rendition m
 answer, on this host or on any other (nothing here is shared between processes or trusted across requests).
 
 One entry per asset (its latest build; a rebuild replaces it), found by the asset id and used only when its
-inputs compare equal to this request's — an equality test, no hash of the whole input to compute. One cache
-per runtime (`Runtime.adapter`), bounded (least recently used assets go first)."""
+inputs compare equal to this request's — an equality test, no hash of the whole input to compute. The id and
+the inputs are the raw values the database driver returned (`service.news.repository.RawItem`): they decide
+the processed values, and comparing them skips processing rows whose item is already built. One cache per
+runtime (`Runtime.adapter`), bounded (least recently used assets go first)."""
 
 from __future__ import annotations
 
 import threading
-import uuid
 from collections import OrderedDict
+from collections.abc import Hashable
 from datetime import datetime
 from typing import NamedTuple
 
@@ -34,15 +36,15 @@ class BuiltItem(NamedTuple):
 
 
 class ItemCache:
-    """A bounded LRU map from an asset id to (what its item was built from, the built item); safe for the
-    server's worker threads."""
+    """A bounded LRU map from an asset id (as its raw rows hold it) to (what its item was built from, the built
+    item); safe for the server's worker threads."""
 
     def __init__(self, size: int = ITEM_CACHE_SIZE) -> None:
         self._size = size
-        self._entries: OrderedDict[uuid.UUID, tuple[object, BuiltItem]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[object, BuiltItem]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, asset_id: uuid.UUID, inputs: object) -> BuiltItem | None:
+    def get(self, asset_id: Hashable, inputs: object) -> BuiltItem | None:
         """The item built from exactly `inputs`, if that is the asset's cached build."""
         with self._lock:
             entry = self._entries.get(asset_id)
@@ -51,7 +53,7 @@ class ItemCache:
             self._entries.move_to_end(asset_id)
         return entry[1] if entry[0] == inputs else None
 
-    def put(self, asset_id: uuid.UUID, inputs: object, built: BuiltItem) -> None:
+    def put(self, asset_id: Hashable, inputs: object, built: BuiltItem) -> None:
         with self._lock:
             self._entries[asset_id] = (inputs, built)
             self._entries.move_to_end(asset_id)

@@ -12,19 +12,19 @@ from sqlalchemy.orm import Session
 from search.types import SearchQuery, Visibility
 from service.core.runtime import session_runtime
 from service.news import repository
-from service.news.repository import ItemFacts
+from service.news.repository import RawItem
 
 
 class NewsSearch(Protocol):
     def search(self, session: Session, now: datetime, query: str, *, kind: str | None, offset: int,
-               limit: int) -> list[ItemFacts]: ...
+               limit: int) -> list[RawItem]: ...
 
 
 class SqlTitleSearch:
     """Case-insensitive substring match on title and summary (no diacritic folding yet)."""
 
     def search(self, session: Session, now: datetime, query: str, *, kind: str | None, offset: int,
-               limit: int) -> list[ItemFacts]:
+               limit: int) -> list[RawItem]:
         rows = repository.page(session, now, updated_since=None, after=None, limit=offset + limit, kind=kind,
                                text=query.strip())
         return rows[offset:]
@@ -34,7 +34,7 @@ class IndexedNewsSearch:
     """The Vietnamese search engine, published assets only; hits re-checked as live in the database."""
 
     def search(self, session: Session, now: datetime, query: str, *, kind: str | None, offset: int,
-               limit: int) -> list[ItemFacts]:
+               limit: int) -> list[RawItem]:
         if not query.strip():
             return SqlTitleSearch().search(session, now, query, kind=kind, offset=offset, limit=limit)
         wanted = min(200, offset + limit)
@@ -47,7 +47,3 @@ class IndexedNewsSearch:
 
 def get_news_search() -> NewsSearch:
     return IndexedNewsSearch()
-
-
-def ids(rows: list[ItemFacts]) -> list[uuid.UUID]:
-    return [a.id for a in rows]

@@ -22,7 +22,7 @@ from service.identity.principal import Principal
 from service.models.base import utcnow
 from service.news import ninjs, repository
 from service.news.cache import BuiltItem, ItemCache
-from service.news.repository import ItemFacts, RenditionFacts, TermFacts
+from service.news.repository import ItemFacts, RawItem, RenditionFacts, TermFacts
 from service.news.rights import delivered_copy, rights_for
 from service.news.search import get_news_search
 from service.usage import service as usage
@@ -43,63 +43,60 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
         raise KhoError("validation_failed", reason="invalid cursor") from exc
 
 
-def _inputs(session: Session, rows: list[ItemFacts]) -> list[tuple[ItemFacts, tuple[RenditionFacts, ...],
-                                                                   tuple[TermFacts, ...], tuple[GroupRef, ...]]]:
-    """What each row's item is built from, read with at most three more queries: renditions, subjects, and the
-    language groups when a row belongs to one (the other live members of its group)."""
-    renditions = repository.rendition_facts(session, [r.current_version_id for r in rows
-                                                      if r.current_version_id and r.version_number is not None])
-    terms = repository.term_facts(session, [r.id for r in rows])
-    grouped = [r for r in rows if r.in_group and r.status == "published"]
-    groups = variants.live_groups(session, grouped, utcnow()) if grouped else {}
-    return [(r, tuple(renditions.get(r.current_version_id, ()) if r.current_version_id else ()),
-             tuple(terms.get(r.id, ())), tuple(m for m in groups.get(r.id, ()) if m.id != r.id)) for r in rows]
+_ID, _STATUS, _VERSION, _NUMBER, _IN_GROUP = (ItemFacts._fields.index(f) for f in (
+    "id", "status", "current_version_id", "version_number", "in_group"))
 
 
-def _build(row: ItemFacts, renditions: tuple[RenditionFacts, ...], terms: tuple[TermFacts, ...],
+def _build(row: ItemFacts, renditions: list[RenditionFacts], terms: list[TermFacts],
            others: tuple[GroupRef, ...]) -> dict[str, Any]:
-    item = ninjs.to_ninjs(row, list(renditions), list(terms))
+    item = ninjs.to_ninjs(row, renditions, terms)
     if others:
         item["associations"] = ninjs.language_versions(others)
     return item
 
 
-def to_items(session: Session, rows: list[ItemFacts]) -> list[dict[str, Any]]:
-    """ninjs for a page of rows (asset, version and owner already in them), built afresh."""
-    return [_build(*inputs) for inputs in _inputs(session, rows)]
+def frozen(item: dict[str, Any], pulled: tuple[str, str | None] | None) -> BuiltItem:
+    """An item as the bytes a page or a single read sends (compact JSON, keys sorted)."""
+    raw = orjson.dumps(item, option=orjson.OPT_SORT_KEYS)
+    stamp = item.get("versioncreated")
+    return BuiltItem(raw, hashlib.sha256(raw).digest(),
+                     datetime.fromisoformat(stamp.replace("Z", "+00:00")) if stamp else None, pulled)
 
 
-def built_items(session: Session, rows: list[ItemFacts], cache: ItemCache) -> list[BuiltItem]:
+def built_items(session: Session, rows: list[RawItem], cache: ItemCache) -> list[BuiltItem]:
     """The page's items as JSON bytes, each taken from `cache` when everything it is built from — read from
-    the database just now — is what it was built from last time (see `service.news.cache`)."""
+    the database just now, compared as the raw values the driver returned — is what it was built from last
+    time (see `service.news.cache`); built from the processed row otherwise. At most three more queries:
+    renditions, subjects, and the language groups when a row belongs to one (the other live members)."""
     base = ninjs.base_url()
+    renditions = repository.raw_renditions(session, [r[_VERSION] for r in rows
+                                                     if r[_VERSION] is not None and r[_NUMBER] is not None])
+    terms = repository.raw_terms(session, [r[_ID] for r in rows])
+    grouped = {r[_ID]: repository.facts(session, r) for r in rows if r[_IN_GROUP] and r[_STATUS] == "published"}
+    groups = variants.live_groups(session, list(grouped.values()), utcnow()) if grouped else {}
     out = []
-    for row, renditions, terms, others in _inputs(session, rows):
-        # The whole input of the build (the probe dict compares by value; a member's status never shows).
-        inputs = (base, row, renditions, terms, tuple((m.id, m.language, m.kind, m.title) for m in others))
-        built = cache.get(row.id, inputs)
+    for raw in rows:
+        own = tuple(renditions.get(raw[_VERSION], ())) if raw[_VERSION] is not None else ()
+        subjects = tuple(terms.get(raw[_ID], ()))
+        member = grouped.get(raw[_ID])
+        others = tuple(m for m in groups.get(member.id, ()) if m.id != member.id) if member else ()
+        # The whole input of the build (a member's status never shows).
+        inputs = (base, raw, own, subjects, tuple((m.id, m.language, m.kind, m.title) for m in others))
+        built = cache.get(raw[_ID], inputs)
         if built is None:
-            item = _build(row, renditions, terms, others)
-            raw = orjson.dumps(item, option=orjson.OPT_SORT_KEYS)
-            stamp = item.get("versioncreated")
-            pulled = ((row.id.hex, row.current_version_id.hex if row.current_version_id else None)
-                      if row.status == "published" else None)
-            built = BuiltItem(raw, hashlib.sha256(raw).digest(),
-                              datetime.fromisoformat(stamp.replace("Z", "+00:00")) if stamp else None, pulled)
-            cache.put(row.id, inputs, built)
+            row = member or repository.facts(session, raw)
+            item = _build(row, [repository.rendition_facts_of(session, r) for r in own], list(subjects), others)
+            built = frozen(item, (row.id.hex, row.current_version_id.hex if row.current_version_id else None)
+                           if row.status == "published" else None)
+            cache.put(raw[_ID], inputs, built)
         out.append(built)
     return out
 
 
-def _pulled(session: Session, principal: Principal, rows: list[ItemFacts]) -> None:
-    """Written last, in one statement: on SQLite the write lock is then held only until the commit that
-    follows, not while the page is built (concurrent clients queued behind it)."""
-    usage.record_items("api_pull", principal, session,
-                       [(r.id, r.current_version_id) for r in rows if r.status == "published"], channel="api")
-
-
-def _pulled_built(session: Session, principal: Principal, items: list[BuiltItem]) -> None:
-    """`_pulled` for built items: the same pull, from the ids they keep in hex (tombstones are no pull)."""
+def _pulled(session: Session, principal: Principal, items: list[BuiltItem]) -> None:
+    """The page's pull, from the ids its items keep in hex (tombstones are no pull). Written last, in one
+    statement: on SQLite the write lock is then held only until the commit that follows, not while the page
+    is built (concurrent clients queued behind it)."""
     usage.record_pulled("api_pull", principal, session, [i.pulled for i in items if i.pulled is not None],
                         channel="api")
 
@@ -111,28 +108,28 @@ def list_items(session: Session, principal: Principal, cache: ItemCache, *, upda
     more = len(rows) > limit
     rows = rows[:limit]
     items = built_items(session, rows, cache)
-    _pulled_built(session, principal, items)
-    return items, encode_cursor(rows[-1]) if more and rows else None
+    _pulled(session, principal, items)
+    return items, encode_cursor(repository.facts(session, rows[-1])) if more and rows else None
 
 
 def search_items(session: Session, principal: Principal, cache: ItemCache, *, query: str, kind: str | None,
                  offset: int, limit: int) -> list[BuiltItem]:
     rows = get_news_search().search(session, utcnow(), cut_query(query), kind=kind, offset=offset, limit=limit)
     items = built_items(session, rows, cache)
-    _pulled_built(session, principal, items)
+    _pulled(session, principal, items)
     return items
 
 
-def get_item(session: Session, principal: Principal, asset_id: uuid.UUID) -> dict[str, Any]:
+def get_item(session: Session, principal: Principal, cache: ItemCache, asset_id: uuid.UUID) -> BuiltItem:
     rows = repository.live_items(session, utcnow(), [asset_id])
     if not rows:
         gone = repository.get_any(session, asset_id)
         if gone is not None and gone.status == "withdrawn" and gone.published_at is not None:
-            return ninjs.tombstone(gone)
+            return frozen(ninjs.tombstone(gone), None)
         raise NotFound(what="tin bài / news item")
-    item = to_items(session, rows)[0]
-    _pulled(session, principal, rows)
-    return item
+    items = built_items(session, rows, cache)
+    _pulled(session, principal, items)
+    return items[0]
 
 
 @dataclass(frozen=True)

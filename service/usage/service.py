@@ -33,18 +33,12 @@ def record(kind: UsageKind, principal: Principal | None, *, session: Session,
     repository.insert_many(session, [row])
 
 
-def record_items(kind: UsageKind, principal: Principal | None, session: Session,
-                 items: list[tuple[uuid.UUID, uuid.UUID | None]], channel: str) -> None:
-    """One event per (asset, version) of a page a client pulled, recorded as one outbox row in the request's
-    transaction and expanded by the pump (`consumers.expand_pull`). The events of one pull share its
-    instant (and so its day)."""
-    record_pulled(kind, principal, session, [(a.hex, v.hex if v else None) for a, v in items], channel)
-
-
 def record_pulled(kind: UsageKind, principal: Principal | None, session: Session,
                   items: list[tuple[str, str | None]], channel: str) -> None:
-    """`record_items` with the (asset, version) ids already in hex, as the outbox row holds them (the
-    newsroom list keeps them beside each built item: 100 UUID → hex conversions a page otherwise)."""
+    """One event per (asset, version) of a page a client pulled, recorded as one outbox row in the request's
+    transaction and expanded by the pump (`consumers.expand_pull`). The events of one pull share its
+    instant (and so its day). The ids come in hex, as the outbox row holds them (the newsroom keeps them
+    beside each built item: 100 UUID → hex conversions a page otherwise)."""
     if not items:
         return
     pull = {"at": utcnow().isoformat(), "kind": kind, "channel": channel,

@@ -168,6 +168,7 @@ def test_a_page_from_the_cache_is_the_page_built_afresh(client: TestClient, fact
     from service.models.base import utcnow
     from service.news import repository
     from service.news import service as news
+    from service.news.cache import ItemCache
 
     since = utcnow() - timedelta(seconds=1)
     for n in range(3):
@@ -181,7 +182,72 @@ def test_a_page_from_the_cache_is_the_page_built_afresh(client: TestClient, fact
     assert cold.headers["last-modified"] == warm.headers["last-modified"]
     with unit_of_work() as session:
         rows = repository.page(session, utcnow(), updated_since=since, after=None, limit=3)
-        fresh = {"items": news.to_items(session, rows[:2]), "next_cursor": news.encode_cursor(rows[1])}
+        built = news.built_items(session, rows[:2], ItemCache())  # an empty cache: every item built afresh
+        fresh = {"items": [orjson.loads(i.raw) for i in built],
+                 "next_cursor": news.encode_cursor(repository.facts(session, rows[1]))}
     assert warm.content == orjson.dumps(fresh, option=orjson.OPT_SORT_KEYS)
     again = client.get("/api/v1/news/items", params=params, headers={**headers, "If-None-Match": warm.headers["etag"]})
     assert again.status_code == 304
+
+
+def test_a_single_item_shares_the_cache_and_shows_a_change_at_once(client: TestClient, factory: Factory,
+                                                                   publisher: Publisher) -> None:
+    """A single read goes through the same cache as the list (same bytes), and an edit or a withdrawal shows in
+    the very next read of it."""
+    from service.models.base import utcnow
+
+    since = utcnow() - timedelta(seconds=1)
+    org = factory.org()
+    asset_id = publisher.publish(org_code=org, title="Bài đọc riêng",
+                                 renditions=[Rend("web-image", "800-jpeg", jpeg((160, 90)), "image/jpeg", 160, 90)])
+    _, headers = api_key(factory)
+
+    def single() -> dict[str, Any]:
+        r = client.get(f"/api/v1/news/items/{asset_id}", headers=headers)
+        assert r.status_code == 200, r.text
+        return dict(orjson.loads(r.content))
+
+    listed = _item(client, headers, since, asset_id)
+    assert single() == listed == single() and not ninjs_errors(listed)
+    _edit_asset(asset_id, title="Bài đọc riêng đã sửa")
+    assert single()["title"] == "Bài đọc riêng đã sửa"
+    add_rendition(asset_id, Rend("web-image", "1600-jpeg", jpeg((320, 180)), "image/jpeg", 320, 180))
+    assert "web-image/1600-jpeg" in {r["name"] for r in single()["renditions"]}
+    r = client.post(f"/api/v1/assets/{asset_id}/withdraw", json={"reason": "Gỡ"},
+                    headers=factory.headers("reviewer", org))
+    assert r.status_code == 200, r.text
+    assert single()["pubstatus"] == "canceled"
+
+
+def test_raw_rows_process_to_the_typed_values(client: TestClient, factory: Factory, publisher: Publisher) -> None:
+    """A page's raw rows (compared by the cache) process into exactly what the ORM loads: UUIDs, aware UTC
+    instants, the probe as a dict, on both stacks."""
+    from datetime import UTC
+
+    from service.core.db import unit_of_work
+    from service.models import Asset, Rendition, Version
+    from service.models.base import utcnow
+    from service.news import repository
+
+    since = utcnow() - timedelta(seconds=1)
+    asset_id = publisher.publish(title="Bài kiểu dữ liệu",
+                                 renditions=[Rend("web-image", "800-jpeg", jpeg((160, 90)), "image/jpeg", 160, 90)])
+    _edit_asset(asset_id, expires_at=utcnow() + timedelta(days=2))
+    with unit_of_work() as session:
+        raw = [r for r in repository.page(session, utcnow(), updated_since=since, after=None, limit=200)
+               if repository.facts(session, r).id == uuid.UUID(asset_id)]
+        assert len(raw) == 1
+        row = repository.facts(session, raw[0])
+        asset = session.get(Asset, uuid.UUID(asset_id))
+        assert asset is not None
+        version = session.get(Version, asset.current_version_id)
+        assert version is not None
+        assert (row.id, row.title, row.current_version_id, row.edited_at, row.expires_at, row.version_probe) == (
+            asset.id, asset.title, version.id, asset.edited_at, asset.expires_at, version.probe)
+        assert row.edited_at.tzinfo is UTC and row.in_group is False and row.urgent is False
+        renditions = repository.raw_renditions(session, [raw[0][repository.ItemFacts._fields.index(
+            "current_version_id")]])
+        processed = [repository.rendition_facts_of(session, r) for rs in renditions.values() for r in rs]
+        stored = session.query(Rendition).filter_by(version_id=version.id).one()
+        assert [(r.version_id, r.profile, r.variant, r.width) for r in processed] == [
+            (stored.version_id, stored.profile, stored.variant, stored.width)]
