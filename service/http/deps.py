@@ -141,16 +141,20 @@ def _unit(request: Request, scope: str, work: Callable[[Session, Principal], T])
 # a database server's round trips are worth overlapping: four.
 _LIMITS = {"sqlite": 1}
 _OTHER_LIMIT = 4
-_LIMITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, CapacityLimiter]] = (
-    weakref.WeakKeyDictionary())
+
+
+def _loop_limiters(rt: Runtime) -> weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter]:
+    """The runtime's limiters, one per event loop (a limiter belongs to the loop it was made on); the runtime
+    holds them so that no process-wide table outlives it."""
+    return weakref.WeakKeyDictionary()
 
 
 def _limiter(rt: Runtime) -> CapacityLimiter:
-    kind = rt.engine.dialect.name
-    per_kind = _LIMITERS.setdefault(asyncio.get_running_loop(), {})
-    found = per_kind.get(kind)
+    per_loop = rt.adapter(_loop_limiters)
+    loop = asyncio.get_running_loop()
+    found = per_loop.get(loop)
     if found is None:
-        found = per_kind[kind] = CapacityLimiter(_LIMITS.get(kind, _OTHER_LIMIT))
+        found = per_loop[loop] = CapacityLimiter(_LIMITS.get(rt.engine.dialect.name, _OTHER_LIMIT))
     return found
 
 

@@ -9,7 +9,6 @@ of three); renditions and subjects follow in one query each, whatever the page l
 from __future__ import annotations
 
 import uuid
-import weakref
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -17,7 +16,6 @@ from typing import Any, NamedTuple
 from sqlalchemy import (
     ColumnElement,
     CursorResult,
-    Dialect,
     Executable,
     Integer,
     Select,
@@ -32,6 +30,7 @@ from sqlalchemy.orm import QueryableAttribute, Session, aliased, defer
 from sqlalchemy.types import NullType
 
 from service.assets.policy import live_filter
+from service.core.runtime import Runtime, session_runtime
 from service.models import Asset, AssetTerm, Organisation, Rendition, Version, VocabularyTerm
 
 TOMBSTONE_STATUSES = ("withdrawn",)
@@ -130,7 +129,7 @@ def _raw_rows(session: Session, q: Executable, params: dict[str, Any] | None = N
     SQLAlchemy would process them on this dialect, from the result's own column types (see `_process`)."""
     result = _rows(session, q, params)
     if columns is not None:
-        known = _PROCESSORS.setdefault(result.dialect, {})
+        known = _processors(session)
         if columns not in known:
             types = [d[1] for d in result.cursor.description]
             known[columns] = tuple(c.type.dialect_impl(result.dialect).result_processor(result.dialect, t)
@@ -138,14 +137,19 @@ def _raw_rows(session: Session, q: Executable, params: dict[str, Any] | None = N
     return [tuple(row) for row in result.all()]
 
 
-# Per dialect (an engine's: they differ in storage formats and JSON decoding) and set of columns, for as long
-# as the dialect exists: the processor of each column, None where there is nothing to do.
-_PROCESSORS: weakref.WeakKeyDictionary[Dialect, dict[str, tuple[Any, ...]]] = weakref.WeakKeyDictionary()
+def _processor_table(rt: Runtime) -> dict[str, tuple[Any, ...]]:
+    """Per runtime (one engine, so one dialect: they differ in storage formats and JSON decoding) and set of
+    columns: the processor of each column, None where there is nothing to do."""
+    return {}
+
+
+def _processors(session: Session) -> dict[str, tuple[Any, ...]]:
+    return session_runtime(session).adapter(_processor_table)
 
 
 def _process(session: Session, columns: str, raw: tuple[Any, ...]) -> tuple[Any, ...]:
     """The processed values of a raw row read by `_raw_rows` with these `columns` on the session's dialect."""
-    processors = _PROCESSORS[session.get_bind().dialect][columns]
+    processors = _processors(session)[columns]
     return tuple(value if p is None or value is None else p(value) for p, value in zip(processors, raw, strict=True))
 
 

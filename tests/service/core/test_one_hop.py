@@ -5,7 +5,9 @@ per event loop (one for SQLite)."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,6 +19,15 @@ from service.core.errors import Forbidden, Unauthorized
 from service.identity.principal import Principal
 from tests.conftest import Factory, Stack
 from tests.service.publication.helpers import api_key
+
+T = TypeVar("T")
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` on a thread of its own: the test's thread may already run an event loop (Playwright's sync
+    API keeps one in the main thread of a pytest process that ran the browser tests)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def _request(client: TestClient, headers: dict[str, str]) -> Request:
@@ -50,15 +61,15 @@ def test_one_hop_authenticates_scopes_and_commits_only_on_success(client: TestCl
         raise RuntimeError("boom")
 
     before = _outbox_rows()
-    assert asyncio.run(in_one_hop(_request(client, headers), "assets:read", write)) == "client"
+    assert _run(in_one_hop(_request(client, headers), "assets:read", write)) == "client"
     assert _outbox_rows() == before + 1
     with pytest.raises(RuntimeError):
-        asyncio.run(in_one_hop(_request(client, headers), "assets:read", write_then_fail))
+        _run(in_one_hop(_request(client, headers), "assets:read", write_then_fail))
     assert _outbox_rows() == before + 1  # rolled back
     with pytest.raises(Unauthorized):
-        asyncio.run(in_one_hop(_request(client, {}), "assets:read", write))
+        _run(in_one_hop(_request(client, {}), "assets:read", write))
     with pytest.raises(Forbidden):
-        asyncio.run(in_one_hop(_request(client, headers), "assets:admin", write))
+        _run(in_one_hop(_request(client, headers), "assets:admin", write))
     assert _outbox_rows() == before + 1
 
 
@@ -71,7 +82,7 @@ def test_one_hop_threads_per_loop_and_database(stack: Stack) -> None:
     async def limiters() -> tuple[Any, Any]:
         return _limiter(rt), _limiter(rt)
 
-    first, again = asyncio.run(limiters())
-    other, _ = asyncio.run(limiters())
+    first, again = _run(limiters())
+    other, _ = _run(limiters())
     assert first is again and other is not first  # one per event loop, reused within it
     assert first.total_tokens == (4 if stack.is_postgres else 1)
