@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from service.core.runtime import current
 from tests.conftest import Factory
-from tests.querycount import assert_flat, queries_of
+from tests.querycount import assert_flat, queries_of, shows_all
 from tests.service.publication.helpers import Publisher, Rend, api_key, unique_mp3
 
 
@@ -38,21 +38,12 @@ def _published(publisher: Publisher, org: str, marker: str, made: list[str], kin
     return grow
 
 
-def _shows_all(client: TestClient, path: str, headers: dict[str, str], made: list[str], *, by: str = "id"):  # noqa: ANN202
-    def request() -> None:
-        r = client.get(path, headers=headers)
-        assert r.status_code == 200, r.text[:300]
-        for asset_id in made:
-            assert asset_id in r.text, f"{asset_id} missing from {path}"
-    return request
-
-
 def test_asset_list_api(client: TestClient, factory: Factory, publisher: Publisher) -> None:
     org = factory.org()
     made: list[str] = []
     headers = factory.headers("producer", org)
     org_id = client.get("/api/v1/me", headers=headers).json()["organisation_id"]
-    assert_flat(_shows_all(client, f"/api/v1/assets?limit=200&org={org_id}", headers, made),
+    assert_flat(shows_all(client, f"/api/v1/assets?limit=200&org={org_id}", headers, made),
                 _published(publisher, org, uuid.uuid4().hex[:6], made))
 
 
@@ -65,9 +56,9 @@ def test_news_list_and_search(client: TestClient, factory: Factory, publisher: P
     _, key = api_key(factory)
     made: list[str] = []
     grow = _published(publisher, org, marker, made)
-    listed = assert_flat(_shows_all(client, f"/api/v1/news/items?limit=200&updated_since={since}", key, made), grow)
+    listed = assert_flat(shows_all(client, f"/api/v1/news/items?limit=200&updated_since={since}", key, made), grow)
     made_search: list[str] = []
-    found = assert_flat(_shows_all(client, f"/api/v1/news/search?q={marker}&limit=50", key, made_search),
+    found = assert_flat(shows_all(client, f"/api/v1/news/search?q={marker}&limit=50", key, made_search),
                         _published(publisher, org, marker, made_search))
     # Whatever the page length: the API key, one row per item (asset + version + owner), renditions,
     # subjects, and the usage record (one outbox row; the pump expands it into events and daily claims).
@@ -93,7 +84,7 @@ def test_news_page_with_language_group(client: TestClient, factory: Factory, pub
         assert translation is not None
         translation.variant_of_id, translation.language = uuid.UUID(made[0]), "en"
     _drain()
-    request = _shows_all(client, f"/api/v1/news/search?q={marker}&limit=50", key, made)
+    request = shows_all(client, f"/api/v1/news/search?q={marker}&limit=50", key, made)
     request()
     log = queries_of(request)
     assert log.count <= NEWS_PAGE_STATEMENTS + 1, str(log)
@@ -106,20 +97,20 @@ def test_search_api(client: TestClient, factory: Factory, publisher: Publisher) 
     marker = uuid.uuid4().hex[:8]
     made: list[str] = []
     headers = factory.headers("staff", org)
-    assert_flat(_shows_all(client, f"/api/v1/search?q={marker}&limit=100", headers, made),
+    assert_flat(shows_all(client, f"/api/v1/search?q={marker}&limit=100", headers, made),
                 _published(publisher, org, marker, made))
 
 
 def test_feeds(client: TestClient, factory: Factory, publisher: Publisher) -> None:
     org = factory.org()
     made: list[str] = []
-    assert_flat(_shows_all(client, f"/feeds/atom?org={org}", {}, made),
+    assert_flat(shows_all(client, f"/feeds/atom?org={org}", {}, made),
                 _published(publisher, org, uuid.uuid4().hex[:6], made))
     made = []
-    assert_flat(_shows_all(client, f"/feeds/feed.json?org={org}", {}, made),
+    assert_flat(shows_all(client, f"/feeds/feed.json?org={org}", {}, made),
                 _published(publisher, org, uuid.uuid4().hex[:6], made))
     made = []
-    assert_flat(_shows_all(client, f"/feeds/podcast.rss?org={org}", {}, made),
+    assert_flat(shows_all(client, f"/feeds/podcast.rss?org={org}", {}, made),
                 _published(publisher, org, uuid.uuid4().hex[:6], made, kind="podcast"))
 
 
@@ -136,7 +127,7 @@ def test_review_queue_api(client: TestClient, factory: Factory, publisher: Publi
             assert r.status_code == 200, r.text
             made.append(asset_id)
 
-    assert_flat(_shows_all(client, "/api/v1/review-queue?limit=500", reviewer, made), grow)
+    assert_flat(shows_all(client, "/api/v1/review-queue?limit=500", reviewer, made), grow)
 
 
 def test_notifications_api(client: TestClient, factory: Factory) -> None:
@@ -159,7 +150,7 @@ def test_notifications_api(client: TestClient, factory: Factory) -> None:
                                      f"test:{title}")
                 made.append(title)
 
-    assert_flat(_shows_all(client, "/api/v1/notifications?limit=200", {"Authorization": f"Bearer {token}"}, made),
+    assert_flat(shows_all(client, "/api/v1/notifications?limit=200", {"Authorization": f"Bearer {token}"}, made),
                 grow)
 
 
@@ -172,10 +163,10 @@ def test_admin_api_lists(client: TestClient, factory: Factory) -> None:
         for _ in range(n):
             users.append(factory.user("producer", factory.org(parent_code=org))[0])
 
-    assert_flat(_shows_all(client, "/api/v1/users", admin, users), more_users)
+    assert_flat(shows_all(client, "/api/v1/users", admin, users), more_users)
     units: list[str] = []
-    assert_flat(_shows_all(client, "/api/v1/organisations", admin, units),
+    assert_flat(shows_all(client, "/api/v1/organisations", admin, units),
                 lambda n: units.extend(factory.org(parent_code=org) for _ in range(n)))
     keys: list[str] = []
-    assert_flat(_shows_all(client, "/api/v1/api-keys", admin, keys),
+    assert_flat(shows_all(client, "/api/v1/api-keys", admin, keys),
                 lambda n: keys.extend(api_key(factory, org)[0] for _ in range(n)))
