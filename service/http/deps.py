@@ -6,6 +6,7 @@ import asyncio
 import secrets
 import weakref
 from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from typing import Annotated, TypeVar
 
 from anyio import CapacityLimiter, to_thread
@@ -35,8 +36,10 @@ async def _runtime(conn: HTTPConnection) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 
 
-def get_session(rt: RuntimeDep) -> Iterator[Session]:
-    """The request's unit of work: commit after the route returns, before the response is sent."""
+@contextmanager
+def _unit_of_work(rt: Runtime) -> Iterator[Session]:
+    """A request's unit of work: committed when the block ends, rolled back on any error; a database outage
+    is 503 `database_unavailable`."""
     session = rt.sessionmaker()
     try:
         try:
@@ -49,6 +52,12 @@ def get_session(rt: RuntimeDep) -> Iterator[Session]:
         raise ServiceUnavailable("database_unavailable") from exc
     finally:
         session.close()
+
+
+def get_session(rt: RuntimeDep) -> Iterator[Session]:
+    """The request's unit of work: commit after the route returns, before the response is sent."""
+    with _unit_of_work(rt) as session:
+        yield session
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
@@ -118,20 +127,8 @@ def check_scope(principal: Principal, scope: str) -> Principal:
 
 
 def _unit(request: Request, scope: str, work: Callable[[Session, Principal], T]) -> T:
-    rt = runtime_of(request)
-    session = rt.sessionmaker()
-    try:
-        try:
-            result = work(session, check_scope(authenticate(request, session), scope))
-        except BaseException:
-            finish(session, False)
-            raise
-        finish(session, True)
-        return result
-    except OperationalError as exc:
-        raise ServiceUnavailable("database_unavailable") from exc
-    finally:
-        session.close()
+    with _unit_of_work(runtime_of(request)) as session:
+        return work(session, check_scope(authenticate(request, session), scope))
 
 
 # Short database-only units of work (`in_one_hop`) run in a few worker threads of their own, per event loop
